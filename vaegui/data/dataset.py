@@ -1,0 +1,233 @@
+"""The dataset containers and the array checks, resizing and splitting every loader shares."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from vaegui.errors import DataError
+
+if TYPE_CHECKING:
+    from vaegui.data.image_folder import LazyImages
+
+# ITU-R 601-2 luma, the same weights PIL uses for RGB -> "L", so arrays and image folders agree.
+LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+
+@dataclass
+class ImageSplit:
+    """One part (train or test) of a dataset: images in [0, 1] and optional integer labels."""
+
+    images: np.ndarray | LazyImages
+    labels: np.ndarray | None
+
+    def __post_init__(self) -> None:
+        if self.labels is not None and len(self.labels) != len(self.images):
+            raise ValueError(
+                f"ImageSplit has {len(self.images)} images but {len(self.labels)} labels"
+            )
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+
+@dataclass
+class ImageDataset:
+    """A named dataset with a train and a test split, ready for training and exploring."""
+
+    name: str
+    train: ImageSplit
+    test: ImageSplit
+    class_names: list[str] | None
+    source: str
+
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        height, width, channels = self.train.images.shape[1:]
+        return int(height), int(width), int(channels)
+
+
+def images_to_float(array: np.ndarray, what: str) -> np.ndarray:
+    """Return `array` as float32 (N, H, W, C) in [0, 1]; `what` names it in error messages."""
+    array = np.asarray(array)
+    if array.ndim == 3:
+        array = array[..., np.newaxis]
+    if array.ndim != 4 or array.shape[-1] not in (1, 3):
+        raise DataError(
+            f"{what} has shape {array.shape}, but images must be (count, height, width) or "
+            "(count, height, width, channels) with 1 or 3 channels last. "
+            "Re-save the array in one of those shapes."
+        )
+    if array.dtype == np.bool_:
+        return array.astype(np.float32)
+    if np.issubdtype(array.dtype, np.integer):
+        return _integer_images_to_float(array, what)
+    if np.issubdtype(array.dtype, np.floating):
+        return _float_images_to_float(array, what)
+    raise DataError(
+        f"{what} holds values of type {array.dtype}, not numbers. "
+        "Save the images as uint8 (0-255) or float (0-1)."
+    )
+
+
+def _integer_images_to_float(array: np.ndarray, what: str) -> np.ndarray:
+    if array.size:
+        low, high = int(array.min()), int(array.max())
+        # Any integer type is fine as long as it holds 8-bit pixel values (np.save of a list
+        # gives int64); larger values would need a scale we cannot guess.
+        if low < 0 or high > 255:
+            raise DataError(
+                f"{what} holds integers from {low} to {high}, but integer pixels must be "
+                "0-255. Rescale the images to 0-255 (uint8) or to floats in 0-1."
+            )
+    images = array.astype(np.float32)
+    images /= 255.0
+    return images
+
+
+def _float_images_to_float(array: np.ndarray, what: str) -> np.ndarray:
+    images = array.astype(np.float32, copy=array.dtype != np.float32)
+    if images.size:
+        if not np.isfinite(images).all():
+            raise DataError(
+                f"{what} contains NaN or infinite values. Remove or replace them and save again."
+            )
+        low, high = float(images.min()), float(images.max())
+        if low < 0.0 or high > 1.0:
+            hint = (
+                " They look like 0-255 pixel values: divide by 255 before saving."
+                if low >= 0.0 and high <= 255.0
+                else ""
+            )
+            raise DataError(
+                f"{what} holds floats from {low:g} to {high:g}, but float pixels must be in "
+                f"0-1.{hint}"
+            )
+    return np.ascontiguousarray(images)
+
+
+def labels_to_int(array: np.ndarray, count: int, what: str) -> np.ndarray:
+    """Return labels as int64 of shape (count,); `what` names them in error messages."""
+    labels = np.asarray(array)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim != 1:
+        raise DataError(
+            f"{what} has shape {labels.shape}, but labels must be one class number per image, "
+            "shape (count,). If they are one-hot, save labels.argmax(axis=1) instead."
+        )
+    if len(labels) != count:
+        raise DataError(
+            f"{what} holds {len(labels)} labels but there are {count} images; "
+            "there must be exactly one label per image."
+        )
+    if np.issubdtype(labels.dtype, np.integer) or labels.dtype == np.bool_:
+        return labels.astype(np.int64)
+    if np.issubdtype(labels.dtype, np.floating) and np.array_equal(labels, np.round(labels)):
+        return labels.astype(np.int64)
+    raise DataError(
+        f"{what} holds values of type {labels.dtype} that are not whole class numbers. "
+        "Save labels as integers 0, 1, 2, ..."
+    )
+
+
+def convert_channels(images: np.ndarray, channels: int | None) -> np.ndarray:
+    """Turn (N, H, W, C) images into `channels` channels (grey <-> RGB); None keeps them."""
+    if channels is None or images.shape[-1] == channels:
+        return images
+    if channels == 3:
+        return np.repeat(images, 3, axis=-1)
+    grey = images @ LUMA_WEIGHTS
+    return grey[..., np.newaxis].astype(np.float32, copy=False)
+
+
+def resize_images(images: np.ndarray, image_size: int | None) -> np.ndarray:
+    """Centre-crop to square and resize (N, H, W, C) float images with PIL; None keeps them."""
+    if image_size is None or images.shape[1:3] == (image_size, image_size):
+        return images
+    count, _, _, channels = images.shape
+    resized = np.empty((count, image_size, image_size, channels), dtype=np.float32)
+    for index in range(count):
+        for channel in range(channels):
+            plane = Image.fromarray(np.ascontiguousarray(images[index, :, :, channel]))
+            fitted = ImageOps.fit(plane, (image_size, image_size), Image.Resampling.BICUBIC)
+            resized[index, :, :, channel] = np.asarray(fitted)
+    # Bicubic overshoots near sharp edges; pixels must stay in [0, 1].
+    np.clip(resized, 0.0, 1.0, out=resized)
+    return resized
+
+
+def prepare_images(
+    images: np.ndarray, image_size: int | None, channels: int | None
+) -> np.ndarray:
+    """Apply the requested channel count and size to float (N, H, W, C) images."""
+    # Reduce channels before resizing and add them after: fewer planes go through PIL.
+    if channels == 1:
+        images = convert_channels(images, 1)
+    images = resize_images(images, image_size)
+    return convert_channels(images, channels)
+
+
+def split_indices(
+    count: int, labels: np.ndarray | None, test_fraction: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pick (train, test) positions, each sorted; stratified by label when labels are given."""
+    rng = np.random.default_rng(seed)
+    groups = [np.arange(count)] if labels is None else [
+        np.flatnonzero(labels == value) for value in np.unique(labels)
+    ]
+    test_parts = []
+    for group in groups:
+        test_count = round(len(group) * test_fraction)
+        test_parts.append(rng.permutation(group)[:test_count])
+    test = np.sort(np.concatenate(test_parts)) if test_parts else np.arange(0)
+    is_test = np.zeros(count, dtype=bool)
+    is_test[test] = True
+    return np.flatnonzero(~is_test), test.astype(np.int64)
+
+
+def take(images: np.ndarray | LazyImages, positions: np.ndarray) -> np.ndarray | LazyImages:
+    """Select images by position; a LazyImages stays lazy."""
+    if isinstance(images, np.ndarray):
+        return images[positions]
+    return images.subset(positions)
+
+
+def build_dataset(
+    *,
+    name: str,
+    source: str,
+    train_images: np.ndarray | LazyImages,
+    train_labels: np.ndarray | None,
+    test_images: np.ndarray | LazyImages | None = None,
+    test_labels: np.ndarray | None = None,
+    class_names: Sequence[str] | None = None,
+    test_fraction: float,
+    seed: int,
+) -> ImageDataset:
+    """Assemble an ImageDataset, splitting the train part when the source has no test part."""
+    if test_images is None:
+        train_positions, test_positions = split_indices(
+            len(train_images), train_labels, test_fraction, seed
+        )
+        train = ImageSplit(
+            take(train_images, train_positions),
+            None if train_labels is None else train_labels[train_positions],
+        )
+        test = ImageSplit(
+            take(train_images, test_positions),
+            None if train_labels is None else train_labels[test_positions],
+        )
+    else:
+        train = ImageSplit(train_images, train_labels)
+        test = ImageSplit(test_images, test_labels)
+    return ImageDataset(
+        name=name,
+        train=train,
+        test=test,
+        class_names=None if class_names is None else [str(item) for item in class_names],
+        source=source,
+    )

@@ -1,0 +1,319 @@
+"""Folders of image files, flat or one sub-folder per class, decoded lazily on indexing."""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from vaegui.data.dataset import ImageDataset, build_dataset
+from vaegui.errors import DataError
+
+logger = logging.getLogger(__name__)
+
+IMAGE_EXTENSIONS = (
+    ".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".ppm", ".pgm", ".pbm",
+    ".pnm",
+)
+DEFAULT_FOLDER_IMAGE_SIZE = 64
+DEFAULT_FOLDER_CHANNELS = 3
+EXIF_ORIENTATION_TAG = 0x0112
+HIGH_BIT_DEPTH_MODES = ("I", "I;16", "I;16L", "I;16B", "I;16N")
+ALPHA_MODES = ("RGBA", "RGBa", "LA", "La", "PA")
+
+
+def decode_image(path: str, image_size: int, channels: int) -> np.ndarray:
+    """Decode one file to float32 (image_size, image_size, channels) in [0, 1], centre-cropped."""
+    with Image.open(path) as image:
+        if image.format == "JPEG":
+            # Let libjpeg scale down while decoding (up to 8x): far less work for big photos.
+            image.draft(None, (image_size, image_size))
+        image.load()
+        if image.getexif().get(EXIF_ORIENTATION_TAG, 1) != 1:
+            image = ImageOps.exif_transpose(image)
+        image = _to_standard_mode(image, channels)
+        fitted = ImageOps.fit(image, (image_size, image_size), Image.Resampling.BICUBIC)
+    pixels = np.asarray(fitted, dtype=np.float32)
+    if fitted.mode == "F":
+        # Float planes are already in [0, 1]; bicubic may overshoot slightly.
+        pixels = np.clip(pixels, 0.0, 1.0)
+    else:
+        pixels = pixels / 255.0
+    if pixels.ndim == 2:
+        pixels = pixels[..., np.newaxis]
+    if pixels.shape[-1] != channels:
+        pixels = np.repeat(pixels, channels, axis=-1)
+    return pixels
+
+
+def _to_standard_mode(image: Image.Image, channels: int) -> Image.Image:
+    """Bring any PIL mode to "L", "RGB" or (for high bit depths) "F" in [0, 1]."""
+    mode = image.mode
+    if mode in HIGH_BIT_DEPTH_MODES:
+        # 16-bit PNG/TIFF greys; PIL's own convert("L") would clip instead of scaling.
+        plane = np.asarray(image, dtype=np.float32) / 65535.0
+        return Image.fromarray(np.clip(plane, 0.0, 1.0))
+    if mode == "F":
+        plane = np.asarray(image, dtype=np.float32)
+        if plane.size and plane.max() > 1.0:
+            plane = plane / 255.0
+        return Image.fromarray(np.clip(plane, 0.0, 1.0))
+    if mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    elif mode == "1":
+        image = image.convert("L")
+    if image.mode in ALPHA_MODES:
+        # Transparent areas become black, the same for every file, whatever RGB they hide.
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (0, 0, 0, 255))
+        image = Image.alpha_composite(background, rgba).convert("RGB")
+    target = "L" if channels == 1 else "RGB"
+    if image.mode != target:
+        image = image.convert(target)
+    return image
+
+
+class LazyImages:
+    """Image files that behave like a read-only float32 array (N, H, W, C), decoded on indexing.
+
+    Only the file list is kept in memory. Files that could not be decoded are listed in
+    `skipped_files` as (path, reason); one that passed the scan but fails when decoded
+    (e.g. a truncated JPEG) is added there and read as a black image, so training goes on.
+    """
+
+    dtype = np.dtype(np.float32)
+    ndim = 4
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        image_size: int,
+        channels: int,
+        skipped_files: list[tuple[str, str]] | None = None,
+    ) -> None:
+        self.paths: tuple[str, ...] = tuple(paths)
+        self.image_size = image_size
+        self.channels = channels
+        # Shared between the splits of one folder, so each one reports every skipped file.
+        self.skipped_files: list[tuple[str, str]] = (
+            [] if skipped_files is None else skipped_files
+        )
+
+    @property
+    def shape(self) -> tuple[int, int, int, int]:
+        return len(self.paths), self.image_size, self.image_size, self.channels
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __repr__(self) -> str:
+        return f"LazyImages(shape={self.shape}, skipped={len(self.skipped_files)})"
+
+    def __getitem__(self, index: int | slice | np.ndarray | Sequence[int]) -> np.ndarray:
+        if isinstance(index, (int, np.integer)):
+            return self._decode(self._position(int(index)))
+        positions = self._positions(index)
+        batch = np.empty((len(positions), *self.shape[1:]), dtype=np.float32)
+        for row, position in enumerate(positions):
+            batch[row] = self._decode(position)
+        return batch
+
+    def __array__(self, dtype: np.dtype | None = None, copy: bool | None = None) -> np.ndarray:
+        # np.asarray(lazy) decodes everything: meant for small folders and tests.
+        batch = self[:]
+        return batch if dtype is None else batch.astype(dtype)
+
+    def subset(self, positions: Sequence[int] | np.ndarray) -> LazyImages:
+        """A LazyImages over some of these files, still lazy, sharing `skipped_files`."""
+        return LazyImages(
+            [self.paths[position] for position in self._positions(positions)],
+            self.image_size,
+            self.channels,
+            self.skipped_files,
+        )
+
+    def _position(self, index: int) -> int:
+        count = len(self.paths)
+        if not -count <= index < count:
+            raise IndexError(f"image index {index} is out of range for {count} images")
+        return index % count
+
+    def _positions(self, index: slice | np.ndarray | Sequence[int]) -> list[int]:
+        if isinstance(index, slice):
+            return list(range(len(self.paths))[index])
+        selection = np.asarray(index)
+        if selection.dtype == np.bool_:
+            if selection.shape != (len(self.paths),):
+                raise IndexError(
+                    f"boolean mask of shape {selection.shape} does not match "
+                    f"{len(self.paths)} images"
+                )
+            return np.flatnonzero(selection).tolist()
+        if selection.size == 0:
+            return []
+        if selection.ndim != 1 or not np.issubdtype(selection.dtype, np.integer):
+            raise TypeError(
+                "LazyImages can be indexed by an int, a slice, a boolean mask or a 1-D array "
+                f"of ints, not {type(index).__name__}"
+            )
+        return [self._position(int(position)) for position in selection]
+
+    def _decode(self, position: int) -> np.ndarray:
+        path = self.paths[position]
+        try:
+            return decode_image(path, self.image_size, self.channels)
+        except Exception as error:  # noqa: BLE001 - PIL raises many types for damaged files
+            if all(skipped_path != path for skipped_path, _ in self.skipped_files):
+                self.skipped_files.append((path, f"cannot be decoded: {error}"))
+                logger.warning("Reading %s as a black image: %s", path, error)
+            return np.zeros(self.shape[1:], dtype=np.float32)
+
+
+@dataclass
+class FolderScan:
+    """What a scan of an image folder found: readable files, their labels, and the rest."""
+
+    paths: list[str] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    class_names: list[str] = field(default_factory=list)
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
+
+
+def check_image_file(path: str, size: int) -> str | None:
+    """Why `path` cannot be used as an image, or None when its header reads fine."""
+    if size == 0:
+        return "empty file (0 bytes)"
+    try:
+        # Reads the header (and, for PNG, checks every chunk) without decoding pixels.
+        with Image.open(path) as image:
+            image.verify()
+    except PermissionError:
+        return "permission denied: check the file's permissions"
+    except Exception as error:  # noqa: BLE001 - PIL raises many types for bad files
+        return f"cannot be decoded: {error}"
+    return None
+
+
+def _visible_entries(folder: str) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as entries:
+        return sorted(
+            (entry for entry in entries if not entry.name.startswith(".")),
+            key=lambda entry: entry.name,
+        )
+
+
+def _is_image_name(name: str) -> bool:
+    return name.lower().endswith(IMAGE_EXTENSIONS)
+
+
+def _add_checked_files(
+    entries: Sequence[os.DirEntry[str]], label: int, scan: FolderScan
+) -> int:
+    added = 0
+    for entry in entries:
+        try:
+            size = entry.stat().st_size
+        except OSError as error:
+            scan.skipped_files.append((entry.path, f"cannot be read: {error.strerror}"))
+            continue
+        reason = check_image_file(entry.path, size)
+        if reason is None:
+            scan.paths.append(entry.path)
+            scan.labels.append(label)
+            added += 1
+        else:
+            scan.skipped_files.append((entry.path, reason))
+    return added
+
+
+def _image_files_below(folder: str, scan: FolderScan) -> list[os.DirEntry[str]]:
+    """Image files in `folder` and its sub-folders, in a stable (sorted) order."""
+    files = []
+    try:
+        entries = _visible_entries(folder)
+    except OSError as error:
+        scan.skipped_files.append((folder, f"cannot open folder: {error.strerror}"))
+        return files
+    for entry in entries:
+        if entry.is_dir():
+            files.extend(_image_files_below(entry.path, scan))
+        elif entry.is_file() and _is_image_name(entry.name):
+            files.append(entry)
+    return files
+
+
+def scan_image_folder(folder: Path) -> FolderScan:
+    """List the readable images of `folder` without decoding them.
+
+    Layout: image files directly in `folder` make a flat, unlabelled set (sub-folders are then
+    ignored). Otherwise each sub-folder is a class (its files found recursively), labelled by
+    its index in the sorted sub-folder names; with only one such class the set is unlabelled.
+    """
+    try:
+        entries = _visible_entries(str(folder))
+    except PermissionError as error:
+        raise DataError(
+            f"Cannot open {folder}: permission denied. Check the folder's permissions "
+            "(it must be readable and openable) or choose another folder."
+        ) from error
+    except OSError as error:
+        raise DataError(f"Cannot open {folder}: {error.strerror or error}.") from error
+
+    scan = FolderScan()
+    top_files = [entry for entry in entries if entry.is_file() and _is_image_name(entry.name)]
+    sub_folders = [entry for entry in entries if entry.is_dir()]
+    if top_files or not sub_folders:
+        _add_checked_files(top_files, 0, scan)
+        scan.labels = []
+        return scan
+    for sub_folder in sub_folders:
+        files = _image_files_below(sub_folder.path, scan)
+        if _add_checked_files(files, len(scan.class_names), scan):
+            scan.class_names.append(sub_folder.name)
+    if len(scan.class_names) < 2:
+        # One class says nothing (e.g. celeba/img_align_celeba): treat it as unlabelled.
+        scan.labels = []
+        scan.class_names = []
+    return scan
+
+
+def load_image_folder(
+    folder: Path,
+    *,
+    name: str,
+    image_size: int | None,
+    channels: int | None,
+    test_fraction: float,
+    seed: int,
+) -> ImageDataset:
+    """Scan `folder` and return a dataset whose splits are LazyImages."""
+    scan = scan_image_folder(folder)
+    if not scan.paths:
+        detail = ""
+        if scan.skipped_files:
+            examples = "; ".join(f"{path}: {reason}" for path, reason in scan.skipped_files[:3])
+            detail = f" {len(scan.skipped_files)} file(s) could not be read, e.g. {examples}."
+        raise DataError(
+            f"No images found in {folder}; supported: {', '.join(IMAGE_EXTENSIONS)}.{detail} "
+            "Choose a folder that holds images, or one sub-folder of images per class."
+        )
+    images = LazyImages(
+        scan.paths,
+        DEFAULT_FOLDER_IMAGE_SIZE if image_size is None else image_size,
+        DEFAULT_FOLDER_CHANNELS if channels is None else channels,
+        scan.skipped_files,
+    )
+    labels = np.asarray(scan.labels, dtype=np.int64) if scan.labels else None
+    return build_dataset(
+        name=name,
+        source=str(folder.resolve()),
+        train_images=images,
+        train_labels=labels,
+        class_names=scan.class_names or None,
+        test_fraction=test_fraction,
+        seed=seed,
+    )

@@ -1,0 +1,277 @@
+"""The named datasets (digits, mnist, fashion_mnist) and `load_dataset`, which also takes paths."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vaegui.data.dataset import (
+    ImageDataset,
+    build_dataset,
+    images_to_float,
+    labels_to_int,
+    prepare_images,
+)
+from vaegui.data.idx import IMAGES_PATTERN, has_idx_images, load_idx_folder
+from vaegui.data.image_folder import IMAGE_EXTENSIONS, load_image_folder
+from vaegui.data.npz import load_npz
+from vaegui.errors import DataError
+
+DIGIT_CLASS_NAMES = [str(digit) for digit in range(10)]
+FASHION_MNIST_CLASS_NAMES = [
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+]
+MAX_IMAGE_SIZE = 1024
+
+FASHION_MNIST_DIR_ENV = "VAEGUI_FASHION_MNIST_DIR"
+MNIST_DIR_ENV = "VAEGUI_MNIST_DIR"
+
+
+def _keras_dataset_dirs(sub_folder: str = "") -> tuple[str, ...]:
+    """Where keras.datasets caches downloads: $KERAS_HOME, ~/.keras, or /tmp/.keras."""
+    homes = [os.environ["KERAS_HOME"]] if os.environ.get("KERAS_HOME") else []
+    homes += ["~/.keras", "/tmp/.keras"]
+    return tuple(os.path.join(home, "datasets", sub_folder).rstrip("/") for home in homes)
+
+
+# Searched in order (after the folder named by the environment variable, when set); tests and
+# other machines can replace these tuples. Debian's dataset-fashion-mnist installs the first.
+FASHION_MNIST_DIRS: tuple[str, ...] = (
+    "/usr/share/datasets/fashion-mnist",
+    *_keras_dataset_dirs("fashion-mnist"),
+)
+MNIST_DIRS: tuple[str, ...] = ("/usr/share/datasets/mnist", *_keras_dataset_dirs())
+MNIST_NPZ_NAME = "mnist.npz"  # the file name keras.datasets.mnist caches
+
+
+def dataset_names() -> list[str]:
+    """The names `load_dataset` knows besides paths; the first one is the default."""
+    return list(_REGISTRY)
+
+
+def load_dataset(
+    name_or_path: str | os.PathLike[str],
+    *,
+    image_size: int | None = None,
+    channels: int | None = None,
+    test_fraction: float = 0.1,
+    seed: int = 0,
+) -> ImageDataset:
+    """Load a named dataset, a folder of images or IDX files, or an .npz file.
+
+    A registry name wins over a folder of the same name; write ./digits for the folder.
+    `image_size` resizes to a square (folders default to 64); `channels` 1 or 3 converts
+    (folders default to 3); sources without a test part are split by `test_fraction`.
+    """
+    _check_options(image_size, channels, test_fraction, seed)
+    text = os.fspath(name_or_path)
+    key = text.strip().lower().replace("-", "_")
+    options = {
+        "image_size": image_size,
+        "channels": channels,
+        "test_fraction": test_fraction,
+        "seed": seed,
+    }
+    if key in _REGISTRY:
+        return _REGISTRY[key](**options)
+
+    path = Path(text).expanduser()
+    if not path.exists():
+        names = ", ".join(dataset_names())
+        raise DataError(
+            f"'{text}' is neither a built-in dataset ({names}) nor an existing file or folder. "
+            "Give one of those names, or the path to a folder of images, a folder of IDX "
+            "files or an .npz file."
+        )
+    if path.is_dir():
+        if not os.access(path, os.R_OK | os.X_OK):
+            raise DataError(
+                f"Cannot open the folder {path}: permission denied. Check its permissions "
+                "(it must be readable and openable) or choose another folder."
+            )
+        if has_idx_images(path):
+            return load_idx_folder(path, name=text, **options)
+        return load_image_folder(path, name=text, **options)
+    if not os.access(path, os.R_OK):
+        raise DataError(
+            f"Cannot read {path}: permission denied. Check the file's permissions "
+            "or choose another file."
+        )
+    if path.suffix.lower() == ".npz":
+        return load_npz(path, name=text, **options)
+    if IMAGES_PATTERN.search(path.name):
+        raise DataError(
+            f"{path} is a single IDX file. Give the folder that holds it (with its labels "
+            "file) instead."
+        )
+    raise DataError(
+        f"{path} is not a dataset vaegui can read. Give a folder of images "
+        f"({', '.join(IMAGE_EXTENSIONS)}), a folder of IDX files, or an .npz file."
+    )
+
+
+def _check_options(
+    image_size: int | None, channels: int | None, test_fraction: float, seed: int
+) -> None:
+    if image_size is not None and (
+        isinstance(image_size, bool)
+        or not isinstance(image_size, (int, np.integer))
+        or not 1 <= image_size <= MAX_IMAGE_SIZE
+    ):
+        raise DataError(
+            f"Image size {image_size!r} is not possible: give a whole number of pixels "
+            f"from 1 to {MAX_IMAGE_SIZE} (e.g. 28 or 64), or leave it empty for the native size."
+        )
+    if channels not in (None, 1, 3):
+        raise DataError(
+            f"Channels {channels!r} is not possible: give 1 (grey) or 3 (colour), "
+            "or leave it empty."
+        )
+    if not isinstance(test_fraction, (int, float)) or not 0.0 <= test_fraction < 1.0:
+        raise DataError(
+            f"Test fraction {test_fraction!r} is not possible: give a number from 0 "
+            "(no test images) up to but not including 1, e.g. 0.1."
+        )
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise DataError(f"Seed {seed!r} is not possible: give a whole number 0 or more.")
+
+
+def _load_digits(
+    *, image_size: int | None, channels: int | None, test_fraction: float, seed: int
+) -> ImageDataset:
+    # Imported here: scikit-learn takes about a second to import and only digits needs it.
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    # Pixel values are 0..16 (4-bit counts of an 8x8 grid over 32x32 bitmaps).
+    images = prepare_images(
+        images_to_float(bunch.images.astype(np.float32) / 16.0, "scikit-learn digits"),
+        image_size,
+        channels,
+    )
+    labels = labels_to_int(bunch.target, len(images), "scikit-learn digits labels")
+    return build_dataset(
+        name="digits",
+        source="scikit-learn bundled digits",
+        train_images=images,
+        train_labels=labels,
+        class_names=DIGIT_CLASS_NAMES,
+        test_fraction=test_fraction,
+        seed=seed,
+    )
+
+
+def _search_dirs(env_var: str, defaults: Sequence[str]) -> list[Path]:
+    folders = [os.environ[env_var]] if os.environ.get(env_var) else []
+    return [Path(folder).expanduser() for folder in (*folders, *defaults)]
+
+
+def _has_idx_pair(folder: Path, prefix: str) -> bool:
+    return any(
+        (folder / f"{prefix}-images-idx3-ubyte{suffix}").is_file() for suffix in ("", ".gz")
+    )
+
+
+def _load_mnist_like(
+    name: str,
+    display_name: str,
+    env_var: str,
+    search_dirs: Sequence[str],
+    class_names: list[str],
+    *,
+    image_size: int | None,
+    channels: int | None,
+    test_fraction: float,
+    seed: int,
+) -> ImageDataset:
+    options = {
+        "image_size": image_size,
+        "channels": channels,
+        "test_fraction": test_fraction,
+        "seed": seed,
+    }
+    folders = _search_dirs(env_var, search_dirs)
+    for folder in folders:
+        if name == "mnist" and (folder / MNIST_NPZ_NAME).is_file():
+            dataset = load_npz(folder / MNIST_NPZ_NAME, name=name, **options)
+        elif _has_idx_pair(folder, "train") and _has_idx_pair(folder, "t10k"):
+            dataset = load_idx_folder(folder, name=name, **options)
+        else:
+            continue
+        dataset.class_names = list(class_names)
+        return dataset
+
+    x_train, y_train, x_test, y_test, cache = _download_with_keras(
+        name, display_name, env_var, folders
+    )
+    where = f"keras.datasets.{name}"
+    train_images = prepare_images(images_to_float(x_train, where), image_size, channels)
+    test_images = prepare_images(images_to_float(x_test, where), image_size, channels)
+    return build_dataset(
+        name=name,
+        source=f"Keras download ({cache})",
+        train_images=train_images,
+        train_labels=labels_to_int(y_train, len(train_images), f"{where} labels"),
+        test_images=test_images,
+        test_labels=labels_to_int(y_test, len(test_images), f"{where} labels"),
+        class_names=class_names,
+        test_fraction=test_fraction,
+        seed=seed,
+    )
+
+
+def _download_with_keras(
+    name: str, display_name: str, env_var: str, searched: Sequence[Path]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
+    """Fetch `name` with keras.datasets (a real download); return arrays and the cache folder."""
+    looked_in = ", ".join(str(folder) for folder in searched)
+    remedy = (
+        f"Copy the four IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+        f"t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) into one of those folders, "
+        f"or set {env_var} to the folder that holds them."
+    )
+    try:
+        # Imported here only: Keras pulls in TensorFlow, which takes seconds to import.
+        import keras
+    except ImportError as error:
+        raise DataError(
+            f"{display_name} is not on this computer (looked in {looked_in}) and Keras, "
+            f"which could download it, is not installed. {remedy}"
+        ) from error
+    try:
+        (x_train, y_train), (x_test, y_test) = getattr(keras.datasets, name).load_data()
+    except Exception as error:  # network, disk and checksum failures all end up here
+        raise DataError(
+            f"{display_name} is not on this computer (looked in {looked_in}) and downloading "
+            f"it failed: {error}. Connect to the internet and try again, or: {remedy}"
+        ) from error
+    sub_folder = "fashion-mnist" if name == "fashion_mnist" else ""
+    return x_train, y_train, x_test, y_test, _keras_dataset_dirs(sub_folder)[0]
+
+
+def _load_mnist(**options: Any) -> ImageDataset:
+    return _load_mnist_like(
+        "mnist", "MNIST", MNIST_DIR_ENV, MNIST_DIRS, DIGIT_CLASS_NAMES, **options
+    )
+
+
+def _load_fashion_mnist(**options: Any) -> ImageDataset:
+    return _load_mnist_like(
+        "fashion_mnist",
+        "Fashion-MNIST",
+        FASHION_MNIST_DIR_ENV,
+        FASHION_MNIST_DIRS,
+        FASHION_MNIST_CLASS_NAMES,
+        **options,
+    )
+
+
+_REGISTRY: dict[str, Callable[..., ImageDataset]] = {
+    "digits": _load_digits,
+    "mnist": _load_mnist,
+    "fashion_mnist": _load_fashion_mnist,
+}
