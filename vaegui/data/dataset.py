@@ -1,6 +1,7 @@
 """The dataset containers and the array checks, resizing and splitting every loader shares."""
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -174,19 +175,30 @@ def prepare_images(
 def split_indices(
     count: int, labels: np.ndarray | None, test_fraction: float, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pick (train, test) positions, each sorted; stratified by label when labels are given."""
+    """Pick (train, test) positions, each sorted; stratified by label when labels are given.
+
+    The test part holds round(count * test_fraction) positions; each class gets its share,
+    the leftover places going to the classes with the largest remainders.
+    """
     rng = np.random.default_rng(seed)
-    groups = [np.arange(count)] if labels is None else [
-        np.flatnonzero(labels == value) for value in np.unique(labels)
+    if labels is None:
+        groups = [np.arange(count)]
+    else:
+        groups = [np.flatnonzero(labels == value) for value in np.unique(labels)]
+    sizes = np.array([len(group) for group in groups])
+    shares = sizes * test_fraction
+    quotas = np.floor(shares).astype(np.int64)
+    leftover = math.floor(count * test_fraction + 0.5) - int(quotas.sum())
+    # Random tie-break (seeded) so equal remainders do not always favour the first classes.
+    by_remainder = np.lexsort((rng.random(len(groups)), -(shares - quotas)))
+    quotas[by_remainder[:leftover]] += 1
+    test_parts = [
+        rng.permutation(group)[:quota] for group, quota in zip(groups, quotas)
     ]
-    test_parts = []
-    for group in groups:
-        test_count = round(len(group) * test_fraction)
-        test_parts.append(rng.permutation(group)[:test_count])
-    test = np.sort(np.concatenate(test_parts)) if test_parts else np.arange(0)
+    test = np.sort(np.concatenate(test_parts)).astype(np.int64)
     is_test = np.zeros(count, dtype=bool)
     is_test[test] = True
-    return np.flatnonzero(~is_test), test.astype(np.int64)
+    return np.flatnonzero(~is_test), test
 
 
 def take(images: np.ndarray | LazyImages, positions: np.ndarray) -> np.ndarray | LazyImages:

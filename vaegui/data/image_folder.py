@@ -166,7 +166,7 @@ class LazyImages:
         path = self.paths[position]
         try:
             return decode_image(path, self.image_size, self.channels)
-        except Exception as error:  # noqa: BLE001 - PIL raises many types for damaged files
+        except Exception as error:  # PIL raises many types for damaged files
             if all(skipped_path != path for skipped_path, _ in self.skipped_files):
                 self.skipped_files.append((path, f"cannot be decoded: {error}"))
                 logger.warning("Reading %s as a black image: %s", path, error)
@@ -193,7 +193,7 @@ def check_image_file(path: str, size: int) -> str | None:
             image.verify()
     except PermissionError:
         return "permission denied: check the file's permissions"
-    except Exception as error:  # noqa: BLE001 - PIL raises many types for bad files
+    except Exception as error:  # PIL raises many types for bad files
         return f"cannot be decoded: {error}"
     return None
 
