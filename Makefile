@@ -1,0 +1,32 @@
+# Two commands for a fresh machine: `make run` opens the app, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench screenshots clean
+
+$(STAMP): pyproject.toml scripts/install-system-packages.sh
+	@bash scripts/install-system-packages.sh
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,opentsne]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/vaegui gui --dataset digits
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check vaegui tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+screenshots: $(STAMP)
+	$(BIN)/python scripts/take_screenshots.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

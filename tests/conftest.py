@@ -1,0 +1,33 @@
+"""Shared fixtures: quiet TensorFlow, offscreen Qt, tiny real models on tiny real data."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+
+import pytest  # noqa: E402
+
+from vaegui.config import DataConfig, ModelConfig, RunConfig, TrainingConfig  # noqa: E402
+
+
+def tiny_config(**training) -> RunConfig:
+    """A model small enough to train an epoch on digits in well under a second."""
+    return RunConfig(
+        data=DataConfig(dataset="digits"),
+        model=ModelConfig(z_dim=2, conv_filters=(4, 8), dense_units=8),
+        training=TrainingConfig(**{"epochs": 2, "batch_size": 64, "seed": 1, **training}),
+    )
+
+
+@pytest.fixture(scope="session")
+def digits():
+    from vaegui.data import load_dataset
+
+    return load_dataset("digits")
+
+
+@pytest.fixture
+def tiny_run_config():
+    return tiny_config

@@ -1,0 +1,40 @@
+"""Atomic file writes: a temp file in the same folder, flushed to disk, then renamed over the target."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_output_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces `target` in one rename, else it is removed.
+
+    `suffix` lets writers that check the file name (Keras wants '.weights.h5') accept the temp file.
+    A reader therefore sees the old file or the new one, never half of one, even after a kill -9.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=f".tmp{suffix}")
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        yield temp
+        with open(temp, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_text_atomically(target: str | Path, text: str) -> None:
+    with atomic_output_path(target) as temp:
+        temp.write_text(text, encoding="utf-8")
+
+
+def write_bytes_atomically(target: str | Path, data: bytes) -> None:
+    with atomic_output_path(target) as temp:
+        temp.write_bytes(data)

@@ -1,0 +1,288 @@
+"""Command line: `vaegui` opens the app, `vaegui train` trains headless with a terminal progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from vaegui import __version__
+from vaegui.config import (
+    ACTIVATIONS,
+    DISTRIBUTION_STRATEGIES,
+    KL_STRATEGIES,
+    RECONSTRUCTION_LOSSES,
+    DataConfig,
+    ModelConfig,
+    RunConfig,
+    TrainingConfig,
+)
+from vaegui.errors import ConfigError, VaeguiError
+
+# Flags that change what the model is; a resumed run keeps its own.
+_MODEL_FLAGS = (
+    "dataset",
+    "image_size",
+    "channels",
+    "z_dim",
+    "conv_filters",
+    "dense_units",
+    "activation",
+    "kl_weight",
+    "kl_strategy",
+    "reconstruction_loss",
+)
+_TRAINING_FLAGS = (
+    "epochs",
+    "batch_size",
+    "learning_rate",
+    "seed",
+    "kl_warmup",
+    "steps_per_execution",
+    "jit_compile",
+    "strategy",
+    "mixed_precision",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vaegui",
+        description="Train a Variational Autoencoder and explore its latent space. Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"vaegui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="open the app (the default)")
+    gui.add_argument("run_folder", nargs="?", help="a run folder to open in the Explorer")
+    gui.add_argument("--dataset", default=None, help="dataset preselected in the Training tab (default: digits)")
+
+    train = commands.add_parser(
+        "train",
+        help="train headless (for servers), then open the run folder in the app",
+        description="Train a VAE without the GUI. Settings come from --config, then flags override them.",
+    )
+    train.add_argument("--config", type=Path, help="a JSON settings file (a run's config.json works)")
+    train.add_argument("--out", type=Path, help="run folder to create (default: runs/DATASET-DATE-TIME)")
+    train.add_argument(
+        "--resume",
+        type=Path,
+        metavar="RUN_FOLDER",
+        help="continue a run from its last completed epoch (use --epochs to train longer)",
+    )
+    data = train.add_argument_group("data")
+    data.add_argument("--dataset", help="digits, mnist, fashion_mnist, or a folder / .npz / IDX folder path")
+    data.add_argument("--image-size", type=int, help="resize images to this many pixels a side")
+    data.add_argument("--channels", type=int, choices=(1, 3), help="1 = grayscale, 3 = RGB")
+    model = train.add_argument_group("model")
+    model.add_argument("--z-dim", type=int, help="latent size (2 to 512; 2 is shown directly)")
+    model.add_argument("--conv-filters", type=_int_list, help="conv layer widths, e.g. 32,64")
+    model.add_argument("--dense-units", type=int, help="width of the dense layer before the latent")
+    model.add_argument("--activation", choices=ACTIVATIONS)
+    model.add_argument("--kl-weight", type=float, help="β: 0 = plain autoencoder, 1 = standard VAE")
+    model.add_argument("--kl-strategy", choices=KL_STRATEGIES)
+    model.add_argument("--reconstruction-loss", choices=RECONSTRUCTION_LOSSES)
+    training = train.add_argument_group("training")
+    training.add_argument("--epochs", type=int, help="total epochs of the run")
+    training.add_argument("--batch-size", type=int)
+    training.add_argument("--learning-rate", type=float)
+    training.add_argument("--seed", type=int, help="the same seed repeats the same losses on the CPU")
+    training.add_argument("--kl-warmup", type=int, help="raise β linearly over this many epochs")
+    training.add_argument(
+        "--steps-per-execution", type=int, help="batches per compiled call (faster, coarser progress)"
+    )
+    training.add_argument("--jit-compile", action=argparse.BooleanOptionalAction, default=None, help="XLA")
+    training.add_argument("--strategy", choices=DISTRIBUTION_STRATEGIES, help="tf.distribute strategy")
+    training.add_argument(
+        "--mixed-precision", action=argparse.BooleanOptionalAction, default=None, help="float16 compute on GPUs"
+    )
+    train.add_argument("--quiet", action="store_true", help="print only the epoch lines")
+    return parser
+
+
+def _int_list(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a comma-separated list of whole numbers, e.g. 32,64"
+        ) from None
+    if not values:
+        raise argparse.ArgumentTypeError("give at least one width, e.g. 32,64")
+    return values
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    config = RunConfig.from_json_file(args.config) if args.config else RunConfig()
+    _apply(config.data, args, {"dataset": "dataset", "image_size": "image_size", "channels": "channels"})
+    _apply(config.model, args, {name: name for name in _MODEL_FLAGS if hasattr(ModelConfig(), name)})
+    _apply(config.training, args, {name: name for name in _TRAINING_FLAGS if hasattr(TrainingConfig(), name)})
+    if args.kl_warmup is not None:
+        config.training.kl_warmup_epochs = args.kl_warmup
+    return config.validate()
+
+
+def _apply(section: DataConfig | ModelConfig | TrainingConfig, args: argparse.Namespace, names: dict[str, str]):
+    for field_name, flag in names.items():
+        value = getattr(args, flag, None)
+        if value is not None:
+            setattr(section, field_name, value)
+
+
+def train_command(args: argparse.Namespace) -> int:
+    from vaegui.data import load_dataset
+    from vaegui.runs import Run, new_run_folder
+
+    if args.resume:
+        given = [f"--{name.replace('_', '-')}" for name in _MODEL_FLAGS if getattr(args, name, None) is not None]
+        if given or args.config or args.out:
+            extra = given + (["--config"] if args.config else []) + (["--out"] if args.out else [])
+            raise ConfigError(
+                f"{', '.join(extra)} cannot be used with --resume: a resumed run keeps its model and folder. "
+                "Only training settings such as --epochs or --learning-rate may change."
+            )
+        run = Run.open(args.resume)
+        _apply(run.config.training, args, {n: n for n in _TRAINING_FLAGS if hasattr(TrainingConfig(), n)})
+        run.save_config()
+    else:
+        config = config_from_args(args)
+        run = Run.create(args.out or new_run_folder("runs", config.data.dataset), config)
+    config = run.config
+    _say(f"Run folder: {run.folder}")
+    _say(f"Loading {config.data.dataset}…")
+    dataset = load_dataset(
+        config.data.dataset,
+        image_size=config.data.image_size,
+        channels=config.data.channels,
+        test_fraction=config.data.test_fraction,
+        seed=config.training.seed or 0,
+    )
+    return _train(run, dataset, quiet=args.quiet)
+
+
+def _train(run, dataset, *, quiet: bool) -> int:
+    from vaegui.training import TrainingSession
+
+    progress = TerminalProgress(quiet=quiet)
+    session = TrainingSession(run, dataset, progress, probe_size=0)
+    interrupts = {"count": 0}
+
+    def on_interrupt(signum, frame):
+        interrupts["count"] += 1
+        if interrupts["count"] > 1:
+            raise KeyboardInterrupt
+        progress.line(
+            "Stopping at the end of this batch; the last completed epoch is kept. (Ctrl-C again quits at once.)"
+        )
+        session.stop()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        result = session.run()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        progress.finish()
+    state = "stopped" if result.stopped else "finished"
+    _say(f"Training {state} after {result.epochs_completed} of {run.config.training.epochs} epochs.")
+    _say(
+        f"Run folder: {run.folder}   (open it with: vaegui gui {run.folder}; "
+        f"continue with: vaegui train --resume {run.folder})"
+    )
+    return 130 if result.stopped and interrupts["count"] else 0
+
+
+class TerminalProgress:
+    """A one-line progress bar redrawn at most ten times a second, and one line per epoch."""
+
+    def __init__(self, quiet: bool = False, stream=None):
+        self.stream = stream or sys.stderr
+        self.live = not quiet and self.stream.isatty()
+        self.last_draw = 0.0
+        self.drawn = False
+
+    def on_start(self, start) -> None:
+        self.line(
+            f"Training on {start.device}: {start.train_images} images, {start.batches_per_epoch} batches "
+            f"an epoch, epochs {start.initial_epoch + 1}–{start.epochs}."
+        )
+
+    def on_batch(self, progress) -> None:
+        now = time.monotonic()
+        if not self.live or (now - self.last_draw < 0.1 and progress.batch < progress.batches):
+            return
+        self.last_draw = now
+        width = 24
+        filled = int(width * progress.batch / progress.batches)
+        bar = "█" * filled + "·" * (width - filled)
+        text = (
+            f"\repoch {progress.epoch}/{progress.epochs} {bar} {progress.batch}/{progress.batches}  "
+            f"loss {progress.losses.get('loss', float('nan')):.4g}  {progress.images_per_second:,.0f} img/s  "
+            f"ETA {_duration(progress.eta_seconds)}"
+        )
+        self.stream.write(text.ljust(100)[:120])
+        self.stream.flush()
+        self.drawn = True
+
+    def on_epoch(self, progress) -> None:
+        r = progress.record
+        text = (
+            f"epoch {progress.epoch}/{progress.epochs}  loss {r['loss']:.4f}  "
+            f"reconstruction {r['reconstruction_loss']:.4f}  KL {r['kl_loss']:.4f}"
+        )
+        if "val_loss" in r:
+            text += f"  val_loss {r['val_loss']:.4f}"
+        text += f"  {r['seconds']:.1f} s  {r['images_per_second']:,.0f} img/s"
+        self.line(text)
+
+    def line(self, text: str) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * 120 + "\r")
+            self.drawn = False
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.drawn = False
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return (
+        f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        if seconds >= 3600
+        else f"{seconds // 60}:{seconds % 60:02d}"
+    )
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def gui_command(args: argparse.Namespace) -> int:
+    from vaegui.gui.app import run_app
+
+    return run_app(run_folder=getattr(args, "run_folder", None), dataset=getattr(args, "dataset", None))
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "train":
+            return train_command(args)
+        return gui_command(args)
+    except VaeguiError as error:
+        print(f"vaegui: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("vaegui: interrupted; the last completed epoch is saved in the run folder.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,270 @@
+"""Settings of a run (data, model, training) as dataclasses, validated with messages people can act on."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from vaegui.errors import ConfigError
+
+CONFIG_VERSION = 2
+KL_STRATEGIES = ("train_step", "encoder_layer", "model_add_loss")
+RECONSTRUCTION_LOSSES = ("bce", "mse")
+ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "swish")
+DISTRIBUTION_STRATEGIES = ("auto", "default", "mirrored", "multiworker")
+MAX_Z_DIM = 512
+
+
+@dataclass
+class DataConfig:
+    dataset: str = "digits"
+    # None keeps the dataset's native size (8 for digits, 28 for MNIST); folders default to 64.
+    image_size: int | None = None
+    # None keeps the dataset's channels; 1 = grayscale, 3 = RGB.
+    channels: int | None = None
+    test_fraction: float = 0.1
+
+    def validate(self) -> None:
+        if not isinstance(self.dataset, str) or not self.dataset.strip():
+            raise ConfigError("No dataset chosen: pick 'digits', 'mnist', 'fashion_mnist' or a folder/.npz path.")
+        if self.image_size is not None and not 8 <= self.image_size <= 256:
+            raise ConfigError(f"Image size {self.image_size} is out of range: choose a size from 8 to 256 pixels.")
+        if self.channels not in (None, 1, 3):
+            raise ConfigError(f"Channels {self.channels} is not supported: use 1 (grayscale) or 3 (RGB).")
+        if not 0.0 < self.test_fraction < 0.9:
+            raise ConfigError(f"Test fraction {self.test_fraction} is out of range: choose a value between 0 and 0.9.")
+
+
+@dataclass
+class ModelConfig:
+    z_dim: int = 2
+    conv_filters: tuple[int, ...] = (32, 64)
+    dense_units: int = 16
+    activation: str = "relu"
+    # 0 turns the VAE into a plain autoencoder; the seed articles use tiny values such as 5e-4.
+    kl_weight: float = 1.0
+    kl_strategy: str = "train_step"
+    reconstruction_loss: str = "bce"
+
+    def validate(self) -> None:
+        if not 2 <= self.z_dim <= MAX_Z_DIM:
+            raise ConfigError(f"Latent size (z_dim) {self.z_dim} is out of range: choose 2 to {MAX_Z_DIM}.")
+        if not self.conv_filters or not 1 <= len(self.conv_filters) <= 5:
+            raise ConfigError("Conv filters must list 1 to 5 layer widths, for example 32,64.")
+        if any(f < 1 or f > 1024 for f in self.conv_filters):
+            raise ConfigError(f"Conv filters {list(self.conv_filters)} must each be between 1 and 1024.")
+        if not 1 <= self.dense_units <= 4096:
+            raise ConfigError(f"Dense width {self.dense_units} is out of range: choose 1 to 4096.")
+        if self.activation not in ACTIVATIONS:
+            raise ConfigError(f"Activation '{self.activation}' is unknown: choose one of {', '.join(ACTIVATIONS)}.")
+        if not self.kl_weight >= 0:  # also refuses NaN
+            raise ConfigError(f"KL weight {self.kl_weight} must be 0 or more (0 gives a plain autoencoder).")
+        if self.kl_strategy not in KL_STRATEGIES:
+            raise ConfigError(f"KL strategy '{self.kl_strategy}' is unknown: choose one of {', '.join(KL_STRATEGIES)}.")
+        if self.reconstruction_loss not in RECONSTRUCTION_LOSSES:
+            raise ConfigError(
+                f"Reconstruction loss '{self.reconstruction_loss}' is unknown: choose 'bce' (binary cross-entropy) "
+                "or 'mse'."
+            )
+
+    def check_image_shape(self, image_shape: tuple[int, int, int]) -> None:
+        """Each stride-2 conv halves the image, so the side must divide by 2 ** layers."""
+        height, width, channels = image_shape
+        step = 2 ** len(self.conv_filters)
+        for side in (height, width):
+            if side % step or side // step < 1:
+                below, above = (side // step) * step, (side // step + 1) * step
+                choices = " or ".join(str(s) for s in (below, above) if s >= step)
+                raise ConfigError(
+                    f"Image size {height}×{width} does not fit {len(self.conv_filters)} conv layers: the side must "
+                    f"be a multiple of {step}. Choose image size {choices}, or change the number of conv layers."
+                )
+        if channels not in (1, 3):
+            raise ConfigError(f"Images with {channels} channels are not supported: use 1 (grayscale) or 3 (RGB).")
+
+
+@dataclass
+class TrainingConfig:
+    epochs: int = 10
+    batch_size: int = 128
+    learning_rate: float = 1e-3
+    # The same seed gives the same losses on the CPU, so a demo or a bug report can be repeated.
+    seed: int | None = 0
+    # β rises linearly from kl_weight/N to kl_weight over the first N epochs (0 = off).
+    kl_warmup_epochs: int = 0
+    steps_per_execution: int = 1
+    jit_compile: bool = False
+    strategy: str = "default"
+    mixed_precision: bool = False
+
+    def validate(self) -> None:
+        if not 1 <= self.epochs <= 100_000:
+            raise ConfigError(f"Epochs {self.epochs} is out of range: train for at least 1 epoch.")
+        if not 1 <= self.batch_size <= 65_536:
+            raise ConfigError(f"Batch size {self.batch_size} is out of range: choose 1 to 65536 (128 is typical).")
+        if not 0 < self.learning_rate <= 10:  # also refuses NaN
+            raise ConfigError(
+                f"Learning rate {self.learning_rate} must be greater than 0 (1e-3 is a good start) and at most 10."
+            )
+        if self.seed is not None and not 0 <= self.seed < 2**31:
+            raise ConfigError(f"Seed {self.seed} must be between 0 and 2147483647, or empty for a random seed.")
+        if not 0 <= self.kl_warmup_epochs <= 100_000:
+            raise ConfigError(f"KL warm-up {self.kl_warmup_epochs} epochs must be 0 (off) or more.")
+        if not 1 <= self.steps_per_execution <= 10_000:
+            raise ConfigError(f"Steps per execution {self.steps_per_execution} must be 1 or more.")
+        if self.strategy not in DISTRIBUTION_STRATEGIES:
+            raise ConfigError(
+                f"Distribution strategy '{self.strategy}' is unknown: "
+                f"choose one of {', '.join(DISTRIBUTION_STRATEGIES)}."
+            )
+
+
+@dataclass
+class RunConfig:
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    version: int = CONFIG_VERSION
+
+    def validate(self) -> RunConfig:
+        self.data.validate()
+        self.model.validate()
+        self.training.validate()
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: Any, *, source: str = "the settings") -> RunConfig:
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{source} must hold a JSON object with 'data', 'model' and 'training' sections.")
+        raw = _migrate(dict(raw), source)
+        unknown = set(raw) - {"data", "model", "training", "version"}
+        if unknown:
+            raise ConfigError(
+                f"{source} has unknown section(s) {', '.join(sorted(unknown))}: "
+                "only 'data', 'model', 'training' and 'version' are allowed."
+            )
+        config = cls(
+            data=_section(DataConfig, raw.get("data", {}), "data", source),
+            model=_section(ModelConfig, raw.get("model", {}), "model", source),
+            training=_section(TrainingConfig, raw.get("training", {}), "training", source),
+        )
+        return config.validate()
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+    @classmethod
+    def from_json_file(cls, path: str | Path) -> RunConfig:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"Settings file {path} does not exist: check the path.") from None
+        except OSError as error:
+            raise ConfigError(
+                f"Settings file {path} cannot be read ({error.strerror}): check its permissions."
+            ) from None
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ConfigError(
+                f"Settings file {path} is not valid JSON (line {error.lineno}: {error.msg}): fix or recreate it."
+            ) from None
+        return cls.from_dict(raw, source=f"Settings file {path}")
+
+
+def _migrate(raw: dict[str, Any], source: str) -> dict[str, Any]:
+    """Bring older config layouts to the current one, so old run folders still open."""
+    version = raw.get("version", 1)
+    if not isinstance(version, int) or version < 1:
+        raise ConfigError(f"{source} has an invalid version {version!r}: it should be a whole number.")
+    if version > CONFIG_VERSION:
+        raise ConfigError(
+            f"{source} was written by a newer vaegui (config version {version}; this one reads up to "
+            f"{CONFIG_VERSION}): update vaegui to open it."
+        )
+    if version == 1:
+        # Version 1 kept every setting in one flat object, and called the latent size 'latent_dim'.
+        flat = {k: v for k, v in raw.items() if k != "version"}
+        if "latent_dim" in flat:
+            flat["z_dim"] = flat.pop("latent_dim")
+        raw = {"data": {}, "model": {}, "training": {}}
+        sections = {"data": DataConfig, "model": ModelConfig, "training": TrainingConfig}
+        for key, value in flat.items():
+            if key in sections and isinstance(value, dict):
+                raw[key].update(value)
+                continue
+            owner = next((name for name, kind in sections.items() if key in {f.name for f in fields(kind)}), None)
+            if owner is None:
+                raise ConfigError(f"{source} has an unknown setting '{key}': remove it or check its spelling.")
+            raw[owner][key] = value
+    raw["version"] = CONFIG_VERSION
+    return raw
+
+
+def _section(kind: type, raw: Any, name: str, source: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: section '{name}' must be a JSON object of settings.")
+    known = {f.name: f for f in fields(kind)}
+    unknown = set(raw) - set(known)
+    if unknown:
+        raise ConfigError(
+            f"{source}: unknown setting(s) {', '.join(sorted(unknown))} in '{name}'. "
+            f"Known settings there: {', '.join(known)}."
+        )
+    values = {}
+    defaults = kind()
+    for key, value in raw.items():
+        values[key] = _coerce(value, type(getattr(defaults, key)), known[key].type, f"{name}.{key}", source)
+    return kind(**values)
+
+
+def _coerce(value: Any, default_type: type, annotation: Any, key: str, source: str) -> Any:
+    optional = "None" in str(annotation)
+    if value is None:
+        if optional:
+            return None
+        raise ConfigError(f"{source}: setting '{key}' must not be empty.")
+    annotation = str(annotation)
+    wrong = ConfigError(f"{source}: setting '{key}' has the wrong type ({value!r}); expected {_describe(annotation)}.")
+    if annotation.startswith("tuple"):
+        if not isinstance(value, (list, tuple)) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise wrong
+        return tuple(value)
+    if annotation.startswith("bool"):
+        if not isinstance(value, bool):
+            raise wrong
+        return value
+    if annotation.startswith("int"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            raise wrong
+        return value
+    if annotation.startswith("float"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise wrong
+        return float(value)
+    if annotation.startswith("str"):
+        if not isinstance(value, str):
+            raise wrong
+        return value
+    return value
+
+
+def _describe(annotation: str) -> str:
+    base = annotation.split("|")[0].strip()
+    return {
+        "int": "a whole number",
+        "float": "a number",
+        "bool": "true or false",
+        "str": "text",
+    }.get(base, "a list of whole numbers" if base.startswith("tuple") else base)

@@ -1,0 +1,23 @@
+"""Errors that vaegui shows to people: each message names the problem and the fix."""
+
+from __future__ import annotations
+
+
+class VaeguiError(Exception):
+    """Base of every error a user may see; the message must be actionable as it stands."""
+
+
+class ConfigError(VaeguiError):
+    """A setting is out of range, of the wrong type, or missing."""
+
+
+class DataError(VaeguiError):
+    """A dataset, file or folder cannot be read as images."""
+
+
+class RunFolderError(VaeguiError):
+    """A run folder (config, weights, history) is missing, damaged or does not match."""
+
+
+class TrainingError(VaeguiError):
+    """Training cannot go on (NaN loss, failed checkpoint write, ...)."""

@@ -1,0 +1,33 @@
+"""State shared by the tabs: whether TensorFlow is loaded, and the run being trained or explored."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+
+class AppState(QObject):
+    """One per window. Tabs listen to it instead of to each other."""
+
+    tensorflow_ready = Signal(str)  # the device description, e.g. "CPU (2 cores)"
+    tensorflow_failed = Signal(str)
+    run_changed = Signal(object)  # vaegui.runs.Run (its model may still be None)
+    run_updated = Signal(object)  # the current run got a new checkpoint (after an epoch)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tensorflow_loaded = False
+        self.device = ""
+        self.run = None
+
+    def set_run(self, run) -> None:
+        self.run = run
+        self.run_changed.emit(run)
+
+
+def import_tensorflow() -> str:
+    """Import TensorFlow, Keras and vaegui's model code (seconds); returns the device description."""
+    import vaegui.model  # noqa: F401  (pulls in keras and tensorflow)
+    from vaegui.training.devices import configure_devices, device_description
+
+    configure_devices()
+    return device_description()

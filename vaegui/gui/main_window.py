@@ -1,0 +1,37 @@
+"""The main window: Training and Explorer tabs, and the background TensorFlow import."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+
+from vaegui.gui.app_state import AppState, import_tensorflow
+from vaegui.gui.workers import TaskWorker, start_worker
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, dataset: str | None = None, run_folder: str | None = None):
+        super().__init__()
+        self.setWindowTitle("vaegui — Variational Autoencoder trainer and latent explorer")
+        self.resize(1280, 820)
+        self.state = AppState()
+        self.tabs = QTabWidget()
+        self.training_tab = QLabel("Training tab")
+        self.explorer_tab = QLabel("Explorer tab")
+        self.tabs.addTab(self.training_tab, "Training")
+        self.tabs.addTab(self.explorer_tab, "Explorer")
+        self.setCentralWidget(self.tabs)
+        self.statusBar().showMessage("Loading TensorFlow…")
+        self.state.tensorflow_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
+        self.state.tensorflow_failed.connect(self.statusBar().showMessage)
+
+    def load_tensorflow(self) -> None:
+        """Import TensorFlow in a worker so the window is up and responsive first."""
+        worker = TaskWorker(import_tensorflow)
+        worker.finished.connect(self._on_tensorflow_loaded)
+        worker.failed.connect(self.state.tensorflow_failed.emit)
+        self._tensorflow_thread = start_worker(worker, self)
+
+    def _on_tensorflow_loaded(self, device: str) -> None:
+        self.state.tensorflow_loaded = True
+        self.state.device = device
+        self.state.tensorflow_ready.emit(device)

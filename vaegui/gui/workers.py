@@ -1,0 +1,79 @@
+"""Run a core call off the GUI thread and get its result, error or progress back as Qt signals."""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from vaegui.errors import VaeguiError
+
+
+class CancelToken:
+    """Set by the GUI, checked by the core between steps (batches, files, iterations)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+class TaskWorker(QObject):
+    """Wraps `function(*args, progress=..., cancel=...)` if it accepts those keywords, else `function(*args)`.
+
+    Errors become a plain message (VaeguiError's own text; anything else a short summary and the
+    traceback on stderr), never a traceback in a dialog.
+    """
+
+    finished = Signal(object)
+    failed = Signal(str)
+    progress = Signal(object)
+
+    def __init__(
+        self, function: Callable[..., Any], *args: Any, pass_progress: bool = False, pass_cancel: bool = False
+    ):
+        super().__init__()
+        self.function = function
+        self.args = args
+        self.pass_progress = pass_progress
+        self.pass_cancel = pass_cancel
+        self.cancel_token = CancelToken()
+
+    def run(self) -> None:
+        kwargs: dict[str, Any] = {}
+        if self.pass_progress:
+            kwargs["progress"] = self.progress.emit
+        if self.pass_cancel:
+            kwargs["cancel"] = self.cancel_token
+        try:
+            result = self.function(*self.args, **kwargs)
+        except VaeguiError as error:
+            self.failed.emit(str(error))
+        except Exception as error:  # a bug: say so plainly, keep the details for the terminal
+            traceback.print_exc()
+            self.failed.emit(f"Something went wrong: {type(error).__name__}: {error}")
+        else:
+            self.finished.emit(result)
+
+
+def start_worker(worker: TaskWorker, parent: QObject) -> QThread:
+    """Move `worker` to a new thread owned by `parent`, start it, and clean both up when it ends."""
+    thread = QThread(parent)
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    worker.finished.connect(thread.quit)
+    worker.failed.connect(thread.quit)
+    thread.finished.connect(worker.deleteLater)
+    thread.finished.connect(thread.deleteLater)
+    # Keep Python references alive until the thread ends.
+    thread._worker = worker  # type: ignore[attr-defined]
+    thread.start()
+    return thread

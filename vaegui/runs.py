@@ -1,0 +1,301 @@
+"""The run folder: settings, per-epoch checkpoints, loss history; written atomically, reopened to explore or resume."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vaegui import __version__
+from vaegui.atomic_files import atomic_output_path, write_text_atomically
+from vaegui.config import RunConfig
+from vaegui.errors import ConfigError, RunFolderError, TrainingError
+
+if TYPE_CHECKING:
+    from vaegui.model import VAE
+
+CONFIG_FILE = "config.json"
+STATE_FILE = "state.json"
+HISTORY_FILE = "history.csv"
+BATCH_HISTORY_FILE = "batch_history.csv"
+CHECKPOINT_DIR = "checkpoints"
+TENSORBOARD_DIR = "tensorboard"
+KEEP_CHECKPOINTS = 2
+EPOCH_COLUMNS = (
+    "epoch",
+    "loss",
+    "reconstruction_loss",
+    "kl_loss",
+    "val_loss",
+    "val_reconstruction_loss",
+    "val_kl_loss",
+    "beta",
+    "seconds",
+    "images_per_second",
+)
+BATCH_COLUMNS = ("epoch", "batch", "loss", "reconstruction_loss", "kl_loss")
+
+
+def new_run_folder(root: str | Path = "runs", dataset: str = "digits") -> Path:
+    """A fresh folder name like runs/digits-20261123-181500 (suffixed if that exists)."""
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in Path(dataset).name or "data")
+    base = Path(root) / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name}-{n}")
+    return folder
+
+
+class Run:
+    """One training run on disk and its model: what the GUI, the CLI and the tests all drive.
+
+    state.json is written last at each checkpoint and names the weights of the last completed
+    epoch, so a process killed at any moment leaves a folder that reopens at that epoch.
+    """
+
+    def __init__(self, folder: Path, config: RunConfig, state: dict[str, Any]):
+        self.folder = folder
+        self.config = config
+        self.epochs_completed: int = state.get("epochs_completed", 0)
+        self.image_shape: tuple[int, int, int] | None = (
+            tuple(state["image_shape"]) if state.get("image_shape") else None
+        )
+        self.class_names: list[str] | None = state.get("class_names")
+        self.checkpoint: str | None = state.get("checkpoint")
+        self.history: list[dict[str, float]] = []
+        self.batch_history: list[dict[str, float]] = []
+        self.model: VAE | None = None
+
+    # ---- creating and opening ----------------------------------------------------------------
+
+    @classmethod
+    def create(cls, folder: str | Path, config: RunConfig) -> Run:
+        folder = Path(folder)
+        config.validate()
+        if (folder / CONFIG_FILE).exists():
+            raise RunFolderError(
+                f"{folder} already holds a run: choose another folder, or continue that run "
+                f"(vaegui train --resume {folder})."
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_text_atomically(folder / CONFIG_FILE, config.to_json())
+        except OSError as error:
+            raise RunFolderError(
+                f"Cannot create the run folder {folder} ({error.strerror}): choose a folder you can write to."
+            ) from None
+        run = cls(folder, config, {})
+        run._write_state()
+        return run
+
+    @classmethod
+    def open(cls, folder: str | Path) -> Run:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise RunFolderError(f"Run folder {folder} does not exist: check the path, or train a new run.")
+        if not (folder / CONFIG_FILE).is_file():
+            raise RunFolderError(
+                f"{folder} is not a vaegui run folder (it has no {CONFIG_FILE}): open the folder a run was saved in."
+            )
+        try:
+            config = RunConfig.from_json_file(folder / CONFIG_FILE)
+        except ConfigError as error:
+            raise RunFolderError(f"The run in {folder} cannot be opened. {error}") from None
+        state = _read_state(folder / STATE_FILE)
+        run = cls(folder, config, state)
+        # Rows past the last checkpoint belong to an epoch that never finished: drop them.
+        run.history = [r for r in _read_csv(folder / HISTORY_FILE) if r.get("epoch", 0) <= run.epochs_completed]
+        run.batch_history = [
+            r for r in _read_csv(folder / BATCH_HISTORY_FILE) if r.get("epoch", 0) <= run.epochs_completed
+        ]
+        return run
+
+    def save_config(self) -> None:
+        """Write changed settings (e.g. more epochs before continuing)."""
+        self.config.validate()
+        write_text_atomically(self.folder / CONFIG_FILE, self.config.to_json())
+
+    # ---- the model ---------------------------------------------------------------------------
+
+    def build_model(self, image_shape: tuple[int, int, int] | None = None) -> VAE:
+        """Build the model for this run's settings and load its last checkpoint, if any."""
+        from vaegui.model import build_vae
+
+        shape = tuple(image_shape or self.image_shape or ())
+        if not shape:
+            raise RunFolderError(
+                f"The run in {self.folder} has no image size yet: train it at least once, or load its dataset first."
+            )
+        if self.image_shape and tuple(self.image_shape) != shape:
+            raise RunFolderError(
+                f"The run in {self.folder} was trained on {_shape_text(self.image_shape)} images, but the data now "
+                f"gives {_shape_text(shape)}: choose the same image size and channels as the run."
+            )
+        self.image_shape = shape
+        model = build_vae(self.config.model, shape)
+        self.restore_checkpoint(model)
+        self.model = model
+        return model
+
+    def restore_checkpoint(self, model: VAE) -> None:
+        """Load the weights of the last completed epoch (nothing to do before the first)."""
+        if not self.checkpoint:
+            return
+        path = self.folder / f"{self.checkpoint}.weights.h5"
+        if not path.is_file():
+            raise RunFolderError(f"The weights file {path} is missing: the run folder is incomplete; retrain the run.")
+        if path.stat().st_size == 0:
+            raise RunFolderError(f"The weights file {path} is empty (0 bytes): it was damaged; retrain the run.")
+        try:
+            model.load_weights(path)
+        except Exception as error:  # h5py and Keras raise many kinds for damaged or mismatched files
+            raise RunFolderError(
+                f"The weights file {path} does not fit this run's model ({_describe_model(self.config)}): it is "
+                f"damaged or was saved by a different architecture ({_first_line(error)}). Retrain the run, or "
+                "open the run folder it came from."
+            ) from None
+        model.set_kl_weight(self.config.model.kl_weight)
+
+    def load_optimizer_state(self, model: VAE) -> bool:
+        """Restore Adam's moments so a resumed run continues as if it never stopped."""
+        import numpy as np
+
+        if not self.checkpoint:
+            return False
+        path = self.folder / f"{self.checkpoint}.optimizer.npz"
+        if not path.is_file():
+            return False
+        try:
+            with np.load(path) as saved:
+                arrays = [saved[f"v{i}"] for i in range(len(saved.files))]
+        except Exception as error:
+            raise RunFolderError(
+                f"The optimizer state {path} is damaged ({_first_line(error)}): retrain the run."
+            ) from None
+        optimizer = model.optimizer
+        optimizer.build(model.trainable_variables)
+        if len(arrays) != len(optimizer.variables) or any(
+            tuple(a.shape) != tuple(v.shape) for a, v in zip(arrays, optimizer.variables)
+        ):
+            raise RunFolderError(f"The optimizer state {path} does not match this model: retrain the run.")
+        for variable, value in zip(optimizer.variables, arrays):
+            variable.assign(value)
+        # The learning rate comes from the settings, which may have changed since.
+        optimizer.learning_rate = self.config.training.learning_rate
+        return True
+
+    # ---- checkpoints -------------------------------------------------------------------------
+
+    def save_checkpoint(
+        self, model: VAE, epoch_record: dict[str, float], batch_records: list[dict[str, float]], *, write_optimizer=True
+    ) -> None:
+        """Write the weights of a completed epoch, then the history, then the state that points at them."""
+        import numpy as np
+
+        epoch = int(epoch_record["epoch"])
+        name = f"{CHECKPOINT_DIR}/epoch-{epoch:05d}"
+        try:
+            with atomic_output_path(self.folder / f"{name}.weights.h5", suffix=".weights.h5") as temp:
+                model.save_weights(temp)
+            if write_optimizer and model.optimizer is not None and model.optimizer.built:
+                with atomic_output_path(self.folder / f"{name}.optimizer.npz", suffix=".npz") as temp:
+                    np.savez(temp, **{f"v{i}": np.asarray(v) for i, v in enumerate(model.optimizer.variables)})
+            history = [r for r in self.history if r["epoch"] < epoch] + [epoch_record]
+            batches = [r for r in self.batch_history if r["epoch"] < epoch] + batch_records
+            write_text_atomically(self.folder / HISTORY_FILE, _csv_text(EPOCH_COLUMNS, history))
+            write_text_atomically(self.folder / BATCH_HISTORY_FILE, _csv_text(BATCH_COLUMNS, batches))
+            previous = self.checkpoint
+            self.checkpoint, self.epochs_completed = name, epoch
+            self._write_state()
+        except OSError as error:
+            self._restore_state_from_disk()
+            done = f"epoch {self.epochs_completed}" if self.epochs_completed else "the start"
+            raise TrainingError(
+                f"Could not save epoch {epoch} into {self.folder} ({error.strerror or error}). The run is intact "
+                f"up to {done}. Free some disk space or choose a writable folder, then continue training."
+            ) from None
+        self.history, self.batch_history = history, batches
+        self._prune_checkpoints(keep={name, previous})
+
+    def _prune_checkpoints(self, keep: set[str | None]) -> None:
+        folder = self.folder / CHECKPOINT_DIR
+        names = sorted({p.name.split(".")[0] for p in folder.glob("epoch-*.weights.h5")})
+        for stem in names[:-KEEP_CHECKPOINTS]:
+            if f"{CHECKPOINT_DIR}/{stem}" in keep:
+                continue
+            for path in folder.glob(f"{stem}.*"):
+                path.unlink(missing_ok=True)
+
+    def _write_state(self) -> None:
+        state = {
+            "epochs_completed": self.epochs_completed,
+            "checkpoint": self.checkpoint,
+            "image_shape": list(self.image_shape) if self.image_shape else None,
+            "class_names": self.class_names,
+            "vaegui_version": __version__,
+        }
+        write_text_atomically(self.folder / STATE_FILE, json.dumps(state, indent=2) + "\n")
+
+    def _restore_state_from_disk(self) -> None:
+        state = _read_state(self.folder / STATE_FILE)
+        self.epochs_completed = state.get("epochs_completed", 0)
+        self.checkpoint = state.get("checkpoint")
+
+    @property
+    def tensorboard_dir(self) -> Path:
+        return self.folder / TENSORBOARD_DIR
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise RunFolderError(f"{path} is damaged ({_first_line(error)}): the run cannot be reopened.") from None
+    if not isinstance(state, dict) or not isinstance(state.get("epochs_completed", 0), int):
+        raise RunFolderError(f"{path} is damaged (unexpected content): the run cannot be reopened.")
+    return state
+
+
+def _read_csv(path: Path) -> list[dict[str, float]]:
+    if not path.exists():
+        return []
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        return [{k: float(v) for k, v in row.items() if v not in ("", None)} for row in rows]
+    except (OSError, ValueError, csv.Error) as error:
+        raise RunFolderError(
+            f"{path} is damaged ({_first_line(error)}): delete it to reopen the run without curves."
+        ) from None
+
+
+def _csv_text(columns: tuple[str, ...], rows: list[dict[str, float]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {k: (int(v) if k in ("epoch", "batch") else f"{v:.8g}") for k, v in row.items() if k in columns}
+        )
+    return out.getvalue()
+
+
+def _shape_text(shape) -> str:
+    height, width, channels = shape
+    return f"{height}×{width} {'RGB' if channels == 3 else 'grayscale'}"
+
+
+def _describe_model(config: RunConfig) -> str:
+    m = config.model
+    return f"z_dim {m.z_dim}, conv {','.join(map(str, m.conv_filters))}, dense {m.dense_units}"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__

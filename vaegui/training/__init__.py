@@ -1,0 +1,23 @@
+"""Qt-free training: a session that runs Keras fit() on a run folder and reports progress."""
+
+from __future__ import annotations
+
+from vaegui.training.session import (
+    BatchProgress,
+    EpochProgress,
+    ProbeSnapshot,
+    TrainingListener,
+    TrainingResult,
+    TrainingSession,
+    TrainingStart,
+)
+
+__all__ = [
+    "BatchProgress",
+    "EpochProgress",
+    "ProbeSnapshot",
+    "TrainingListener",
+    "TrainingResult",
+    "TrainingSession",
+    "TrainingStart",
+]

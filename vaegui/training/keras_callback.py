@@ -1,0 +1,150 @@
+"""The Keras callback behind TrainingSession: progress, pause/stop checks, NaN guard, checkpoints."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import keras
+
+from vaegui.errors import TrainingError
+from vaegui.training.session import LOSS_NAMES, BatchProgress, EpochProgress
+
+if TYPE_CHECKING:
+    from vaegui.training.session import TrainingSession
+
+
+@dataclass
+class _EpochClock:
+    started: float = 0.0
+    paused_seconds: float = 0.0
+    batches_done: int = 0
+    previous_means: dict[str, float] = field(default_factory=dict)
+    batch_records: list[dict[str, float]] = field(default_factory=list)
+
+    def active_seconds(self) -> float:
+        return max(time.perf_counter() - self.started - self.paused_seconds, 1e-9)
+
+
+class SessionCallback(keras.callbacks.Callback):
+    """Turns Keras' callback hooks into progress reports, pause/stop checks, NaN guard and checkpoints."""
+
+    def __init__(self, session: TrainingSession, train_count: int, test_batches):
+        super().__init__()
+        self.session = session
+        self.train_count = train_count
+        self.test_batches = test_batches
+        config = session.run_folder.config
+        self.batch_size = config.training.batch_size
+        self.epochs = config.training.epochs
+        self.kl_weight = config.model.kl_weight
+        self.warmup = config.training.kl_warmup_epochs
+        self.batches_per_epoch = math.ceil(train_count / self.batch_size)
+        self.clock = _EpochClock()
+        self.interrupted_epoch = False
+        self.failure: Exception | None = None
+        self.recent_seconds_per_batch: float | None = None
+
+    def beta_for(self, epoch: int) -> float:
+        if self.warmup <= 0:
+            return self.kl_weight
+        return self.kl_weight * min(1.0, epoch / self.warmup)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        number = epoch + 1
+        self.model.set_kl_weight(self.beta_for(number))
+        self.clock = _EpochClock(started=time.perf_counter())
+
+    def on_train_batch_end(self, batch, logs=None):
+        session, clock = self.session, self.clock
+        done = min(batch + 1, self.batches_per_epoch)
+        means = {name: float(logs[name]) for name in LOSS_NAMES if logs and name in logs}
+        # Keras reports running means over the epoch; difference them back into this batch's own values.
+        previous = clock.batches_done
+        losses = {
+            name: (done * value - previous * clock.previous_means.get(name, 0.0)) / max(done - previous, 1)
+            for name, value in means.items()
+        }
+        clock.previous_means, clock.batches_done = means, done
+        epoch = self._epoch_number()
+        clock.batch_records.append({"epoch": epoch, "batch": done, **losses})
+        if not all(math.isfinite(v) for v in means.values()):
+            self.failure = self._nan_error(epoch, done)
+            self.interrupted_epoch = True
+            self.model.stop_training = True
+            return
+        images = min(done * self.batch_size, self.train_count)
+        seconds = clock.active_seconds()
+        images_per_second = images / seconds
+        per_batch = seconds / done
+        remaining = (self.batches_per_epoch - done) + (self.epochs - epoch) * self.batches_per_epoch
+        session.listener.on_batch(
+            BatchProgress(
+                epoch=epoch,
+                epochs=self.epochs,
+                batch=done,
+                batches=self.batches_per_epoch,
+                losses=losses,
+                images_per_second=images_per_second,
+                eta_seconds=remaining * (self.recent_seconds_per_batch or per_batch),
+            )
+        )
+        self._wait_while_paused()
+        if session._stop_requested.is_set():
+            self.model.stop_training = True
+
+    def _wait_while_paused(self) -> None:
+        session = self.session
+        if session._unpaused.is_set():
+            return
+        paused_at = time.perf_counter()
+        while not session._unpaused.wait(0.05):
+            pass
+        self.clock.paused_seconds += time.perf_counter() - paused_at
+
+    def _epoch_number(self) -> int:
+        return self.session.run_folder.epochs_completed + 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.failure is not None:
+            return
+        clock = self.clock
+        number = epoch + 1
+        if clock.batches_done < self.batches_per_epoch:
+            self.interrupted_epoch = True
+            return
+        seconds = clock.active_seconds()
+        self.recent_seconds_per_batch = seconds / max(clock.batches_done, 1)
+        record: dict[str, float] = {"epoch": number}
+        record.update({name: float(logs[name]) for name in LOSS_NAMES if logs and name in logs})
+        if self.test_batches is not None:
+            evaluated = self.model.evaluate(self.test_batches, verbose=0, return_dict=True)
+            record.update({f"val_{name}": float(evaluated[name]) for name in LOSS_NAMES if name in evaluated})
+        record.update(beta=self.beta_for(number), seconds=seconds, images_per_second=self.train_count / seconds)
+        if not all(math.isfinite(record[name]) for name in LOSS_NAMES if name in record):
+            self.failure = self._nan_error(number, clock.batches_done)
+            self.interrupted_epoch = True
+            self.model.stop_training = True
+            return
+        try:
+            self.session.run_folder.save_checkpoint(self.model, record, clock.batch_records)
+        except TrainingError as error:
+            self.failure = error
+            self.model.stop_training = True
+            return
+        self.session.listener.on_epoch(
+            EpochProgress(epoch=number, epochs=self.epochs, record=record, probe=self.session.take_probe(number))
+        )
+
+    def _nan_error(self, epoch: int, batch: int) -> TrainingError:
+        run = self.session.run_folder
+        kept = (
+            f"the weights of epoch {run.epochs_completed} are kept" if run.epochs_completed else "no epoch had finished"
+        )
+        lr = run.config.training.learning_rate
+        return TrainingError(
+            f"The loss became NaN or infinite at epoch {epoch}, batch {batch}, so training stopped; {kept}. "
+            f"Lower the learning rate (now {lr:g}, try {lr / 10:g}) and continue training."
+        )
