@@ -1,4 +1,5 @@
 """Fixtures that write tiny IDX files and MNIST-style folders for the dataset tests."""
+
 from __future__ import annotations
 
 import gzip

@@ -1,4 +1,5 @@
 """IDX reading: plain and gzip files, train/t10k pairs, single pairs, and damaged files."""
+
 from __future__ import annotations
 
 import gzip

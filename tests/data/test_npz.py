@@ -1,4 +1,5 @@
 """Loading .npz archives: the three key layouts, uint8 and float pixels, and bad contents."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,9 +34,7 @@ def test_keras_layout_keeps_its_train_and_test_parts(tmp_path):
     assert dataset.source == str(path.resolve())
 
 
-@pytest.mark.parametrize(
-    ("images_key", "labels_key"), [("x", "y"), ("images", "labels"), ("arr_0", "arr_1")]
-)
+@pytest.mark.parametrize(("images_key", "labels_key"), [("x", "y"), ("images", "labels"), ("arr_0", "arr_1")])
 def test_single_part_layouts_are_split_by_test_fraction(tmp_path, images_key, labels_key):
     path = tmp_path / "set.npz"
     np.savez(path, **{images_key: grey_uint8(20), labels_key: np.arange(20) % 2})

@@ -1,4 +1,5 @@
 """Datasets for vaegui: digits, MNIST, Fashion-MNIST, image folders, IDX and .npz files."""
+
 from __future__ import annotations
 
 from vaegui.data.dataset import ImageDataset, ImageSplit

@@ -1,4 +1,5 @@
 """The dataset containers and the array checks, resizing and splitting every loader shares."""
+
 from __future__ import annotations
 
 import math
@@ -27,9 +28,7 @@ class ImageSplit:
 
     def __post_init__(self) -> None:
         if self.labels is not None and len(self.labels) != len(self.images):
-            raise ValueError(
-                f"ImageSplit has {len(self.images)} images but {len(self.labels)} labels"
-            )
+            raise ValueError(f"ImageSplit has {len(self.images)} images but {len(self.labels)} labels")
 
     def __len__(self) -> int:
         return len(self.images)
@@ -69,8 +68,7 @@ def images_to_float(array: np.ndarray, what: str) -> np.ndarray:
     if np.issubdtype(array.dtype, np.floating):
         return _float_images_to_float(array, what)
     raise DataError(
-        f"{what} holds values of type {array.dtype}, not numbers. "
-        "Save the images as uint8 (0-255) or float (0-1)."
+        f"{what} holds values of type {array.dtype}, not numbers. Save the images as uint8 (0-255) or float (0-1)."
     )
 
 
@@ -93,9 +91,7 @@ def _float_images_to_float(array: np.ndarray, what: str) -> np.ndarray:
     images = array.astype(np.float32, copy=array.dtype != np.float32)
     if images.size:
         if not np.isfinite(images).all():
-            raise DataError(
-                f"{what} contains NaN or infinite values. Remove or replace them and save again."
-            )
+            raise DataError(f"{what} contains NaN or infinite values. Remove or replace them and save again.")
         low, high = float(images.min()), float(images.max())
         if low < 0.0 or high > 1.0:
             hint = (
@@ -103,10 +99,7 @@ def _float_images_to_float(array: np.ndarray, what: str) -> np.ndarray:
                 if low >= 0.0 and high <= 255.0
                 else ""
             )
-            raise DataError(
-                f"{what} holds floats from {low:g} to {high:g}, but float pixels must be in "
-                f"0-1.{hint}"
-            )
+            raise DataError(f"{what} holds floats from {low:g} to {high:g}, but float pixels must be in 0-1.{hint}")
     return np.ascontiguousarray(images)
 
 
@@ -161,9 +154,7 @@ def resize_images(images: np.ndarray, image_size: int | None) -> np.ndarray:
     return resized
 
 
-def prepare_images(
-    images: np.ndarray, image_size: int | None, channels: int | None
-) -> np.ndarray:
+def prepare_images(images: np.ndarray, image_size: int | None, channels: int | None) -> np.ndarray:
     """Apply the requested channel count and size to float (N, H, W, C) images."""
     # Reduce channels before resizing and add them after: fewer planes go through PIL.
     if channels == 1:
@@ -192,9 +183,7 @@ def split_indices(
     # Random tie-break (seeded) so equal remainders do not always favour the first classes.
     by_remainder = np.lexsort((rng.random(len(groups)), -(shares - quotas)))
     quotas[by_remainder[:leftover]] += 1
-    test_parts = [
-        rng.permutation(group)[:quota] for group, quota in zip(groups, quotas)
-    ]
+    test_parts = [rng.permutation(group)[:quota] for group, quota in zip(groups, quotas)]
     test = np.sort(np.concatenate(test_parts)).astype(np.int64)
     is_test = np.zeros(count, dtype=bool)
     is_test[test] = True
@@ -222,9 +211,7 @@ def build_dataset(
 ) -> ImageDataset:
     """Assemble an ImageDataset, splitting the train part when the source has no test part."""
     if test_images is None:
-        train_positions, test_positions = split_indices(
-            len(train_images), train_labels, test_fraction, seed
-        )
+        train_positions, test_positions = split_indices(len(train_images), train_labels, test_fraction, seed)
         train = ImageSplit(
             take(train_images, train_positions),
             None if train_labels is None else train_labels[train_positions],

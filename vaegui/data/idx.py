@@ -1,4 +1,5 @@
 """Reading IDX files (the MNIST format), plain or gzip-compressed, and folders of them."""
+
 from __future__ import annotations
 
 import gzip
@@ -33,10 +34,7 @@ def read_idx(path: Path, expected_magic: int) -> np.ndarray:
     kind = "image" if expected_magic == IMAGES_MAGIC else "label"
     raw = _read_bytes(path)
     if len(raw) < 4:
-        raise DataError(
-            f"{path} is too short to be an IDX {kind} file ({len(raw)} bytes). "
-            "Download the file again."
-        )
+        raise DataError(f"{path} is too short to be an IDX {kind} file ({len(raw)} bytes). Download the file again.")
     magic = int.from_bytes(raw[:4], "big")
     if magic != expected_magic:
         raise DataError(
@@ -47,10 +45,7 @@ def read_idx(path: Path, expected_magic: int) -> np.ndarray:
     dimension_count = expected_magic & 0xFF
     header_size = 4 + 4 * dimension_count
     if len(raw) < header_size:
-        raise DataError(
-            f"{path} is truncated: it ends inside its {header_size}-byte header. "
-            "Download the file again."
-        )
+        raise DataError(f"{path} is truncated: it ends inside its {header_size}-byte header. Download the file again.")
     dimensions = struct.unpack(f">{dimension_count}I", raw[4:header_size])
     expected_size = math.prod(dimensions)
     actual_size = len(raw) - header_size
@@ -65,9 +60,7 @@ def read_idx(path: Path, expected_magic: int) -> np.ndarray:
             f"{path} is damaged: its header announces {described} ({expected_size} bytes) "
             f"but {actual_size} bytes follow. Download the file again."
         )
-    return np.frombuffer(raw, dtype=np.uint8, count=expected_size, offset=header_size).reshape(
-        dimensions
-    )
+    return np.frombuffer(raw, dtype=np.uint8, count=expected_size, offset=header_size).reshape(dimensions)
 
 
 def _describe(dimensions: Sequence[int]) -> str:
@@ -81,9 +74,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         raw = path.read_bytes()
     except PermissionError as error:
-        raise DataError(
-            f"Cannot read {path}: permission denied. Check the file's permissions."
-        ) from error
+        raise DataError(f"Cannot read {path}: permission denied. Check the file's permissions.") from error
     except OSError as error:
         raise DataError(f"Cannot read {path}: {error.strerror or error}.") from error
     # Detect compression by content, not by name: files get renamed or unpacked in place.
@@ -92,17 +83,13 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return gzip.decompress(raw)
     except (OSError, EOFError, zlib.error) as error:
-        raise DataError(
-            f"{path} is a damaged gzip file ({error}). Download the file again."
-        ) from error
+        raise DataError(f"{path} is a damaged gzip file ({error}). Download the file again.") from error
 
 
 def has_idx_images(folder: Path) -> bool:
     """True when `folder` directly holds at least one IDX image file."""
     try:
-        return any(
-            IMAGES_PATTERN.search(entry.name) and entry.is_file() for entry in folder.iterdir()
-        )
+        return any(IMAGES_PATTERN.search(entry.name) and entry.is_file() for entry in folder.iterdir())
     except OSError:
         return False
 
@@ -148,9 +135,7 @@ def load_idx_folder(
     images = _files_by_role(folder, IMAGES_PATTERN, "image")
     labels = _files_by_role(folder, LABELS_PATTERN, "label")
     if not images:
-        raise DataError(
-            f"No IDX image file (…-idx3-ubyte or …-idx3-ubyte.gz) found in {folder}."
-        )
+        raise DataError(f"No IDX image file (…-idx3-ubyte or …-idx3-ubyte.gz) found in {folder}.")
 
     def read_pair(role: str) -> tuple[np.ndarray, np.ndarray | None]:
         images_path = images[role]

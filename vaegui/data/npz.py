@@ -1,4 +1,5 @@
 """Loading images (and optional labels) from a NumPy .npz archive in one of the common layouts."""
+
 from __future__ import annotations
 
 import zipfile
@@ -47,9 +48,7 @@ def load_npz(
         with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
     except PermissionError as error:
-        raise DataError(
-            f"Cannot read {path}: permission denied. Check the file's permissions."
-        ) from error
+        raise DataError(f"Cannot read {path}: permission denied. Check the file's permissions.") from error
     except ValueError as error:
         # allow_pickle=False refuses object arrays: they could run code when loaded.
         raise DataError(
@@ -71,15 +70,11 @@ def load_npz(
         )
     images_key, labels_key, test_images_key, test_labels_key = layout
 
-    def read_part(
-        part_images_key: str, part_labels_key: str | None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
+    def read_part(part_images_key: str, part_labels_key: str | None) -> tuple[np.ndarray, np.ndarray | None]:
         images = images_to_float(arrays[part_images_key], f"'{part_images_key}' in {path}")
         labels = None
         if part_labels_key is not None and part_labels_key in arrays:
-            labels = labels_to_int(
-                arrays[part_labels_key], len(images), f"'{part_labels_key}' in {path}"
-            )
+            labels = labels_to_int(arrays[part_labels_key], len(images), f"'{part_labels_key}' in {path}")
         return prepare_images(images, image_size, channels), labels
 
     train_images, train_labels = read_part(images_key, labels_key)

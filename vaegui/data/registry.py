@@ -1,4 +1,5 @@
 """The named datasets (digits, mnist, fashion_mnist) and `load_dataset`, which also takes paths."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,16 @@ from vaegui.errors import DataError
 
 DIGIT_CLASS_NAMES = [str(digit) for digit in range(10)]
 FASHION_MNIST_CLASS_NAMES = [
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
 ]
 MAX_IMAGE_SIZE = 1024
 
@@ -97,26 +106,18 @@ def load_dataset(
             return load_idx_folder(path, name=text, **options)
         return load_image_folder(path, name=text, **options)
     if not os.access(path, os.R_OK):
-        raise DataError(
-            f"Cannot read {path}: permission denied. Check the file's permissions "
-            "or choose another file."
-        )
+        raise DataError(f"Cannot read {path}: permission denied. Check the file's permissions or choose another file.")
     if path.suffix.lower() == ".npz":
         return load_npz(path, name=text, **options)
     if IMAGES_PATTERN.search(path.name):
-        raise DataError(
-            f"{path} is a single IDX file. Give the folder that holds it (with its labels "
-            "file) instead."
-        )
+        raise DataError(f"{path} is a single IDX file. Give the folder that holds it (with its labels file) instead.")
     raise DataError(
         f"{path} is not a dataset vaegui can read. Give a folder of images "
         f"({', '.join(IMAGE_EXTENSIONS)}), a folder of IDX files, or an .npz file."
     )
 
 
-def _check_options(
-    image_size: int | None, channels: int | None, test_fraction: float, seed: int
-) -> None:
+def _check_options(image_size: int | None, channels: int | None, test_fraction: float, seed: int) -> None:
     if image_size is not None and (
         isinstance(image_size, bool)
         or not isinstance(image_size, (int, np.integer))
@@ -127,10 +128,7 @@ def _check_options(
             f"from 1 to {MAX_IMAGE_SIZE} (e.g. 28 or 64), or leave it empty for the native size."
         )
     if channels not in (None, 1, 3):
-        raise DataError(
-            f"Channels {channels!r} is not possible: give 1 (grey) or 3 (colour), "
-            "or leave it empty."
-        )
+        raise DataError(f"Channels {channels!r} is not possible: give 1 (grey) or 3 (colour), or leave it empty.")
     if not isinstance(test_fraction, (int, float)) or not 0.0 <= test_fraction < 1.0:
         raise DataError(
             f"Test fraction {test_fraction!r} is not possible: give a number from 0 "
@@ -140,9 +138,7 @@ def _check_options(
         raise DataError(f"Seed {seed!r} is not possible: give a whole number 0 or more.")
 
 
-def _load_digits(
-    *, image_size: int | None, channels: int | None, test_fraction: float, seed: int
-) -> ImageDataset:
+def _load_digits(*, image_size: int | None, channels: int | None, test_fraction: float, seed: int) -> ImageDataset:
     # Imported here: scikit-learn takes about a second to import and only digits needs it.
     from sklearn.datasets import load_digits
 
@@ -171,9 +167,7 @@ def _search_dirs(env_var: str, defaults: Sequence[str]) -> list[Path]:
 
 
 def _has_idx_pair(folder: Path, prefix: str) -> bool:
-    return any(
-        (folder / f"{prefix}-images-idx3-ubyte{suffix}").is_file() for suffix in ("", ".gz")
-    )
+    return any((folder / f"{prefix}-images-idx3-ubyte{suffix}").is_file() for suffix in ("", ".gz"))
 
 
 def _load_mnist_like(
@@ -205,9 +199,7 @@ def _load_mnist_like(
         dataset.class_names = list(class_names)
         return dataset
 
-    x_train, y_train, x_test, y_test, cache = _download_with_keras(
-        name, display_name, env_var, folders
-    )
+    x_train, y_train, x_test, y_test, cache = _download_with_keras(name, display_name, env_var, folders)
     where = f"keras.datasets.{name}"
     train_images = prepare_images(images_to_float(x_train, where), image_size, channels)
     test_images = prepare_images(images_to_float(x_test, where), image_size, channels)
@@ -254,9 +246,7 @@ def _download_with_keras(
 
 
 def _load_mnist(**options: Any) -> ImageDataset:
-    return _load_mnist_like(
-        "mnist", "MNIST", MNIST_DIR_ENV, MNIST_DIRS, DIGIT_CLASS_NAMES, **options
-    )
+    return _load_mnist_like("mnist", "MNIST", MNIST_DIR_ENV, MNIST_DIRS, DIGIT_CLASS_NAMES, **options)
 
 
 def _load_fashion_mnist(**options: Any) -> ImageDataset:
