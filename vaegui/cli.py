@@ -133,7 +133,6 @@ def _apply(section: DataConfig | ModelConfig | TrainingConfig, args: argparse.Na
 
 
 def train_command(args: argparse.Namespace) -> int:
-    from vaegui.data import load_dataset
     from vaegui.runs import Run, new_run_folder
 
     if args.resume:
@@ -153,14 +152,7 @@ def train_command(args: argparse.Namespace) -> int:
     config = run.config
     _say(f"Run folder: {run.folder}")
     _say(f"Loading {config.data.dataset}…")
-    dataset = load_dataset(
-        config.data.dataset,
-        image_size=config.data.image_size,
-        channels=config.data.channels,
-        test_fraction=config.data.test_fraction,
-        seed=config.training.seed or 0,
-    )
-    return _train(run, dataset, quiet=args.quiet)
+    return _train(run, run.load_dataset(), quiet=args.quiet)
 
 
 def _train(run, dataset, *, quiet: bool) -> int:

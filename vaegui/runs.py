@@ -15,6 +15,7 @@ from vaegui.config import RunConfig
 from vaegui.errors import ConfigError, RunFolderError, TrainingError
 
 if TYPE_CHECKING:
+    from vaegui.data import ImageDataset
     from vaegui.model import VAE
 
 CONFIG_FILE = "config.json"
@@ -140,6 +141,33 @@ class Run:
         self.restore_checkpoint(model)
         self.model = model
         return model
+
+    def load_model(self, image_shape: tuple[int, int, int] | None = None) -> VAE:
+        """A separate model with the last checkpoint's weights, e.g. to explore while training goes on.
+
+        Keras models are not thread-safe: the explorer must not share the training thread's model.
+        """
+        from vaegui.model import build_vae
+
+        shape = tuple(image_shape or self.image_shape or ())
+        if not shape:
+            raise RunFolderError(f"The run in {self.folder} has not finished an epoch yet: train it first.")
+        model = build_vae(self.config.model, shape)
+        self.restore_checkpoint(model)
+        return model
+
+    def load_dataset(self) -> ImageDataset:
+        """The dataset this run's settings name, loaded the same way every time (same split)."""
+        from vaegui.data import load_dataset
+
+        data = self.config.data
+        return load_dataset(
+            data.dataset,
+            image_size=data.image_size,
+            channels=data.channels,
+            test_fraction=data.test_fraction,
+            seed=self.config.training.seed or 0,
+        )
 
     def restore_checkpoint(self, model: VAE) -> None:
         """Load the weights of the last completed epoch (nothing to do before the first)."""

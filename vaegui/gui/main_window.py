@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from vaegui.gui.app_state import AppState, import_tensorflow
+from vaegui.gui.explorer_tab import ExplorerTab
+from vaegui.gui.training_tab import TrainingTab
 from vaegui.gui.workers import TaskWorker, start_worker
 
 
@@ -15,14 +17,15 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.state = AppState()
         self.tabs = QTabWidget()
-        self.training_tab = QLabel("Training tab")
-        self.explorer_tab = QLabel("Explorer tab")
+        self.training_tab = TrainingTab(self.state, dataset=dataset)
+        self.explorer_tab = ExplorerTab(self.state)
         self.tabs.addTab(self.training_tab, "Training")
         self.tabs.addTab(self.explorer_tab, "Explorer")
         self.setCentralWidget(self.tabs)
         self.statusBar().showMessage("Loading TensorFlow…")
         self.state.tensorflow_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
         self.state.tensorflow_failed.connect(self.statusBar().showMessage)
+        self.initial_run_folder = run_folder
 
     def load_tensorflow(self) -> None:
         """Import TensorFlow in a worker so the window is up and responsive first."""
@@ -35,3 +38,15 @@ class MainWindow(QMainWindow):
         self.state.tensorflow_loaded = True
         self.state.device = device
         self.state.tensorflow_ready.emit(device)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        # Each tab stops its workers (training saves its last completed epoch) before Qt tears down.
+        for tab in (self.training_tab, self.explorer_tab):
+            tab.shutdown()
+        thread = getattr(self, "_tensorflow_thread", None)
+        try:
+            if thread is not None and thread.isRunning():
+                thread.wait(10_000)  # an import cannot be interrupted; it is nearly always done by now
+        except RuntimeError:
+            pass  # already deleted after finishing
+        super().closeEvent(event)
