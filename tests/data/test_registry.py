@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -215,3 +216,13 @@ def test_unreadable_npz_says_to_check_permissions(tmp_path):
 
     with pytest.raises(DataError, match="permission"):
         load_dataset(path)
+
+
+def test_importing_the_data_layer_stays_light():
+    code = (
+        "import sys, vaegui.data; "
+        "print(sorted(m for m in ('tensorflow', 'keras', 'sklearn', 'PySide6') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert result.stdout.strip() == "[]"

@@ -172,14 +172,16 @@ def split_indices(
     the leftover places going to the classes with the largest remainders.
     """
     rng = np.random.default_rng(seed)
-    if labels is None:
+    if labels is None or count == 0:
         groups = [np.arange(count)]
     else:
         groups = [np.flatnonzero(labels == value) for value in np.unique(labels)]
     sizes = np.array([len(group) for group in groups])
     shares = sizes * test_fraction
     quotas = np.floor(shares).astype(np.int64)
-    leftover = math.floor(count * test_fraction + 0.5) - int(quotas.sum())
+    # Never the whole set: a tiny source still keeps one image to train on.
+    test_count = min(math.floor(count * test_fraction + 0.5), max(count - 1, 0))
+    leftover = test_count - int(quotas.sum())
     # Random tie-break (seeded) so equal remainders do not always favour the first classes.
     by_remainder = np.lexsort((rng.random(len(groups)), -(shares - quotas)))
     quotas[by_remainder[:leftover]] += 1
