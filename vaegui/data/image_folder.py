@@ -259,7 +259,8 @@ def _image_files_below(folder: str, scan: FolderScan) -> list[os.DirEntry[str]]:
         scan.skipped_files.append((folder, f"cannot open folder: {error.strerror}"))
         return files
     for entry in entries:
-        if entry.is_dir():
+        # Linked folders below a class folder are not followed: a link to a parent would loop.
+        if entry.is_dir(follow_symlinks=False):
             files.extend(_image_files_below(entry.path, scan))
         elif entry.is_file() and _is_image_name(entry.name):
             files.append(entry)
