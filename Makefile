@@ -25,8 +25,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
+# Real windows on a virtual X screen; each script saves docs/screenshots/NAME.png.
 screenshots: $(STAMP)
-	$(BIN)/python scripts/take_screenshots.py
+	for script in scripts/screenshots/*.py; do \
+	  xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python $$script || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache
