@@ -21,3 +21,7 @@ class RunFolderError(VaeguiError):
 
 class TrainingError(VaeguiError):
     """Training cannot go on (NaN loss, failed checkpoint write, ...)."""
+
+
+class ModelFileError(VaeguiError):
+    """A saved model file cannot be read, or is not the encoder/decoder pair vaegui expects."""

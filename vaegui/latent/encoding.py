@@ -1,0 +1,168 @@
+"""Encode a dataset split into the latent space: mu, log_var, z, plus each sample's reconstruction error and KL."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vaegui.errors import VaeguiError
+
+SPLITS = ("train", "test", "both")
+SPLIT_TRAIN, SPLIT_TEST = 0, 1
+PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress reports a second reach the GUI
+
+
+class Cancelled(VaeguiError):
+    """The person cancelled a long computation; nothing to report."""
+
+    def __init__(self) -> None:
+        super().__init__("Cancelled.")
+
+
+@dataclass
+class LatentSet:
+    """The encoder's view of a set of images, row i describing image `source_index[i]` of split `split[i]`."""
+
+    mu: np.ndarray  # (N, d)
+    log_var: np.ndarray  # (N, d)
+    z: np.ndarray  # (N, d): mu plus noise, or exactly mu when the model is mu-only
+    labels: np.ndarray | None  # (N,) int64
+    split: np.ndarray  # (N,) int8: SPLIT_TRAIN or SPLIT_TEST
+    source_index: np.ndarray  # (N,) int64 index into that split
+    reconstruction_error: np.ndarray  # (N,) per-sample reconstruction loss of decode(mu)
+    kl: np.ndarray  # (N,) per-sample KL(q(z|x) || N(0, I))
+    mu_only: bool
+    sources: tuple = field(default=(), repr=False)  # (train images, test images) to fetch thumbnails lazily
+
+    def __len__(self) -> int:
+        return len(self.mu)
+
+    @property
+    def z_dim(self) -> int:
+        return int(self.mu.shape[1])
+
+    def image(self, row: int) -> np.ndarray:
+        """The original image of row `row` as float32 (H, W, C)."""
+        images = self.sources[int(self.split[row])]
+        return np.asarray(images[int(self.source_index[row]) : int(self.source_index[row]) + 1], dtype=np.float32)[0]
+
+    def images(self, rows: np.ndarray) -> np.ndarray:
+        return np.stack([self.image(int(r)) for r in rows]) if len(rows) else np.zeros((0, 1, 1, 1), np.float32)
+
+
+def choose_rows(dataset, split: str, subset: int | None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(split code per row, index within split) for `split`, a random subset of `subset` rows if smaller than all."""
+    if split not in SPLITS:
+        raise VaeguiError(f"Unknown split {split!r}: choose one of {', '.join(SPLITS)}.")
+    parts = []
+    if split in ("train", "both"):
+        parts.append((SPLIT_TRAIN, len(dataset.train)))
+    if split in ("test", "both"):
+        parts.append((SPLIT_TEST, len(dataset.test)))
+    codes = np.concatenate([np.full(n, code, np.int8) for code, n in parts])
+    indices = np.concatenate([np.arange(n, dtype=np.int64) for _, n in parts])
+    if len(codes) == 0:
+        raise VaeguiError(f"The {split} split of this dataset is empty: choose another split.")
+    if subset is not None and 0 < subset < len(codes):
+        # Sorted so a lazily loaded folder reads its files in order.
+        chosen = np.sort(np.random.default_rng(seed).choice(len(codes), subset, replace=False))
+        codes, indices = codes[chosen], indices[chosen]
+    return codes, indices
+
+
+def per_sample_kl(mu: np.ndarray, log_var: np.ndarray) -> np.ndarray:
+    return -0.5 * np.sum(1.0 + log_var - np.square(mu) - np.exp(log_var), axis=1)
+
+
+def per_sample_reconstruction_error(images: np.ndarray, reconstructions: np.ndarray, loss: str = "bce") -> np.ndarray:
+    """The training loss of each image (summed over pixels), so 'worst' means what the model was trained on."""
+    x = images.reshape(len(images), -1).astype(np.float64)
+    p = reconstructions.reshape(len(reconstructions), -1).astype(np.float64)
+    if loss == "mse":
+        return np.sum(np.square(x - p), axis=1).astype(np.float32)
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return (-np.sum(x * np.log(p) + (1 - x) * np.log1p(-p), axis=1)).astype(np.float32)
+
+
+def encode_split(
+    model,
+    dataset,
+    split: str = "train",
+    subset: int | None = None,
+    *,
+    seed: int = 0,
+    batch_size: int = 256,
+    progress: Callable[[float], None] | None = None,
+    cancel=None,
+) -> LatentSet:
+    """Encode `split` of `dataset` with `model` (a vaegui VAE) in batches, checking `cancel` between batches.
+
+    The encoder runs through its cached predict function (predict_on_batch), the one that
+    `set_mu_only` rebuilds, so z here is exactly what the switch says. The decoder is called
+    directly (not through its predict function) because the GUI thread decodes clicks with that
+    one at the same time.
+    """
+    codes, indices = choose_rows(dataset, split, subset, seed)
+    sources = (dataset.train.images, dataset.test.images)
+    labels_by_split = (dataset.train.labels, dataset.test.labels)
+    has_labels = all(labels_by_split[c] is not None for c in set(codes.tolist()))
+    loss = getattr(model, "reconstruction_loss_name", "bce")
+    count = len(codes)
+    mu, log_var, z, errors = [], [], [], []
+    last_report = 0.0
+    for start in range(0, count, batch_size):
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled()
+        rows = slice(start, start + batch_size)
+        batch = _gather(sources, codes[rows], indices[rows])
+        # A short last batch is padded to the full size: a new input shape would retrace the predict function.
+        padded = batch if len(batch) == batch_size else _pad(batch, batch_size)
+        outputs = model.encoder.predict_on_batch(padded)
+        batch_mu, batch_log_var, batch_z = (np.asarray(a)[: len(batch)] for a in outputs)
+        reconstructions = np.asarray(model.decoder(batch_mu, training=False))
+        mu.append(batch_mu)
+        log_var.append(batch_log_var)
+        z.append(batch_z)
+        errors.append(per_sample_reconstruction_error(batch, reconstructions, loss))
+        now = time.monotonic()
+        if progress is not None and now - last_report >= PROGRESS_INTERVAL_S:
+            last_report = now
+            progress(min(1.0, (start + batch_size) / count))
+    mu_all, log_var_all = np.concatenate(mu).astype(np.float32), np.concatenate(log_var).astype(np.float32)
+    labels = None
+    if has_labels:
+        labels = np.empty(count, np.int64)
+        for code in (SPLIT_TRAIN, SPLIT_TEST):
+            where = codes == code
+            if where.any():
+                labels[where] = np.asarray(labels_by_split[code])[indices[where]]
+    return LatentSet(
+        mu=mu_all,
+        log_var=log_var_all,
+        z=np.concatenate(z).astype(np.float32),
+        labels=labels,
+        split=codes,
+        source_index=indices,
+        reconstruction_error=np.concatenate(errors),
+        kl=per_sample_kl(mu_all, log_var_all).astype(np.float32),
+        mu_only=bool(getattr(model, "mu_only", False)),
+        sources=sources,
+    )
+
+
+def _gather(sources, codes: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """The images of rows (split code, index), read with one fancy index per split."""
+    out = np.empty((len(codes), *sources[int(codes[0])].shape[1:]), np.float32)
+    for code in np.unique(codes):
+        where = codes == code
+        out[where] = np.asarray(sources[int(code)][indices[where]], dtype=np.float32)
+    return out
+
+
+def _pad(batch: np.ndarray, size: int) -> np.ndarray:
+    padded = np.zeros((size, *batch.shape[1:]), np.float32)
+    padded[: len(batch)] = batch
+    return padded

@@ -1,0 +1,68 @@
+"""Latent vectors to decode: posterior and prior samples, traversals, interpolations, grids; and rankings."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vaegui.latent.encoding import LatentSet
+
+
+def posterior_samples(mu: np.ndarray, log_var: np.ndarray, count: int, seed: int | None = None) -> np.ndarray:
+    """`count` draws from N(mu, exp(log_var)): what the encoder thinks this image could be."""
+    rng = np.random.default_rng(seed)
+    sigma = np.exp(0.5 * np.asarray(log_var, np.float64))
+    return (mu + sigma * rng.standard_normal((count, len(mu)))).astype(np.float32)
+
+
+def prior_samples(z_dim: int, count: int, seed: int | None = None) -> np.ndarray:
+    """`count` draws from N(0, I): a VAE trained with too small a KL weight decodes many of these to mush."""
+    return np.random.default_rng(seed).standard_normal((count, z_dim)).astype(np.float32)
+
+
+def interpolate(start: np.ndarray, end: np.ndarray, steps: int) -> np.ndarray:
+    """`steps` vectors evenly spaced from `start` to `end`, both included."""
+    weights = np.linspace(0.0, 1.0, steps)[:, None]
+    return ((1 - weights) * np.asarray(start) + weights * np.asarray(end)).astype(np.float32)
+
+
+def with_coordinate(vector: np.ndarray, dimension: int, value: float) -> np.ndarray:
+    """`vector` with one coordinate replaced: one step of a traversal."""
+    changed = np.array(vector, np.float32, copy=True)
+    changed[dimension] = value
+    return changed
+
+
+def latent_grid(x_range: tuple[float, float], y_range: tuple[float, float], per_side: int) -> np.ndarray:
+    """(per_side², 2) vectors on a grid, row by row from the top (largest y) so a mosaic reads like the map."""
+    xs = np.linspace(x_range[0], x_range[1], per_side)
+    ys = np.linspace(y_range[1], y_range[0], per_side)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    return np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(np.float32)
+
+
+def image_mosaic(images: np.ndarray, columns: int, gap: int = 1) -> np.ndarray:
+    """Tile (N, H, W, C) images into one (rows·H, columns·W, C) image with a `gap`-pixel white border."""
+    count, height, width, channels = images.shape
+    rows = -(-count // columns)
+    mosaic = np.ones((rows * (height + gap) + gap, columns * (width + gap) + gap, channels), np.float32)
+    for i, image in enumerate(images):
+        top, left = gap + (i // columns) * (height + gap), gap + (i % columns) * (width + gap)
+        mosaic[top : top + height, left : left + width] = image
+    return mosaic
+
+
+def dimensions_by_kl(latents: LatentSet) -> tuple[np.ndarray, np.ndarray]:
+    """(dimension order, mean KL of each dimension in that order), most informative dimension first."""
+    kl = -0.5 * np.mean(1.0 + latents.log_var - np.square(latents.mu) - np.exp(latents.log_var), axis=0)
+    order = np.argsort(-kl, kind="stable")
+    return order, kl[order]
+
+
+def worst_reconstructions(latents: LatentSet, count: int = 20) -> np.ndarray:
+    """Rows with the largest reconstruction error, worst first."""
+    return np.argsort(-latents.reconstruction_error, kind="stable")[:count]
+
+
+def largest_log_var(latents: LatentSet, count: int = 20) -> np.ndarray:
+    """Rows whose mean log-variance is largest: the images the encoder is least sure about."""
+    return np.argsort(-latents.log_var.mean(axis=1), kind="stable")[:count]

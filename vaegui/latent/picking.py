@@ -1,0 +1,53 @@
+"""KD-tree picking: which projected point lies under the cursor, and which samples are latent neighbours."""
+
+from __future__ import annotations
+
+import numpy as np
+
+CANDIDATES = 16
+
+
+class PointPicker:
+    """Nearest projected point to a map location, within a radius given per axis (the cursor's size in data units).
+
+    A KD-tree answers in microseconds for 70k points, where scanning every point (or pyqtgraph's
+    pointsAt) costs milliseconds per mouse move.
+    """
+
+    def __init__(self, coords: np.ndarray):
+        from scipy.spatial import cKDTree
+
+        self.coords = np.asarray(coords, np.float64)
+        self._tree = cKDTree(self.coords)
+
+    def nearest(self, x: float, y: float, radius_x: float, radius_y: float) -> int | None:
+        """Row of the point nearest (x, y) in screen terms, or None if none is within the radii."""
+        if len(self.coords) == 0 or radius_x <= 0 or radius_y <= 0:
+            return None
+        k = min(CANDIDATES, len(self.coords))
+        distances, rows = self._tree.query([x, y], k=k, distance_upper_bound=max(radius_x, radius_y))
+        rows = np.atleast_1d(rows)[np.isfinite(np.atleast_1d(distances))]
+        if len(rows) == 0:
+            return None
+        # The axes may be scaled differently on screen: compare in units of each axis's radius.
+        offsets = (self.coords[rows] - (x, y)) / (radius_x, radius_y)
+        screen_distance = np.hypot(offsets[:, 0], offsets[:, 1])
+        best = int(np.argmin(screen_distance))
+        return int(rows[best]) if screen_distance[best] <= 1.0 else None
+
+
+class LatentNeighbours:
+    """The k samples closest to a sample in latent space (on mu, the posterior means)."""
+
+    def __init__(self, vectors: np.ndarray):
+        from scipy.spatial import cKDTree
+
+        self._tree = cKDTree(np.asarray(vectors, np.float64))
+        self._count = len(vectors)
+
+    def of_row(self, row: int, vector: np.ndarray, k: int = 8) -> np.ndarray:
+        """Rows of the k nearest other samples, nearest first."""
+        k_query = min(k + 1, self._count)
+        _, rows = self._tree.query(np.asarray(vector, np.float64), k=k_query)
+        rows = np.atleast_1d(rows)
+        return rows[rows != row][:k]

@@ -1,0 +1,186 @@
+"""2-D projections of latent vectors (direct, PCA, t-SNE, UMAP) and the way back from a map location to a vector."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from vaegui.errors import VaeguiError
+from vaegui.latent.encoding import Cancelled
+
+METHOD_LABELS = {"direct": "Direct (z_dim = 2)", "pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
+LAYOUT_INTERVAL_S = 0.1  # intermediate t-SNE layouts reach the GUI at most ten times a second
+NEIGHBOURS_FOR_INVERSE = 8
+
+
+class ProjectionError(VaeguiError):
+    """A projection cannot be computed for these vectors."""
+
+
+def available_methods(z_dim: int) -> list[str]:
+    """The projections that make sense for `z_dim` and whose libraries are installed, best first."""
+    methods = ["direct"] if z_dim == 2 else []
+    methods.append("pca")
+    methods.append("tsne")
+    if importlib.util.find_spec("umap") is not None:
+        methods.append("umap")
+    return methods
+
+
+def tsne_backend() -> str:
+    """'openTSNE' (shows the map forming, can be cancelled mid-way) or 'sklearn' (neither)."""
+    return "openTSNE" if importlib.util.find_spec("openTSNE") is not None else "sklearn"
+
+
+@dataclass
+class Projection:
+    """Map coordinates of each latent vector, and how a map location turns back into a latent vector."""
+
+    method: str
+    coords: np.ndarray  # (N, 2) float32
+    vectors: np.ndarray  # (N, d) the latent vectors that were projected
+    pca_mean: np.ndarray | None = None
+    pca_components: np.ndarray | None = None  # (2, d)
+    seconds: float = 0.0
+    _tree: object = None
+
+    def location_to_latent(self, x: float, y: float) -> tuple[np.ndarray, str]:
+        """(latent vector, how it was obtained) for the map location (x, y)."""
+        if self.method == "direct":
+            return np.array([x, y], np.float32), "the clicked location is the latent vector"
+        if self.method == "pca":
+            vector = self.pca_mean + np.array([x, y]) @ self.pca_components
+            return vector.astype(np.float32), "PCA inverse transform of the clicked location"
+        return self._neighbour_average(x, y)
+
+    def _neighbour_average(self, x: float, y: float) -> tuple[np.ndarray, str]:
+        # t-SNE and UMAP have no inverse: weigh the latent vectors of the nearest projected points by 1/distance².
+        from scipy.spatial import cKDTree
+
+        if self._tree is None:
+            self._tree = cKDTree(self.coords)
+        k = min(NEIGHBOURS_FOR_INVERSE, len(self.coords))
+        distances, rows = self._tree.query([x, y], k=k)
+        distances, rows = np.atleast_1d(distances), np.atleast_1d(rows)
+        if distances[0] < 1e-9:
+            return self.vectors[rows[0]].copy(), f"{METHOD_LABELS[self.method]} has no inverse: the point's own vector"
+        weights = 1.0 / np.square(distances)
+        vector = (weights[:, None] * self.vectors[rows]).sum(axis=0) / weights.sum()
+        how = (
+            f"{METHOD_LABELS[self.method]} has no inverse: inverse-distance weighted mean of the "
+            f"{k} nearest points' latent vectors"
+        )
+        return vector.astype(np.float32), how
+
+
+def project(
+    method: str,
+    vectors: np.ndarray,
+    *,
+    seed: int = 0,
+    progress: Callable[[float], None] | None = None,
+    cancel=None,
+    on_layout: Callable[[np.ndarray], None] | None = None,
+    tsne_iterations: int = 500,
+) -> Projection:
+    """Project (N, d) `vectors` to 2-D with `method`; t-SNE reports intermediate layouts to `on_layout`."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if len(vectors) < 2:
+        raise ProjectionError("A map needs at least 2 points: choose a larger sample.")
+    if not np.isfinite(vectors).all():
+        raise ProjectionError(
+            "The latent vectors contain NaN or infinity (the model diverged): retrain with a lower learning rate."
+        )
+    started = time.perf_counter()
+    if method == "direct":
+        if vectors.shape[1] != 2:
+            raise ProjectionError(
+                f"Direct display needs z_dim = 2, but this model has z_dim = {vectors.shape[1]}: choose PCA or t-SNE."
+            )
+        result = Projection("direct", vectors.copy(), vectors)
+    elif method == "pca":
+        result = _pca(vectors, seed)
+    elif method == "tsne":
+        result = _tsne(vectors, seed, progress, cancel, on_layout, tsne_iterations)
+    elif method == "umap":
+        result = _umap(vectors, seed, cancel)
+    else:
+        raise ProjectionError(f"Unknown projection {method!r}: choose one of {', '.join(METHOD_LABELS)}.")
+    if progress is not None:
+        progress(1.0)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _pca(vectors: np.ndarray, seed: int) -> Projection:
+    from sklearn.decomposition import PCA
+
+    if vectors.shape[1] < 2:
+        coords = np.column_stack([vectors[:, 0], np.zeros(len(vectors), np.float32)])
+        return Projection("direct", coords.astype(np.float32), vectors)
+    pca = PCA(n_components=2, random_state=seed).fit(vectors)
+    coords = pca.transform(vectors).astype(np.float32)
+    return Projection("pca", coords, vectors, pca_mean=pca.mean_.copy(), pca_components=pca.components_.copy())
+
+
+def _tsne(vectors, seed, progress, cancel, on_layout, iterations) -> Projection:
+    perplexity = float(min(30.0, max(2.0, (len(vectors) - 1) / 3.0)))
+    if tsne_backend() == "sklearn":
+        from sklearn.manifold import TSNE
+
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled()
+        coords = TSNE(n_components=2, perplexity=perplexity, random_state=seed, init="pca").fit_transform(vectors)
+        return Projection("tsne", np.asarray(coords, np.float32), vectors)
+
+    from openTSNE import TSNE
+
+    exaggeration_iterations = max(1, iterations // 3)
+    total = exaggeration_iterations + iterations
+    state = {"iteration": 0, "last": 0.0, "phase": 0}
+
+    def on_iterations(iteration: int, error: float, embedding) -> None:
+        # openTSNE calls this every few iterations of each phase (early exaggeration, then the rest).
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled()
+        if iteration < state["iteration"]:
+            state["phase"] = 1
+        state["iteration"] = iteration
+        now = time.monotonic()
+        if now - state["last"] >= LAYOUT_INTERVAL_S:
+            state["last"] = now
+            if on_layout is not None:
+                on_layout(np.array(embedding, dtype=np.float32))
+            if progress is not None:
+                done = iteration + (exaggeration_iterations if state["phase"] else 0)
+                progress(min(0.99, done / total))
+
+    tsne = TSNE(
+        n_components=2,
+        perplexity=perplexity,
+        early_exaggeration_iter=exaggeration_iterations,
+        n_iter=iterations,
+        n_jobs=2,
+        random_state=seed,
+        callbacks=on_iterations,
+        callbacks_every_iters=5,
+        verbose=False,
+    )
+    embedding = tsne.fit(vectors)
+    return Projection("tsne", np.asarray(embedding, np.float32), vectors)
+
+
+def _umap(vectors, seed, cancel) -> Projection:
+    try:
+        import umap
+    except ImportError:
+        raise ProjectionError("UMAP is not installed: pip install umap-learn, or choose t-SNE.") from None
+    if cancel is not None and cancel.cancelled:
+        raise Cancelled()
+    neighbours = int(min(15, len(vectors) - 1))
+    coords = umap.UMAP(n_components=2, n_neighbors=max(2, neighbours), random_state=seed).fit_transform(vectors)
+    return Projection("umap", np.asarray(coords, np.float32), vectors)
