@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from vaegui.gui.app_state import AppState, import_tensorflow
@@ -26,6 +27,31 @@ class MainWindow(QMainWindow):
         self.state.tensorflow_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
         self.state.tensorflow_failed.connect(self.statusBar().showMessage)
         self.initial_run_folder = run_folder
+        self._build_file_menu()
+        if run_folder:
+            self.training_tab.open_run(run_folder)
+
+    def _build_file_menu(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        tab = self.training_tab
+        entries = (
+            ("&Open run…", QKeySequence.StandardKey.Open, tab.choose_run_to_open),
+            ("O&verlay run…", None, tab.choose_run_to_overlay),
+            (None, None, None),
+            ("Export &curves (PNG/SVG)…", None, tab.choose_curves_export),
+            ("Export loss &history (CSV)…", None, tab.choose_history_export),
+            (None, None, None),
+            ("&Quit", QKeySequence.StandardKey.Quit, self.close),
+        )
+        for text, shortcut, slot in entries:
+            if text is None:
+                menu.addSeparator()
+                continue
+            action = QAction(text, self)
+            if shortcut is not None:
+                action.setShortcut(shortcut)
+            action.triggered.connect(slot)
+            menu.addAction(action)
 
     def load_tensorflow(self) -> None:
         """Import TensorFlow in a worker so the window is up and responsive first."""

@@ -1,0 +1,99 @@
+"""LatentPreview: the probe images' latent means after each epoch, as a scatter coloured by label."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QWidget
+
+# Ten well-separated colours (Tableau 10), then repeats for datasets with more classes.
+CLASS_COLOURS = [
+    (31, 119, 180),
+    (255, 127, 14),
+    (44, 160, 44),
+    (214, 39, 40),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+    (188, 189, 34),
+    (23, 190, 207),
+]
+
+
+def preview_coordinates(
+    mu: np.ndarray, previous_axes: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """2-D coordinates of `mu` for the preview, and the axes used (None when z_dim is 2: drawn as is).
+
+    For z_dim > 2, PCA is fitted on each epoch's own codes (the first epochs' codes are nearly
+    collapsed, so axes fitted on them would show later epochs badly), and each axis' sign is
+    flipped to agree with the previous epoch's, so scrubbing the epoch slider does not mirror the map.
+    """
+    mu = np.asarray(mu, dtype=np.float64)
+    if mu.shape[1] <= 2:
+        return mu[:, :2].astype(np.float32), None
+    centred = mu - mu.mean(axis=0)
+    _, _, rows = np.linalg.svd(centred, full_matrices=False)
+    axes = rows[:2]
+    if previous_axes is not None and previous_axes.shape == axes.shape:
+        signs = np.sign(np.sum(axes * previous_axes, axis=1))
+        axes = axes * np.where(signs == 0, 1.0, signs)[:, None]
+    return (centred @ axes.T).astype(np.float32), axes
+
+
+class LatentPreview(pg.PlotWidget):
+    """One scatter item per class (so the legend names them), redrawn when the epoch slider moves."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent, background="w")
+        self.plot_item = self.getPlotItem()
+        self.plot_item.setTitle("Latent space (μ of 1,000 test images)", size="9pt")
+        self.plot_item.showGrid(x=True, y=True, alpha=0.2)
+        self.plot_item.getAxis("left").setWidth(36)
+        self.plot_item.setMenuEnabled(False)
+        self.legend = self.plot_item.addLegend(offset=(2, 2), labelTextSize="7pt", verSpacing=-6, colCount=2)
+        self.legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+        self.class_names: list[str] | None = None
+        self.scatters: list[pg.ScatterPlotItem] = []
+        self.point_count = 0
+        self.shown_epoch: int | None = None
+
+    def set_class_names(self, names: list[str] | None) -> None:
+        self.class_names = list(names) if names else None
+
+    def clear_points(self) -> None:
+        for item in self.scatters:
+            self.plot_item.removeItem(item)
+        self.legend.clear()
+        self.scatters = []
+        self.point_count = 0
+        self.shown_epoch = None
+
+    def show_codes(self, epoch: int, coords: np.ndarray, labels: np.ndarray | None, axes_label: str) -> None:
+        self.clear_points()
+        if labels is None:
+            groups = [(None, np.arange(len(coords)))]
+        else:
+            groups = [(int(label), np.flatnonzero(labels == label)) for label in np.unique(labels)]
+        for label, chosen in groups:
+            colour = CLASS_COLOURS[(label or 0) % len(CLASS_COLOURS)]
+            name = None
+            if label is not None:
+                name = self.class_names[label] if self.class_names and label < len(self.class_names) else str(label)
+            scatter = pg.ScatterPlotItem(
+                coords[chosen, 0],
+                coords[chosen, 1],
+                size=5,
+                pen=None,
+                brush=pg.mkBrush(*colour, 200),
+                pxMode=True,
+                name=name,
+            )
+            self.plot_item.addItem(scatter)
+            self.scatters.append(scatter)
+        self.point_count = len(coords)
+        self.shown_epoch = epoch
+        self.plot_item.setLabel("bottom", f"{axes_label} 1")
+        self.plot_item.setLabel("left", f"{axes_label} 2")
+        self.plot_item.autoRange(padding=0.05)

@@ -1,0 +1,308 @@
+"""LossPlot: live per-batch and per-epoch loss curves (KL on its own axis), log scale, smoothing, overlay, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from scipy.signal import lfilter
+
+from vaegui.atomic_files import atomic_output_path
+from vaegui.errors import VaeguiError
+
+TOTAL_COLOUR = (31, 119, 180)
+RECONSTRUCTION_COLOUR = (255, 127, 14)
+KL_COLOUR = (44, 160, 44)
+OVERLAY_COLOUR = (120, 120, 120)
+LOSS_NAMES = ("loss", "reconstruction_loss", "kl_loss")
+
+
+class _GrowingArray:
+    """Appends in amortised O(1) and hands out a view of the filled part (curves grow every batch)."""
+
+    def __init__(self) -> None:
+        self._data = np.empty(1024, dtype=np.float64)
+        self.size = 0
+
+    def extend(self, values: np.ndarray) -> None:
+        needed = self.size + len(values)
+        if needed > len(self._data):
+            grown = np.empty(max(needed, 2 * len(self._data)), dtype=np.float64)
+            grown[: self.size] = self._data[: self.size]
+            self._data = grown
+        self._data[self.size : needed] = values
+        self.size = needed
+
+    def view(self) -> np.ndarray:
+        return self._data[: self.size]
+
+
+def smooth(values: np.ndarray, strength: float) -> np.ndarray:
+    """Exponential moving average for display; `strength` 0 leaves the values as they are, 0.99 is very smooth."""
+    if strength <= 0 or len(values) < 2:
+        return values
+    return lfilter([1.0 - strength], [1.0, -strength], values, zi=[strength * values[0]])[0]
+
+
+def _pen(colour, width: float = 1.0, alpha: int = 255, style=Qt.PenStyle.SolidLine):
+    return pg.mkPen(color=(*colour, alpha), width=width, style=style)
+
+
+class LossPlot(QWidget):
+    """Two stacked plots sharing the epoch axis: total and reconstruction loss above, KL below.
+
+    KL gets its own plot because with a tiny KL weight it is orders of magnitude smaller than the
+    reconstruction loss and would sit flat on the bottom of a shared axis.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.graphics.ci.setContentsMargins(6, 6, 12, 6)
+        self.loss_plot = self.graphics.addPlot(row=0, col=0)
+        self.kl_plot = self.graphics.addPlot(row=1, col=0)
+        self.graphics.ci.layout.setRowStretchFactor(0, 3)
+        self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        self.kl_plot.setXLink(self.loss_plot)
+        self.loss_plot.setTitle(
+            "Loss per image — thin: each batch · thick: epoch mean · dashed: test images", size="9pt"
+        )
+        self.kl_plot.setTitle("KL divergence (its own axis: it is often much smaller)", size="9pt")
+        for plot, label in ((self.loss_plot, "loss"), (self.kl_plot, "KL")):
+            plot.setLabel("left", label)
+            plot.setLabel("bottom", "epoch")
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            # Long runs have 100k+ batch points: draw only what is visible, decimated to the pixel width.
+            plot.setClipToView(True)
+            plot.setDownsampling(auto=True, mode="peak")
+            plot.getAxis("left").setWidth(52)
+        self.loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
+        self.kl_legend = self.kl_plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
+        for legend in (self.loss_legend, self.kl_legend):
+            legend.setBrush(pg.mkBrush(255, 255, 255, 210))
+
+        colours = {"loss": TOTAL_COLOUR, "reconstruction_loss": RECONSTRUCTION_COLOUR, "kl_loss": KL_COLOUR}
+        names = {"loss": "Total", "reconstruction_loss": "Reconstruction", "kl_loss": "KL"}
+        self.batch_curves: dict[str, pg.PlotDataItem] = {}
+        self.epoch_curves: dict[str, pg.PlotDataItem] = {}
+        self.validation_curves: dict[str, pg.PlotDataItem] = {}
+        for name in LOSS_NAMES:
+            plot = self.kl_plot if name == "kl_loss" else self.loss_plot
+            colour = colours[name]
+            self.batch_curves[name] = plot.plot(pen=_pen(colour, 1, 90))
+            self.epoch_curves[name] = plot.plot(
+                pen=_pen(colour, 2.5),
+                symbol="o",
+                symbolSize=5,
+                symbolBrush=colour,
+                symbolPen=None,
+                name=names[name],
+            )
+            self.validation_curves[name] = plot.plot(
+                pen=_pen(colour, 1.8, style=Qt.PenStyle.DashLine),
+                name=f"{names[name]} (test)" if name != "reconstruction_loss" else None,
+            )
+        self.overlay_curves: list[pg.PlotDataItem] = []
+        self.overlay_name: str | None = None
+
+        self.batch_positions = _GrowingArray()
+        self.batch_losses = {name: _GrowingArray() for name in LOSS_NAMES}
+        self.epoch_records: list[dict[str, float]] = []
+        self.smoothing = 0.6
+
+        self.log_scale_box = QCheckBox("Log scale")
+        self.log_scale_box.toggled.connect(self.set_log_scale)
+        self.batch_box = QCheckBox("Per-batch curves")
+        self.batch_box.setChecked(True)
+        self.batch_box.toggled.connect(self._redraw_batches)
+        self.smoothing_slider = QSlider(Qt.Orientation.Horizontal)
+        self.smoothing_slider.setRange(0, 98)
+        self.smoothing_slider.setValue(int(self.smoothing * 100))
+        self.smoothing_slider.setMaximumWidth(160)
+        self.smoothing_slider.setToolTip("Smooths the per-batch curves (exponential moving average)")
+        self.smoothing_slider.valueChanged.connect(self._on_smoothing_changed)
+        self.smoothing_label = QLabel()
+        self._on_smoothing_changed(self.smoothing_slider.value())
+
+        controls = QHBoxLayout()
+        controls.setContentsMargins(4, 0, 4, 0)
+        controls.addWidget(self.log_scale_box)
+        controls.addWidget(self.batch_box)
+        controls.addSpacing(12)
+        controls.addWidget(QLabel("Smoothing"))
+        controls.addWidget(self.smoothing_slider)
+        controls.addWidget(self.smoothing_label)
+        controls.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.graphics, 1)
+        layout.addLayout(controls)
+
+    # ---- data in -------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.batch_positions = _GrowingArray()
+        self.batch_losses = {name: _GrowingArray() for name in LOSS_NAMES}
+        self.epoch_records = []
+        self._redraw_batches()
+        self._redraw_epochs()
+
+    def add_batches(self, positions: np.ndarray, losses: dict[str, np.ndarray]) -> None:
+        self.batch_positions.extend(positions)
+        for name in LOSS_NAMES:
+            self.batch_losses[name].extend(losses.get(name, np.full(len(positions), np.nan)))
+        self._redraw_batches()
+
+    def add_epoch(self, record: dict[str, float]) -> None:
+        # A continued run re-reports nothing it already has; a replaced epoch (after a stop) overwrites.
+        self.epoch_records = [r for r in self.epoch_records if r["epoch"] < record["epoch"]] + [dict(record)]
+        self._redraw_epochs()
+
+    def set_history(self, history: list[dict[str, float]], batch_history: list[dict[str, float]]) -> None:
+        """Show a saved run's curves (after Open run…)."""
+        self.clear()
+        positions, losses = batch_rows_to_arrays(batch_history)
+        self.add_batches(positions, losses)
+        for record in history:
+            self.add_epoch(record)
+
+    def set_overlay(self, name: str, history: list[dict[str, float]]) -> None:
+        """Draw another run's per-epoch curves in grey, to compare with the current one."""
+        self.clear_overlay()
+        self.overlay_name = name
+        epochs = np.array([r["epoch"] for r in history], dtype=np.float64)
+        styles = {
+            "loss": Qt.PenStyle.SolidLine,
+            "reconstruction_loss": Qt.PenStyle.DotLine,
+            "kl_loss": Qt.PenStyle.SolidLine,
+        }
+        for loss in LOSS_NAMES:
+            plot = self.kl_plot if loss == "kl_loss" else self.loss_plot
+            values = np.array([r.get(loss, np.nan) for r in history], dtype=np.float64)
+            label = f"{name}: {'total' if loss == 'loss' else 'reconstruction' if loss != 'kl_loss' else 'KL'}"
+            curve = plot.plot(
+                epochs,
+                self._for_axis(values),
+                pen=_pen(OVERLAY_COLOUR, 2, style=styles[loss]),
+                symbol="t",
+                symbolSize=5,
+                symbolBrush=OVERLAY_COLOUR,
+                symbolPen=None,
+                name=label,
+            )
+            self.overlay_curves.append(curve)
+
+    def clear_overlay(self) -> None:
+        for curve in self.overlay_curves:
+            for plot, legend in ((self.loss_plot, self.loss_legend), (self.kl_plot, self.kl_legend)):
+                if curve in plot.listDataItems():
+                    legend.removeItem(curve)
+                    plot.removeItem(curve)
+        self.overlay_curves = []
+        self.overlay_name = None
+
+    # ---- views ---------------------------------------------------------------------------
+
+    def set_log_scale(self, on: bool) -> None:
+        if self.log_scale_box.isChecked() != on:
+            self.log_scale_box.setChecked(on)  # re-enters through toggled
+            return
+        for plot in (self.loss_plot, self.kl_plot):
+            plot.setLogMode(y=on)
+        self._redraw_batches()
+        self._redraw_epochs()
+        for curve in self.overlay_curves:
+            x, y = curve.getOriginalDataset()
+            if y is not None:
+                curve.setData(x, self._for_axis(y))
+
+    @property
+    def log_scale(self) -> bool:
+        return self.log_scale_box.isChecked()
+
+    def _on_smoothing_changed(self, value: int) -> None:
+        self.smoothing = value / 100
+        self.smoothing_label.setText("off" if value == 0 else f"{value}%")
+        self._redraw_batches()
+
+    def _for_axis(self, values: np.ndarray) -> np.ndarray:
+        if not self.log_scale:
+            return values
+        # The logarithm of a zero KL (plain autoencoder) or of a tiny negative float error is undefined: leave a gap.
+        return np.where(values > 0, values, np.nan)
+
+    def _redraw_batches(self) -> None:
+        shown = self.batch_box.isChecked() and self.batch_positions.size > 0
+        x = self.batch_positions.view()
+        for name, curve in self.batch_curves.items():
+            if not shown:
+                curve.setData([], [])
+                continue
+            curve.setData(x, self._for_axis(smooth(self.batch_losses[name].view(), self.smoothing)))
+
+    def _redraw_epochs(self) -> None:
+        records = self.epoch_records
+        epochs = np.array([r["epoch"] for r in records], dtype=np.float64)
+        for name in LOSS_NAMES:
+            values = np.array([r.get(name, np.nan) for r in records], dtype=np.float64)
+            self.epoch_curves[name].setData(epochs, self._for_axis(values))
+            validation = np.array([r.get(f"val_{name}", np.nan) for r in records], dtype=np.float64)
+            if np.all(np.isnan(validation)):
+                self.validation_curves[name].setData([], [])
+            else:
+                self.validation_curves[name].setData(epochs, self._for_axis(validation))
+
+    # ---- what is drawn (for export and tests) ---------------------------------------------
+
+    def epochs_drawn(self) -> list[int]:
+        x, _ = self.epoch_curves["loss"].getData()
+        return [] if x is None else [int(e) for e in x]
+
+    def batch_point_count(self) -> int:
+        return self.batch_positions.size
+
+    def export(self, path: str | Path) -> Path:
+        """Save both plots as PNG (2× the screen size) or SVG, chosen by the file's extension."""
+        from pyqtgraph.exporters import ImageExporter, SVGExporter
+
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in (".png", ".svg"):
+            raise VaeguiError(
+                f"Cannot save curves as '{suffix or path.name}': choose a file name ending in .png or .svg."
+            )
+        try:
+            with atomic_output_path(path, suffix=suffix) as temp:
+                if suffix == ".svg":
+                    SVGExporter(self.graphics.ci).export(str(temp))
+                else:
+                    exporter = ImageExporter(self.graphics.ci)
+                    exporter.parameters()["width"] = max(1200, 2 * int(self.graphics.ci.boundingRect().width()))
+                    exporter.parameters()["antialias"] = True
+                    exporter.export(str(temp))
+        except OSError as error:
+            raise VaeguiError(
+                f"Could not save {path} ({error.strerror or error}): choose a folder you can write to."
+            ) from None
+        return path
+
+
+def batch_rows_to_arrays(batch_history: list[dict[str, float]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Saved per-batch rows (epoch, batch, losses) as fractional-epoch positions and loss arrays."""
+    if not batch_history:
+        return np.empty(0), {name: np.empty(0) for name in LOSS_NAMES}
+    epoch = np.array([r["epoch"] for r in batch_history], dtype=np.float64)
+    batch = np.array([r["batch"] for r in batch_history], dtype=np.float64)
+    # Batches per epoch: the largest batch number seen in that epoch (the files do not store it).
+    batches = np.ones_like(batch)
+    for number in np.unique(epoch):
+        chosen = epoch == number
+        batches[chosen] = batch[chosen].max()
+    positions = epoch - 1 + batch / batches
+    losses = {name: np.array([r.get(name, np.nan) for r in batch_history], dtype=np.float64) for name in LOSS_NAMES}
+    return positions, losses

@@ -1,0 +1,248 @@
+"""TrainingWorker: the core TrainingSession in a QThread, reporting progress as time-throttled Qt signals."""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+
+from vaegui.config import RunConfig
+from vaegui.errors import VaeguiError
+from vaegui.gui.latent_preview import preview_coordinates
+from vaegui.runs import Run, new_run_folder
+from vaegui.training import BatchProgress, EpochProgress, TrainingListener, TrainingSession, TrainingStart
+
+# At most this many progress signals a second, whatever the batch rate: the GUI redraws per signal.
+MAX_SIGNALS_PER_SECOND = 20
+LOSS_KEYS = ("loss", "reconstruction_loss", "kl_loss")
+
+
+@dataclass
+class BatchUpdate:
+    """The latest batch's numbers plus every batch's losses since the previous update (so curves miss none)."""
+
+    epoch: int
+    epochs: int
+    batch: int
+    batches: int
+    images_per_second: float
+    eta_seconds: float
+    # Fractional epoch of each batch (epoch 3, batch 10 of 50 → 2.2) and its losses, one array per loss name.
+    positions: np.ndarray
+    losses: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass
+class EpochUpdate:
+    epoch: int
+    epochs: int
+    record: dict[str, float]
+    mu: np.ndarray | None
+    coords: np.ndarray | None  # mu in 2-D for the preview: mu itself when z_dim is 2, else PCA
+    axes_label: str  # "z" (latent axes) or "PC" (principal components)
+    labels: np.ndarray | None
+    originals: np.ndarray | None
+    reconstructions: np.ndarray | None
+    kl_per_dim: np.ndarray | None
+
+
+class ThrottledListener(TrainingListener):
+    """Called by the training thread every batch; forwards to Qt at most MAX_SIGNALS_PER_SECOND times a second.
+
+    Each call only appends to lists under a lock (microseconds), so training pays almost nothing for it.
+    """
+
+    def __init__(self, worker: TrainingWorker):
+        self.worker = worker
+        self.interval = 1.0 / MAX_SIGNALS_PER_SECOND
+        self._lock = threading.Lock()
+        self._last_sent = 0.0
+        self._pending_positions: list[float] = []
+        self._pending_losses: dict[str, list[float]] = {name: [] for name in LOSS_KEYS}
+        self._latest: BatchProgress | None = None
+        self._previous_axes: np.ndarray | None = None
+
+    def on_start(self, start: TrainingStart) -> None:
+        self.worker.started.emit(start)
+
+    def on_batch(self, progress: BatchProgress) -> None:
+        with self._lock:
+            self._pending_positions.append(progress.epoch - 1 + progress.batch / progress.batches)
+            for name in LOSS_KEYS:
+                self._pending_losses[name].append(float(progress.losses.get(name, np.nan)))
+            self._latest = progress
+        now = time.perf_counter()
+        if now - self._last_sent >= self.interval:
+            self._last_sent = now
+            self.flush()
+
+    def flush(self) -> None:
+        """Send what has accumulated (also called at each epoch end, so an epoch's curve is complete)."""
+        with self._lock:
+            latest = self._latest
+            if latest is None or not self._pending_positions:
+                return
+            update = BatchUpdate(
+                epoch=latest.epoch,
+                epochs=latest.epochs,
+                batch=latest.batch,
+                batches=latest.batches,
+                images_per_second=latest.images_per_second,
+                eta_seconds=latest.eta_seconds,
+                positions=np.asarray(self._pending_positions, dtype=np.float64),
+                losses={name: np.asarray(values, dtype=np.float64) for name, values in self._pending_losses.items()},
+            )
+            self._pending_positions = []
+            self._pending_losses = {name: [] for name in LOSS_KEYS}
+        self.worker.batch_progress.emit(update)
+
+    def on_epoch(self, progress: EpochProgress) -> None:
+        self.flush()
+        probe = progress.probe
+        coords, axes = (None, None) if probe is None else preview_coordinates(probe.mu, self._previous_axes)
+        self._previous_axes = axes
+        self.worker.epoch_finished.emit(
+            EpochUpdate(
+                epoch=progress.epoch,
+                epochs=progress.epochs,
+                record=dict(progress.record),
+                mu=None if probe is None else np.array(probe.mu),
+                coords=coords,
+                axes_label="PC" if axes is not None else "z",
+                labels=None if probe is None or probe.labels is None else np.array(probe.labels),
+                originals=None if probe is None else np.array(probe.originals),
+                reconstructions=None if probe is None else np.array(probe.reconstructions),
+                kl_per_dim=None if probe is None else np.array(probe.kl_per_dim),
+            )
+        )
+
+
+@dataclass
+class TrainingOutcome:
+    epochs_completed: int
+    stopped: bool
+    run_folder: str
+
+
+class TrainingWorker(QObject):
+    """Loads the data, creates (or continues) the run, and trains it; lives in its own QThread.
+
+    Either `config` (a new run, created in `run_folder` or a fresh folder under `runs_root`) or
+    `run` (an existing run to continue, its settings already updated) is given.
+    """
+
+    run_ready = Signal(object)  # vaegui.runs.Run, once its folder exists
+    status = Signal(str)  # what the worker is doing before training starts
+    started = Signal(object)  # TrainingStart
+    batch_progress = Signal(object)  # BatchUpdate
+    epoch_finished = Signal(object)  # EpochUpdate
+    finished = Signal(object)  # TrainingOutcome
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        config: RunConfig | None = None,
+        *,
+        run: Run | None = None,
+        run_folder: str | Path | None = None,
+        runs_root: str | Path = "runs",
+        probe_size: int = 1000,
+    ):
+        super().__init__()
+        if (config is None) == (run is None):
+            raise ValueError("give either a config for a new run or a run to continue")
+        self.config = config
+        self.run = run
+        self.run_folder = run_folder
+        self.runs_root = runs_root
+        self.probe_size = probe_size
+        self._control = threading.Lock()
+        self._stop_requested = False
+        self._paused = False
+        self._session: TrainingSession | None = None
+        self.listener = ThrottledListener(self)
+
+    # ---- control, from the GUI thread ----------------------------------------------------
+
+    def pause(self) -> None:
+        with self._control:
+            self._paused = True
+            if self._session is not None:
+                self._session.pause()
+
+    def resume(self) -> None:
+        with self._control:
+            self._paused = False
+            if self._session is not None:
+                self._session.resume()
+
+    def stop(self) -> None:
+        with self._control:
+            self._stop_requested = True
+            if self._session is not None:
+                self._session.stop()
+
+    # ---- the work, in the worker thread ---------------------------------------------------
+
+    def work(self) -> None:
+        try:
+            outcome = self._train()
+        except VaeguiError as error:
+            self.failed.emit(str(error))
+        except Exception as error:  # a bug: say so plainly, keep the details for the terminal
+            traceback.print_exc()
+            self.failed.emit(f"Training failed unexpectedly: {type(error).__name__}: {error}")
+        else:
+            self.finished.emit(outcome)
+
+    def _train(self) -> TrainingOutcome:
+        if self.run is None:
+            config = self.config.validate()
+            folder = Path(self.run_folder) if self.run_folder else new_run_folder(self.runs_root, config.data.dataset)
+            self.status.emit(f"Loading {config.data.dataset}…")
+            # Load before creating the folder, so a dataset that fails to load leaves no empty run behind;
+            # an unsaved Run loads exactly as the saved one will (same split).
+            dataset = Run(folder, config, {}).load_dataset()
+            if self._stop_requested:
+                return TrainingOutcome(0, True, "")
+            run = Run.create(folder, config)
+            run.class_names = dataset.class_names
+            self.run = run
+            self.run_ready.emit(run)
+        else:
+            run = self.run
+            self.status.emit(f"Loading {run.config.data.dataset}…")
+            dataset = run.load_dataset()
+        if run.class_names is None:
+            run.class_names = dataset.class_names
+        with self._control:
+            if self._stop_requested:
+                return TrainingOutcome(run.epochs_completed, True, str(run.folder))
+            self._session = TrainingSession(run, dataset, self.listener, probe_size=self.probe_size)
+            if self._paused:
+                self._session.pause()
+        self.status.emit("Building the model…")
+        result = self._session.run()
+        self.listener.flush()
+        return TrainingOutcome(result.epochs_completed, result.stopped, result.run_folder)
+
+
+def start_thread(worker: QObject, parent: QObject, entry: str = "work") -> QThread:
+    """Run `worker.<entry>` in a new QThread owned by `parent`; the thread quits as soon as the work ends.
+
+    `worker` needs `finished` and `failed` signals (TrainingWorker, TaskWorker).
+    """
+    thread = QThread(parent)
+    thread.setObjectName(f"vaegui-{type(worker).__name__}")
+    worker.moveToThread(thread)
+    thread.started.connect(getattr(worker, entry))
+    # Direct: quit from the worker thread itself, so a GUI thread blocked in wait() (closing) is not needed.
+    worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+    worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+    thread.start()
+    return thread
