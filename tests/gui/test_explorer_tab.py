@@ -1,0 +1,321 @@
+"""The Explorer tab driven like a person would: real tiny models, real clicks, the mu-only checkbox."""
+from __future__ import annotations
+
+import csv
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from tests.latent.conftest import train_tiny_run
+from vaegui.gui.app_state import AppState
+from vaegui.gui.explorer_tab import ExplorerTab
+from vaegui.gui.latent_map import CLASS_COLOURS
+
+WAIT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def run_z2(tmp_path_factory):
+    return train_tiny_run(tmp_path_factory.mktemp("explorer") / "z2", z_dim=2)
+
+
+@pytest.fixture(scope="module")
+def run_z4(tmp_path_factory):
+    return train_tiny_run(tmp_path_factory.mktemp("explorer") / "z4", z_dim=4)
+
+
+def _wait_idle(qtbot, tab):
+    qtbot.waitUntil(lambda: not tab.is_busy() and tab.projection is not None, timeout=WAIT_MS)
+
+
+@pytest.fixture
+def open_tab(qtbot):
+    def make(run, **choices):
+        tab = ExplorerTab(AppState())
+        qtbot.addWidget(tab)
+        tab.resize(1300, 800)
+        tab.show()
+        tab.tsne_iterations = 150
+        tab.subset_combo.setCurrentIndex(tab.subset_combo.findData(choices.pop("subset", None)))
+        tab.split_combo.setCurrentIndex(tab.split_combo.findData(choices.pop("split", "train")))
+        tab.open_run(run)
+        _wait_idle(qtbot, tab)
+        return tab
+
+    return make
+
+
+def _pixel_of(tab, x, y) -> QPoint:
+    scene = tab.map.view_box.mapViewToScene(QPointF(float(x), float(y)))
+    view = tab.map.plot_widget.mapFromScene(scene)
+    return QPoint(int(round(view.x())), int(round(view.y())))
+
+
+def _click_map(qtbot, tab, pixel: QPoint):
+    qtbot.mouseClick(tab.map.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
+
+
+def _choose(qtbot, tab, combo, data):
+    combo.setCurrentIndex(combo.findData(data))
+    _wait_idle(qtbot, tab)
+
+
+def test_map_shows_one_point_per_sample_coloured_by_its_class(open_tab, run_z2):
+    tab = open_tab(run_z2)
+    data = tab.loaded.dataset
+    assert tab.method_combo.currentData() == "direct"
+    assert tab.map.point_count() == len(data.train)
+    np.testing.assert_array_equal(tab.latents.labels, data.train.labels)
+    expected = [CLASS_COLOURS[label] for label in data.train.labels]
+    assert tab.map.point_brush_colours() == expected
+    legend = [label.text for _, label in tab.map.legend.items]
+    assert legend == [str(d) for d in range(10)]
+    np.testing.assert_array_equal(tab.map.coords, tab.latents.z)  # direct: the map is z itself
+
+
+def test_train_and_test_overlay_uses_two_markers(open_tab, run_z2, qtbot):
+    tab = open_tab(run_z2, split="both")
+    data = tab.loaded.dataset
+    assert tab.map.point_count() == len(data.train) + len(data.test)
+    symbols = tab.map.scatter.data["symbol"]
+    assert (symbols == "t").sum() == len(data.test) and (symbols == "o").sum() == len(data.train)
+    assert [label.text for _, label in tab.map.legend.items][-2:] == ["train", "test"]
+
+
+def test_clicking_a_point_shows_its_original_and_reconstruction(open_tab, run_z2, qtbot):
+    tab = open_tab(run_z2)
+    pixels = np.array([[p.x(), p.y()] for p in (_pixel_of(tab, x, y) for x, y in tab.map.coords)], float)
+    # The most isolated point on screen, so the click cannot land on a neighbour.
+    from scipy.spatial import cKDTree
+
+    distances, _ = cKDTree(pixels).query(pixels, k=2)
+    row = int(np.argmax(distances[:, 1]))
+    _click_map(qtbot, tab, QPoint(int(pixels[row, 0]), int(pixels[row, 1])))
+    assert tab.selected_row == row
+    panel = tab.point_panel
+    np.testing.assert_array_equal(panel.original.image, tab.loaded.dataset.train.images[row])
+    np.testing.assert_allclose(panel.reconstruction.image, tab.model.decode_one(tab.latents.z[row]), atol=1e-6)
+    assert panel.neighbours.images_shown() == 8
+    np.testing.assert_allclose(tab.map.selection.getData()[0], [tab.map.coords[row, 0]])
+    # Direct mode: the posterior's 1σ ellipse is drawn around mu.
+    xs, ys = tab.map.ellipses[0].getData()
+    sigma = np.exp(0.5 * tab.latents.log_var[row])
+    np.testing.assert_allclose([xs.max() - xs.min(), ys.max() - ys.min()], 2 * sigma, rtol=0.01)
+
+
+def test_clicking_empty_space_decodes_that_latent_vector(open_tab, run_z2, qtbot):
+    tab = open_tab(run_z2)
+    (x0, x1), (y0, y1) = tab.map.view_box.viewRange()
+    pixel = _pixel_of(tab, x0 + 0.03 * (x1 - x0), y1 - 0.03 * (y1 - y0))  # a corner: no points there
+    scene = tab.map.plot_widget.mapToScene(pixel)
+    where = tab.map.view_box.mapSceneToView(scene)
+    _click_map(qtbot, tab, pixel)
+    assert tab.selected_row is None
+    expected = np.array([where.x(), where.y()], np.float32)
+    np.testing.assert_allclose(tab.selected_vector, expected, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(tab.point_panel.reconstruction.image, tab.model.decode_one(expected), atol=1e-5)
+    assert tab.point_panel.original.image is None and "is the latent vector" in tab.point_panel.how.text()
+
+
+def test_dragging_decodes_each_place_the_pointer_passes(open_tab, run_z2, qtbot):
+    tab = open_tab(run_z2)
+    decoded = []
+    tab.map.location_dragged.connect(lambda x, y: decoded.append((x, y, tab.selected_vector.copy())))
+    view_box = tab.map.view_box
+    (x0, x1), (y0, y1) = view_box.viewRange()
+    path = [(x0 + f * (x1 - x0), y0 + 0.5 * (y1 - y0)) for f in (0.1, 0.3, 0.5, 0.7)]
+    # pyqtgraph turns press/move/release into drag events; send them as the scene would receive them.
+    from pyqtgraph.GraphicsScene.mouseEvents import MouseDragEvent
+    from PySide6.QtWidgets import QGraphicsSceneMouseEvent
+
+    def scene_event(point, kind):
+        event = QGraphicsSceneMouseEvent(kind)
+        scene_pos = view_box.mapViewToScene(QPointF(*point))
+        event.setScenePos(scene_pos)
+        event.setScreenPos(QPoint(int(scene_pos.x()), int(scene_pos.y())))
+        event.setButton(Qt.MouseButton.LeftButton)
+        event.setButtons(Qt.MouseButton.LeftButton)
+        return event
+
+    from PySide6.QtCore import QEvent
+
+    press = scene_event(path[0], QEvent.Type.GraphicsSceneMousePress)
+    for i, point in enumerate(path[1:], start=1):
+        move = scene_event(point, QEvent.Type.GraphicsSceneMouseMove)
+        drag = MouseDragEvent(move, press, scene_event(path[i - 1], QEvent.Type.GraphicsSceneMouseMove),
+                              start=i == 1, finish=i == len(path) - 1)
+        view_box.mouseDragEvent(drag)
+    assert len(decoded) == 3
+    for (x, y, vector), point in zip(decoded, path[1:]):
+        np.testing.assert_allclose(vector, point, rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose((x, y), point, rtol=1e-4, atol=1e-4)
+
+
+def test_mu_only_checkbox_rebuilds_predict_so_z_equals_mu_then_noise_returns(open_tab, run_z2, qtbot):
+    tab = open_tab(run_z2)
+    assert np.abs(tab.latents.z - tab.latents.mu).max() > 1e-3  # sampling on: z is noisy
+    mu_before = tab.latents.mu.copy()
+    qtbot.mouseClick(tab.mu_only_checkbox, Qt.MouseButton.LeftButton)
+    _wait_idle(qtbot, tab)
+    assert tab.mu_only_checkbox.isChecked() and tab.model.mu_only and tab.latents.mu_only
+    np.testing.assert_array_equal(tab.latents.z, tab.latents.mu)
+    np.testing.assert_array_equal(tab.map.coords, tab.latents.mu)  # the map was redrawn from the new z
+    np.testing.assert_allclose(tab.latents.mu, mu_before, rtol=1e-5, atol=1e-6)
+
+    qtbot.mouseClick(tab.mu_only_checkbox, Qt.MouseButton.LeftButton)
+    _wait_idle(qtbot, tab)
+    assert not tab.latents.mu_only
+    assert np.abs(tab.latents.z - tab.latents.mu).max() > 1e-3
+    assert "make_predict_function(force=True)" in tab.mu_only_help.toolTip()
+    assert "rebuilds the encoder's predict function" in tab.mu_only_label.text()
+
+
+def test_switching_mu_only_while_tsne_runs_restarts_it_with_the_new_setting(open_tab, run_z4, qtbot):
+    tab = open_tab(run_z4, subset=500)
+    tab.tsne_iterations = 400
+    tab.method_combo.setCurrentIndex(tab.method_combo.findData("tsne"))
+    first_job = tab._job
+    assert first_job is not None and first_job.kind == "map"
+    qtbot.mouseClick(tab.mu_only_checkbox, Qt.MouseButton.LeftButton)
+    assert first_job.token.cancelled
+    _wait_idle(qtbot, tab)
+    assert tab.projection.method == "tsne" and tab.latents.mu_only
+    np.testing.assert_array_equal(tab.latents.z, tab.latents.mu)
+    assert tab.map.point_count() == 500
+
+
+def test_pca_and_tsne_give_finite_coordinates_and_switching_back_is_cached(open_tab, run_z4, qtbot):
+    tab = open_tab(run_z4, subset=500)
+    methods = [tab.method_combo.itemData(i) for i in range(tab.method_combo.count())]
+    assert "direct" not in methods and {"pca", "tsne"} <= set(methods)
+    assert tab.projection.method == "pca"
+    assert tab.projection.coords.shape == (500, 2) and np.isfinite(tab.projection.coords).all()
+    layouts = []
+    tab.map.scatter.sigPlotChanged.connect(lambda *_: layouts.append(tab.map.coords.copy()))
+    _choose(qtbot, tab, tab.method_combo, "tsne")
+    assert tab.projection.coords.shape == (500, 2) and np.isfinite(tab.projection.coords).all()
+    assert len(layouts) >= 2  # the map was drawn while t-SNE converged, not only at the end
+    pca = tab.map_cache.get(tab._map_key()[:-1] + ("pca",))[1]
+    tab.method_combo.setCurrentIndex(tab.method_combo.findData("pca"))
+    assert tab._job is None and tab.projection is pca  # from the cache, at once
+    # PCA's inverse maps an empty place back into the latent space.
+    vector = tab.decode_location(5.0, -5.0)
+    np.testing.assert_allclose(vector, pca.pca_mean + np.array([5.0, -5.0]) @ pca.pca_components, rtol=1e-5)
+
+
+def test_colour_by_error_and_lists_of_worst_and_most_uncertain(open_tab, run_z2, qtbot):
+    tab = open_tab(run_z2)
+    tab.colour_combo.setCurrentIndex(tab.colour_combo.findData("error"))
+    colours = np.array(tab.map.point_brush_colours())
+    worst = int(np.argmax(tab.latents.reconstruction_error))
+    best = int(np.argmin(tab.latents.reconstruction_error))
+    assert colours[worst] == "#fde725" and colours[best] == "#440154"
+    rows = tab.worst_list.rows()
+    errors = tab.latents.reconstruction_error[rows]
+    assert rows[0] == worst and np.all(np.diff(errors) <= 0)
+    log_var_rows = tab.log_var_list.rows()
+    assert log_var_rows[0] == int(np.argmax(tab.latents.log_var.mean(axis=1)))
+    tab.worst_list.setCurrentRow(2)
+    assert tab.selected_row == rows[2]
+
+
+def test_generation_tools_sample_interpolate_traverse_and_grid(open_tab, run_z2, qtbot):
+    tab = open_tab(run_z2)
+    tab.select_row(3)
+    qtbot.mouseClick(tab.point_panel.sample_button, Qt.MouseButton.LeftButton)
+    assert tab.point_panel.samples.images_shown() == 16
+    assert len(tab.map.samples.data) == 16  # the draws are marked on the map
+    qtbot.mouseClick(tab.generation_panel.prior_button, Qt.MouseButton.LeftButton)
+    assert tab.generation_panel.prior_images.images_shown() == 16
+    qtbot.mouseClick(tab.generation_panel.a_button, Qt.MouseButton.LeftButton)
+    tab.select_row(40)
+    qtbot.mouseClick(tab.generation_panel.b_button, Qt.MouseButton.LeftButton)
+    strip = tab.generation_panel.strip
+    assert strip.images_shown() == 10
+    np.testing.assert_allclose(strip.tiles[0].image, tab.model.decode_one(tab.latents.mu[3]), atol=1e-5)
+    np.testing.assert_allclose(strip.tiles[-1].image, tab.model.decode_one(tab.latents.mu[40]), atol=1e-5)
+    # Traversal: moving the first slider changes that coordinate and the decoded image.
+    dimension, slider, _ = tab.traversal_panel.sliders[0]
+    slider.setValue(250)
+    expected = tab.latents.mu[40].copy()
+    expected[dimension] = 2.5
+    np.testing.assert_allclose(tab.traversal_panel.image.image, tab.model.decode_one(expected), atol=1e-5)
+    qtbot.mouseClick(tab.generation_panel.grid_button, Qt.MouseButton.LeftButton)
+    assert not tab.generation_panel.grid_image.pixmap().isNull()
+
+
+def test_exports_write_readable_files(open_tab, run_z2, tmp_path):
+    from PySide6.QtGui import QImage
+
+    tab = open_tab(run_z2)
+    tab.export_map(tmp_path / "map.png")
+    tab.export_map(tmp_path / "map.svg")
+    tab.export_coordinates(tmp_path / "map.csv")
+    tab.export_coordinates(tmp_path / "map.npz")
+    image = QImage(str(tmp_path / "map.png"))
+    assert not image.isNull() and image.width() >= 800
+    svg = (tmp_path / "map.svg").read_text()
+    assert svg.startswith("<?xml") and svg.count("<path") >= len(tab.latents)  # every point a vector symbol
+    rows = list(csv.DictReader(open(tmp_path / "map.csv")))
+    assert len(rows) == len(tab.latents) and rows[0]["class"] == tab.loaded.class_names[tab.latents.labels[0]]
+    with np.load(tmp_path / "map.npz") as saved:
+        np.testing.assert_array_equal(saved["coords"], tab.projection.coords)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.csv", "map.npz", "map.png", "map.svg"]
+
+
+def test_foreign_keras_pair_opens_and_a_wrong_pair_gets_a_clear_message(qtbot, tmp_path):
+    from tests.latent.test_foreign_model import _keras_io_pair
+
+    _keras_io_pair(tmp_path)
+    tab = ExplorerTab(AppState())
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.subset_combo.setCurrentIndex(0)
+    tab.open_foreign_model(tmp_path / "decoder.keras", tmp_path / "encoder.keras", "digits")
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=WAIT_MS)
+    assert tab.message_label.isVisible() and "keras.io VAE layout" in tab.message_label.text()
+    assert tab.model is None
+    tab.open_foreign_model(tmp_path / "encoder.keras", tmp_path / "decoder.keras", "digits")
+    _wait_idle(qtbot, tab)
+    assert not tab.message_label.isVisible()
+    assert tab.map.point_count() == len(tab.loaded.dataset.train) and "encoder.keras" in tab.source_label.text()
+    qtbot.mouseClick(tab.mu_only_checkbox, Qt.MouseButton.LeftButton)
+    _wait_idle(qtbot, tab)
+    np.testing.assert_array_equal(tab.latents.z, tab.latents.mu)
+
+
+def test_a_folder_that_is_not_a_run_gets_a_message(qtbot, tmp_path):
+    tab = ExplorerTab(AppState())
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.open_run_folder(tmp_path)
+    assert tab.message_label.isVisible() and "not a vaegui run folder" in tab.message_label.text()
+
+
+def test_follows_the_app_state_run_and_its_new_checkpoints(qtbot, run_z2):
+    state = AppState()
+    tab = ExplorerTab(state)
+    qtbot.addWidget(tab)
+    tab.show()
+    state.set_run(run_z2)
+    _wait_idle(qtbot, tab)
+    first_key = tab.loaded.weights_key
+    model = tab.model
+    state.run_updated.emit(run_z2)
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=WAIT_MS)
+    assert tab.model is model and tab.loaded.weights_key == first_key  # same checkpoint: reloaded in place
+    assert model is not run_z2.model  # never the training thread's model
+
+
+def test_shutdown_cancels_a_running_tsne_within_two_seconds(open_tab, run_z4, qtbot):
+    tab = open_tab(run_z4)
+    tab.tsne_iterations = 5000
+    tab.method_combo.setCurrentIndex(tab.method_combo.findData("tsne"))
+    job = tab._job
+    qtbot.waitUntil(lambda: job.layout_shown, timeout=WAIT_MS)
+    started = time.perf_counter()
+    tab.shutdown()
+    assert time.perf_counter() - started < 2.0
+    assert job.token.cancelled and job.thread.isFinished()

@@ -1,0 +1,86 @@
+"""Images made from chosen latent vectors: prior samples, an interpolation strip, and the latent grid (manifold)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+
+from vaegui.gui.image_tiles import ImageGrid, array_to_pixmap
+
+INTERPOLATION_STEPS = 10
+PRIOR_SAMPLES = 16
+
+
+class GenerationPanel(QWidget):
+    prior_requested = Signal()
+    endpoint_requested = Signal(str)  # "A" or "B": take the current selection as that end
+    grid_requested = Signal(int)  # images per side
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.prior_button = QPushButton("Sample ×16 from the prior N(0, I)")
+        self.prior_button.setToolTip(
+            "Decode random vectors from the standard normal prior. A VAE trained with a tiny KL weight leaves "
+            "holes in its latent space, and many of these come out as mush."
+        )
+        self.prior_button.clicked.connect(self.prior_requested)
+        self.prior_images = ImageGrid(PRIOR_SAMPLES, 8, 40)
+
+        self.a_button = QPushButton("A = selection")
+        self.b_button = QPushButton("B = selection")
+        self.a_button.clicked.connect(lambda: self.endpoint_requested.emit("A"))
+        self.b_button.clicked.connect(lambda: self.endpoint_requested.emit("B"))
+        self.endpoints = QLabel("Pick two points, press A then B: the strip decodes the straight line between them.")
+        self.endpoints.setWordWrap(True)
+        self.endpoints.setStyleSheet("color: #999; font-size: 11px;")
+        self.strip = ImageGrid(INTERPOLATION_STEPS, INTERPOLATION_STEPS, 36)
+
+        self.grid_size = QSpinBox()
+        self.grid_size.setRange(4, 30)
+        self.grid_size.setValue(15)
+        self.grid_size.setSuffix(" per side")
+        self.grid_button = QPushButton("Decode a grid over the visible map")
+        self.grid_button.clicked.connect(lambda: self.grid_requested.emit(self.grid_size.value()))
+        self.grid_note = QLabel("")
+        self.grid_note.setWordWrap(True)
+        self.grid_note.setStyleSheet("color: #999; font-size: 11px;")
+        self.grid_image = QLabel()
+        self.grid_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.grid_image.setMinimumHeight(60)
+
+        ends = QHBoxLayout()
+        ends.addWidget(self.a_button)
+        ends.addWidget(self.b_button)
+        grid_row = QHBoxLayout()
+        grid_row.addWidget(self.grid_button, 1)
+        grid_row.addWidget(self.grid_size)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_heading("Prior samples"))
+        layout.addWidget(self.prior_button)
+        layout.addWidget(self.prior_images)
+        layout.addWidget(_heading("Interpolation"))
+        layout.addLayout(ends)
+        layout.addWidget(self.endpoints)
+        layout.addWidget(self.strip)
+        layout.addWidget(_heading("Latent grid (z_dim = 2)"))
+        layout.addLayout(grid_row)
+        layout.addWidget(self.grid_note)
+        layout.addWidget(self.grid_image, 1)
+        layout.addStretch(1)
+
+    def set_grid_available(self, available: bool, reason: str = "") -> None:
+        self.grid_button.setEnabled(available)
+        self.grid_size.setEnabled(available)
+        self.grid_note.setText(reason)
+
+    def show_grid(self, mosaic: np.ndarray, note: str) -> None:
+        side = max(200, min(self.width() - 20, 420))
+        self.grid_image.setPixmap(array_to_pixmap(mosaic, side))
+        self.grid_note.setText(note)
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-weight: 600; margin-top: 8px;")
+    return label

@@ -1,0 +1,96 @@
+"""Small image widgets: numpy images shown as crisp upscaled pixels, alone, in a row or a grid."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+
+def array_to_qimage(image: np.ndarray) -> QImage:
+    """(H, W, 1|3) or (H, W) floats in [0, 1] → a QImage that owns its pixels."""
+    pixels = np.clip(np.asarray(image, np.float32) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    if pixels.ndim == 3 and pixels.shape[2] == 1:
+        pixels = pixels[:, :, 0]
+    pixels = np.ascontiguousarray(pixels)
+    height, width = pixels.shape[:2]
+    if pixels.ndim == 2:
+        return QImage(pixels.data, width, height, width, QImage.Format.Format_Grayscale8).copy()
+    return QImage(pixels.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+
+
+def array_to_pixmap(image: np.ndarray, size: int) -> QPixmap:
+    """Scaled to fit `size` pixels without smoothing: an 8×8 digit should look like 8×8 pixels, not a blur."""
+    return QPixmap.fromImage(array_to_qimage(image)).scaled(
+        size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
+    )
+
+
+class ImageTile(QWidget):
+    """An image with a caption underneath; `clicked` fires when it is clicked."""
+
+    clicked = Signal()
+
+    def __init__(self, caption: str = "", size: int = 96, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.display_size = size
+        self.image: np.ndarray | None = None
+        self.picture = QLabel()
+        self.picture.setFixedSize(size, size)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setStyleSheet("background: #1e1e1e; border: 1px solid #444;")
+        self.caption = QLabel(caption)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setStyleSheet("color: #888; font-size: 11px;")
+        self.caption.setVisible(bool(caption))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.caption)
+
+    def set_image(self, image: np.ndarray | None, caption: str | None = None) -> None:
+        self.image = None if image is None else np.asarray(image)
+        if image is None:
+            self.picture.clear()
+        else:
+            self.picture.setPixmap(array_to_pixmap(image, self.display_size))
+        if caption is not None:
+            self.caption.setText(caption)
+            self.caption.setVisible(bool(caption))
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.button() == Qt.MouseButton.LeftButton and self.image is not None:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+
+class ImageGrid(QWidget):
+    """A fixed grid of image tiles; `tile_clicked(i)` says which one was clicked."""
+
+    tile_clicked = Signal(int)
+
+    def __init__(self, count: int, columns: int, size: int = 48, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        self.tiles: list[ImageTile] = []
+        for i in range(count):
+            tile = ImageTile("", size)
+            tile.clicked.connect(lambda i=i: self.tile_clicked.emit(i))
+            layout.addWidget(tile, i // columns, i % columns)
+            self.tiles.append(tile)
+
+    def set_images(self, images, captions: list[str] | None = None) -> None:
+        images = [] if images is None else list(images)
+        for i, tile in enumerate(self.tiles):
+            image = images[i] if i < len(images) else None
+            caption = captions[i] if captions and i < len(captions) else ("" if captions else None)
+            tile.set_image(image, caption)
+            if captions is not None:
+                tile.setToolTip(caption or "")
+
+    def images_shown(self) -> int:
+        return sum(tile.image is not None for tile in self.tiles)

@@ -1,0 +1,295 @@
+"""The latent map: one pyqtgraph scatter of every sample, KD-tree picking, hover thumbnails, click/drag to decode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from vaegui.gui.image_tiles import array_to_pixmap
+from vaegui.latent.picking import PointPicker
+
+# Ten well-separated class colours (matplotlib's tab10), then a second, lighter set.
+CLASS_COLOURS = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
+]  # fmt: skip
+PICK_RADIUS_PX = 7
+POINT_SIZE_PX = 5
+
+
+class _MapViewBox(pg.ViewBox):
+    """Left click picks or decodes, left drag decodes continuously; Shift/middle drag pans, wheel/right drag zooms."""
+
+    left_clicked = Signal(float, float)
+    left_dragged = Signal(float, float, bool)  # x, y, drag finished
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            point = self.mapSceneToView(ev.scenePos())
+            self.left_clicked.emit(point.x(), point.y())
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802
+        if ev.button() == Qt.MouseButton.LeftButton and not ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            ev.accept()
+            point = self.mapSceneToView(ev.scenePos())
+            self.left_dragged.emit(point.x(), point.y(), ev.isFinish())
+        else:
+            super().mouseDragEvent(ev, axis)  # Shift + left or middle drag pans, right drag zooms
+
+
+class _QuietScatter(pg.ScatterPlotItem):
+    """A scatter that leaves clicks to the view box: pointsAt on 70k points is what the KD-tree replaces."""
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802
+        ev.ignore()
+
+
+class LatentMap(QWidget):
+    """Scatter of projected latent vectors, coloured by category, with overlays for the selection and samples."""
+
+    point_clicked = Signal(int)  # row
+    location_clicked = Signal(float, float)
+    location_dragged = Signal(float, float)
+    hovered = Signal(object)  # row or None
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        pg.setConfigOptions(antialias=False)
+        self.view_box = _MapViewBox()
+        self.plot_widget = pg.PlotWidget(viewBox=self.view_box, background="#161616")
+        self.plot_item = self.plot_widget.getPlotItem()
+        self.plot_item.showGrid(x=True, y=True, alpha=0.15)
+        self.plot_item.hideButtons()
+        self.plot_item.setMenuEnabled(False)
+        self.scatter = _QuietScatter(pxMode=True, pen=None, size=POINT_SIZE_PX, antialias=False)
+        self.plot_item.addItem(self.scatter)
+        self.ellipses = [pg.PlotCurveItem(pen=pg.mkPen("#ffffff", width=1.5, style=s)) for s in (Qt.PenStyle.SolidLine,
+                                                                                               Qt.PenStyle.DashLine)]
+        self.samples = pg.ScatterPlotItem(pxMode=True, size=7, symbol="x", pen=pg.mkPen("#ffffff"), brush=None)
+        self.path = pg.PlotDataItem(pen=pg.mkPen("#ffd54f", width=2), symbol="o", symbolSize=6,
+                                    symbolBrush="#ffd54f", symbolPen=None)
+        self.selection = pg.ScatterPlotItem(pxMode=True, size=15, symbol="o", pen=pg.mkPen("#ffffff", width=2),
+                                            brush=None)
+        self.location = pg.ScatterPlotItem(pxMode=True, size=16, symbol="+", pen=pg.mkPen("#ffd54f", width=2.5),
+                                           brush=None)
+        for item in self._overlays():
+            item.setZValue(10)
+            self.plot_item.addItem(item)
+        self.legend = pg.LegendItem(offset=(-10, 10), labelTextColor="#dddddd", brush=pg.mkBrush(22, 22, 22, 200),
+                                    pen=pg.mkPen("#444444"))
+        self.legend.setParentItem(self.plot_item.getViewBox())
+        self.thumbnail = QLabel(self.plot_widget)
+        self.thumbnail.setStyleSheet("background: #000; border: 1px solid #aaa; color: #ddd; padding: 2px;")
+        self.thumbnail.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.thumbnail.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget)
+
+        self.coords = np.zeros((0, 2), np.float32)
+        self.categories = np.zeros(0, np.int64)
+        self._brushes: list = []
+        self._symbols: np.ndarray | str = "o"
+        self._picker: PointPicker | None = None
+        self.thumbnail_for: Callable[[int], tuple[np.ndarray, str]] | None = None
+        self.hover_row: int | None = None
+
+        self.view_box.left_clicked.connect(self._on_left_click)
+        self.view_box.left_dragged.connect(self._on_left_drag)
+        self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    # ---- data ----------------------------------------------------------------------------
+
+    def set_points(
+        self,
+        coords: np.ndarray,
+        categories: np.ndarray,
+        colours: list[str],
+        names: list[str],
+        symbols: np.ndarray | None = None,
+        symbol_names: dict[str, str] | None = None,
+    ) -> None:
+        """Show `coords` coloured by `categories` (indices into `colours`), with a legend of `names`.
+
+        One brush object per category, shared by all its points, lets pyqtgraph draw each point
+        from a cached symbol pixmap: the difference between 70k points panning smoothly or not.
+        """
+        self._brushes = [pg.mkBrush(QColor(colour)) for colour in colours]
+        self.categories = np.asarray(categories, np.int64)
+        self._symbols = "o" if symbols is None else symbols
+        self.update_coords(coords)
+        self.legend.clear()
+        for colour, name in zip(colours, names):
+            if not name:
+                continue
+            self.legend.addItem(pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(colour), size=9, symbol="o"), name)
+        for symbol, name in (symbol_names or {}).items():
+            self.legend.addItem(pg.ScatterPlotItem(pen=pg.mkPen("#dddddd"), brush=None, size=9, symbol=symbol), name)
+        self.view_box.enableAutoRange()
+
+    def update_coords(self, coords: np.ndarray) -> None:
+        """Move the points (e.g. a t-SNE layout forming) keeping their colours."""
+        self.coords = np.asarray(coords, np.float32)
+        self._picker = None
+        brush_of = np.empty(len(self._brushes), dtype=object)
+        brush_of[:] = self._brushes
+        self.scatter.setData(
+            x=self.coords[:, 0], y=self.coords[:, 1], brush=brush_of[self.categories], symbol=self._symbols,
+            pen=None, size=POINT_SIZE_PX,
+        )
+
+    def clear(self) -> None:
+        self.coords = np.zeros((0, 2), np.float32)
+        self.categories = np.zeros(0, np.int64)
+        self._picker = None
+        self.scatter.clear()
+        self.legend.clear()
+        self.clear_overlays()
+
+    def point_count(self) -> int:
+        return len(self.scatter.data)
+
+    def point_brush_colours(self) -> list[str]:
+        """The colour each drawn point has, as '#rrggbb' (what a person sees)."""
+        return [brush.color().name() for brush in self.scatter.data["brush"]]
+
+    # ---- overlays ------------------------------------------------------------------------
+
+    def show_selection(self, x: float | None, y: float | None = None) -> None:
+        self.selection.setData([] if x is None else [x], [] if x is None else [y])
+
+    def show_location(self, x: float | None, y: float | None = None) -> None:
+        self.location.setData([] if x is None else [x], [] if x is None else [y])
+
+    def show_sigma_ellipse(self, centre: np.ndarray | None, sigma: np.ndarray | None = None) -> None:
+        """The 1σ and 2σ contours of the posterior N(mu, sigma²) around `centre`."""
+        angles = np.linspace(0, 2 * np.pi, 120)
+        for scale, ellipse in zip((1.0, 2.0), self.ellipses):
+            if centre is None:
+                ellipse.setData([], [])
+            else:
+                ellipse.setData(centre[0] + scale * sigma[0] * np.cos(angles),
+                                centre[1] + scale * sigma[1] * np.sin(angles))
+
+    def show_samples(self, points: np.ndarray | None) -> None:
+        self.samples.setData(pos=np.zeros((0, 2)) if points is None else np.asarray(points)[:, :2])
+
+    def show_path(self, points: np.ndarray | None) -> None:
+        if points is None:
+            self.path.setData([], [])
+        else:
+            self.path.setData(np.asarray(points)[:, 0], np.asarray(points)[:, 1])
+
+    def clear_overlays(self) -> None:
+        self.show_selection(None)
+        self.show_location(None)
+        self.show_sigma_ellipse(None)
+        self.show_samples(None)
+        self.show_path(None)
+
+    # ---- picking -------------------------------------------------------------------------
+
+    def pick(self, x: float, y: float) -> int | None:
+        """Row of the point under (x, y) within a few screen pixels, by KD-tree."""
+        if len(self.coords) == 0:
+            return None
+        if self._picker is None:
+            self._picker = PointPicker(self.coords)
+        pixel_width, pixel_height = self.view_box.viewPixelSize()
+        return self._picker.nearest(x, y, PICK_RADIUS_PX * pixel_width, PICK_RADIUS_PX * pixel_height)
+
+    def _on_left_click(self, x: float, y: float) -> None:
+        row = self.pick(x, y)
+        if row is None:
+            self.location_clicked.emit(x, y)
+        else:
+            self.point_clicked.emit(row)
+
+    def _on_left_drag(self, x: float, y: float, _finished: bool) -> None:
+        self.location_dragged.emit(x, y)
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        if not self.view_box.sceneBoundingRect().contains(scene_pos):
+            self._hide_thumbnail()
+            return
+        point = self.view_box.mapSceneToView(scene_pos)
+        row = self.pick(point.x(), point.y())
+        if row is None or self.thumbnail_for is None:
+            self._hide_thumbnail()
+            return
+        if row != self.hover_row:
+            self.hover_row = row
+            image, caption = self.thumbnail_for(row)
+            pixmap = array_to_pixmap(image, 72)
+            self.thumbnail.setPixmap(pixmap)
+            self.thumbnail.setToolTip(caption)
+            self.thumbnail.adjustSize()
+            self.hovered.emit(row)
+        widget_pos = self.plot_widget.mapFromScene(scene_pos)
+        self._place_thumbnail(QPoint(int(widget_pos.x()), int(widget_pos.y())))
+
+    def _place_thumbnail(self, cursor: QPoint) -> None:
+        x, y = cursor.x() + 16, cursor.y() + 16
+        if x + self.thumbnail.width() > self.plot_widget.width():
+            x = cursor.x() - 16 - self.thumbnail.width()
+        if y + self.thumbnail.height() > self.plot_widget.height():
+            y = cursor.y() - 16 - self.thumbnail.height()
+        self.thumbnail.move(x, y)
+        self.thumbnail.show()
+        self.thumbnail.raise_()
+
+    def _hide_thumbnail(self) -> None:
+        if self.hover_row is not None:
+            self.hover_row = None
+            self.hovered.emit(None)
+        self.thumbnail.hide()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self._hide_thumbnail()
+        super().leaveEvent(event)
+
+    def _overlays(self) -> list:
+        return [*self.ellipses, self.samples, self.path, self.selection, self.location]
+
+    # ---- export --------------------------------------------------------------------------
+
+    def export_image(self, path: str) -> None:
+        """PNG (twice the screen size, by pyqtgraph's ImageExporter) or SVG (by Qt's SVG generator)."""
+        if path.lower().endswith(".svg"):
+            self._export_svg(path)
+        else:
+            from pyqtgraph.exporters import ImageExporter
+
+            exporter = ImageExporter(self.plot_item)
+            exporter.parameters()["width"] = max(800, int(self.plot_item.width() * 2))
+            exporter.export(path)
+
+    def _export_svg(self, path: str) -> None:
+        # pyqtgraph's SVGExporter cannot parse the path data this Qt version writes, so draw the view into
+        # QSvgGenerator; export mode makes the scatter draw each point as a vector symbol, not a cached pixmap.
+        from PySide6.QtGui import QPainter
+        from PySide6.QtSvg import QSvgGenerator
+
+        view = self.plot_widget
+        generator = QSvgGenerator()
+        generator.setFileName(path)
+        generator.setSize(view.viewport().size())
+        generator.setViewBox(view.viewport().rect())
+        generator.setTitle("vaegui latent map")
+        self.thumbnail.hide()
+        self.scatter.setExportMode(True, {"antialias": False})
+        painter = QPainter(generator)
+        try:
+            view.render(painter)
+        finally:
+            painter.end()
+            self.scatter.setExportMode(False)
+
