@@ -1,4 +1,5 @@
 """Shared fixtures: quiet TensorFlow, offscreen Qt, tiny real models on tiny real data."""
+
 from __future__ import annotations
 
 import os

@@ -139,7 +139,7 @@ class RunConfig:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, raw: Any, *, source: str = "the settings") -> RunConfig:
+    def from_dict(cls, raw: Any, *, source: str = "The settings") -> RunConfig:
         if not isinstance(raw, dict):
             raise ConfigError(f"{source} must hold a JSON object with 'data', 'model' and 'training' sections.")
         raw = _migrate(dict(raw), source)
@@ -181,7 +181,9 @@ class RunConfig:
 
 def _migrate(raw: dict[str, Any], source: str) -> dict[str, Any]:
     """Bring older config layouts to the current one, so old run folders still open."""
-    version = raw.get("version", 1)
+    # Without a version, a file with sections is of the current layout; a flat one is version 1.
+    sectioned = any(isinstance(raw.get(name), dict) for name in ("data", "model", "training"))
+    version = raw.get("version", CONFIG_VERSION if sectioned else 1)
     if not isinstance(version, int) or version < 1:
         raise ConfigError(f"{source} has an invalid version {version!r}: it should be a whole number.")
     if version > CONFIG_VERSION:

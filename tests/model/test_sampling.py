@@ -1,4 +1,5 @@
 """The mu-only switch: the seed articles' three facts, shown on a real encoder."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """The VAE model: shapes for every supported input, the three KL strategies, losses and fast helpers."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,8 +36,14 @@ def _vae_for(strategy, digits, reconstruction_loss="bce", kl_weight=0.7):
 
     keras.utils.set_random_seed(42)  # same initial weights and the same sampling noise
     vae = build_vae(
-        ModelConfig(z_dim=3, conv_filters=(4, 8), dense_units=8, kl_strategy=strategy, kl_weight=kl_weight,
-                    reconstruction_loss=reconstruction_loss),
+        ModelConfig(
+            z_dim=3,
+            conv_filters=(4, 8),
+            dense_units=8,
+            kl_strategy=strategy,
+            kl_weight=kl_weight,
+            reconstruction_loss=reconstruction_loss,
+        ),
         digits.image_shape,
     )
     vae.compile(optimizer=keras.optimizers.Adam(1e-3))
@@ -52,8 +59,9 @@ def test_three_kl_strategies_give_the_same_loss_on_the_same_batch(digits, recons
         results[strategy] = [vae.train_on_batch(batch, return_dict=True) for _ in range(3)]
     reference = results["train_step"]
     assert reference[0]["kl_loss"] > 0 and reference[0]["reconstruction_loss"] > 0
-    np.testing.assert_allclose(reference[0]["loss"],
-                               reference[0]["reconstruction_loss"] + 0.7 * reference[0]["kl_loss"], rtol=1e-5)
+    np.testing.assert_allclose(
+        reference[0]["loss"], reference[0]["reconstruction_loss"] + 0.7 * reference[0]["kl_loss"], rtol=1e-5
+    )
     for strategy in ("encoder_layer", "model_add_loss"):
         for mine, theirs in zip(results[strategy], reference):
             for name in ("loss", "reconstruction_loss", "kl_loss"):
