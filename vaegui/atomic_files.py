@@ -9,6 +9,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def _process_umask() -> int:
+    # os.umask can only be read by setting it; done once, at import, before any worker thread writes.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp makes files private (0600); the target gets the mode a plain open() would give it, so a
+# run folder trained on a shared server stays readable by the colleagues who open it there.
+_NEW_FILE_MODE = 0o666 & ~_process_umask()
+
+
 @contextlib.contextmanager
 def atomic_output_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces `target` in one rename, else it is removed.
@@ -25,6 +37,11 @@ def atomic_output_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
         yield temp
         with open(temp, "rb+") as written:
             os.fsync(written.fileno())
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = _NEW_FILE_MODE
+        os.chmod(temp, mode)
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)

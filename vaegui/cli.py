@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RUN_FOLDER",
         help="continue a run from its last completed epoch (use --epochs to train longer)",
     )
+    train.add_argument(
+        "--rollback",
+        type=int,
+        metavar="EPOCH",
+        help="with --resume: continue from this earlier kept checkpoint (when the newest one is damaged)",
+    )
     data = train.add_argument_group("data")
     data.add_argument("--dataset", help="digits, mnist, fashion_mnist, or a folder / .npz / IDX folder path")
     data.add_argument("--image-size", type=int, help="resize images to this many pixels a side")
@@ -133,8 +139,11 @@ def _apply(section: DataConfig | ModelConfig | TrainingConfig, args: argparse.Na
 
 
 def train_command(args: argparse.Namespace) -> int:
-    from vaegui.runs import Run, new_run_folder
+    """Check everything a user can get wrong (settings, data, image size, weights) before writing anything."""
+    from vaegui.runs import Run, load_run_dataset, new_run_folder
 
+    if args.rollback is not None and not args.resume:
+        raise ConfigError("--rollback needs --resume RUN_FOLDER: it picks the checkpoint a run continues from.")
     if args.resume:
         given = [f"--{name.replace('_', '-')}" for name in _MODEL_FLAGS if getattr(args, name, None) is not None]
         if given or args.config or args.out:
@@ -144,21 +153,75 @@ def train_command(args: argparse.Namespace) -> int:
                 "Only training settings such as --epochs or --learning-rate may change."
             )
         run = Run.open(args.resume)
+        if args.rollback is not None:
+            run.roll_back(args.rollback)
+            _say(f"Rolled back to the checkpoint of epoch {args.rollback}.")
         _apply(run.config.training, args, {n: n for n in _TRAINING_FLAGS if hasattr(TrainingConfig(), n)})
+        run.config.validate()
+        _say(f"Run folder: {run.folder}")
+        _say(f"Loading {run.config.data.dataset}…")
+        dataset = load_run_dataset(run.config)
+        _check_fit(run.config, dataset)
+        _report_skipped(dataset)
+        # Builds the model and loads the last checkpoint: damaged or foreign weights stop here,
+        # before the changed settings are written.
+        run.build_model(dataset.image_shape)
         run.save_config()
     else:
         config = config_from_args(args)
+        _say(f"Loading {config.data.dataset}…")
+        dataset = load_run_dataset(config)
+        _check_fit(config, dataset)
+        _report_skipped(dataset)
         run = Run.create(args.out or new_run_folder("runs", config.data.dataset), config)
-    config = run.config
-    _say(f"Run folder: {run.folder}")
-    _say(f"Loading {config.data.dataset}…")
-    return _train(run, run.load_dataset(), quiet=args.quiet)
+        _say(f"Run folder: {run.folder}")
+    return _train(run, dataset, quiet=args.quiet)
+
+
+def _check_fit(config: RunConfig, dataset) -> None:
+    """Settings that are fine alone but not for this data: refuse them before a run folder exists."""
+    config.model.check_image_shape(dataset.image_shape)
+    train_count = len(dataset.train)
+    if config.training.batch_size > train_count:
+        raise ConfigError(
+            f"Batch size {config.training.batch_size} is larger than the training set ({train_count} images): "
+            f"choose a batch size of at most {train_count}."
+        )
+
+
+def _skipped_files(dataset) -> list[tuple[str, str]]:
+    return list(getattr(dataset.train.images, "skipped_files", None) or [])
+
+
+def _report_skipped(dataset, already: int = 0) -> int:
+    """Tell the user about image files that could not be read (they were left out); returns how many."""
+    skipped = _skipped_files(dataset)
+    if len(skipped) <= already:
+        return len(skipped)
+    new = skipped[already:]
+    used = len(dataset.train) + len(dataset.test)
+    examples = "; ".join(f"{Path(path).name}: {reason}" for path, reason in new[:3])
+    more = f"; and {len(new) - 3} more" if len(new) > 3 else ""
+    if already:
+        print(
+            f"vaegui: warning: {len(new)} more image file(s) failed to decode during training and were read as "
+            f"black images ({examples}{more}).",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"vaegui: warning: skipped {len(new)} file(s) that could not be read as images; training on the other "
+            f"{used} ({examples}{more}).",
+            file=sys.stderr,
+        )
+    return len(skipped)
 
 
 def _train(run, dataset, *, quiet: bool) -> int:
     from vaegui.training import TrainingSession
 
     progress = TerminalProgress(quiet=quiet)
+    skipped_before = len(_skipped_files(dataset))
     session = TrainingSession(run, dataset, progress, probe_size=0)
     interrupts = {"count": 0}
 
@@ -177,6 +240,7 @@ def _train(run, dataset, *, quiet: bool) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
         progress.finish()
+        _report_skipped(dataset, skipped_before)
     state = "stopped" if result.stopped else "finished"
     _say(f"Training {state} after {result.epochs_completed} of {run.config.training.epochs} epochs.")
     _say(

@@ -139,10 +139,18 @@ class RunConfig:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, raw: Any, *, source: str = "The settings") -> RunConfig:
+    def from_dict(cls, raw: Any, *, source: str = "The settings", complete: bool = False) -> RunConfig:
+        """Settings from a JSON object; missing ones take defaults unless `complete` (a run's own config.json).
+
+        A run's weights only fit the model and data settings it was trained with, so a run's file
+        with one of those missing cannot be guessed back from defaults.
+        """
         if not isinstance(raw, dict):
             raise ConfigError(f"{source} must hold a JSON object with 'data', 'model' and 'training' sections.")
+        migrated = raw.get("version", CONFIG_VERSION) != CONFIG_VERSION
         raw = _migrate(dict(raw), source)
+        if complete and not migrated:
+            _require_every_setting(raw, source)
         unknown = set(raw) - {"data", "model", "training", "version"}
         if unknown:
             raise ConfigError(
@@ -160,7 +168,7 @@ class RunConfig:
         return json.dumps(self.to_dict(), indent=2) + "\n"
 
     @classmethod
-    def from_json_file(cls, path: str | Path) -> RunConfig:
+    def from_json_file(cls, path: str | Path, *, complete: bool = False) -> RunConfig:
         path = Path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -176,7 +184,7 @@ class RunConfig:
             raise ConfigError(
                 f"Settings file {path} is not valid JSON (line {error.lineno}: {error.msg}): fix or recreate it."
             ) from None
-        return cls.from_dict(raw, source=f"Settings file {path}")
+        return cls.from_dict(raw, source=f"Settings file {path}", complete=complete)
 
 
 def _migrate(raw: dict[str, Any], source: str) -> dict[str, Any]:
@@ -208,6 +216,21 @@ def _migrate(raw: dict[str, Any], source: str) -> dict[str, Any]:
             raw[owner][key] = value
     raw["version"] = CONFIG_VERSION
     return raw
+
+
+def _require_every_setting(raw: dict[str, Any], source: str) -> None:
+    missing = [
+        f"{name}.{f.name}"
+        for name, kind in (("data", DataConfig), ("model", ModelConfig))
+        if isinstance(raw.get(name, {}), dict)
+        for f in fields(kind)
+        if f.name not in raw.get(name, {})
+    ]
+    if missing:
+        raise ConfigError(
+            f"{source} is missing setting(s) {', '.join(missing)}. A run's config.json lists every setting its "
+            "weights were trained with, and vaegui cannot guess them: put them back as they were, or train a new run."
+        )
 
 
 def _section(kind: type, raw: Any, name: str, source: str) -> Any:

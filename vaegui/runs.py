@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,20 @@ def new_run_folder(root: str | Path = "runs", dataset: str = "digits") -> Path:
         n += 1
         folder = base.with_name(f"{base.name}-{n}")
     return folder
+
+
+def load_run_dataset(config: RunConfig) -> ImageDataset:
+    """The dataset `config` names, loaded the same way every time (same split), before or after the run exists."""
+    from vaegui.data import load_dataset
+
+    data = config.data
+    return load_dataset(
+        data.dataset,
+        image_size=data.image_size,
+        channels=data.channels,
+        test_fraction=data.test_fraction,
+        seed=config.training.seed or 0,
+    )
 
 
 class Run:
@@ -103,7 +118,7 @@ class Run:
                 f"{folder} is not a vaegui run folder (it has no {CONFIG_FILE}): open the folder a run was saved in."
             )
         try:
-            config = RunConfig.from_json_file(folder / CONFIG_FILE)
+            config = RunConfig.from_json_file(folder / CONFIG_FILE, complete=True)
         except ConfigError as error:
             raise RunFolderError(f"The run in {folder} cannot be opened. {error}") from None
         state = _read_state(folder / STATE_FILE)
@@ -158,16 +173,7 @@ class Run:
 
     def load_dataset(self) -> ImageDataset:
         """The dataset this run's settings name, loaded the same way every time (same split)."""
-        from vaegui.data import load_dataset
-
-        data = self.config.data
-        return load_dataset(
-            data.dataset,
-            image_size=data.image_size,
-            channels=data.channels,
-            test_fraction=data.test_fraction,
-            seed=self.config.training.seed or 0,
-        )
+        return load_run_dataset(self.config)
 
     def restore_checkpoint(self, model: VAE) -> None:
         """Load the weights of the last completed epoch (nothing to do before the first)."""
@@ -177,14 +183,29 @@ class Run:
         if not path.is_file():
             raise RunFolderError(f"The weights file {path} is missing: the run folder is incomplete; retrain the run.")
         if path.stat().st_size == 0:
-            raise RunFolderError(f"The weights file {path} is empty (0 bytes): it was damaged; retrain the run.")
-        try:
-            model.load_weights(path)
-        except Exception as error:  # h5py and Keras raise many kinds for damaged or mismatched files
+            raise RunFolderError(f"The weights file {path} is empty (0 bytes): it was damaged; {self._fallback_hint()}")
+        import h5py
+
+        if not h5py.is_hdf5(path):
             raise RunFolderError(
-                f"The weights file {path} does not fit this run's model ({_describe_model(self.config)}): it is "
-                f"damaged or was saved by a different architecture ({_first_line(error)}). Retrain the run, or "
-                "open the run folder it came from."
+                f"The weights file {path} is not a Keras weights file (no HDF5 signature): it was damaged or "
+                f"replaced; {self._fallback_hint()}"
+            )
+        # Read every array first, so a damaged file is told apart from one of another model.
+        damage = _h5_damage(path)
+        if damage:
+            raise RunFolderError(f"The weights file {path} is damaged ({damage}); {self._fallback_hint()}")
+        try:
+            with warnings.catch_warnings():
+                # Keras warns about each unmatched layer before it raises; the error below says it once.
+                warnings.simplefilter("ignore")
+                model.load_weights(path)
+        except Exception as error:  # Keras raises ValueError and others for mismatched layers
+            raise RunFolderError(
+                f"The weights file {path} does not fit this run's model ({_describe_model(self.config)}): it was "
+                f"saved by a different architecture or latent size, or config.json was edited "
+                f"({_mismatch_detail(error)}). Put back the run's own config.json, or open the run folder the weights "
+                "came from."
             ) from None
         model.set_kl_weight(self.config.model.kl_weight)
 
@@ -198,23 +219,68 @@ class Run:
         if not path.is_file():
             return False
         try:
-            with np.load(path) as saved:
+            with np.load(path, allow_pickle=False) as saved:
                 arrays = [saved[f"v{i}"] for i in range(len(saved.files))]
-        except Exception as error:
+        except Exception:
             raise RunFolderError(
-                f"The optimizer state {path} is damaged ({_first_line(error)}): retrain the run."
+                f"The optimizer state {path} is damaged (not a NumPy .npz file). The weights are fine: delete that "
+                "file to continue training with a fresh optimizer."
             ) from None
         optimizer = model.optimizer
         optimizer.build(model.trainable_variables)
         if len(arrays) != len(optimizer.variables) or any(
             tuple(a.shape) != tuple(v.shape) for a, v in zip(arrays, optimizer.variables)
         ):
-            raise RunFolderError(f"The optimizer state {path} does not match this model: retrain the run.")
+            raise RunFolderError(
+                f"The optimizer state {path} does not match this model. The weights are fine: delete that file to "
+                "continue training with a fresh optimizer."
+            )
         for variable, value in zip(optimizer.variables, arrays):
             variable.assign(value)
         # The learning rate comes from the settings, which may have changed since.
         optimizer.learning_rate = self.config.training.learning_rate
         return True
+
+    def roll_back(self, epoch: int) -> None:
+        """Make the kept checkpoint of an earlier `epoch` the run's last one, e.g. when the newest is damaged.
+
+        Later epochs' history rows are dropped; their files stay until training writes those epochs again.
+        """
+        name = f"{CHECKPOINT_DIR}/epoch-{epoch:05d}"
+        earlier = [e for e in self._kept_checkpoint_epochs() if e < self.epochs_completed]
+        if epoch not in earlier:
+            raise RunFolderError(
+                f"Cannot roll {self.folder} back to epoch {epoch}: it keeps earlier checkpoints of epoch(s) "
+                f"{', '.join(map(str, earlier)) or 'none'} (the run has completed {self.epochs_completed})."
+            )
+        if not _looks_intact(self.folder / f"{name}.weights.h5"):
+            raise RunFolderError(f"The checkpoint of epoch {epoch} is damaged too: retrain the run.")
+        history = [r for r in self.history if r["epoch"] <= epoch]
+        batches = [r for r in self.batch_history if r["epoch"] <= epoch]
+        write_text_atomically(self.folder / HISTORY_FILE, _csv_text(EPOCH_COLUMNS, history))
+        write_text_atomically(self.folder / BATCH_HISTORY_FILE, _csv_text(BATCH_COLUMNS, batches))
+        self.history, self.batch_history = history, batches
+        self.checkpoint, self.epochs_completed = name, epoch
+        self._write_state()
+
+    def _kept_checkpoint_epochs(self) -> list[int]:
+        epochs = []
+        for path in (self.folder / CHECKPOINT_DIR).glob("epoch-*.weights.h5"):
+            digits = path.name.split(".")[0].removeprefix("epoch-")
+            if digits.isdigit():
+                epochs.append(int(digits))
+        return sorted(epochs)
+
+    def _fallback_hint(self) -> str:
+        """What to do about a damaged last checkpoint: an older intact one beats retraining."""
+        for epoch in sorted(self._kept_checkpoint_epochs(), reverse=True):
+            path = self.folder / f"{CHECKPOINT_DIR}/epoch-{epoch:05d}.weights.h5"
+            if epoch < self.epochs_completed and _looks_intact(path):
+                return (
+                    f"the checkpoint of epoch {epoch} is intact: continue from it with "
+                    f"vaegui train --resume {self.folder} --rollback {epoch}, or retrain the run."
+                )
+        return "retrain the run."
 
     # ---- checkpoints -------------------------------------------------------------------------
 
@@ -278,6 +344,25 @@ class Run:
         return self.folder / TENSORBOARD_DIR
 
 
+def _h5_damage(path: Path) -> str | None:
+    """Why the HDF5 file at `path` cannot be read back in full, or None when every array in it reads."""
+    import h5py
+
+    arrays = []
+    try:
+        with h5py.File(path, "r") as handle:
+            handle.visititems(lambda name, item: arrays.append(item) if isinstance(item, h5py.Dataset) else None)
+            for array in arrays:
+                array[()]
+    except Exception as error:  # h5py raises OSError, KeyError, RuntimeError... for damaged files
+        return _first_line(error)
+    return None if arrays else "it holds no weights"
+
+
+def _looks_intact(path: Path) -> bool:
+    return _h5_damage(path) is None
+
+
 def _read_state(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
@@ -322,6 +407,13 @@ def _shape_text(shape) -> str:
 def _describe_model(config: RunConfig) -> str:
     m = config.model
     return f"z_dim {m.z_dim}, conv {','.join(map(str, m.conv_filters))}, dense {m.dense_units}"
+
+
+def _mismatch_detail(error: BaseException) -> str:
+    # Keras leads with "A total of N objects could not be loaded"; the line naming a layer says more.
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    named = next((line for line in lines if line.startswith("Layer ")), None)
+    return (named or _first_line(error))[:200]
 
 
 def _first_line(error: BaseException) -> str:
