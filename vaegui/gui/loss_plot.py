@@ -268,7 +268,7 @@ class LossPlot(QWidget):
 
     def export(self, path: str | Path) -> Path:
         """Save both plots as PNG (2× the screen size) or SVG, chosen by the file's extension."""
-        from pyqtgraph.exporters import ImageExporter, SVGExporter
+        from pyqtgraph.exporters import ImageExporter
 
         path = Path(path)
         suffix = path.suffix.lower()
@@ -279,7 +279,7 @@ class LossPlot(QWidget):
         try:
             with atomic_output_path(path, suffix=suffix) as temp:
                 if suffix == ".svg":
-                    SVGExporter(self.graphics.ci).export(str(temp))
+                    self._export_svg(temp)
                 else:
                     exporter = ImageExporter(self.graphics.ci)
                     exporter.parameters()["width"] = max(1200, 2 * int(self.graphics.ci.boundingRect().width()))
@@ -290,6 +290,26 @@ class LossPlot(QWidget):
                 f"Could not save {path} ({error.strerror or error}): choose a folder you can write to."
             ) from None
         return path
+
+    def _export_svg(self, target: Path) -> None:
+        # pyqtgraph 0.14's SVGExporter cannot parse the path syntax newer Qt writes (pyqtgraph issue #3485),
+        # so Qt's own SVG generator paints the scene: still vectors, with the same look as on screen.
+        from PySide6.QtCore import QRectF
+        from PySide6.QtGui import QPainter
+        from PySide6.QtSvg import QSvgGenerator
+
+        source = self.graphics.ci.sceneBoundingRect()
+        generator = QSvgGenerator()
+        generator.setFileName(str(target))
+        generator.setSize(source.size().toSize())
+        generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+        generator.setTitle("vaegui loss curves")
+        painter = QPainter(generator)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self.graphics.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
+        finally:
+            painter.end()
 
 
 def batch_rows_to_arrays(batch_history: list[dict[str, float]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:

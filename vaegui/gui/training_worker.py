@@ -244,5 +244,6 @@ def start_thread(worker: QObject, parent: QObject, entry: str = "work") -> QThre
     # Direct: quit from the worker thread itself, so a GUI thread blocked in wait() (closing) is not needed.
     worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
     worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+    thread._worker = worker  # type: ignore[attr-defined]  # the Python side must outlive the work
     thread.start()
     return thread

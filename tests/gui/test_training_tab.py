@@ -1,0 +1,324 @@
+"""The Training tab driven like a person would: real widgets, real tiny Keras models trained on digits."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.conftest import tiny_config
+from vaegui.gui.app_state import AppState, import_tensorflow
+from vaegui.gui.training_tab import IDLE, PAUSED, TRAINING, TrainingTab
+
+TRAIN_IMAGES = 1617  # digits minus its 10 % test split
+TEST_IMAGES = 180
+WAIT_MS = 180_000  # the machine is slow and shared; each wait ends as soon as its condition holds
+
+
+@pytest.fixture(scope="session")
+def device() -> str:
+    return import_tensorflow()
+
+
+def set_tiny_settings(tab: TrainingTab, epochs: int = 2) -> None:
+    form = tab.form
+    form.conv_filters_edit.setText("4,8")
+    form.dense_units_box.setValue(8)
+    form.z_dim_box.setValue(2)
+    form.epochs_box.setValue(epochs)
+    form.batch_size_box.setValue(64)
+    form.seed_edit.setText("1")
+
+
+@pytest.fixture
+def tab(qtbot, tmp_path, device):
+    state = AppState()
+    tab = TrainingTab(state, dataset="digits")
+    qtbot.addWidget(tab)
+    tab.runs_root = tmp_path / "runs"
+    state.tensorflow_loaded, state.device = True, device
+    state.tensorflow_ready.emit(device)
+    set_tiny_settings(tab)
+    tab.resize(1200, 800)
+    tab.show()
+    yield tab
+    tab.shutdown()
+
+
+def click(qtbot, button) -> None:
+    assert button.isEnabled(), f"{button.text()} is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def wait_until_idle(qtbot, tab: TrainingTab) -> None:
+    qtbot.waitUntil(lambda: tab.mode == IDLE and tab.thread is None, timeout=WAIT_MS)
+
+
+def saved_state(folder: Path) -> dict:
+    return json.loads((folder / "state.json").read_text())
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_train_button_waits_for_tensorflow(qtbot, device):
+    state = AppState()
+    tab = TrainingTab(state)
+    qtbot.addWidget(tab)
+    assert tab.train_button.text() == "Loading TensorFlow…"
+    assert not tab.train_button.isEnabled()
+    assert not tab.start_training()
+    state.tensorflow_loaded, state.device = True, device
+    state.tensorflow_ready.emit(device)
+    assert tab.train_button.text() == "Train"
+    assert tab.train_button.isEnabled()
+    assert device in tab.status_label.text()
+
+
+def test_failed_tensorflow_import_is_said_plainly(qtbot):
+    state = AppState()
+    tab = TrainingTab(state)
+    qtbot.addWidget(tab)
+    state.tensorflow_failed.emit("No module named 'tensorflow'")
+    assert not tab.train_button.isEnabled()
+    assert "TensorFlow could not be loaded" in tab.error_label.text()
+
+
+def test_train_two_epochs_draws_every_epoch_and_saves_the_run(qtbot, tab):
+    updated = []
+    tab.state.run_updated.connect(updated.append)
+    click(qtbot, tab.train_button)
+    assert tab.mode == TRAINING
+    assert not tab.train_button.isEnabled() and tab.stop_button.isEnabled() and tab.pause_button.isEnabled()
+    assert not tab.form.isEnabled()
+    wait_until_idle(qtbot, tab)
+
+    assert not tab.error_label.isVisible(), tab.error_label.text()
+    run = tab.run
+    batches = math.ceil(TRAIN_IMAGES / 64)
+    assert run.epochs_completed == 2
+    assert tab.loss_plot.epochs_drawn() == [1, 2]
+    assert tab.loss_plot.batch_point_count() == 2 * batches  # every batch, although signals are throttled
+    positions = tab.loss_plot.batch_positions.view()
+    assert np.all(np.diff(positions) > 0) and positions[-1] == pytest.approx(2.0)
+    assert tab.progress_bar.value() == tab.progress_bar.maximum()
+    assert "100%" in tab.progress_bar.text()
+
+    folder = Path(run.folder)
+    assert folder.parent == tab.runs_root
+    state = saved_state(folder)
+    assert state["epochs_completed"] == 2
+    assert (folder / f"{state['checkpoint']}.weights.h5").stat().st_size > 0
+    history = csv_rows(folder / "history.csv")
+    assert [int(r["epoch"]) for r in history] == [1, 2]
+    assert all(float(r["loss"]) > 0 for r in history)
+    assert len(csv_rows(folder / "batch_history.csv")) == 2 * batches
+
+    # The learning views: one snapshot per epoch, the slider scrubs them.
+    assert sorted(tab.snapshots) == [1, 2]
+    assert tab.latent_preview.point_count == TEST_IMAGES
+    assert tab.latent_preview.shown_epoch == 2
+    assert len(tab.kl_bars.values) == 2
+    assert tab.samples.shown_epoch == 2
+    tab.epoch_slider.setValue(1)
+    assert tab.latent_preview.shown_epoch == 1 and tab.samples.shown_epoch == 1
+    assert "Epoch 1 of 2" in tab.epoch_label.text()
+
+    # The explorer hears about the run and each new checkpoint.
+    assert tab.state.run is run
+    assert updated == [run, run]
+    assert str(folder) in tab.status_label.text()
+    assert tab.train_button.isEnabled() and not tab.stop_button.isEnabled()
+
+
+def test_pause_then_resume_continues_to_the_end(qtbot, tab):
+    tab.form.epochs_box.setValue(4)
+    click(qtbot, tab.train_button)
+    qtbot.waitUntil(lambda: tab.loss_plot.batch_point_count() > 0, timeout=WAIT_MS)
+    click(qtbot, tab.pause_button)
+    assert tab.mode == PAUSED
+    assert tab.pause_button.text() == "Resume"
+    qtbot.wait(1000)  # a batch in flight and its signal land first
+    paused_count = tab.loss_plot.batch_point_count()
+    qtbot.wait(1500)
+    assert tab.loss_plot.batch_point_count() == paused_count, "training went on while paused"
+    assert tab.run.epochs_completed < 4
+    click(qtbot, tab.pause_button)
+    assert tab.mode == TRAINING and tab.pause_button.text() == "Pause"
+    wait_until_idle(qtbot, tab)
+    assert tab.run.epochs_completed == 4
+    assert tab.loss_plot.epochs_drawn() == [1, 2, 3, 4]
+    assert tab.loss_plot.batch_point_count() == 4 * math.ceil(TRAIN_IMAGES / 64)
+
+
+def test_stop_mid_epoch_keeps_the_last_completed_epoch(qtbot, tab):
+    tab.form.epochs_box.setValue(500)
+    click(qtbot, tab.train_button)
+    # Wait until the second epoch is under way, then pause inside it so the stop lands mid-epoch.
+    qtbot.waitUntil(
+        lambda: tab.loss_plot.batch_point_count() > 0 and tab.loss_plot.batch_positions.view()[-1] > 1.2,
+        timeout=WAIT_MS,
+    )
+    click(qtbot, tab.pause_button)
+    qtbot.wait(300)
+    click(qtbot, tab.stop_button)
+    assert not tab.stop_button.isEnabled() and not tab.pause_button.isEnabled()
+    wait_until_idle(qtbot, tab)
+
+    run = tab.run
+    kept = run.epochs_completed
+    assert 1 <= kept < 500
+    assert "Stopped" in tab.progress_bar.text()
+    folder = Path(run.folder)
+    state = saved_state(folder)
+    assert state["epochs_completed"] == kept
+    assert [int(r["epoch"]) for r in csv_rows(folder / "history.csv")] == list(range(1, kept + 1))
+    assert len(csv_rows(folder / "batch_history.csv")) == kept * math.ceil(TRAIN_IMAGES / 64)
+    # The model in memory was put back to the saved epoch: the same weights as on disk.
+    on_disk = run.load_model().get_weights()
+    in_memory = run.model.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(on_disk, in_memory))
+    assert tab.train_button.isEnabled()
+
+
+def test_invalid_settings_are_refused_with_a_reason(qtbot, tab):
+    cases = [
+        (lambda f: f.learning_rate_edit.setText("0"), "Learning rate"),
+        (lambda f: f.learning_rate_edit.setText("fast"), "not a number"),
+        (lambda f: f.kl_weight_edit.setText("-1"), "KL weight"),
+        (lambda f: f.conv_filters_edit.setText("4,8,16,32"), "does not fit 4 conv layers"),
+        (lambda f: f.conv_filters_edit.setText("4,x"), "Conv filters"),
+    ]
+    for change, reason in cases:
+        set_tiny_settings(tab)
+        tab.form.learning_rate_edit.setText("0.001")
+        tab.form.kl_weight_edit.setText("1")
+        change(tab.form)
+        click(qtbot, tab.train_button)
+        assert tab.mode == IDLE
+        assert tab.form.message_label.isVisible()
+        assert reason in tab.form.message_label.text()
+    assert not tab.runs_root.exists(), "a refused setting must not create a run folder"
+    # Fixing the value clears the reason at once.
+    set_tiny_settings(tab)
+    tab.form.learning_rate_edit.setText("0.001")
+    tab.form.learning_rate_edit.textEdited.emit("0.001")
+    assert not tab.form.message_label.isVisible()
+
+
+def test_core_errors_are_shown_and_the_tab_stays_usable(qtbot, tab, tmp_path):
+    tab.form.set_dataset(str(tmp_path / "no-such-folder"))
+    click(qtbot, tab.train_button)
+    wait_until_idle(qtbot, tab)
+    assert tab.error_label.isVisible()
+    assert "no-such-folder" in tab.error_label.text() and "Traceback" not in tab.error_label.text()
+    assert not tab.runs_root.exists()
+
+    tab.form.set_dataset("digits")
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "config.json").write_text(tiny_config().to_json())
+    tab.form.run_folder_edit.setText(str(taken))
+    click(qtbot, tab.train_button)
+    wait_until_idle(qtbot, tab)
+    assert "already holds a run" in tab.error_label.text()
+    assert tab.train_button.isEnabled() and tab.open_button.isEnabled()
+
+
+def trained_run_folder(tmp_path: Path, epochs: int = 2) -> Path:
+    from vaegui.data import load_dataset
+    from vaegui.runs import Run
+    from vaegui.training import TrainingSession
+
+    folder = tmp_path / "earlier"
+    run = Run.create(folder, tiny_config(epochs=epochs))
+    TrainingSession(run, load_dataset("digits", seed=1), probe_size=50).run()
+    return folder
+
+
+def test_open_run_restores_settings_and_curves_then_continues(qtbot, tab, tmp_path):
+    folder = trained_run_folder(tmp_path)
+    tab.form.z_dim_box.setValue(7)
+    tab.open_run(folder)
+    qtbot.waitUntil(lambda: tab.run is not None, timeout=WAIT_MS)
+    run = tab.run
+    assert tab.state.run is run
+    assert tab.form.z_dim_box.value() == 2 and tab.form.conv_filters_edit.text() == "4,8"
+    assert tab.loss_plot.epochs_drawn() == [1, 2]
+    assert tab.loss_plot.batch_point_count() == len(run.batch_history) == 2 * math.ceil(TRAIN_IMAGES / 64)
+    assert "2 of 2 epochs" in tab.progress_bar.text()
+    assert not tab.continue_button.isEnabled()  # already at its epoch count
+
+    tab.form.epochs_box.setValue(3)
+    click(qtbot, tab.continue_button)
+    wait_until_idle(qtbot, tab)
+    assert not tab.error_label.isVisible(), tab.error_label.text()
+    assert run.epochs_completed == 3
+    assert tab.loss_plot.epochs_drawn() == [1, 2, 3]
+    assert [int(r["epoch"]) for r in csv_rows(folder / "history.csv")] == [1, 2, 3]
+    assert json.loads((folder / "config.json").read_text())["training"]["epochs"] == 3
+    assert sorted(tab.snapshots) == [3]
+
+
+def test_overlay_and_exports(qtbot, tab, tmp_path):
+    folder = trained_run_folder(tmp_path)
+    tab.open_run(folder)
+    qtbot.waitUntil(lambda: tab.run is not None, timeout=WAIT_MS)
+    tab.open_run(folder, overlay=True)
+    qtbot.waitUntil(lambda: len(tab.loss_plot.overlay_curves) == 3, timeout=WAIT_MS)
+    x, y = tab.loss_plot.overlay_curves[0].getData()
+    assert list(x) == [1, 2] and np.all(np.isfinite(y))
+
+    png, svg, table = tmp_path / "curves.png", tmp_path / "curves.svg", tmp_path / "history.csv"
+    assert tab.export_curves(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert tab.export_curves(svg)
+    assert "<svg" in svg.read_text()
+    assert tab.export_history_csv(table)
+    rows = csv_rows(table)
+    assert [int(r["epoch"]) for r in rows] == [1, 2]
+    assert float(rows[1]["loss"]) == pytest.approx(tab.run.history[1]["loss"], rel=1e-6)
+    assert not tab.export_curves(tmp_path / "curves.bmp")
+    assert ".png or .svg" in tab.error_label.text()
+    assert not list(tmp_path.glob(".*tmp*")), "no temp files left behind"
+
+
+def test_opening_a_folder_that_is_not_a_run_says_so(qtbot, tab, tmp_path):
+    tab.open_run(tmp_path)
+    qtbot.waitUntil(tab.error_label.isVisible, timeout=WAIT_MS)
+    assert "not a vaegui run folder" in tab.error_label.text()
+    assert tab.run is None
+
+
+def test_closing_the_window_mid_training_stops_cleanly_and_keeps_the_last_epoch(qtbot, tmp_path, device):
+    from vaegui.gui.main_window import MainWindow
+
+    window = MainWindow(dataset="digits")
+    qtbot.addWidget(window)
+    window.show()
+    window.load_tensorflow()
+    qtbot.waitUntil(lambda: window.state.tensorflow_loaded, timeout=WAIT_MS)
+    tab = window.training_tab
+    tab.runs_root = tmp_path
+    set_tiny_settings(tab, epochs=1000)
+    click(qtbot, tab.train_button)
+    qtbot.waitUntil(lambda: tab.run is not None and tab.run.epochs_completed >= 1, timeout=WAIT_MS)
+    thread = tab.thread
+    started = time.perf_counter()
+    window.close()
+    seconds = time.perf_counter() - started
+    assert thread.isFinished()
+    assert seconds < 10, f"closing took {seconds:.1f} s"  # ~0.1-1 s here; the benchmark reports it
+    folder = Path(tab.run.folder)
+    state = saved_state(folder)
+    assert 1 <= state["epochs_completed"] < 1000
+    assert (folder / f"{state['checkpoint']}.weights.h5").is_file()
+    assert len(csv_rows(folder / "history.csv")) == state["epochs_completed"]
