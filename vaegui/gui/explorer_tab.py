@@ -201,6 +201,7 @@ class ExplorerTab(QWidget):
         self.tsne_iterations = 500
         self._build()
         state.run_changed.connect(self._on_run_changed)
+        state.tensorflow_ready.connect(self._on_tensorflow_ready)
         state.run_updated.connect(self._on_run_updated)
 
     @property
@@ -238,6 +239,7 @@ class ExplorerTab(QWidget):
         self.subset_combo.setCurrentIndex(1)
         self.subset_combo.setToolTip("A random subset keeps t-SNE quick on large datasets; PCA and direct take all.")
         self.method_combo = QComboBox()
+        self.method_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.colour_combo = _combo(COLOUR_CHOICES)
         self.mu_only_checkbox = QCheckBox("mu-only")
         self.mu_only_checkbox.setToolTip(MU_ONLY_HELP)
@@ -392,6 +394,12 @@ class ExplorerTab(QWidget):
         else:
             loaded = self.loaded
             self._schedule_load(lambda: self._start_job("load", reload_run_weights, run, loaded.model, loaded))
+
+    def _on_tensorflow_ready(self, _device: str) -> None:
+        # A run given on the command line (`vaegui gui RUN`) is loaded now, before anyone trains, so the
+        # Explorer shows it at once.
+        if self._stale and self.run is not None and self.loaded is None:
+            self.open_run(self.run)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
@@ -853,6 +861,7 @@ class ExplorerTab(QWidget):
 
 def _combo(choices) -> QComboBox:
     combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     for text, data in choices:
         combo.addItem(text, data)
     return combo

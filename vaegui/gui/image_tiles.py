@@ -84,13 +84,11 @@ class ImageGrid(QWidget):
             self.tiles.append(tile)
 
     def set_images(self, images, captions: list[str] | None = None) -> None:
+        """Show `images` in order; `captions` become tooltips (the tiles are too small for text under them)."""
         images = [] if images is None else list(images)
         for i, tile in enumerate(self.tiles):
-            image = images[i] if i < len(images) else None
-            caption = captions[i] if captions and i < len(captions) else ("" if captions else None)
-            tile.set_image(image, caption)
-            if captions is not None:
-                tile.setToolTip(caption or "")
+            tile.set_image(images[i] if i < len(images) else None)
+            tile.setToolTip(captions[i] if captions and i < len(captions) else "")
 
     def images_shown(self) -> int:
         return sum(tile.image is not None for tile in self.tiles)

@@ -38,7 +38,7 @@ class PointPanel(QWidget):
         self.bars.setMenuEnabled(False)
         self.bars.setMouseEnabled(x=False, y=False)
         self.bars.hideButtons()
-        self.bars.addLegend(offset=(5, 5), labelTextColor="#ddd", brush=pg.mkBrush(22, 22, 22, 180))
+        self.bars.addLegend(offset=(-5, 5), labelTextColor="#ddd", brush=pg.mkBrush(22, 22, 22, 180))
         self.bars.getPlotItem().setLabel("bottom", "latent dimension")
         self.mu_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush="#4fc3f7", pen=None, name="mu")
         self.log_var_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush="#ffb74d", pen=None, name="log_var")
