@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -142,6 +143,8 @@ def train_command(args: argparse.Namespace) -> int:
     """Check everything a user can get wrong (settings, data, image size, weights) before writing anything."""
     from vaegui.runs import Run, load_run_dataset, new_run_folder
 
+    # Image files that fail to decode are summed up after training (_report_skipped), not logged one by one.
+    logging.getLogger("vaegui.data").setLevel(logging.ERROR)
     if args.rollback is not None and not args.resume:
         raise ConfigError("--rollback needs --resume RUN_FOLDER: it picks the checkpoint a run continues from.")
     if args.resume:
@@ -163,10 +166,9 @@ def train_command(args: argparse.Namespace) -> int:
         dataset = load_run_dataset(run.config)
         _check_fit(run.config, dataset)
         _report_skipped(dataset)
-        # Builds the model and loads the last checkpoint: damaged or foreign weights stop here,
-        # before the changed settings are written.
+        # Builds the model and loads the last checkpoint: damaged or foreign weights stop here. The
+        # changed settings are written once training has started (optimizer state loaded too).
         run.build_model(dataset.image_shape)
-        run.save_config()
     else:
         config = config_from_args(args)
         _say(f"Loading {config.data.dataset}…")
@@ -175,7 +177,7 @@ def train_command(args: argparse.Namespace) -> int:
         _report_skipped(dataset)
         run = Run.create(args.out or new_run_folder("runs", config.data.dataset), config)
         _say(f"Run folder: {run.folder}")
-    return _train(run, dataset, quiet=args.quiet)
+    return _train(run, dataset, quiet=args.quiet, on_start=run.save_config if args.resume else None)
 
 
 def _check_fit(config: RunConfig, dataset) -> None:
@@ -210,17 +212,17 @@ def _report_skipped(dataset, already: int = 0) -> int:
         )
     else:
         print(
-            f"vaegui: warning: skipped {len(new)} file(s) that could not be read as images; training on the other "
+            f"vaegui: warning: skipped {len(new)} file(s) that could not be read as images; using the other "
             f"{used} ({examples}{more}).",
             file=sys.stderr,
         )
     return len(skipped)
 
 
-def _train(run, dataset, *, quiet: bool) -> int:
+def _train(run, dataset, *, quiet: bool, on_start=None) -> int:
     from vaegui.training import TrainingSession
 
-    progress = TerminalProgress(quiet=quiet)
+    progress = TerminalProgress(quiet=quiet, on_start=on_start)
     skipped_before = len(_skipped_files(dataset))
     session = TrainingSession(run, dataset, progress, probe_size=0)
     interrupts = {"count": 0}
@@ -253,13 +255,16 @@ def _train(run, dataset, *, quiet: bool) -> int:
 class TerminalProgress:
     """A one-line progress bar redrawn at most ten times a second, and one line per epoch."""
 
-    def __init__(self, quiet: bool = False, stream=None):
+    def __init__(self, quiet: bool = False, stream=None, on_start=None):
         self.stream = stream or sys.stderr
+        self.started = on_start
         self.live = not quiet and self.stream.isatty()
         self.last_draw = 0.0
         self.drawn = False
 
     def on_start(self, start) -> None:
+        if self.started is not None:
+            self.started()
         self.line(
             f"Training on {start.device}: {start.train_images} images, {start.batches_per_epoch} batches "
             f"an epoch, epochs {start.initial_epoch + 1}–{start.epochs}."
