@@ -49,7 +49,7 @@ def error_line(stderr: str) -> str:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    """Every file below `folder` (relative path -> sha256 of its bytes): compared before and after to prove no damage."""
+    """Every file below `folder` as relative path -> sha256: compared before and after to prove nothing changed."""
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))

@@ -15,7 +15,10 @@ LAST = "checkpoints/epoch-00002.weights.h5"
 
 
 def rollback_hint(run) -> str:
-    return f"the checkpoint of epoch 1 is intact: continue from it with vaegui train --resume {run} --rollback 1, or retrain the run."
+    return (
+        f"the checkpoint of epoch 1 is intact: continue from it with vaegui train --resume {run} --rollback 1, "
+        "or retrain the run."
+    )
 
 
 def resume_fails(capsys, run, *extra) -> str:
