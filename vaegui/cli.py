@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import logging
 import os
 import signal
@@ -108,6 +109,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--quiet", action="store_true", help="print only the epoch lines")
     return parser
+
+
+def parse_arguments(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """Like parse_args, but an unknown flag is reported by its command's parser, with a likely spelling."""
+    args, unknown = parser.parse_known_args(argv)
+    if not unknown:
+        return args
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    owner = commands.choices.get(args.command, parser)
+    known = [flag for action in owner._actions for flag in action.option_strings]
+    flags = [item for item in unknown if item.startswith("--")]
+    guesses = [
+        f"{match[0]} for {flag}" if len(flags) > 1 else match[0]
+        for flag in flags
+        if (match := difflib.get_close_matches(flag.split("=")[0], known, 1, cutoff=0.75))
+    ]
+    hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+    owner.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
 
 
 def _int_list(text: str) -> tuple[int, ...]:
@@ -332,7 +351,7 @@ def gui_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(build_parser(), argv)
     try:
         if args.command == "train":
             return train_command(args)
