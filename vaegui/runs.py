@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
+import gc
 import io
 import json
+import os
+import re
+import sys
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -293,23 +300,28 @@ class Run:
         epoch = int(epoch_record["epoch"])
         name = f"{CHECKPOINT_DIR}/epoch-{epoch:05d}"
         try:
-            with atomic_output_path(self.folder / f"{name}.weights.h5", suffix=".weights.h5") as temp:
-                model.save_weights(temp)
-            if write_optimizer and model.optimizer is not None and model.optimizer.built:
-                with atomic_output_path(self.folder / f"{name}.optimizer.npz", suffix=".npz") as temp:
-                    np.savez(temp, **{f"v{i}": np.asarray(v) for i, v in enumerate(model.optimizer.variables)})
-            history = [r for r in self.history if r["epoch"] < epoch] + [epoch_record]
-            batches = [r for r in self.batch_history if r["epoch"] < epoch] + batch_records
-            write_text_atomically(self.folder / HISTORY_FILE, _csv_text(EPOCH_COLUMNS, history))
-            write_text_atomically(self.folder / BATCH_HISTORY_FILE, _csv_text(BATCH_COLUMNS, batches))
-            previous = self.checkpoint
-            self.checkpoint, self.epochs_completed = name, epoch
-            self._write_state()
+            with _h5py_teardown_errors_silenced():
+                with atomic_output_path(self.folder / f"{name}.weights.h5", suffix=".weights.h5") as temp:
+                    model.save_weights(temp)
+                    # h5py drops some write errors while it tears down: read the file back before trusting it.
+                    damage = _h5_damage(temp)
+                    if damage:
+                        raise OSError(errno.EIO, f"the weights did not read back in full: {damage}")
+                if write_optimizer and model.optimizer is not None and model.optimizer.built:
+                    with atomic_output_path(self.folder / f"{name}.optimizer.npz", suffix=".npz") as temp:
+                        np.savez(temp, **{f"v{i}": np.asarray(v) for i, v in enumerate(model.optimizer.variables)})
+                history = [r for r in self.history if r["epoch"] < epoch] + [epoch_record]
+                batches = [r for r in self.batch_history if r["epoch"] < epoch] + batch_records
+                write_text_atomically(self.folder / HISTORY_FILE, _csv_text(EPOCH_COLUMNS, history))
+                write_text_atomically(self.folder / BATCH_HISTORY_FILE, _csv_text(BATCH_COLUMNS, batches))
+                previous = self.checkpoint
+                self.checkpoint, self.epochs_completed = name, epoch
+                self._write_state()
         except OSError as error:
             self._restore_state_from_disk()
             done = f"epoch {self.epochs_completed}" if self.epochs_completed else "the start"
             raise TrainingError(
-                f"Could not save epoch {epoch} into {self.folder} ({error.strerror or error}). The run is intact "
+                f"Could not save epoch {epoch} into {self.folder} ({_os_reason(error)}). The run is intact "
                 f"up to {done}. Free some disk space or choose a writable folder, then continue training."
             ) from None
         self.history, self.batch_history = history, batches
@@ -342,6 +354,61 @@ class Run:
     @property
     def tensorboard_dir(self) -> Path:
         return self.folder / TENSORBOARD_DIR
+
+
+@contextlib.contextmanager
+def _h5py_teardown_errors_silenced() -> Iterator[None]:
+    """Keep h5py's 'Exception ignored in ObjectID.__dealloc__' tracebacks off the user's terminal.
+
+    When a write fails (disk full), h5py raises once to the caller and then again from each object
+    it frees; the first is reported properly, the echoes would only bury it.
+    """
+    previous_unraisable, previous_except = sys.unraisablehook, sys.excepthook
+
+    def from_h5py(text: object, traceback) -> bool:
+        while traceback is not None:
+            if "h5py" in traceback.tb_frame.f_code.co_filename:
+                return True
+            traceback = traceback.tb_next
+        return "h5py" in repr(text)
+
+    def unraisable_hook(unraisable) -> None:
+        if not from_h5py(unraisable.object, unraisable.exc_traceback):
+            previous_unraisable(unraisable)
+
+    def except_hook(kind, value, traceback) -> None:
+        # Cython's __dealloc__ prints through PyErr_Print, which calls sys.excepthook.
+        if not from_h5py(value, traceback):
+            previous_except(kind, value, traceback)
+
+    sys.unraisablehook, sys.excepthook = unraisable_hook, except_hook
+    failure = None
+    try:
+        yield
+    except (OSError, RuntimeError) as error:
+        failure = OSError(_os_errno(error) or errno.EIO, _os_reason(error))
+    finally:
+        if failure is not None:
+            gc.collect()  # the failed save's objects (freed with its traceback) go while the hooks still listen
+        sys.unraisablehook, sys.excepthook = previous_unraisable, previous_except
+    if failure is not None:
+        raise failure
+
+
+def _os_errno(error: BaseException) -> int | None:
+    code = getattr(error, "errno", None)
+    if not code:
+        found = re.search(r"errno = (\d+)", str(error))
+        code = int(found[1]) if found else None
+    return code
+
+
+def _os_reason(error: BaseException) -> str:
+    """The operating system's words for a failed write, also when h5py buries the errno in its text."""
+    code = _os_errno(error)
+    if code:
+        return os.strerror(code)
+    return error.strerror if isinstance(error, OSError) and error.strerror else _first_line(error)
 
 
 def _h5_damage(path: Path) -> str | None:
