@@ -14,6 +14,7 @@ from vaegui.training.session import LOSS_NAMES, BatchProgress, EpochProgress
 
 if TYPE_CHECKING:
     from vaegui.training.session import TrainingSession
+    from vaegui.training.tensorboard_logs import TensorBoardLog
 
 
 @dataclass
@@ -31,13 +32,21 @@ class _EpochClock:
 class SessionCallback(keras.callbacks.Callback):
     """Turns Keras' callback hooks into progress reports, pause/stop checks, NaN guard and checkpoints."""
 
-    def __init__(self, session: TrainingSession, train_count: int, test_batches):
+    def __init__(
+        self,
+        session: TrainingSession,
+        train_count: int,
+        test_batches,
+        batch_size: int,
+        tensorboard: TensorBoardLog | None = None,
+    ):
         super().__init__()
         self.session = session
         self.train_count = train_count
         self.test_batches = test_batches
+        self.tensorboard = tensorboard
         config = session.run_folder.config
-        self.batch_size = config.training.batch_size
+        self.batch_size = batch_size  # global: all replicas together
         self.epochs = config.training.epochs
         self.kl_weight = config.model.kl_weight
         self.warmup = config.training.kl_warmup_epochs
@@ -128,12 +137,24 @@ class SessionCallback(keras.callbacks.Callback):
             self.interrupted_epoch = True
             self.model.stop_training = True
             return
-        try:
-            self.session.run_folder.save_checkpoint(self.model, record, clock.batch_records)
-        except TrainingError as error:
-            self.failure = error
-            self.model.stop_training = True
-            return
+        run = self.session.run_folder
+        if not self.session.is_chief:
+            # Another worker of a multi-worker run: the chief writes the files (they may share a disk).
+            run.history = [r for r in run.history if r["epoch"] < number] + [record]
+            run.batch_history = [r for r in run.batch_history if r["epoch"] < number] + clock.batch_records
+            run.epochs_completed = number
+        else:
+            try:
+                run.save_checkpoint(self.model, record, clock.batch_records)
+            except TrainingError as error:
+                self.failure = error
+                self.model.stop_training = True
+                return
+            if self.tensorboard is not None:
+                # After the checkpoint, so the logs never show an epoch the run folder does not have.
+                self.tensorboard.write_epoch(
+                    record, clock.batch_records, self.batches_per_epoch, self.session.reconstruction_samples()
+                )
         self.session.listener.on_epoch(
             EpochProgress(epoch=number, epochs=self.epochs, record=record, probe=self.session.take_probe(number))
         )

@@ -16,12 +16,13 @@ LOSS_NAMES = ("loss", "reconstruction_loss", "kl_loss")
 
 @dataclass
 class TrainingStart:
-    device: str
+    device: str  # e.g. "GPU: NVIDIA H100 ×2 · MirroredStrategy, 2 replicas"
     run_folder: str
     initial_epoch: int
     epochs: int
     batches_per_epoch: int
     train_images: int
+    notes: tuple[str, ...] = ()  # settings that could not apply here, said plainly (e.g. mixed precision on a CPU)
 
 
 @dataclass
@@ -98,6 +99,7 @@ class TrainingSession:
         self._stop_requested = threading.Event()
         self._unpaused = threading.Event()
         self._unpaused.set()
+        self.is_chief = True  # False on the other workers of a multi-worker run: they write no files
 
     # ---- control, from any thread --------------------------------------------------------
 
@@ -122,57 +124,88 @@ class TrainingSession:
 
         from vaegui.pipeline import image_batches
         from vaegui.training.devices import configure_devices, device_description
+        from vaegui.training.distribute import adapt_step_outputs, create_strategy, dtype_policy, precision_policy
         from vaegui.training.keras_callback import SessionCallback
+        from vaegui.training.tensorboard_logs import TensorBoardLog
 
         run, config = self.run_folder, self.run_folder.config
         training = config.training
         train_count = len(self.dataset.train)
-        if training.batch_size > train_count:
-            raise ConfigError(
-                f"Batch size {training.batch_size} is larger than the training set ({train_count} images): "
-                f"choose a batch size of at most {train_count}."
-            )
         configure_devices()
+        # Before any other TensorFlow work: a multi-worker strategy sets up the runtime itself.
+        choice = create_strategy(training.strategy)
+        self.is_chief = choice.is_chief
+        # The batch size is per replica, so each GPU keeps the work (and memory) it has on its own.
+        global_batch = training.batch_size * choice.replicas
+        if global_batch > train_count:
+            replicas = choice.replicas
+            per_replica = f" ({training.batch_size} on each of {replicas} replicas)" if replicas > 1 else ""
+            raise ConfigError(
+                f"Batch size {global_batch}{per_replica} is larger than the training set ({train_count} images): "
+                f"choose a batch size of at most {train_count // replicas}."
+            )
         if training.seed is not None:
             # Offset by the epochs done so a resumed run does not replay the first epochs' shuffles.
             keras.utils.set_random_seed(training.seed + run.epochs_completed)
         if run.class_names is None:
             run.class_names = self.dataset.class_names
-        model = run.model or run.build_model(self.dataset.image_shape)
         if run.epochs_completed >= training.epochs:
+            if run.model is None:
+                run.build_model(self.dataset.image_shape)
             return TrainingResult(run.epochs_completed, False, str(run.folder))
-        model.set_mu_only(False)
-        model.set_kl_weight(config.model.kl_weight)
-        model.compile(
-            optimizer=keras.optimizers.Adam(training.learning_rate),
-            steps_per_execution=training.steps_per_execution,
-            jit_compile=training.jit_compile,
-        )
-        run.load_optimizer_state(model)
+        policy, precision_note = precision_policy(training.mixed_precision)
+        with choice.strategy.scope():
+            # Variables must be created inside the strategy's scope, and layers under the dtype policy:
+            # a model made otherwise (by an earlier session, or the GUI) is rebuilt from the checkpoint.
+            model = run.model
+            if model is None or _built_for(model) != (choice.strategy if choice.distributed else None, policy):
+                with dtype_policy(policy):
+                    model = run.build_model(self.dataset.image_shape)
+            model.set_mu_only(False)
+            model.set_kl_weight(config.model.kl_weight)
+            model.compile(
+                optimizer=keras.optimizers.Adam(training.learning_rate),
+                steps_per_execution=training.steps_per_execution,
+                jit_compile=training.jit_compile,
+            )
+            run.load_optimizer_state(model)
+            adapt_step_outputs(model, choice)
         start_weights = None if run.checkpoint else model.get_weights()
 
-        train_batches = image_batches(self.dataset.train.images, training.batch_size, shuffle=True, seed=training.seed)
+        # Workers must shuffle alike, as each takes its share of the same global batches.
+        seed = 0 if training.seed is None and choice.name == "multiworker" else training.seed
+        train_batches = image_batches(self.dataset.train.images, global_batch, shuffle=True, seed=seed)
         test_split = self.dataset.test if len(self.dataset.test) else None
-        test_batches = image_batches(test_split.images, training.batch_size) if test_split else None
-        callback = SessionCallback(self, train_count, test_batches)
+        test_batches = image_batches(test_split.images, global_batch) if test_split else None
+        tensorboard = TensorBoardLog(run.tensorboard_dir) if choice.is_chief else None
+        callback = SessionCallback(self, train_count, test_batches, global_batch, tensorboard)
+        device = device_description() + (f" · {choice.describe()}" if choice.distributed else "")
+        notes = tuple(note for note in (precision_note,) if note)
+        if tensorboard is not None and not tensorboard.available:
+            notes += ("TensorBoard logs are off because the tensorboard package is missing: pip install tensorboard",)
         self.listener.on_start(
             TrainingStart(
-                device=device_description(),
+                device=device,
                 run_folder=str(run.folder),
                 initial_epoch=run.epochs_completed,
                 epochs=training.epochs,
                 batches_per_epoch=callback.batches_per_epoch,
                 train_images=train_count,
+                notes=notes,
             )
         )
-        model.fit(
-            train_batches,
-            epochs=training.epochs,
-            initial_epoch=run.epochs_completed,
-            callbacks=[callback],
-            shuffle=False,  # the pipeline shuffles
-            verbose=0,
-        )
+        try:
+            model.fit(
+                train_batches,
+                epochs=training.epochs,
+                initial_epoch=run.epochs_completed,
+                callbacks=[callback],
+                shuffle=False,  # the pipeline shuffles
+                verbose=0,
+            )
+        finally:
+            if tensorboard is not None:
+                tensorboard.close()
         if callback.interrupted_epoch:
             # Put back the last completed epoch so memory and disk agree.
             if run.checkpoint:
@@ -200,10 +233,9 @@ class TrainingSession:
         if not hasattr(self, "_probe_images"):
             self._probe_images = np.asarray(split.images[indices], dtype=np.float32)
             self._probe_labels = None if split.labels is None else np.asarray(split.labels)[indices]
-        mu, log_var, _ = model.encoder.predict_on_batch(self._probe_images)
-        mu, log_var = np.asarray(mu), np.asarray(log_var)
+        mu, log_var = self._encode(model, self._probe_images)
         shown = min(self.sample_count, len(mu))
-        reconstructions = np.asarray(model.decoder.predict_on_batch(mu[:shown])) if shown else mu[:0]
+        reconstructions = self._decode(model, mu[:shown]) if shown else mu[:0]
         kl_per_dim = np.mean(-0.5 * (1.0 + log_var - mu**2 - np.exp(log_var)), axis=0)
         return ProbeSnapshot(
             epoch=epoch,
@@ -214,3 +246,36 @@ class TrainingSession:
             reconstructions=reconstructions,
             kl_per_dim=kl_per_dim,
         )
+
+    @staticmethod
+    def _encode(model, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # Under a distribution strategy predict_on_batch runs the whole batch on every replica and
+        # concatenates the copies; a direct call of the model uses the weights once.
+        if _built_for(model)[0] is None:
+            mu, log_var, _ = model.encoder.predict_on_batch(images)
+        else:
+            mu, log_var, _ = model.encoder(images, training=False)
+        return np.asarray(mu, dtype=np.float32), np.asarray(log_var, dtype=np.float32)
+
+    @staticmethod
+    def _decode(model, z: np.ndarray) -> np.ndarray:
+        if _built_for(model)[0] is None:
+            return np.asarray(model.decoder.predict_on_batch(z), dtype=np.float32)
+        return np.asarray(model.decoder(z, training=False), dtype=np.float32)
+
+    def reconstruction_samples(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """A few fixed test images and their reconstructions from mu, for TensorBoard."""
+        count = min(self.sample_count or 8, len(self.dataset.test) or len(self.dataset.train))
+        if count <= 0:
+            return None
+        split = self.dataset.test if len(self.dataset.test) else self.dataset.train
+        if not hasattr(self, "_sample_images"):
+            self._sample_images = np.asarray(split.images[np.arange(count)], dtype=np.float32)
+        model = self.run_folder.model
+        mu, _ = self._encode(model, self._sample_images)
+        return self._sample_images, self._decode(model, mu)
+
+
+def _built_for(model) -> tuple[object | None, str]:
+    """The distribution strategy (None: none) and dtype policy a model's variables were made for."""
+    return getattr(model, "_distribute_strategy", None), model.dtype_policy.name

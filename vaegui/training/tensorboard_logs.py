@@ -1,0 +1,93 @@
+"""TensorBoard event files for a run: epoch and batch losses, β, speed, and sample reconstructions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+LOSS_TAGS = ("loss", "reconstruction_loss", "kl_loss")
+# Tiles smaller than this are enlarged (nearest neighbour) so 8×8 or 28×28 images are visible in TensorBoard.
+MIN_TILE_PIXELS = 56
+
+
+class TensorBoardLog:
+    """Writes `folder/train` and `folder/validation`, Keras' layout, so `tensorboard --logdir runs/` pairs the curves.
+
+    Everything is written once per epoch, after the checkpoint: training itself never waits on it
+    (a few hundred small records, a few milliseconds).
+    """
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self._writers: dict[str, object] = {}
+        self.available = _summary_ops_available()
+
+    def _writer(self, name: str):
+        import tensorflow as tf
+
+        if name not in self._writers:
+            self._writers[name] = tf.summary.create_file_writer(str(self.folder / name))
+        return self._writers[name]
+
+    def write_epoch(
+        self,
+        record: dict[str, float],
+        batch_records: list[dict[str, float]],
+        batches_per_epoch: int,
+        samples: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
+        """One completed epoch: its history row, its batches' own losses, and originals above reconstructions."""
+        if not self.available:
+            return
+        import tensorflow as tf
+
+        epoch = int(record["epoch"])
+        with self._writer("train").as_default():
+            for tag in (*LOSS_TAGS, "beta", "images_per_second", "seconds"):
+                if tag in record:
+                    tf.summary.scalar(f"epoch_{tag}", record[tag], step=epoch)
+            for row in batch_records:
+                step = (int(row["epoch"]) - 1) * batches_per_epoch + int(row["batch"])
+                for tag in LOSS_TAGS:
+                    if tag in row:
+                        tf.summary.scalar(f"batch_{tag}", row[tag], step=step)
+            if samples is not None and len(samples[0]):
+                tf.summary.image(
+                    "reconstructions",
+                    sample_grid(*samples)[None],
+                    step=epoch,
+                    description="Top row: test images. Bottom row: their reconstructions from mu.",
+                )
+        if any(f"val_{tag}" in record for tag in LOSS_TAGS):
+            with self._writer("validation").as_default():
+                for tag in LOSS_TAGS:
+                    if f"val_{tag}" in record:
+                        tf.summary.scalar(f"epoch_{tag}", record[f"val_{tag}"], step=epoch)
+        for writer in self._writers.values():
+            writer.flush()  # visible in a running TensorBoard now, not at the end of training
+
+    def close(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+
+
+def sample_grid(originals: np.ndarray, reconstructions: np.ndarray) -> np.ndarray:
+    """One (2H, N·W, C) image in [0, 1]: originals on top, reconstructions below, enlarged if tiny."""
+    top = np.concatenate(list(np.clip(originals, 0, 1)), axis=1)
+    bottom = np.concatenate(list(np.clip(reconstructions, 0, 1)), axis=1)
+    grid = np.concatenate([top, bottom], axis=0).astype(np.float32)
+    scale = max(1, -(-MIN_TILE_PIXELS // originals.shape[1]))
+    if scale > 1:
+        grid = grid.repeat(scale, axis=0).repeat(scale, axis=1)
+    return grid
+
+
+def _summary_ops_available() -> bool:
+    # tf.summary.scalar/image are implemented by the tensorboard package.
+    try:
+        import tensorboard  # noqa: F401
+    except ImportError:
+        return False
+    return True
