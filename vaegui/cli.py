@@ -288,6 +288,8 @@ class TerminalProgress:
             f"Training on {start.device}: {start.train_images} images, {start.batches_per_epoch} batches "
             f"an epoch, epochs {start.initial_epoch + 1}–{start.epochs}."
         )
+        for note in getattr(start, "notes", ()):
+            self.line(f"Note: {note}")
 
     def on_batch(self, progress) -> None:
         now = time.monotonic()
