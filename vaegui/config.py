@@ -149,8 +149,6 @@ class RunConfig:
             raise ConfigError(f"{source} must hold a JSON object with 'data', 'model' and 'training' sections.")
         migrated = raw.get("version", CONFIG_VERSION) != CONFIG_VERSION
         raw = _migrate(dict(raw), source)
-        if complete and not migrated:
-            _require_every_setting(raw, source)
         unknown = set(raw) - {"data", "model", "training", "version"}
         if unknown:
             raise ConfigError(
@@ -162,6 +160,8 @@ class RunConfig:
             model=_section(ModelConfig, raw.get("model", {}), "model", source),
             training=_section(TrainingConfig, raw.get("training", {}), "training", source),
         )
+        if complete and not migrated:
+            _require_every_setting(raw, source)
         return config.validate()
 
     def to_json(self) -> str:
