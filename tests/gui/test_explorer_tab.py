@@ -28,6 +28,9 @@ def run_z4(tmp_path_factory):
 
 def _wait_idle(qtbot, tab):
     qtbot.waitUntil(lambda: not tab.is_busy() and tab.projection is not None, timeout=WAIT_MS)
+    # Let pyqtgraph apply its pending auto-range, so data ↔ pixel mapping is final before clicking.
+    tab.map.view_box.updateAutoRange()
+    qtbot.wait(20)
 
 
 @pytest.fixture

@@ -47,6 +47,10 @@ def test_mu_only_makes_z_equal_mu_exactly_and_noise_returns(model_and_data):
         model.set_mu_only(False)
         noisy = encode_split(model, data, "train", subset=300)
         assert not noisy.mu_only and np.abs(noisy.z - noisy.mu).max() > 1e-3
+        # Reusing the other setting's reconstruction errors (the toggle's shortcut) gives the same numbers.
+        reused = encode_split(model, data, "train", subset=300, known=quiet)
+        np.testing.assert_allclose(reused.reconstruction_error, noisy.reconstruction_error, rtol=1e-5)
+        np.testing.assert_array_equal(reused.mu, noisy.mu)
     finally:
         model.set_mu_only(False)
 

@@ -155,13 +155,14 @@ def _warm_up(model) -> None:
     model.decode_many(np.zeros((SAMPLES, model.z_dim), np.float32))
 
 
-def compute_map(model, dataset, split, subset, method, latents, tsne_iterations=500, progress=None, cancel=None):
+def compute_map(model, dataset, split, subset, method, latents, tsne_iterations=500, known=None, progress=None,
+                cancel=None):
     """Encode (unless `latents` is given) and project; reports ('progress', f), ('status', s), ('layout', ...)."""
     report = progress or (lambda _payload: None)
     if latents is None:
         report(("status", "Encoding images…"))
         share = 1.0 if method == "direct" else 0.3
-        latents = encode_split(model, dataset, split, subset, cancel=cancel,
+        latents = encode_split(model, dataset, split, subset, cancel=cancel, known=known,
                                progress=lambda f: report(("progress", share * f)))
     if cancel is not None and cancel.cancelled:
         raise Cancelled()
@@ -611,8 +612,9 @@ class ExplorerTab(QWidget):
             return
         loaded = self.loaded
         latents = self.latent_cache.get(key[:-1])
+        other_switch = self.latent_cache.get((*key[:3], not key[3]))  # same weights and rows, other switch
         self._start_job("map", compute_map, loaded.model, loaded.dataset, key[1], key[2], key[4], latents,
-                        self.tsne_iterations, key=key)
+                        self.tsne_iterations, other_switch, key=key)
 
     def _on_mu_only_toggled(self, on: bool) -> None:
         if self.model is None:

