@@ -72,13 +72,17 @@ class MainWindow(QMainWindow):
         self.state.tensorflow_ready.emit(device)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        # The window goes at once; the waits below then happen out of sight.
+        self.hide()
         # Each tab stops its workers (training saves its last completed epoch) before Qt tears down.
         for tab in (self.training_tab, self.explorer_tab):
             tab.shutdown()
         thread = getattr(self, "_tensorflow_thread", None)
         try:
             if thread is not None and thread.isRunning():
-                thread.wait(10_000)  # an import cannot be interrupted; it is nearly always done by now
+                # An import cannot be interrupted, and a QThread destroyed while running aborts the
+                # process: wait it out (seconds at start-up on a slow or busy machine).
+                thread.wait(120_000)
         except RuntimeError:
             pass  # already deleted after finishing
         super().closeEvent(event)
