@@ -48,52 +48,59 @@ class LatentPreview(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent, background="w")
         self.plot_item = self.getPlotItem()
-        self.plot_item.setTitle("Latent space (μ of 1,000 test images)", size="9pt")
+        self.plot_item.setTitle("Latent space: μ of the test images after each epoch", size="9pt")
         self.plot_item.showGrid(x=True, y=True, alpha=0.2)
         self.plot_item.getAxis("left").setWidth(36)
         self.plot_item.setMenuEnabled(False)
         self.legend = self.plot_item.addLegend(offset=(2, 2), labelTextSize="7pt", verSpacing=-6, colCount=2)
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 200))
         self.class_names: list[str] | None = None
-        self.scatters: list[pg.ScatterPlotItem] = []
+        self.scatters: dict[int, pg.ScatterPlotItem] = {}
         self.point_count = 0
         self.shown_epoch: int | None = None
 
     def set_class_names(self, names: list[str] | None) -> None:
-        self.class_names = list(names) if names else None
+        names = list(names) if names else None
+        if names != self.class_names:
+            self.clear_points()  # the legend rows carry the old names
+        self.class_names = names
 
     def clear_points(self) -> None:
-        for item in self.scatters:
+        for item in self.scatters.values():
             self.plot_item.removeItem(item)
         self.legend.clear()
-        self.scatters = []
+        self.scatters = {}
         self.point_count = 0
         self.shown_epoch = None
 
     def show_codes(self, epoch: int, coords: np.ndarray, labels: np.ndarray | None, axes_label: str) -> None:
-        self.clear_points()
+        # One item per class, created once and then only fed new points: re-creating ten items (and
+        # their legend rows) every epoch costs the GUI thread ~60 ms.
         if labels is None:
-            groups = [(None, np.arange(len(coords)))]
+            groups = {-1: np.arange(len(coords))}
         else:
-            groups = [(int(label), np.flatnonzero(labels == label)) for label in np.unique(labels)]
-        for label, chosen in groups:
-            colour = CLASS_COLOURS[(label or 0) % len(CLASS_COLOURS)]
-            name = None
-            if label is not None:
-                name = self.class_names[label] if self.class_names and label < len(self.class_names) else str(label)
-            scatter = pg.ScatterPlotItem(
-                coords[chosen, 0],
-                coords[chosen, 1],
-                size=5,
-                pen=None,
-                brush=pg.mkBrush(*colour, 200),
-                pxMode=True,
-                name=name,
-            )
-            self.plot_item.addItem(scatter)
-            self.scatters.append(scatter)
+            groups = {int(label): np.flatnonzero(labels == label) for label in np.unique(labels)}
+        for label in sorted(groups):
+            if label not in self.scatters:
+                colour = CLASS_COLOURS[max(label, 0) % len(CLASS_COLOURS)]
+                scatter = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(*colour, 200), pxMode=True)
+                self.plot_item.addItem(scatter)
+                if label >= 0:
+                    self.legend.addItem(scatter, self._class_name(label))
+                self.scatters[label] = scatter
+        for label, scatter in self.scatters.items():
+            chosen = groups.get(label)
+            if chosen is None:
+                scatter.setData([], [])
+            else:
+                scatter.setData(coords[chosen, 0], coords[chosen, 1])
         self.point_count = len(coords)
         self.shown_epoch = epoch
         self.plot_item.setLabel("bottom", f"{axes_label} 1")
         self.plot_item.setLabel("left", f"{axes_label} 2")
+        self.plot_item.setTitle(f"Latent space: μ of {len(coords):,} test images", size="9pt")
         self.plot_item.autoRange(padding=0.05)
+
+    def _class_name(self, label: int) -> str:
+        names = self.class_names
+        return names[label] if names and label < len(names) else str(label)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 from scipy.signal import lfilter
 
@@ -17,6 +17,10 @@ TOTAL_COLOUR = (31, 119, 180)
 RECONSTRUCTION_COLOUR = (255, 127, 14)
 KL_COLOUR = (44, 160, 44)
 OVERLAY_COLOUR = (120, 120, 120)
+# Curves redraw at most this often, however fast data arrives. A frame costs ~30 ms of CPU, and while
+# TensorFlow keeps every core busy that stretches to ~100 ms of wall time; at 4+ frames a second these
+# frames were the GUI's longest stalls (benchmarks/gui_training_stall.py). Two a second still reads as live.
+REDRAW_INTERVAL_MS = 500
 LOSS_NAMES = ("loss", "reconstruction_loss", "kl_loss")
 
 
@@ -113,6 +117,11 @@ class LossPlot(QWidget):
         self.batch_losses = {name: _GrowingArray() for name in LOSS_NAMES}
         self.epoch_records: list[dict[str, float]] = []
         self.smoothing = 0.6
+        self._batches_dirty = self._epochs_dirty = False
+        self.redraw_timer = QTimer(self)
+        self.redraw_timer.setSingleShot(True)
+        self.redraw_timer.setInterval(REDRAW_INTERVAL_MS)
+        self.redraw_timer.timeout.connect(self.flush)
 
         self.log_scale_box = QCheckBox("Log scale")
         self.log_scale_box.toggled.connect(self.set_log_scale)
@@ -156,12 +165,26 @@ class LossPlot(QWidget):
         self.batch_positions.extend(positions)
         for name in LOSS_NAMES:
             self.batch_losses[name].extend(losses.get(name, np.full(len(positions), np.nan)))
-        self._redraw_batches()
+        self._batches_dirty = True
+        self._schedule_redraw()
 
     def add_epoch(self, record: dict[str, float]) -> None:
         # A continued run re-reports nothing it already has; a replaced epoch (after a stop) overwrites.
         self.epoch_records = [r for r in self.epoch_records if r["epoch"] < record["epoch"]] + [dict(record)]
-        self._redraw_epochs()
+        self._epochs_dirty = True
+        self._schedule_redraw()
+
+    def _schedule_redraw(self) -> None:
+        if not self.redraw_timer.isActive():
+            self.redraw_timer.start()
+
+    def flush(self) -> None:
+        """Draw what has arrived since the last frame (also called when training ends)."""
+        self.redraw_timer.stop()
+        if self._batches_dirty:
+            self._redraw_batches()
+        if self._epochs_dirty:
+            self._redraw_epochs()
 
     def set_history(self, history: list[dict[str, float]], batch_history: list[dict[str, float]]) -> None:
         """Show a saved run's curves (after Open run…)."""
@@ -170,6 +193,7 @@ class LossPlot(QWidget):
         self.add_batches(positions, losses)
         for record in history:
             self.add_epoch(record)
+        self.flush()
 
     def set_overlay(self, name: str, history: list[dict[str, float]]) -> None:
         """Draw another run's per-epoch curves in grey, to compare with the current one."""
@@ -237,6 +261,7 @@ class LossPlot(QWidget):
         return np.where(values > 0, values, np.nan)
 
     def _redraw_batches(self) -> None:
+        self._batches_dirty = False
         shown = self.batch_box.isChecked() and self.batch_positions.size > 0
         x = self.batch_positions.view()
         for name, curve in self.batch_curves.items():
@@ -246,6 +271,7 @@ class LossPlot(QWidget):
             curve.setData(x, self._for_axis(smooth(self.batch_losses[name].view(), self.smoothing)))
 
     def _redraw_epochs(self) -> None:
+        self._epochs_dirty = False
         records = self.epoch_records
         epochs = np.array([r["epoch"] for r in records], dtype=np.float64)
         for name in LOSS_NAMES:

@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -28,7 +28,7 @@ from vaegui.errors import VaeguiError
 from vaegui.gui.app_state import AppState
 from vaegui.gui.kl_bars import KLBars
 from vaegui.gui.latent_preview import LatentPreview
-from vaegui.gui.loss_plot import LossPlot
+from vaegui.gui.loss_plot import REDRAW_INTERVAL_MS, LossPlot
 from vaegui.gui.samples_strip import SamplesStrip
 from vaegui.gui.settings_form import SettingsForm
 from vaegui.gui.training_worker import (
@@ -141,6 +141,12 @@ class TrainingTab(QWidget):
         self.epoch_slider.setToolTip("Scrub back through the epochs: latent map, reconstructions and KL bars")
         self.epoch_slider.valueChanged.connect(self._on_epoch_slider)
         self.epoch_label = QLabel("Epoch —")
+        self._pending_epoch: int | None = None
+        self._shown_epoch: int | None = None
+        self.view_timer = QTimer(self)
+        self.view_timer.setSingleShot(True)
+        self.view_timer.setInterval(REDRAW_INTERVAL_MS)
+        self.view_timer.timeout.connect(self._show_pending_epoch)
         self.epoch_label.setMinimumWidth(130)
 
         learned = QWidget()
@@ -327,18 +333,27 @@ class TrainingTab(QWidget):
         if self.total_batches:
             self.progress_bar.setValue(update.epoch * self._batches_per_epoch)
         if update.mu is not None:
-            following = self.epoch_slider.value() == self.epoch_slider.maximum()
+            following = not self.snapshots or self.epoch_slider.value() == self.epoch_slider.maximum()
             self.snapshots[update.epoch] = update
-            first = min(self.snapshots)
             self.epoch_slider.setEnabled(True)
             self.epoch_slider.blockSignals(True)
-            self.epoch_slider.setRange(first, update.epoch)
-            self.epoch_slider.blockSignals(False)
-            if following or not self.epoch_slider.isSliderDown():
+            self.epoch_slider.setRange(min(self.snapshots), update.epoch)
+            if following and not self.epoch_slider.isSliderDown():
                 self.epoch_slider.setValue(update.epoch)
-                self.show_epoch(update.epoch)
+                # Drawn on the next frame, not now: short epochs would otherwise repaint four plots each time.
+                self._pending_epoch = update.epoch
+                if not self.view_timer.isActive():
+                    self.view_timer.start()
+            self.epoch_slider.blockSignals(False)
+            self._update_epoch_label()
         if self.run is not None:
             self.state.run_updated.emit(self.run)
+
+    def _show_pending_epoch(self) -> None:
+        self.view_timer.stop()
+        if self._pending_epoch is not None and self._pending_epoch in self.snapshots:
+            self.show_epoch(self._pending_epoch)
+        self._pending_epoch = None
 
     def _on_finished(self, outcome: TrainingOutcome) -> None:
         run = self.run
@@ -363,6 +378,8 @@ class TrainingTab(QWidget):
         self._training_ended()
 
     def _training_ended(self) -> None:
+        self.loss_plot.flush()
+        self._show_pending_epoch()
         self.worker = None
         self.thread = None
         self._set_mode(IDLE)
@@ -376,8 +393,8 @@ class TrainingTab(QWidget):
 
     def show_epoch(self, epoch: int) -> None:
         snapshot = self.snapshots[epoch]
-        latest = max(self.snapshots)
-        self.epoch_label.setText(f"Epoch {epoch} of {latest}" + (" (latest)" if epoch == latest else ""))
+        self._shown_epoch = epoch
+        self._update_epoch_label()
         if snapshot.coords is not None:
             self.latent_preview.show_codes(epoch, snapshot.coords, snapshot.labels, snapshot.axes_label)
         if snapshot.originals is not None and snapshot.reconstructions is not None:
@@ -385,7 +402,16 @@ class TrainingTab(QWidget):
         if snapshot.kl_per_dim is not None:
             self.kl_bars.show_values(epoch, snapshot.kl_per_dim)
 
+    def _update_epoch_label(self) -> None:
+        if not self.snapshots:
+            self.epoch_label.setText("Epoch —")
+            return
+        epoch, latest = self.epoch_slider.value(), max(self.snapshots)
+        self.epoch_label.setText(f"Epoch {epoch} of {latest}" + (" (latest)" if epoch == latest else ""))
+
     def _clear_learning_views(self) -> None:
+        self.view_timer.stop()
+        self._pending_epoch = None
         self.snapshots = {}
         self.epoch_slider.setRange(0, 0)
         self.epoch_slider.setEnabled(False)

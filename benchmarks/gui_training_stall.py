@@ -1,0 +1,193 @@
+"""GUI responsiveness while training: longest event-loop stall, GUI vs headless throughput, time to close.
+
+Usage: python benchmarks/gui_training_stall.py [--dataset fashion_mnist] [--epochs 3] [--batch-size 128] [--repeats 2]
+
+A QTimer fires every 10 ms on the GUI thread and records the gaps between its ticks; a gap much longer
+than 10 ms is a moment the window could not repaint or answer a click. Throughput is the mean images/s
+of the epochs after the first (the first includes tracing the model), for the same settings trained by
+the Training tab and by the same TrainingSession headless (as `vaegui train` does).
+Targets: longest stall <= 100 ms, GUI throughput >= 0.95 x headless, close while training <= ~2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from vaegui.config import RunConfig  # noqa: E402
+from vaegui.gui.settings_form import GUI_DEFAULTS  # noqa: E402
+from vaegui.runs import Run  # noqa: E402
+
+TICK_MS = 10
+
+
+def bench_config(args: argparse.Namespace) -> RunConfig:
+    config = copy.deepcopy(GUI_DEFAULTS)
+    config.data.dataset = args.dataset
+    config.training.epochs = args.epochs
+    config.training.batch_size = args.batch_size
+    return config.validate()
+
+
+def steady_images_per_second(run: Run) -> float:
+    later = [row["images_per_second"] for row in run.history if row["epoch"] > 1]
+    rows = later or [row["images_per_second"] for row in run.history]
+    return statistics.fmean(rows)
+
+
+def headless(config: RunConfig, root: str) -> float:
+    from vaegui.training import TrainingSession
+
+    run = Run.create(os.path.join(root, f"headless-{time.monotonic_ns()}"), copy.deepcopy(config))
+    TrainingSession(run, run.load_dataset()).run()
+    return steady_images_per_second(run)
+
+
+class GapRecorder:
+    """Ticks every TICK_MS on the GUI thread; keeps the gaps between ticks while `recording`."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self.recording = False
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if self.recording:
+            self.gaps.append(now - self._last)
+        self._last = now
+
+
+def wait_for(app: QApplication, condition, timeout_s: float = 1800) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the benchmark waited too long")
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def gui(app: QApplication, config: RunConfig, root: str) -> tuple[float, list[float], list[float]]:
+    """(images/s, gaps over the whole run, gaps after the first epoch) for one training in the real window."""
+    from vaegui.gui.main_window import MainWindow
+
+    window = MainWindow(dataset=config.data.dataset)
+    window.resize(1440, 900)
+    window.show()
+    window.load_tensorflow()
+    wait_for(app, lambda: window.state.tensorflow_loaded)
+    tab = window.training_tab
+    tab.runs_root = root
+    tab.form.set_config(config)
+    recorder = GapRecorder()
+    recorder.recording = True
+    assert tab.start_training(), tab.form.message_label.text()
+    first_epoch_at: list[int] = []
+    window.state.run_updated.connect(lambda run: first_epoch_at or first_epoch_at.append(len(recorder.gaps)))
+    wait_for(app, lambda: tab.mode == "idle" and tab.thread is None)
+    recorder.recording = False
+    if tab.error_label.isVisible():
+        raise RuntimeError(tab.error_label.text())
+    run = tab.run
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    start = first_epoch_at[0] if first_epoch_at else 0
+    return steady_images_per_second(run), recorder.gaps, recorder.gaps[start:]
+
+
+def close_while_training(app: QApplication, config: RunConfig, root: str) -> tuple[float, int]:
+    """Seconds that closing the window takes mid-training, and the epochs the run kept."""
+    from vaegui.gui.main_window import MainWindow
+
+    window = MainWindow(dataset=config.data.dataset)
+    window.show()
+    window.load_tensorflow()
+    wait_for(app, lambda: window.state.tensorflow_loaded)
+    tab = window.training_tab
+    tab.runs_root = root
+    long_config = copy.deepcopy(config)
+    long_config.training.epochs = 1000
+    tab.form.set_config(long_config)
+    tab.start_training()
+    wait_for(app, lambda: tab.run is not None and tab.run.epochs_completed >= 1)
+    wait_for(app, lambda: tab.loss_plot.batch_positions.view()[-1] > tab.run.epochs_completed + 0.3)  # mid-epoch
+    started = time.perf_counter()
+    window.close()
+    seconds = time.perf_counter() - started
+    kept = Run.open(tab.run.folder).epochs_completed
+    window.deleteLater()
+    app.processEvents()
+    return seconds, kept
+
+
+def describe(gaps: list[float]) -> str:
+    if not gaps:
+        return "no ticks"
+    ms = sorted(g * 1000 for g in gaps)
+    p99 = ms[min(len(ms) - 1, int(0.99 * len(ms)))]
+    return f"longest {ms[-1]:.0f} ms, 99th percentile {p99:.0f} ms, median {statistics.median(ms):.1f} ms"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", default="fashion_mnist")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--repeats", type=int, default=2)
+    args = parser.parse_args()
+    config = bench_config(args)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    root = tempfile.mkdtemp(prefix="vaegui-bench-")
+
+    from vaegui.gui.app_state import import_tensorflow
+
+    device = import_tensorflow()
+    print(
+        f"Device: {device}; dataset {args.dataset}, {args.epochs} epochs, batch {args.batch_size}, "
+        f"conv {config.model.conv_filters}, dense {config.model.dense_units}, z_dim {config.model.z_dim}"
+    )
+    headless_rates, gui_rates, all_gaps, steady_gaps = [], [], [], []
+    for repeat in range(args.repeats):
+        # Alternate the two, so drift in the machine's load hits both alike.
+        headless_rates.append(headless(config, root))
+        rate, gaps, steady = gui(app, config, root)
+        gui_rates.append(rate)
+        all_gaps += gaps
+        steady_gaps += steady
+        print(
+            f"  repeat {repeat + 1}: headless {headless_rates[-1]:,.0f} images/s, GUI {rate:,.0f} images/s; "
+            f"stall {describe(gaps)}"
+        )
+    close_seconds, kept = close_while_training(app, config, root)
+
+    ratio = statistics.fmean(gui_rates) / statistics.fmean(headless_rates)
+    longest = max(all_gaps) * 1000
+    print()
+    print(f"Throughput headless: {statistics.fmean(headless_rates):,.0f} images/s")
+    print(f"Throughput in the GUI: {statistics.fmean(gui_rates):,.0f} images/s")
+    print(f"GUI / headless: {ratio:.3f}  (target >= 0.95)")
+    print(f"Event-loop gaps while training (10 ms timer): {describe(all_gaps)}")
+    print(f"  after the first epoch (model traced): {describe(steady_gaps)}")
+    print(f"Longest stall: {longest:.0f} ms  (target <= 100 ms)")
+    print(f"Closing the window mid-training: {close_seconds:.2f} s, the run kept {kept} epoch(s)  (target <= ~2 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

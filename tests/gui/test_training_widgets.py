@@ -1,0 +1,186 @@
+"""The Training tab's parts on their own: throttled listener, loss plot, settings form, latent preview, samples."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from tests.conftest import tiny_config
+from vaegui.config import RunConfig
+from vaegui.errors import ConfigError
+from vaegui.gui.kl_bars import KLBars
+from vaegui.gui.latent_preview import LatentPreview, preview_coordinates
+from vaegui.gui.loss_plot import LossPlot, batch_rows_to_arrays, smooth
+from vaegui.gui.samples_strip import SamplesStrip, tile_images
+from vaegui.gui.settings_form import DATA_FILES_ITEM, GUI_DEFAULTS, IMAGE_FOLDER_ITEM, SettingsForm
+from vaegui.gui.training_worker import MAX_SIGNALS_PER_SECOND, ThrottledListener, TrainingWorker
+from vaegui.training import BatchProgress
+
+
+def test_listener_sends_few_signals_but_every_batch(qtbot):
+    worker = TrainingWorker(tiny_config())
+    updates = []
+    worker.batch_progress.connect(updates.append)
+    listener = ThrottledListener(worker)
+    batches, epochs = 400, 3
+    started = time.perf_counter()
+    for epoch in range(1, epochs + 1):
+        for batch in range(1, batches + 1):
+            losses = {"loss": float(epoch * 1000 + batch), "reconstruction_loss": 1.0, "kl_loss": 0.5}
+            listener.on_batch(BatchProgress(epoch, epochs, batch, batches, losses, 100.0, 1.0))
+            time.sleep(0.0002)
+    listener.flush()
+    seconds = time.perf_counter() - started
+    assert len(updates) <= MAX_SIGNALS_PER_SECOND * seconds + 2
+    assert len(updates) < epochs * batches / 10
+    positions = np.concatenate([u.positions for u in updates])
+    losses = np.concatenate([u.losses["loss"] for u in updates])
+    assert len(positions) == epochs * batches
+    assert np.all(np.diff(positions) > 0) and positions[-1] == pytest.approx(epochs)
+    assert losses[0] == 1001 and losses[-1] == epochs * 1000 + batches
+    assert updates[-1].epoch == epochs and updates[-1].batch == batches
+
+
+def test_smoothing_is_an_exponential_moving_average():
+    values = np.array([0.0, 10.0, 10.0, 10.0])
+    assert np.array_equal(smooth(values, 0.0), values)
+    expected = [0.0, 5.0, 7.5, 8.75]
+    assert np.allclose(smooth(values, 0.5), expected)
+
+
+def test_loss_plot_log_scale_leaves_gaps_for_zero_kl(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.add_batches(np.array([0.5, 1.0]), {"loss": np.array([4.0, 3.0]), "kl_loss": np.array([0.0, 0.01])})
+    plot.add_epoch({"epoch": 1, "loss": 3.5, "reconstruction_loss": 3.5, "kl_loss": 0.0})
+    plot.flush()
+    plot.set_log_scale(True)
+    assert plot.kl_plot.getViewBox().state["logMode"][1]
+    _, y = plot.epoch_curves["kl_loss"].getOriginalDataset()
+    assert np.isnan(y[0])
+    plot.set_log_scale(False)
+    _, y = plot.epoch_curves["kl_loss"].getOriginalDataset()
+    assert y[0] == 0.0
+
+
+def test_loss_plot_redraws_at_most_on_its_timer(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    for i in range(50):
+        plot.add_batches(np.array([i / 50]), {"loss": np.array([1.0])})
+    x, _ = plot.batch_curves["loss"].getOriginalDataset()
+    assert x is None or len(x) == 0  # nothing drawn yet: the frame is coalesced
+    def drawn() -> int:
+        x, _ = plot.batch_curves["loss"].getOriginalDataset()
+        return 0 if x is None else len(x)
+
+    qtbot.waitUntil(lambda: drawn() == 50, timeout=5000)
+
+
+def test_saved_batch_rows_become_fractional_epochs():
+    rows = [{"epoch": e, "batch": b, "loss": float(b)} for e in (1, 2) for b in (1, 2, 3, 4)]
+    positions, losses = batch_rows_to_arrays(rows)
+    assert list(positions) == [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]
+    assert list(losses["loss"]) == [1, 2, 3, 4, 1, 2, 3, 4]
+    assert np.all(np.isnan(losses["kl_loss"]))
+
+
+def test_settings_form_round_trips_a_config(qtbot):
+    form = SettingsForm()
+    qtbot.addWidget(form)
+    assert form.config().to_dict() == GUI_DEFAULTS.to_dict()
+    config = tiny_config(epochs=7, kl_warmup_epochs=3)
+    config.model.kl_weight = 5e-4
+    config.model.reconstruction_loss = "mse"
+    config.model.kl_strategy = "model_add_loss"
+    config.data.image_size = 16
+    form.set_config(config)
+    assert form.kl_preset_box.currentText() == "Tiny KL (5e-4)"
+    assert RunConfig.from_dict(form.config().to_dict()).to_dict() == config.to_dict()
+
+
+def test_kl_presets_and_custom_values(qtbot):
+    form = SettingsForm()
+    qtbot.addWidget(form)
+    form.kl_preset_box.setCurrentIndex(0)
+    form.kl_preset_box.activated.emit(0)
+    assert form.config().model.kl_weight == 0.0
+    form.kl_weight_edit.setText("0.3")
+    form.kl_weight_edit.textEdited.emit("0.3")
+    assert form.kl_preset_box.currentText() == "Custom"
+    assert form.config().model.kl_weight == 0.3
+
+
+def test_dataset_picker_lists_registry_names_files_and_paths(qtbot, tmp_path):
+    form = SettingsForm(dataset="mnist")
+    qtbot.addWidget(form)
+    items = [form.dataset_box.itemText(i) for i in range(form.dataset_box.count())]
+    assert {"digits", "mnist", "fashion_mnist"} <= set(items)
+    assert items[-2:] == [IMAGE_FOLDER_ITEM, DATA_FILES_ITEM]
+    assert form.dataset() == "mnist"
+    form.set_dataset(str(tmp_path))
+    assert form.dataset() == str(tmp_path)
+    assert form.dataset_box.itemText(form.dataset_box.count() - 1) == DATA_FILES_ITEM
+
+
+def test_a_mnist_image_size_that_does_not_fit_the_conv_layers_is_refused(qtbot):
+    form = SettingsForm(dataset="mnist")
+    qtbot.addWidget(form)
+    form.conv_filters_edit.setText("8,16,32")
+    with pytest.raises(ConfigError, match="multiple of 8"):
+        form.config()
+    assert form.check() is None and "Image size 28×28" in form.message_label.text()
+    form.image_size_box.setValue(32)
+    assert form.check() is not None
+
+
+def test_preview_pca_keeps_its_orientation_between_epochs():
+    rng = np.random.default_rng(0)
+    mu = rng.normal(size=(500, 6)) * np.array([5, 3, 1, 0.5, 0.2, 0.1])
+    coords, axes = preview_coordinates(mu)
+    assert coords.shape == (500, 2) and axes.shape == (2, 6)
+    assert np.allclose(axes @ axes.T, np.eye(2), atol=1e-9)
+    assert coords[:, 0].var() > coords[:, 1].var() > 0
+    # The next epoch's codes barely changed: the map must not flip, whatever sign the SVD picks.
+    again, _ = preview_coordinates(mu * 1.01, -axes)
+    assert np.corrcoef(again[:, 0], -coords[:, 0])[0, 1] > 0.99
+    two_d, none = preview_coordinates(mu[:, :2])
+    assert none is None and np.allclose(two_d, mu[:, :2])
+
+
+def test_latent_preview_reuses_one_item_per_class(qtbot):
+    preview = LatentPreview()
+    qtbot.addWidget(preview)
+    preview.set_class_names([f"class {i}" for i in range(3)])
+    coords = np.arange(12, dtype=np.float32).reshape(6, 2)
+    labels = np.array([0, 1, 2, 0, 1, 2])
+    preview.show_codes(1, coords, labels, "z")
+    items = dict(preview.scatters)
+    preview.show_codes(2, coords * 2, labels, "z")
+    assert preview.scatters == items and preview.shown_epoch == 2
+    x, y = preview.scatters[1].getData()
+    assert list(x) == [4, 16] and list(y) == [6, 18]
+    assert [label.text for _, label in preview.legend.items] == ["class 0", "class 1", "class 2"]
+
+
+def test_kl_bars_count_active_units(qtbot):
+    bars = KLBars()
+    qtbot.addWidget(bars)
+    bars.show_values(4, np.array([0.8, 0.001, 0.3, 0.0]))
+    assert bars.active_units() == 2
+    assert "2 of 4 active" in bars.plot_item.titleLabel.text
+
+
+def test_samples_strip_tiles_originals_over_reconstructions(qtbot):
+    originals = np.zeros((3, 4, 4, 1), np.float32)
+    reconstructions = np.ones((3, 4, 4, 1), np.float32)
+    tiles = tile_images(originals, reconstructions)
+    assert tiles.shape == (9, 14, 1) and tiles.dtype == np.uint8
+    assert tiles[:4, :4].max() == 0 and tiles[5:, :4].min() == 255
+    strip = SamplesStrip()
+    qtbot.addWidget(strip)
+    strip.resize(300, 120)
+    strip.show_samples(5, originals, reconstructions)
+    assert strip.shown_epoch == 5 and not strip.picture.pixmap().isNull()
