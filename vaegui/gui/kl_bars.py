@@ -19,6 +19,7 @@ class KLBars(pg.PlotWidget):
         self.plot_item.setLabel("left", "mean KL")
         self.plot_item.setLabel("bottom", "latent dimension")
         self.plot_item.getAxis("left").setWidth(40)
+        self.plot_item.getAxis("left").enableAutoSIPrefix(False)  # "0.75", not "750 (×0.001)"
         self.plot_item.showGrid(y=True, alpha=0.2)
         self.bars: pg.BarGraphItem | None = None
         self.threshold_line = pg.InfiniteLine(

@@ -52,7 +52,7 @@ class LatentPreview(pg.PlotWidget):
         self.plot_item.showGrid(x=True, y=True, alpha=0.2)
         self.plot_item.getAxis("left").setWidth(36)
         self.plot_item.setMenuEnabled(False)
-        self.legend = self.plot_item.addLegend(offset=(2, 2), labelTextSize="7pt", verSpacing=-6, colCount=2)
+        self.legend = self.plot_item.addLegend(offset=(2, 2), labelTextSize="7pt", verSpacing=-6, colCount=5)
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 200))
         self.class_names: list[str] | None = None
         self.scatters: dict[int, pg.ScatterPlotItem] = {}
@@ -100,6 +100,9 @@ class LatentPreview(pg.PlotWidget):
         self.plot_item.setLabel("left", f"{axes_label} 2")
         self.plot_item.setTitle(f"Latent space: μ of {len(coords):,} test images", size="9pt")
         self.plot_item.autoRange(padding=0.05)
+        # Head-room above the points for the legend, so it does not hide any of them.
+        (_, _), (bottom, top) = self.plot_item.viewRange()
+        self.plot_item.setYRange(bottom, top + 0.3 * (top - bottom), padding=0)
 
     def _class_name(self, label: int) -> str:
         names = self.class_names

@@ -84,6 +84,7 @@ class LossPlot(QWidget):
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")
             plot.getAxis("left").setWidth(52)
+            plot.getAxis("left").enableAutoSIPrefix(False)
         self.loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
         self.kl_legend = self.kl_plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
         for legend in (self.loss_legend, self.kl_legend):
