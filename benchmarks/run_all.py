@@ -55,7 +55,8 @@ def run(script: Path, timeout: float) -> tuple[int | str, float, list[str]]:
 
 def figures(lines: list[str]) -> list[str]:
     marked = [line[len("SUMMARY "):] for line in lines if line.startswith("SUMMARY ")]
-    return marked or [line for line in lines if line.strip()][-3:]
+    # TensorFlow's C++ log lines (I0000 …, W0000 …) are not figures.
+    return marked or [line for line in lines if line.strip() and line[:5] not in ("I0000", "W0000", "E0000")][-3:]
 
 
 def main() -> int:
