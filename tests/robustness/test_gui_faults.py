@@ -114,10 +114,10 @@ def test_closing_the_window_while_workers_run_exits_cleanly(trained_run, tmp_pat
         "closed during a projection",
         "closed during training",
     ]
-    # Stopping a worker takes a batch or a t-SNE step; only the TensorFlow import cannot be interrupted
-    # (the window is hidden at once all the same).
-    for line in closes[1:]:
-        assert float(line.split(" in ")[1].removesuffix(" s")) < 10, line
+    # Stopping a worker takes a batch or a t-SNE step. The TensorFlow import cannot be interrupted, only
+    # waited for (the window is hidden at once all the same): seconds, not the wait's 120 s time-out.
+    seconds = [float(line.split(" in ")[1].removesuffix(" s")) for line in closes]
+    assert seconds[0] < 60 and max(seconds[1:]) < 10, closes
     kept = int(done.stdout.split("epochs kept:")[1])
     assert kept >= 1
     for crash in ("QThread: Destroyed", "Traceback", "Something went wrong", "Fatal", "Segmentation"):

@@ -80,8 +80,10 @@ class MainWindow(QMainWindow):
         thread = getattr(self, "_tensorflow_thread", None)
         try:
             if thread is not None and thread.isRunning():
-                # An import cannot be interrupted, and a QThread destroyed while running aborts the
-                # process: wait it out (seconds at start-up on a slow or busy machine).
+                # The worker's finished -> thread.quit hop is queued to this (blocked) thread, so ask
+                # for the quit here, then wait out the import: it cannot be interrupted, and a QThread
+                # destroyed while running aborts the process.
+                thread.quit()
                 thread.wait(120_000)
         except RuntimeError:
             pass  # already deleted after finishing
