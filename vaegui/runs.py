@@ -301,6 +301,7 @@ class Run:
         name = f"{CHECKPOINT_DIR}/epoch-{epoch:05d}"
         try:
             with _h5py_teardown_errors_silenced():
+                _check_room_for(self.folder, model)
                 with atomic_output_path(self.folder / f"{name}.weights.h5", suffix=".weights.h5") as temp:
                     model.save_weights(temp)
                 if write_optimizer and model.optimizer is not None and model.optimizer.built:
@@ -389,6 +390,24 @@ def _h5py_teardown_errors_silenced() -> Iterator[None]:
         sys.unraisablehook, sys.excepthook = previous_unraisable, previous_except
     if failure is not None:
         raise failure
+
+
+def _check_room_for(folder: Path, model: VAE) -> None:
+    """Refuse a checkpoint the disk cannot hold before HDF5 starts writing it.
+
+    When HDF5 itself runs out of space it leaves objects behind that crash the process at exit,
+    so a full disk must be found here, where it is a plain error.
+    """
+    import shutil
+
+    weights = sum(int(v.numpy().nbytes) for v in model.weights)
+    optimizer = model.optimizer
+    built = optimizer is not None and optimizer.built
+    moments = sum(int(v.numpy().nbytes) for v in optimizer.variables) if built else 0
+    # HDF5's headers, the history files and state.json come on top of the raw arrays.
+    needed = int((weights + moments) * 1.1) + 256 * 1024
+    if shutil.disk_usage(folder).free < needed:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 def _os_errno(error: BaseException) -> int | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.robustness.conftest import QUIET_TF, TINY, digest, error_line, run_cli
+from tests.robustness.conftest import QUIET_TF, TINY, digest, error_line, run_cli, run_cli_process
 from vaegui import atomic_files
 from vaegui.errors import TrainingError
 from vaegui.runs import Run
@@ -104,15 +104,16 @@ def tiny_disk(tmp_path):
 
 
 @pytest.mark.skipif(not can_mount_tmpfs(), reason="mounting a tmpfs needs root")
-def test_real_full_disk_via_the_cli(capsys, trained_run, tiny_disk):
+def test_real_full_disk_via_the_cli(trained_run, tiny_disk):
     run = Path(shutil.copytree(trained_run, tiny_disk / "run"))
     before = saved_files(run)
     # Leave room for the small files but not for another 80 KB of weights.
     free = os.statvfs(tiny_disk).f_bavail * os.statvfs(tiny_disk).f_frsize
     (tiny_disk / "filler").write_bytes(bytes(free - 40_000))
-    code, _, err = run_cli(capsys, "train", "--resume", run, "--epochs", "3")
-    assert code == 1
-    assert error_line(err) == (
+    # In a process of its own: it must also exit cleanly after h5py met the full disk (exit code 1, no crash).
+    failed = run_cli_process("train", "--resume", run, "--epochs", "3")
+    assert failed.returncode == 1, failed.stderr
+    assert error_line(failed.stderr) == (
         f"Could not save epoch 3 into {run} (No space left on device). The run is intact up to epoch 2. Free some disk "
         "space or choose a writable folder, then continue training."
     )
@@ -120,8 +121,8 @@ def test_real_full_disk_via_the_cli(capsys, trained_run, tiny_disk):
     assert {name: after.get(name) for name in before} == before
     assert not [name for name in after if ".tmp" in name]
     (tiny_disk / "filler").unlink()  # the user frees some space and continues
-    code, _, err = run_cli(capsys, "train", "--resume", run, "--epochs", "3")
-    assert code == 0, err
+    resumed = run_cli_process("train", "--resume", run, "--epochs", "3")
+    assert resumed.returncode == 0, resumed.stderr
     assert_reopens_at(run, 3)
 
 
