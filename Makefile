@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/vaegui gui --dataset digits
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider --durations=10
 
 lint: $(STAMP)
 	$(BIN)/ruff check vaegui tests benchmarks

@@ -73,9 +73,10 @@ def test_same_seed_same_losses_and_other_seed_differs(tmp_path, digits):
     first = train(tmp_path, digits, "a", seed=7)[0].history
     second = train(tmp_path, digits, "b", seed=7)[0].history
     other = train(tmp_path, digits, "c", seed=8)[0].history
+    # Equal up to float rounding: TensorFlow's multi-threaded CPU reductions may sum in another order.
     for name in ("loss", "kl_loss", "val_loss"):
-        assert [r[name] for r in first] == [r[name] for r in second]
-    assert [r["loss"] for r in first] != [r["loss"] for r in other]
+        assert [r[name] for r in first] == pytest.approx([r[name] for r in second], rel=1e-6)
+    assert [r["loss"] for r in first] != pytest.approx([r["loss"] for r in other], rel=1e-4)
 
 
 class StopAfter(Recorder):
