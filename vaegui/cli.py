@@ -210,39 +210,19 @@ def _check_fit(config: RunConfig, dataset) -> None:
         )
 
 
-def _skipped_files(dataset) -> list[tuple[str, str]]:
-    return list(getattr(dataset.train.images, "skipped_files", None) or [])
-
-
 def _report_skipped(dataset, already: int = 0) -> int:
     """Tell the user about image files that could not be read (they were left out); returns how many."""
-    skipped = _skipped_files(dataset)
-    if len(skipped) <= already:
-        return len(skipped)
-    new = skipped[already:]
-    used = len(dataset.train) + len(dataset.test)
-    examples = "; ".join(f"{Path(path).name}: {reason}" for path, reason in new[:3])
-    more = f"; and {len(new) - 3} more" if len(new) > 3 else ""
-    if already:
-        print(
-            f"vaegui: warning: {len(new)} more image file(s) failed to decode during training and were read as "
-            f"black images ({examples}{more}).",
-            file=sys.stderr,
-        )
-    else:
-        print(
-            f"vaegui: warning: skipped {len(new)} file(s) that could not be read as images; using the other "
-            f"{used} ({examples}{more}).",
-            file=sys.stderr,
-        )
-    return len(skipped)
+    note = dataset.skipped_files_note(already)
+    if note:
+        print(f"vaegui: warning: {note}", file=sys.stderr)
+    return len(dataset.skipped_files)
 
 
 def _train(run, dataset, *, quiet: bool, on_start=None) -> int:
     from vaegui.training import TrainingSession
 
     progress = TerminalProgress(quiet=quiet, on_start=on_start)
-    skipped_before = len(_skipped_files(dataset))
+    skipped_before = len(dataset.skipped_files)
     session = TrainingSession(run, dataset, progress, probe_size=0)
     interrupts = {"count": 0}
 

@@ -213,3 +213,21 @@ def test_training_tab_says_why_nan_stopped_training_and_keeps_the_run(qtbot, tra
     assert "The loss became NaN or infinite at epoch 3" in text
     assert "the weights of epoch 2 are kept. Lower the learning rate (now 10, try 1) and continue training." in text
     assert (trained_run / "state.json").read_text() == before
+
+
+def test_training_tab_says_how_many_image_files_it_skipped(qtbot, training_tab, tmp_path):
+    from tests.robustness.test_data_corpus import messy_folder
+    from vaegui.gui.training_tab import IDLE
+
+    folder = messy_folder(tmp_path / "messy")
+    training_tab.form.set_dataset(str(folder))
+    training_tab.form.image_size_box.setValue(16)
+    training_tab.form.batch_size_box.setValue(4)
+    training_tab.form.epochs_box.setValue(1)
+    qtbot.mouseClick(training_tab.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: training_tab.mode == IDLE and training_tab.thread is None, timeout=WAIT_MS)
+    assert not training_tab.error_label.isVisible(), training_tab.error_label.text()
+    assert training_tab.run.epochs_completed == 1
+    assert "Skipped 3 file(s) that could not be read as images; using the other 22 (cut-short.png: " in (
+        training_tab.status_label.text()
+    )

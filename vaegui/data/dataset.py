@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,6 +49,30 @@ class ImageDataset:
     def image_shape(self) -> tuple[int, int, int]:
         height, width, channels = self.train.images.shape[1:]
         return int(height), int(width), int(channels)
+
+    @property
+    def skipped_files(self) -> list[tuple[str, str]]:
+        """(path, reason) of each image file in the folder that could not be read, in the order met."""
+        return list(getattr(self.train.images, "skipped_files", None) or [])
+
+    def skipped_files_note(self, already: int = 0) -> str | None:
+        """A sentence about the unreadable files found after the first `already` (None if none): the CLI
+        prints it as a warning, the Training tab shows it beside the run folder."""
+        new = self.skipped_files[already:]
+        if not new:
+            return None
+        examples = "; ".join(f"{Path(path).name}: {reason}" for path, reason in new[:3])
+        more = f"; and {len(new) - 3} more" if len(new) > 3 else ""
+        if already:
+            return (
+                f"{len(new)} more image file(s) failed to decode during training and were read as black images "
+                f"({examples}{more})."
+            )
+        used = len(self.train) + len(self.test)
+        return (
+            f"skipped {len(new)} file(s) that could not be read as images; using the other {used} "
+            f"({examples}{more})."
+        )
 
 
 def images_to_float(array: np.ndarray, what: str) -> np.ndarray:

@@ -130,6 +130,7 @@ class TrainingTab(QWidget):
         self.progress_bar.setFormat("Not started")
         self.status_label = QLabel()
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setWordWrap(True)  # start notes, such as skipped files, can be long
         self.status_label.setStyleSheet("color: #444;")
 
         self.samples = SamplesStrip()
@@ -308,6 +309,7 @@ class TrainingTab(QWidget):
 
     def _on_started(self, start: TrainingStart) -> None:
         self._device = start.device
+        self._notes = start.notes
         self._batches_per_epoch = start.batches_per_epoch
         self.total_batches = start.epochs * start.batches_per_epoch
         self.progress_bar.setRange(0, self.total_batches)
@@ -537,6 +539,7 @@ class TrainingTab(QWidget):
         self.status_label.setText(text)
 
     status_hint = ""
+    _notes: tuple[str, ...] = ()  # what the training session said could not apply, or data it skipped
 
     def _show_status(self) -> None:
         device = self._device or "device not known until TensorFlow has loaded"
@@ -545,6 +548,7 @@ class TrainingTab(QWidget):
             parts.append(f"Run folder: {self.run.folder}")
             if self.mode == IDLE and self.status_hint and self.run.epochs_completed >= self.run.config.training.epochs:
                 parts.append(self.status_hint)
+        parts += self._notes
         self.status_label.setText("   ·   ".join(parts))
 
     def _set_mode(self, mode: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +68,10 @@ class ThrottledListener(TrainingListener):
         self._previous_axes: np.ndarray | None = None
 
     def on_start(self, start: TrainingStart) -> None:
+        dataset = self.worker.dataset
+        skipped = dataset.skipped_files_note() if dataset is not None else None
+        if skipped:
+            start = replace(start, notes=(*start.notes, skipped[0].upper() + skipped[1:]))
         self.worker.started.emit(start)
 
     def on_batch(self, progress: BatchProgress) -> None:
@@ -165,6 +169,7 @@ class TrainingWorker(QObject):
         self._stop_requested = False
         self._paused = False
         self._session: TrainingSession | None = None
+        self.dataset = None  # the loaded ImageDataset, once the worker has it
         self.listener = ThrottledListener(self)
 
     # ---- control, from the GUI thread ----------------------------------------------------
@@ -220,6 +225,7 @@ class TrainingWorker(QObject):
             dataset = run.load_dataset()
         if run.class_names is None:
             run.class_names = dataset.class_names
+        self.dataset = dataset
         with self._control:
             if self._stop_requested:
                 return TrainingOutcome(run.epochs_completed, True, str(run.folder))
