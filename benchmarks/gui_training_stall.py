@@ -198,6 +198,11 @@ def main() -> int:
     print(f"  after the first epoch (model traced): {describe(steady_gaps)}")
     print(f"Longest stall: {longest:.0f} ms  (target <= 100 ms)")
     print(f"Closing the window mid-training: {close_seconds:.2f} s, the run kept {kept} epoch(s)  (target <= ~2 s)")
+    print()
+    print(f"SUMMARY longest stall {longest:.0f} ms (target ≤ 100 ms); {describe(steady_gaps)} after the first epoch")
+    print(f"SUMMARY GUI / headless throughput {ratio:.3f} (target ≥ 0.95; {statistics.fmean(gui_rates):,.0f} vs "
+          f"{statistics.fmean(headless_rates):,.0f} images/s)")
+    print(f"SUMMARY close while training {close_seconds:.2f} s (target ≤ ~2 s), {kept} epoch(s) kept")
     return 0
 
 

@@ -65,6 +65,11 @@ class Sampler:
             f"  growth from epoch 10 to {self.samples[-1][0]}: {end - start:+.1f} MiB "
             f"({(end - start) * 1024 / max(span, 1):+.1f} KiB per epoch)"
         )
+        print(
+            f"SUMMARY {what.split(' (')[0]}: RSS {self.samples[0][1]:.0f} MiB after epoch {self.samples[0][0]}, "
+            f"{start:.0f} MiB at epoch 10, {end:.0f} MiB at epoch {self.samples[-1][0]} "
+            f"({(end - start) * 1024 / max(span, 1):+.1f} KiB per epoch)"
+        )
 
 
 def headless(epochs: int, folder: Path) -> None:
