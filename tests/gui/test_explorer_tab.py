@@ -12,6 +12,7 @@ from tests.latent.conftest import train_tiny_run
 from vaegui.gui.app_state import AppState
 from vaegui.gui.explorer_tab import ExplorerTab
 from vaegui.gui.latent_map import CLASS_COLOURS
+from vaegui.gui.traversal_panel import MAX_SLIDERS
 
 WAIT_MS = 60_000
 
@@ -24,6 +25,11 @@ def run_z2(tmp_path_factory):
 @pytest.fixture(scope="module")
 def run_z4(tmp_path_factory):
     return train_tiny_run(tmp_path_factory.mktemp("explorer") / "z4", z_dim=4)
+
+
+@pytest.fixture(scope="module")
+def run_z20(tmp_path_factory):
+    return train_tiny_run(tmp_path_factory.mktemp("explorer") / "z20", z_dim=20)
 
 
 def _wait_idle(qtbot, tab):
@@ -102,10 +108,17 @@ def test_clicking_a_point_shows_its_original_and_reconstruction(open_tab, run_z2
     np.testing.assert_allclose(panel.reconstruction.image, tab.model.decode_one(tab.latents.z[row]), atol=1e-6)
     assert panel.neighbours.images_shown() == 8
     np.testing.assert_allclose(tab.map.selection.getData()[0], [tab.map.coords[row, 0]])
-    # Direct mode: the posterior's 1σ ellipse is drawn around mu.
-    xs, ys = tab.map.ellipses[0].getData()
+    # Direct mode: the posterior's 1σ and 2σ ellipses are centred on mu, not on z (the dot the person
+    # clicked), with half-axes of 1 and 2 × exp(log_var / 2): every drawn vertex lies on that ellipse.
+    mu, z = tab.latents.mu[row], tab.latents.z[row]
     sigma = np.exp(0.5 * tab.latents.log_var[row])
-    np.testing.assert_allclose([xs.max() - xs.min(), ys.max() - ys.min()], 2 * sigma, rtol=0.01)
+    assert np.abs((z - mu) / sigma).max() > 0.05  # sampling on: an ellipse around z would fail below
+    for scale, ellipse in zip((1, 2), tab.map.ellipses):
+        xs, ys = ellipse.getData()
+        assert len(xs) > 8
+        np.testing.assert_allclose(((xs - mu[0]) / sigma[0]) ** 2 + ((ys - mu[1]) / sigma[1]) ** 2, scale**2,
+                                   rtol=1e-3)
+        np.testing.assert_allclose([xs.max() - xs.min(), ys.max() - ys.min()], 2 * scale * sigma, rtol=0.01)
 
 
 def test_clicking_empty_space_decodes_that_latent_vector(open_tab, run_z2, qtbot):
@@ -190,6 +203,7 @@ def test_switching_mu_only_while_tsne_runs_restarts_it_with_the_new_setting(open
 
 
 def test_pca_and_tsne_give_finite_coordinates_and_switching_back_is_cached(open_tab, run_z4, qtbot):
+    pytest.importorskip("openTSNE")  # the live layouts checked below; sklearn's t-SNE shows only the end
     tab = open_tab(run_z4, subset=500)
     methods = [tab.method_combo.itemData(i) for i in range(tab.method_combo.count())]
     assert "direct" not in methods and {"pca", "tsne"} <= set(methods)
@@ -198,14 +212,113 @@ def test_pca_and_tsne_give_finite_coordinates_and_switching_back_is_cached(open_
     layouts = []
     tab.map.scatter.sigPlotChanged.connect(lambda *_: layouts.append(tab.map.coords.copy()))
     _choose(qtbot, tab, tab.method_combo, "tsne")
-    assert tab.projection.coords.shape == (500, 2) and np.isfinite(tab.projection.coords).all()
-    assert len(layouts) >= 2  # the map was drawn while t-SNE converged, not only at the end
+    final = tab.projection.coords
+    assert final.shape == (500, 2) and np.isfinite(final).all()
+    # The map was drawn while t-SNE converged, not only at the start and the end: the PCA start first,
+    # then at least one optimised layout that is neither, then the final map.
+    from openTSNE.initialization import pca as pca_initialization  # the start openTSNE is given
+
+    np.testing.assert_allclose(layouts[0], pca_initialization(tab.latents.z, random_state=0), rtol=1e-5)
+    np.testing.assert_array_equal(layouts[-1], final)
+    between = [layout for layout in layouts[1:-1]
+               if not np.allclose(layout, layouts[0]) and not np.allclose(layout, final)]
+    assert between, f"{len(layouts)} layouts drawn, none between the PCA start and the final map"
     pca = tab.map_cache.get(tab._map_key()[:-1] + ("pca",))[1]
     tab.method_combo.setCurrentIndex(tab.method_combo.findData("pca"))
     assert tab._job is None and tab.projection is pca  # from the cache, at once
     # PCA's inverse maps an empty place back into the latent space.
     vector = tab.decode_location(5.0, -5.0)
     np.testing.assert_allclose(vector, pca.pca_mean + np.array([5.0, -5.0]) @ pca.pca_components, rtol=1e-5)
+    assert tab.point_panel.how.text() == "PCA inverse transform of the clicked location."
+
+
+def test_cancel_button_stops_tsne_and_a_later_projection_still_works(open_tab, run_z4, qtbot):
+    pytest.importorskip("openTSNE")  # sklearn's t-SNE cannot stop mid-way
+    tab = open_tab(run_z4, subset=500)
+    assert not tab.cancel_button.isVisible()  # idle: nothing to cancel
+    tab.tsne_iterations = 5000  # far longer than the test waits
+    tab.method_combo.setCurrentIndex(tab.method_combo.findData("tsne"))
+    job = tab._job
+    ended = []
+    job.thread.finished.connect(lambda: ended.append(True))
+    qtbot.waitUntil(lambda: job.layout_shown, timeout=WAIT_MS)
+    assert tab.cancel_button.isVisible() and tab.progress_bar.isVisible()
+    qtbot.mouseClick(tab.cancel_button, Qt.MouseButton.LeftButton)
+    shown = tab.map.coords.copy()
+    assert job.token.cancelled
+    qtbot.waitUntil(lambda: bool(ended) and tab._job is None, timeout=5_000)
+    qtbot.wait(200)  # layouts the worker queued before it stopped would arrive now
+    assert tab.status_label.text() == "Cancelled."
+    assert not tab.cancel_button.isVisible() and not tab.progress_bar.isVisible() and not tab.is_busy()
+    assert tab.map_cache.get(job.key) is None  # no t-SNE result kept or drawn
+    assert tab.projection is None or tab.projection.method != "tsne"
+    np.testing.assert_array_equal(tab.map.coords, shown)  # the cancelled job drew nothing more
+    assert not tab.message_label.isVisible()  # cancelling is not an error
+
+    # The tab is not stuck: PCA comes back, and a new t-SNE runs to the end.
+    tab.tsne_iterations = 150
+    _choose(qtbot, tab, tab.method_combo, "pca")
+    assert tab.projection.method == "pca"
+    _choose(qtbot, tab, tab.method_combo, "tsne")
+    assert tab.projection.method == "tsne" and tab.map_cache.get(tab._map_key()) is not None
+    np.testing.assert_array_equal(tab.map.coords, tab.projection.coords)
+    assert tab.status_label.text().startswith("t-SNE of 500 points in")
+
+
+def test_clicking_empty_space_in_tsne_decodes_the_nearest_points_weighted_mean(open_tab, run_z4, qtbot):
+    tab = open_tab(run_z4, subset=500)
+    _choose(qtbot, tab, tab.method_combo, "tsne")
+    (x0, x1), (y0, y1) = tab.map.view_box.viewRange()
+    pixel = _pixel_of(tab, x0 + 0.03 * (x1 - x0), y1 - 0.03 * (y1 - y0))  # a corner: no points there
+    where = tab.map.view_box.mapSceneToView(tab.map.plot_widget.mapToScene(pixel))
+    _click_map(qtbot, tab, pixel)
+    assert tab.selected_row is None
+    how = tab.point_panel.how
+    assert how.isVisible()
+    assert how.text() == ("t-SNE has no inverse: inverse-distance weighted mean of the 8 nearest points' "
+                          "latent vectors.")
+    # The decoded vector is that weighted mean, computed here from the map and the projected vectors.
+    coords, vectors = tab.projection.coords, tab.latents.z
+    distances = np.linalg.norm(coords - (where.x(), where.y()), axis=1)
+    rows = np.argsort(distances)[:8]
+    weights = 1 / distances[rows] ** 2
+    expected = (weights[:, None] * vectors[rows]).sum(0) / weights.sum()
+    np.testing.assert_allclose(tab.selected_vector, expected, rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(tab.point_panel.reconstruction.image, tab.model.decode_one(expected), atol=1e-4)
+
+
+def test_colour_by_kl_follows_each_samples_kl(open_tab, run_z2, qtbot):
+    tab = open_tab(run_z2)
+    tab.colour_combo.setCurrentIndex(tab.colour_combo.findData("kl"))
+    mu, log_var = tab.latents.mu.astype(np.float64), tab.latents.log_var.astype(np.float64)
+    kl = -0.5 * np.sum(1 + log_var - mu**2 - np.exp(log_var), axis=1)  # KL(N(mu, σ²) || N(0, I)) per sample
+    np.testing.assert_allclose(tab.latents.kl, kl, rtol=1e-4, atol=1e-5)
+    from vaegui.gui.explorer_tab import VALUE_COLOURS
+
+    colours = tab.map.point_brush_colours()
+    assert colours[int(np.argmax(kl))] == VALUE_COLOURS[-1] and colours[int(np.argmin(kl))] == VALUE_COLOURS[0]
+    # Sorted by KL, the colours step through the colormap from its start to its end, never back.
+    steps = np.array([VALUE_COLOURS.index(colour) for colour in colours])[np.argsort(kl, kind="stable")]
+    assert np.all(np.diff(steps) >= 0) and set(steps) == set(range(len(VALUE_COLOURS)))
+    legend = [label.text for _, label in tab.map.legend.items]
+    assert len(legend) == len(VALUE_COLOURS) and all(text.startswith("KL ") for text in legend)
+
+
+def test_traverse_panel_shows_at_most_16_sliders_largest_kl_first(open_tab, run_z20, qtbot):
+    tab = open_tab(run_z20, subset=500)
+    mu, log_var = tab.latents.mu.astype(np.float64), tab.latents.log_var.astype(np.float64)
+    kl = -0.5 * np.mean(1 + log_var - mu**2 - np.exp(log_var), axis=0)  # each dimension's mean KL
+    assert kl.max() - kl.min() > 1e-3  # the order below means something
+    panel = tab.traversal_panel
+    dimensions = [dimension for dimension, _, _ in panel.sliders]
+    assert len(dimensions) == MAX_SLIDERS == 16 and len(set(dimensions)) == 16
+    shown, left_out = kl[dimensions], np.delete(kl, dimensions)
+    assert np.all(np.diff(shown) <= 1e-6) and shown.min() >= left_out.max() - 1e-6
+    # What a person reads: the name and KL of each slider's dimension, row by row, and no 17th row.
+    assert panel.grid.count() == 16 * 4
+    for row, dimension in enumerate(dimensions):
+        assert panel.grid.itemAtPosition(row, 0).widget().text() == f"z{dimension}"
+        assert panel.grid.itemAtPosition(row, 3).widget().text() == f"KL {kl[dimension]:.2f}"
 
 
 def test_colour_by_error_and_lists_of_worst_and_most_uncertain(open_tab, run_z2, qtbot):

@@ -42,11 +42,21 @@ def test_pca_gives_finite_coordinates_and_inverts_points_on_its_plane(vectors_4d
 
 
 def test_tsne_reports_intermediate_layouts_and_separates_clusters(vectors_4d):
+    pytest.importorskip("openTSNE")  # sklearn's t-SNE has no callbacks: no layouts to report
+    from openTSNE.initialization import pca as pca_initialization
+
     layouts = []
     result = project("tsne", vectors_4d, on_layout=layouts.append, tsne_iterations=120)
     assert result.coords.shape == (300, 2) and np.isfinite(result.coords).all()
     assert layouts and all(layout.shape == (300, 2) for layout in layouts)
+    # The first layout is the PCA start, shown before any optimisation (computed here independently).
+    np.testing.assert_allclose(layouts[0], pca_initialization(vectors_4d, random_state=0), rtol=1e-5)
     assert not np.allclose(layouts[0], result.coords)  # the map moved while it formed
+    # openTSNE's callbacks delivered at least one optimised layout on the way: neither the start nor the end.
+    between = [layout for layout in layouts[1:]
+               if not np.allclose(layout, layouts[0]) and not np.allclose(layout, result.coords)]
+    assert between, f"{len(layouts)} layouts, none strictly between the PCA start and the final map"
+    assert all(np.isfinite(layout).all() for layout in between)
 
 
 def test_tsne_location_uses_nearest_neighbours_weighted_by_distance(vectors_4d):

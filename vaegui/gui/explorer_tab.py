@@ -741,7 +741,8 @@ class ExplorerTab(QWidget):
         vector, how = self.projection.location_to_latent(x, y)
         image = self._decode_one(vector)
         self.selected_row, self.selected_vector = None, vector
-        self.point_panel.show_location(f"Location ({x:.2f}, {y:.2f})", image, vector, how.capitalize() + ".")
+        # `how` starts as a sentence (str.capitalize would lowercase the rest: "T-sne", "Pca").
+        self.point_panel.show_location(f"Location ({x:.2f}, {y:.2f})", image, vector, how + ".")
         self.map.show_location(x, y)
         self.map.show_selection(None)
         self.map.show_sigma_ellipse(None)

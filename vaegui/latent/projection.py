@@ -50,9 +50,9 @@ class Projection:
     _tree: object = None
 
     def location_to_latent(self, x: float, y: float) -> tuple[np.ndarray, str]:
-        """(latent vector, how it was obtained) for the map location (x, y)."""
+        """(latent vector, how it was obtained: a sentence without its full stop) for the map location (x, y)."""
         if self.method == "direct":
-            return np.array([x, y], np.float32), "the clicked location is the latent vector"
+            return np.array([x, y], np.float32), "The clicked location is the latent vector"
         if self.method == "pca":
             vector = self.pca_mean + np.array([x, y]) @ self.pca_components
             return vector.astype(np.float32), "PCA inverse transform of the clicked location"
