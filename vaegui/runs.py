@@ -34,6 +34,9 @@ BATCH_HISTORY_FILE = "batch_history.csv"
 CHECKPOINT_DIR = "checkpoints"
 TENSORBOARD_DIR = "tensorboard"
 KEEP_CHECKPOINTS = 2
+# Keys in epoch-N.optimizer.npz: Adam's variables in Keras's order, the loss-scale wrapper's by name.
+_ADAM_KEY = "adam.v"
+_LOSS_SCALE_KEY = "loss_scale."
 EPOCH_COLUMNS = (
     "epoch",
     "loss",
@@ -218,7 +221,11 @@ class Run:
         model.set_kl_weight(self.config.model.kl_weight)
 
     def load_optimizer_state(self, model: VAE) -> bool:
-        """Restore Adam's moments so a resumed run continues as if it never stopped."""
+        """Restore Adam's moments so a resumed run continues as if it never stopped.
+
+        Adam's state moves between a mixed-precision run (Adam inside a LossScaleOptimizer) and a
+        float32 one in either direction, since a run trained on a GPU server may go on on a CPU.
+        """
         import numpy as np
 
         if not self.checkpoint:
@@ -226,25 +233,32 @@ class Run:
         path = self.folder / f"{self.checkpoint}.optimizer.npz"
         if not path.is_file():
             return False
+        optimizer = model.optimizer
+        if not optimizer.built:  # a LossScaleOptimizer built twice adds a second loss scale and counter
+            optimizer.build(model.trainable_variables)
+        adam, loss_scaling = _optimizer_parts(optimizer)
         try:
             with np.load(path, allow_pickle=False) as saved:
-                arrays = [saved[f"v{i}"] for i in range(len(saved.files))]
+                stored = {key: saved[key] for key in saved.files}
+            adam_arrays, scaling_arrays = _split_optimizer_state(stored, len(adam), [v.name for v in loss_scaling])
         except Exception:
             raise RunFolderError(
                 f"The optimizer state {path} is damaged (not a NumPy .npz file). The weights are fine: delete that "
                 "file to continue training with a fresh optimizer."
             ) from None
-        optimizer = model.optimizer
-        optimizer.build(model.trainable_variables)
-        if len(arrays) != len(optimizer.variables) or any(
-            tuple(a.shape) != tuple(v.shape) for a, v in zip(arrays, optimizer.variables)
-        ):
+        if len(adam_arrays) != len(adam) or any(tuple(a.shape) != tuple(v.shape) for a, v in zip(adam_arrays, adam)):
             raise RunFolderError(
                 f"The optimizer state {path} does not match this model. The weights are fine: delete that file to "
                 "continue training with a fresh optimizer."
             )
-        for variable, value in zip(optimizer.variables, arrays):
+        for variable, value in zip(adam, adam_arrays):
             variable.assign(value)
+        # The loss scale carries over between mixed-precision runs; a float32 run has none, and a
+        # mixed-precision run continuing a float32 one starts from Keras's initial scale.
+        for variable in loss_scaling:
+            value = scaling_arrays.get(variable.name)
+            if value is not None and tuple(value.shape) == tuple(variable.shape):
+                variable.assign(value)
         # The learning rate comes from the settings, which may have changed since.
         optimizer.learning_rate = self.config.training.learning_rate
         return True
@@ -306,8 +320,11 @@ class Run:
                 with atomic_output_path(self.folder / f"{name}.weights.h5", suffix=".weights.h5") as temp:
                     model.save_weights(temp)
                 if write_optimizer and model.optimizer is not None and model.optimizer.built:
+                    adam, loss_scaling = _optimizer_parts(model.optimizer)
+                    arrays = {f"{_ADAM_KEY}{i}": np.asarray(v) for i, v in enumerate(adam)}
+                    arrays.update({f"{_LOSS_SCALE_KEY}{v.name}": np.asarray(v) for v in loss_scaling})
                     with atomic_output_path(self.folder / f"{name}.optimizer.npz", suffix=".npz") as temp:
-                        np.savez(temp, **{f"v{i}": np.asarray(v) for i, v in enumerate(model.optimizer.variables)})
+                        np.savez(temp, **arrays)
                 history = [r for r in self.history if r["epoch"] < epoch] + [epoch_record]
                 batches = [r for r in self.batch_history if r["epoch"] < epoch] + batch_records
                 write_text_atomically(self.folder / HISTORY_FILE, _csv_text(EPOCH_COLUMNS, history))
@@ -391,6 +408,38 @@ def _h5py_teardown_errors_silenced() -> Iterator[None]:
         sys.unraisablehook, sys.excepthook = previous_unraisable, previous_except
     if failure is not None:
         raise failure
+
+
+def _optimizer_parts(optimizer) -> tuple[list, list]:
+    """Adam's variables, and those a mixed-precision LossScaleOptimizer adds around it (none for plain Adam).
+
+    They are stored apart so Adam's state fits both kinds of run: Keras wraps Adam only under mixed
+    precision, which falls back to float32 (plain Adam) on a machine without a GPU.
+    """
+    inner = getattr(optimizer, "inner_optimizer", None)
+    if inner is None:
+        return list(optimizer.variables), []
+    adam_ids = {id(v) for v in inner.variables}
+    return list(inner.variables), [v for v in optimizer.variables if id(v) not in adam_ids]
+
+
+def _split_optimizer_state(
+    stored: dict[str, Any], adam_count: int, loss_scale_names: list[str]
+) -> tuple[list[Any], dict[str, Any]]:
+    """Adam's arrays in order, and the loss-scale wrapper's by name, from an optimizer.npz's contents."""
+    if any(key.startswith(_ADAM_KEY) for key in stored):
+        count = sum(key.startswith(_ADAM_KEY) for key in stored)
+        adam = [stored[f"{_ADAM_KEY}{i}"] for i in range(count)]
+        scaling = {k.removeprefix(_LOSS_SCALE_KEY): v for k, v in stored.items() if k.startswith(_LOSS_SCALE_KEY)}
+        return adam, scaling
+    # Older run folders hold one positional list (v0, v1, ...): a LossScaleOptimizer's own scalars
+    # (counters, loss scale) first, then Adam's variables, as Keras lists them.
+    arrays = [stored[f"v{i}"] for i in range(len(stored))]
+    extra = len(arrays) - adam_count
+    if extra < 0 or any(a.shape != () for a in arrays[:extra]):
+        return arrays, {}  # the caller finds it does not match
+    scaling = dict(zip(loss_scale_names, arrays[:extra])) if extra == len(loss_scale_names) else {}
+    return arrays[extra:], scaling
 
 
 def _check_room_for(folder: Path, model: VAE) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import socket
 import subprocess
@@ -160,3 +161,36 @@ def test_the_model_trains_under_mixed_float16_and_the_policy_is_put_back(digits)
     assert all(np.isfinite(history["loss"])) and history["loss"][1] < history["loss"][0]
     assert model.encoder.layers[1].compute_dtype == "float16"
     assert model.decoder(np.zeros((1, 2), "float32")).dtype == "float32"
+
+
+def train_one_more_epoch(folder: Path, digits, *, on_gpu_server: bool, monkeypatch) -> Run:
+    """Continue a run for one epoch where `precision_policy` sees a GPU (mixed_float16) or none (float32)."""
+    from vaegui.training import distribute
+
+    # Float16 also runs (slowly) on the CPU, so a GPU server's policy is faked only by the GPU count.
+    monkeypatch.setattr(distribute, "gpu_count", lambda: 1 if on_gpu_server else 0)
+    run = Run.open(folder)
+    run.config.training.epochs = run.epochs_completed + 1
+    run.save_config()
+    TrainingSession(run, digits, TrainingListener(), probe_size=0).run()
+    return run
+
+
+@pytest.mark.parametrize("first_on_gpu_server", [True, False], ids=["mixed-then-float32", "float32-then-mixed"])
+def test_a_mixed_precision_run_continues_in_float32_and_back_with_adams_state(
+    tmp_path, digits, monkeypatch, first_on_gpu_server
+):
+    import keras
+
+    Run.create(tmp_path / "run", tiny_config(epochs=1, mixed_precision=True))
+    first = train_one_more_epoch(tmp_path / "run", digits, on_gpu_server=first_on_gpu_server, monkeypatch=monkeypatch)
+    steps = int(first.model.optimizer.iterations.numpy())
+    second = train_one_more_epoch(
+        tmp_path / "run", digits, on_gpu_server=not first_on_gpu_server, monkeypatch=monkeypatch
+    )
+    wrapped = isinstance(second.model.optimizer, keras.optimizers.LossScaleOptimizer)
+    assert wrapped == (not first_on_gpu_server) and second.epochs_completed == 2
+    # Adam's step count went on from the first machine's: a fresh optimizer counts at most one epoch's
+    # batches (fewer under mixed precision, which skips the steps whose float16 gradients overflow).
+    batches_per_epoch = math.ceil(len(digits.train) / 64)
+    assert steps > 0 and int(second.model.optimizer.iterations.numpy()) > batches_per_epoch
