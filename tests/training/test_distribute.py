@@ -194,3 +194,14 @@ def test_a_mixed_precision_run_continues_in_float32_and_back_with_adams_state(
     # batches (fewer under mixed precision, which skips the steps whose float16 gradients overflow).
     batches_per_epoch = math.ceil(len(digits.train) / 64)
     assert steps > 0 and int(second.model.optimizer.iterations.numpy()) > batches_per_epoch
+
+
+def test_auto_picks_mirrored_when_several_gpus_are_visible(monkeypatch):
+    from vaegui.training import distribute
+
+    # Only the count is faked: the choice is checked without starting a strategy on GPUs that are not there.
+    for gpus, expected in ((0, "default"), (1, "default"), (2, "mirrored"), (8, "mirrored")):
+        monkeypatch.setattr(distribute, "gpu_count", lambda gpus=gpus: gpus)
+        assert distribute.resolve_strategy_name("auto") == expected, gpus
+        assert distribute.resolve_strategy_name("default") == "default"  # an explicit choice is kept
+    assert distribute.precision_policy(True) == ("mixed_float16", None)  # with a GPU, no note
