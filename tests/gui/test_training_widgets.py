@@ -79,6 +79,31 @@ def test_loss_plot_redraws_at_most_on_its_timer(qtbot):
     qtbot.waitUntil(lambda: drawn() == 50, timeout=5000)
 
 
+def test_loss_plot_legends_sit_beside_the_curves_not_on_them(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(1000, 400)
+    plot.show()
+    history = [{"epoch": e, "loss": 40.0 - e, "reconstruction_loss": 39.0 - e, "kl_loss": 0.5 * e} for e in (1, 2, 3)]
+    for record in history:
+        plot.add_epoch(record)
+    plot.set_overlay("older run", history)
+    plot.flush()
+    qtbot.waitExposed(plot)
+    for legend, curves_plot, names in (
+        (plot.loss_legend, plot.loss_plot, ["Total", "Total (test)", "Reconstruction", "older run: total",
+                                             "older run: reconstruction"]),
+        (plot.kl_legend, plot.kl_plot, ["KL", "KL (test)", "older run: KL"]),
+    ):
+        assert [label.text for _, label in legend.items] == names
+        drawn = legend.sceneBoundingRect()
+        assert drawn.height() > 0 and drawn.width() > 0
+        assert not drawn.intersects(curves_plot.getViewBox().sceneBoundingRect())
+        # One line of entries, all of them inside the widget.
+        assert drawn.height() <= 30
+        assert plot.graphics.sceneRect().contains(drawn)
+
+
 def test_saved_batch_rows_become_fractional_epochs():
     rows = [{"epoch": e, "batch": b, "loss": float(b)} for e in (1, 2) for b in (1, 2, 3, 4)]
     positions, losses = batch_rows_to_arrays(rows)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
 from scipy.signal import lfilter
 
 from vaegui.atomic_files import atomic_output_path
@@ -55,6 +55,9 @@ def _pen(colour, width: float = 1.0, alpha: int = 255, style=Qt.PenStyle.SolidLi
     return pg.mkPen(color=(*colour, alpha), width=width, style=style)
 
 
+LEGEND_HEIGHT = 24
+
+
 class LossPlot(QWidget):
     """Two stacked plots sharing the epoch axis: total and reconstruction loss above, KL below.
 
@@ -67,10 +70,11 @@ class LossPlot(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.graphics.ci.setContentsMargins(6, 6, 12, 6)
-        self.loss_plot = self.graphics.addPlot(row=0, col=0)
-        self.kl_plot = self.graphics.addPlot(row=1, col=0)
-        self.graphics.ci.layout.setRowStretchFactor(0, 3)
-        self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        # Rows: each plot's legend on a line of its own above it, so a legend never hides the curves.
+        self.loss_plot = self.graphics.addPlot(row=1, col=0)
+        self.kl_plot = self.graphics.addPlot(row=3, col=0)
+        self.graphics.ci.layout.setRowStretchFactor(1, 3)
+        self.graphics.ci.layout.setRowStretchFactor(3, 2)
         self.kl_plot.setXLink(self.loss_plot)
         self.loss_plot.setTitle(
             "Loss per image — thin: each batch · thick: epoch mean · dashed: test images", size="9pt"
@@ -85,10 +89,15 @@ class LossPlot(QWidget):
             plot.setDownsampling(auto=True, mode="peak")
             plot.getAxis("left").setWidth(52)
             plot.getAxis("left").enableAutoSIPrefix(False)
-        self.loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
-        self.kl_legend = self.kl_plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
-        for legend in (self.loss_legend, self.kl_legend):
-            legend.setBrush(pg.mkBrush(255, 255, 255, 210))
+        # addLegend keeps the plot adding its named curves to the legend; with no offset the layout places it.
+        self.loss_legend = self.loss_plot.addLegend(offset=None, labelTextSize="9pt", colCount=6)
+        self.kl_legend = self.kl_plot.addLegend(offset=None, labelTextSize="9pt", colCount=6)
+        for row, legend in ((0, self.loss_legend), (2, self.kl_legend)):
+            self.graphics.ci.addItem(legend, row=row, col=0)
+            # As small as its entries, at the right: the plots keep the height.
+            legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            legend.setMaximumHeight(LEGEND_HEIGHT)  # one line of entries; pyqtgraph asks for two
+            self.graphics.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignRight)
 
         colours = {"loss": TOTAL_COLOUR, "reconstruction_loss": RECONSTRUCTION_COLOUR, "kl_loss": KL_COLOUR}
         names = {"loss": "Total", "reconstruction_loss": "Reconstruction", "kl_loss": "KL"}
