@@ -237,28 +237,32 @@ def test_cancel_button_stops_tsne_and_a_later_projection_still_works(open_tab, r
     tab = open_tab(run_z4, subset=500)
     assert not tab.cancel_button.isVisible()  # idle: nothing to cancel
     tab.tsne_iterations = 5000  # far longer than the test waits
+    assert tab.projection.method == "pca"
+    pca_key, pca_coords = tab._map_key(), tab.projection.coords.copy()
     tab.method_combo.setCurrentIndex(tab.method_combo.findData("tsne"))
     job = tab._job
     ended = []
     job.thread.finished.connect(lambda: ended.append(True))
     qtbot.waitUntil(lambda: job.layout_shown, timeout=WAIT_MS)
     assert tab.cancel_button.isVisible() and tab.progress_bar.isVisible()
+    assert tab.projection is None  # a half-formed t-SNE layout is on show
     qtbot.mouseClick(tab.cancel_button, Qt.MouseButton.LeftButton)
-    shown = tab.map.coords.copy()
     assert job.token.cancelled
     qtbot.waitUntil(lambda: bool(ended) and tab._job is None, timeout=5_000)
     qtbot.wait(200)  # layouts the worker queued before it stopped would arrive now
-    assert tab.status_label.text() == "Cancelled."
     assert not tab.cancel_button.isVisible() and not tab.progress_bar.isVisible() and not tab.is_busy()
-    assert tab.map_cache.get(job.key) is None  # no t-SNE result kept or drawn
-    assert tab.projection is None or tab.projection.method != "tsne"
-    np.testing.assert_array_equal(tab.map.coords, shown)  # the cancelled job drew nothing more
-    assert not tab.message_label.isVisible()  # cancelling is not an error
-
-    # The tab is not stuck: PCA comes back, and a new t-SNE runs to the end.
-    tab.tsne_iterations = 150
-    _choose(qtbot, tab, tab.method_combo, "pca")
+    assert tab.map_cache.get(job.key) is None  # no t-SNE result kept
+    # The finished PCA map is back, with its method chosen, instead of a half-formed layout nothing can use.
+    assert tab.status_label.text() == "Cancelled: the PCA map is shown again."
+    assert tab.method_combo.currentData() == "pca" and tab._map_key() == pca_key
     assert tab.projection.method == "pca"
+    np.testing.assert_array_equal(tab.map.coords, pca_coords)
+    assert not tab.message_label.isVisible()  # cancelling is not an error
+    _click_map(qtbot, tab, _pixel_of(tab, *pca_coords[7]))  # and it answers clicks again
+    assert tab.selected_row == 7
+
+    # The tab is not stuck: a new t-SNE runs to the end.
+    tab.tsne_iterations = 150
     _choose(qtbot, tab, tab.method_combo, "tsne")
     assert tab.projection.method == "tsne" and tab.map_cache.get(tab._map_key()) is not None
     np.testing.assert_array_equal(tab.map.coords, tab.projection.coords)

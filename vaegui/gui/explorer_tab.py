@@ -188,6 +188,7 @@ class ExplorerTab(QWidget):
         self.run = None
         self.latents: LatentSet | None = None
         self.projection: Projection | None = None
+        self.shown_key: tuple | None = None  # the map_cache key of the finished map on show
         self.selected_row: int | None = None
         self.selected_vector: np.ndarray | None = None
         self.interpolation_ends: dict[str, tuple[np.ndarray, np.ndarray] | None] = {"A": None, "B": None}
@@ -499,18 +500,19 @@ class ExplorerTab(QWidget):
         if job is not self._job:
             return
         self._end_job()
-        if not job.token.cancelled:
-            if job.kind == "load":
-                self._on_model_loaded(result)
-            else:
-                latents, projection = result
-                self.latent_cache.put(job.key[:-1], latents)
-                self.map_cache.put(job.key, (latents, projection))
-                if job.key == self._map_key():
-                    self._show_map(latents, projection)
-                    self.status_label.setText(
-                        f"{METHOD_LABELS[projection.method]} of {len(latents):,} points in {projection.seconds:.2f} s"
-                    )
+        if job.token.cancelled:
+            self._after_cancel(job)
+        elif job.kind == "load":
+            self._on_model_loaded(result)
+        else:
+            latents, projection = result
+            self.latent_cache.put(job.key[:-1], latents)
+            self.map_cache.put(job.key, (latents, projection))
+            if job.key == self._map_key():
+                self._show_map(latents, projection, job.key)
+                self.status_label.setText(
+                    f"{METHOD_LABELS[projection.method]} of {len(latents):,} points in {projection.seconds:.2f} s"
+                )
         self._run_pending()
 
     def _job_failed(self, job: _Job, message: str) -> None:
@@ -518,11 +520,26 @@ class ExplorerTab(QWidget):
             return
         self._end_job()
         if job.token.cancelled:
-            self.status_label.setText("Cancelled.")
+            self._after_cancel(job)
         else:
             self.status_label.setText("")
             self.show_message(message)
         self._run_pending()
+
+    def _after_cancel(self, job: _Job) -> None:
+        """A projection cancelled by the user leaves a half-formed map: show the last finished one again."""
+        self.status_label.setText("Cancelled.")
+        if job.kind != "map" or self._pending_map or self._pending_load is not None:
+            return  # replaced by newer work, which draws its own map
+        previous, key = self.shown_key, self._map_key()
+        cached = None if previous is None or key is None or previous[:4] != key[:4] else self.map_cache.get(previous)
+        if self.projection is not None or cached is None:
+            return
+        self.method_combo.blockSignals(True)
+        self.method_combo.setCurrentIndex(self.method_combo.findData(previous[4]))
+        self.method_combo.blockSignals(False)
+        self._show_map(*cached, previous)
+        self.status_label.setText(f"Cancelled: the {METHOD_LABELS[previous[4]]} map is shown again.")
 
     def _end_job(self) -> None:
         self._job = None
@@ -602,7 +619,7 @@ class ExplorerTab(QWidget):
         if cached is not None:
             if self._job is not None and self._job.kind == "map":
                 self._job.token.cancel()  # an older request still running: not wanted any more
-            self._show_map(*cached)
+            self._show_map(*cached, key)
             self.status_label.setText(f"{METHOD_LABELS[key[-1]]} of {len(cached[0]):,} points (cached)")
             return
         if self._job is not None:
@@ -628,9 +645,9 @@ class ExplorerTab(QWidget):
 
     # ---- drawing -------------------------------------------------------------------------
 
-    def _show_map(self, latents: LatentSet, projection: Projection) -> None:
+    def _show_map(self, latents: LatentSet, projection: Projection, key: tuple) -> None:
         same_points = self.latents is latents and self.projection is not None
-        self.latents, self.projection = latents, projection
+        self.latents, self.projection, self.shown_key = latents, projection, key
         self._neighbours = None
         self._draw_points(projection.coords, autorange=not same_points)
         order, kl = dimensions_by_kl(latents)
