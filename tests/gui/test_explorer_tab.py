@@ -119,6 +119,11 @@ def test_clicking_a_point_shows_its_original_and_reconstruction(open_tab, run_z2
         np.testing.assert_allclose(((xs - mu[0]) / sigma[0]) ** 2 + ((ys - mu[1]) / sigma[1]) ** 2, scale**2,
                                    rtol=1e-3)
         np.testing.assert_allclose([xs.max() - xs.min(), ys.max() - ys.min()], 2 * scale * sigma, rtol=0.01)
+    # Its centre is marked, and a line leads from it to the sampled z on the map.
+    centre_x, centre_y = tab.map.posterior_centre.getData()
+    np.testing.assert_allclose([centre_x[0], centre_y[0]], mu, rtol=1e-5)
+    link_x, link_y = tab.map.posterior_link.getData()
+    np.testing.assert_allclose(np.column_stack([link_x, link_y]), [mu, z], rtol=1e-5)
 
 
 def test_clicking_empty_space_decodes_that_latent_vector(open_tab, run_z2, qtbot):

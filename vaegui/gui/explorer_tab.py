@@ -746,7 +746,7 @@ class ExplorerTab(QWidget):
         self.map.show_location(None)
         self.map.show_samples(None)
         if self.projection.method == "direct":
-            self.map.show_sigma_ellipse(mu, np.exp(0.5 * log_var))
+            self.map.show_sigma_ellipse(mu, np.exp(0.5 * log_var), sample=np.array([x, y]))
         else:
             self.map.show_sigma_ellipse(None)
         self.traversal_panel.set_base(mu)

@@ -73,6 +73,10 @@ class LatentMap(QWidget):
         self.plot_item.addItem(self.scatter)
         self.ellipses = [pg.PlotCurveItem(pen=pg.mkPen("#ffffff", width=1.5, style=s)) for s in (Qt.PenStyle.SolidLine,
                                                                                                Qt.PenStyle.DashLine)]
+        # The posterior's centre (mu) and a line to the point on the map (z, a draw from it when mu-only is off).
+        self.posterior_centre = pg.ScatterPlotItem(pxMode=True, size=11, symbol="+", pen=pg.mkPen("#ffffff", width=2),
+                                                   brush=None)
+        self.posterior_link = pg.PlotCurveItem(pen=pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DotLine))
         self.samples = pg.ScatterPlotItem(pxMode=True, size=7, symbol="x", pen=pg.mkPen("#ffffff"), brush=None)
         self.path = pg.PlotDataItem(pen=pg.mkPen("#ffd54f", width=2), symbol="o", symbolSize=6,
                                     symbolBrush="#ffd54f", symbolPen=None)
@@ -169,8 +173,11 @@ class LatentMap(QWidget):
     def show_location(self, x: float | None, y: float | None = None) -> None:
         self.location.setData([] if x is None else [x], [] if x is None else [y])
 
-    def show_sigma_ellipse(self, centre: np.ndarray | None, sigma: np.ndarray | None = None) -> None:
-        """The 1σ and 2σ contours of the posterior N(mu, sigma²) around `centre`."""
+    def show_sigma_ellipse(
+        self, centre: np.ndarray | None, sigma: np.ndarray | None = None, sample: np.ndarray | None = None
+    ) -> None:
+        """The 1σ and 2σ contours of the posterior N(mu, sigma²) around `centre`, its centre marked,
+        and a line from the centre to `sample` (the point drawn from it) when that is elsewhere."""
         angles = np.linspace(0, 2 * np.pi, 120)
         for scale, ellipse in zip((1.0, 2.0), self.ellipses):
             if centre is None:
@@ -178,6 +185,11 @@ class LatentMap(QWidget):
             else:
                 ellipse.setData(centre[0] + scale * sigma[0] * np.cos(angles),
                                 centre[1] + scale * sigma[1] * np.sin(angles))
+        self.posterior_centre.setData(pos=np.zeros((0, 2)) if centre is None else [np.asarray(centre)[:2]])
+        if centre is None or sample is None or np.allclose(sample, centre):
+            self.posterior_link.setData([], [])
+        else:
+            self.posterior_link.setData([centre[0], sample[0]], [centre[1], sample[1]])
 
     def show_samples(self, points: np.ndarray | None) -> None:
         self.samples.setData(pos=np.zeros((0, 2)) if points is None else np.asarray(points)[:, :2])
@@ -257,7 +269,8 @@ class LatentMap(QWidget):
         super().leaveEvent(event)
 
     def _overlays(self) -> list:
-        return [*self.ellipses, self.samples, self.path, self.selection, self.location]
+        return [*self.ellipses, self.posterior_link, self.posterior_centre, self.samples, self.path, self.selection,
+                self.location]
 
     # ---- export --------------------------------------------------------------------------
 
