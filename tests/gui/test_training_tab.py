@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import math
+import os
+import re
 import time
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from PySide6.QtCore import Qt
 from tests.conftest import tiny_config
 from vaegui.gui.app_state import AppState, import_tensorflow
 from vaegui.gui.training_tab import IDLE, PAUSED, TRAINING, TrainingTab
+from vaegui.runs import Run
 
 TRAIN_IMAGES = 1617  # digits minus its 10 % test split
 TEST_IMAGES = 180
@@ -93,13 +97,19 @@ def test_failed_tensorflow_import_is_said_plainly(qtbot):
 
 
 def test_train_two_epochs_draws_every_epoch_and_saves_the_run(qtbot, tab):
-    updated = []
+    updated, progress_texts = [], []
     tab.state.run_updated.connect(updated.append)
     click(qtbot, tab.train_button)
     assert tab.mode == TRAINING
     assert not tab.train_button.isEnabled() and tab.stop_button.isEnabled() and tab.pause_button.isEnabled()
     assert not tab.form.isEnabled()
-    wait_until_idle(qtbot, tab)
+
+    def idle_noting_the_progress_text() -> bool:  # read on the GUI thread, as a person sees it
+        if tab.mode == TRAINING and tab.progress_bar.text() not in progress_texts[-1:]:
+            progress_texts.append(tab.progress_bar.text())
+        return tab.mode == IDLE and tab.thread is None
+
+    qtbot.waitUntil(idle_noting_the_progress_text, timeout=WAIT_MS)
 
     assert not tab.error_label.isVisible(), tab.error_label.text()
     run = tab.run
@@ -111,6 +121,14 @@ def test_train_two_epochs_draws_every_epoch_and_saves_the_run(qtbot, tab):
     assert np.all(np.diff(positions) > 0) and positions[-1] == pytest.approx(2.0)
     assert tab.progress_bar.value() == tab.progress_bar.maximum()
     assert "100%" in tab.progress_bar.text()
+    # While it ran, the bar said where training was, how fast, and how long is left (once the data was
+    # loaded and the model compiled, which it says first).
+    assert "Epoch 1/2 · compiling the model…" in progress_texts
+    running = re.compile(rf"Epoch ([12])/2 · batch (\d+)/{batches} · [\d,]+ images/s · ETA \d+:\d\d")
+    texts = progress_texts[progress_texts.index("Epoch 1/2 · compiling the model…") + 1:]
+    matches = [running.fullmatch(text) for text in texts]
+    assert matches and all(matches), progress_texts
+    assert {m.group(1) for m in matches} == {"1", "2"}
 
     folder = Path(run.folder)
     assert folder.parent == tab.runs_root
@@ -233,9 +251,34 @@ def test_core_errors_are_shown_and_the_tab_stays_usable(qtbot, tab, tmp_path):
     assert tab.train_button.isEnabled() and tab.open_button.isEnabled()
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="finds the file being written through /proc")
+def test_a_full_disk_at_a_checkpoint_is_said_plainly_and_the_last_epoch_kept(qtbot, tab, monkeypatch):
+    real_fsync = os.fsync
+
+    def fsync_on_a_full_disk(fd):
+        # Where a full disk shows for a buffered write: flushing it. Only epoch 2's files fail.
+        if "epoch-00002" in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_on_a_full_disk)
+    tab.form.epochs_box.setValue(3)
+    click(qtbot, tab.train_button)
+    wait_until_idle(qtbot, tab)
+    folder = Path(tab.run.folder)
+    assert tab.error_label.isVisible()
+    assert tab.error_label.text() == (
+        f"Could not save epoch 2 into {folder} (No space left on device). The run is intact up to epoch 1. "
+        "Free some disk space or choose a writable folder, then continue training."
+    )
+    assert tab.loss_plot.epochs_drawn() == [1]
+    assert Run.open(folder).epochs_completed == 1
+    assert not list(folder.rglob("*.tmp*")), "no half-written temp file is left"
+    assert tab.train_button.isEnabled() and tab.open_button.isEnabled()
+
+
 def trained_run_folder(tmp_path: Path, epochs: int = 2) -> Path:
     from vaegui.data import load_dataset
-    from vaegui.runs import Run
     from vaegui.training import TrainingSession
 
     folder = tmp_path / "earlier"

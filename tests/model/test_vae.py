@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vaegui.config import KL_STRATEGIES, ModelConfig
+from vaegui.config import ACTIVATIONS, KL_STRATEGIES, ModelConfig
 from vaegui.errors import ConfigError
 
 
@@ -20,6 +20,26 @@ def test_encoder_and_decoder_shapes(shape):
     assert codes.mu.shape == codes.log_var.shape == codes.z.shape == (3, 5)
     assert vae.decode(codes.mu).shape == (3, *shape)
     assert vae.image_shape == shape and vae.z_dim == 5
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_every_activation_builds_and_trains(digits, activation):
+    import keras
+
+    from vaegui.model import build_vae
+
+    vae = build_vae(ModelConfig(z_dim=2, conv_filters=(4, 8), dense_units=8, activation=activation),
+                    digits.image_shape)
+    layers = keras.layers
+    hidden = [layer for layer in vae.encoder.layers if isinstance(layer, (layers.Conv2D, layers.Dense))
+              and layer.name not in ("z_mean", "z_log_var")]
+    hidden += [layer for layer in vae.decoder.layers[:-1] if isinstance(layer, (layers.Dense, layers.Conv2DTranspose))]
+    assert len(hidden) == 6  # 2 conv + dense in, dense + 2 transposed conv out; the sigmoid output stays
+    assert all(layer.activation is keras.activations.get(activation) for layer in hidden)
+    assert vae.decoder.layers[-1].activation is keras.activations.get("sigmoid")
+    vae.compile(optimizer=keras.optimizers.Adam(1e-3))
+    logs = vae.train_on_batch(digits.train.images[:32], return_dict=True)
+    assert np.isfinite(logs["loss"]) and logs["loss"] > 0
 
 
 def test_image_size_that_does_not_fit_the_conv_stack_is_refused_with_choices():
@@ -68,15 +88,19 @@ def test_three_kl_strategies_give_the_same_loss_on_the_same_batch(digits, recons
                 np.testing.assert_allclose(mine[name], theirs[name], rtol=1e-4, err_msg=f"{strategy} {name}")
 
 
-def test_losses_match_a_direct_numpy_computation(digits):
-    vae = _vae_for("train_step", digits)
+@pytest.mark.parametrize("reconstruction_loss", ["bce", "mse"])
+def test_losses_match_a_direct_numpy_computation(digits, reconstruction_loss):
+    vae = _vae_for("train_step", digits, reconstruction_loss)
     vae.set_mu_only(True)  # so z = mu and the numpy side needs no random draw
     batch = digits.train.images[:32]
     mu, log_var, _ = vae.encoder.predict_on_batch(batch)
     reconstruction = vae.decoder.predict_on_batch(mu)
-    r = np.clip(reconstruction, 1e-7, 1 - 1e-7)
-    bce = -(batch * np.log(r) + (1 - batch) * np.log(1 - r))
-    expected_reconstruction = bce.sum(axis=(1, 2, 3)).mean()
+    if reconstruction_loss == "bce":
+        r = np.clip(reconstruction, 1e-7, 1 - 1e-7)
+        per_pixel = -(batch * np.log(r) + (1 - batch) * np.log(1 - r))
+    else:
+        per_pixel = (batch - reconstruction) ** 2
+    expected_reconstruction = per_pixel.sum(axis=(1, 2, 3)).mean()
     expected_kl = (-0.5 * (1 + log_var - mu**2 - np.exp(log_var))).sum(axis=1).mean()
     # The train function is traced after the switch, so it runs with factor 0 as well.
     logs = vae.test_on_batch(batch, return_dict=True)

@@ -34,10 +34,14 @@ def idx_pair(folder, images=20, labels=20, image_bytes=None):
 
 
 def refused(capsys, tmp_path, dataset, *extra) -> str:
-    """Train on `dataset`: exit 1, one error line, and no run folder left behind."""
+    """Train on `dataset`: exit 1, one error line, no run folder left behind, and the dataset untouched."""
+    given = Path(dataset)
+    before = (digest(given) if given.is_dir() else digest(given.parent)) if given.exists() else None
     code, _, err = run_cli(capsys, "train", "--dataset", dataset, *TINY, "--out", tmp_path / "out", *extra)
     assert code == 1
     assert not (tmp_path / "out").exists(), "a refused dataset must not leave a run folder"
+    if before is not None:
+        assert (digest(given) if given.is_dir() else digest(given.parent)) == before, "the dataset was changed"
     return error_line(err)
 
 
