@@ -133,3 +133,38 @@ def test_optimizer_state_of_a_different_model_is_still_refused(tmp_path, digits)
         other = compiled_model(run, digits.image_shape, mixed_precision=mixed_precision)
         with pytest.raises(RunFolderError, match=r"optimizer state .* does not match this model.*delete that file"):
             run.load_optimizer_state(other)
+
+
+def test_checkpoints_after_the_first_build_no_throwaway_keras_objects(tmp_path, monkeypatch):
+    # Keras 3 misses its own cache when it saves weights and rebuilds dummy layers, metrics and optimizers
+    # each time (memory never freed): a long run's memory grew ~70 KiB an epoch until the run folder mended it.
+    import threading
+
+    import keras
+    from keras.src.layers.layer import Layer
+
+    run = Run.create(tmp_path / "run", tiny_config())
+    model = run.build_model((8, 8, 1))
+    model.compile(optimizer=keras.optimizers.Adam())
+    model.optimizer.build(model.trainable_variables)
+    made, counting = [], threading.Event()
+    original_init = Layer.__init__
+
+    def counting_init(self, *args, **kwargs):
+        if counting.is_set():
+            made.append(type(self).__name__)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Layer, "__init__", counting_init)
+
+    def checkpoints() -> None:  # in a thread of its own, as the training worker saves
+        for epoch in (1, 2, 3):
+            if epoch == 2:
+                counting.set()
+            run.save_checkpoint(model, {"epoch": epoch, "loss": 1.0}, [])
+
+    thread = threading.Thread(target=checkpoints)
+    thread.start()
+    thread.join()
+    assert Run.open(run.folder).epochs_completed == 3
+    assert made == []
