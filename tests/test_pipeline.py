@@ -22,6 +22,25 @@ def ids(images: np.ndarray, count: int) -> list[int]:
     return [int(round(v)) for v in images[:, 0, 0, 0] * count]
 
 
+def test_a_large_array_is_copied_into_tensorflow_in_slices_and_arrives_whole(monkeypatch):
+    import vaegui.pipeline as pipeline
+
+    # 50 images of 64 bytes with slices of 3 images: 17 copies, the last one short.
+    monkeypatch.setattr(pipeline, "CONSTANT_SLICE_BYTES", 3 * 64)
+    images = numbered_images(50)
+    copies = []
+    real_constant = pipeline.tf.constant
+
+    def counted_constant(value, *args, **kwargs):
+        copies.append(len(value))
+        return real_constant(value, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.tf, "constant", counted_constant)
+    plain = epoch(image_batches(images, 16))
+    np.testing.assert_array_equal(plain, images)
+    assert copies == [3] * 16 + [2]
+
+
 def test_arrays_come_in_order_unless_shuffled_and_each_epoch_is_reshuffled():
     images = numbered_images(50)
     plain = epoch(image_batches(images, 16))

@@ -41,7 +41,7 @@ def image_batches(
     batches = _batched_indices(count, batch_size, shuffle, seed)
     image_shape = tuple(images.shape[1:])
     if isinstance(images, np.ndarray):
-        table = tf.constant(np.asarray(images, dtype=np.float32))
+        table = _constant_in_slices(np.asarray(images, dtype=np.float32))
         batches = batches.map(lambda idx: tf.gather(table, idx), num_parallel_calls=tf.data.AUTOTUNE)
     else:
         budget = default_cache_budget() if cache_budget_bytes is None else cache_budget_bytes
@@ -62,6 +62,23 @@ def image_batches(
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     batches = batches.with_options(options)
     return batches.prefetch(tf.data.AUTOTUNE) if prefetch else batches
+
+
+# Bytes copied into TensorFlow per call while the GIL is held: a few milliseconds each.
+CONSTANT_SLICE_BYTES = 8 * 1024**2
+
+
+def _constant_in_slices(array: np.ndarray) -> tf.Tensor:
+    """`tf.constant(array)` without holding the GIL through the whole copy.
+
+    One tf.constant of Fashion-MNIST's 188 MB holds the GIL ~100 ms, which freezes the app's window
+    (the training thread builds this pipeline); slices hold it a few ms each, and the concat that
+    joins them runs in TensorFlow's runtime, which releases it.
+    """
+    rows = max(1, CONSTANT_SLICE_BYTES // max(1, array[:1].nbytes))
+    if len(array) <= rows:
+        return tf.constant(array)
+    return tf.concat([tf.constant(array[start:start + rows]) for start in range(0, len(array), rows)], axis=0)
 
 
 class DecodedImageCache:
