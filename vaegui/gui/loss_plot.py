@@ -20,7 +20,7 @@ OVERLAY_COLOUR = (120, 120, 120)
 # Curves redraw at most this often, however fast data arrives. A frame costs ~30 ms of CPU, and while
 # TensorFlow keeps every core busy that stretches to ~100 ms of wall time; at 4+ frames a second these
 # frames were the GUI's longest stalls (benchmarks/gui_training_stall.py). Two a second still reads as live.
-REDRAW_INTERVAL_MS = 500
+REDRAW_INTERVAL_MS = 1000
 LOSS_NAMES = ("loss", "reconstruction_loss", "kl_loss")
 
 

@@ -18,7 +18,7 @@ from vaegui.runs import Run, new_run_folder
 from vaegui.training import BatchProgress, EpochProgress, TrainingListener, TrainingSession, TrainingStart
 
 # At most this many progress signals a second, whatever the batch rate: the GUI redraws per signal.
-MAX_SIGNALS_PER_SECOND = 20
+MAX_SIGNALS_PER_SECOND = 10
 LOSS_KEYS = ("loss", "reconstruction_loss", "kl_loss")
 
 
