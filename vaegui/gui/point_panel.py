@@ -12,6 +12,8 @@ from vaegui.gui.image_tiles import ImageGrid, ImageTile
 NEIGHBOURS = 8
 SAMPLES = 16
 MAX_BARS = 32
+MU_COLOUR = "#4fc3f7"
+LOG_VAR_COLOUR = "#ffb74d"
 
 
 class PointPanel(QWidget):
@@ -34,14 +36,16 @@ class PointPanel(QWidget):
         self.how.setStyleSheet("color: #999; font-size: 11px;")
 
         self.bars = pg.PlotWidget(background="#161616")
-        self.bars.setFixedHeight(130)
+        self.bars.setFixedHeight(150)
         self.bars.setMenuEnabled(False)
         self.bars.setMouseEnabled(x=False, y=False)
         self.bars.hideButtons()
-        self.bars.addLegend(offset=(-5, 5), labelTextColor="#ddd", brush=pg.mkBrush(22, 22, 22, 180))
+        # A key in the title line, not a legend box, which would cover the last dimensions' bars.
+        self.bars.setTitle(f'<span style="color:{MU_COLOUR}">■ mu</span>&nbsp;&nbsp;&nbsp;'
+                           f'<span style="color:{LOG_VAR_COLOUR}">■ log_var</span>', size="9pt")
         self.bars.getPlotItem().setLabel("bottom", "latent dimension")
-        self.mu_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush="#4fc3f7", pen=None, name="mu")
-        self.log_var_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush="#ffb74d", pen=None, name="log_var")
+        self.mu_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush=MU_COLOUR, pen=None, name="mu")
+        self.log_var_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush=LOG_VAR_COLOUR, pen=None, name="log_var")
         self.bars.addItem(self.mu_bars)
         self.bars.addItem(self.log_var_bars)
 
