@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -155,15 +157,36 @@ def test_scan_decodes_nothing_and_indexing_decodes_only_what_is_asked(tmp_path, 
         images[6]
 
 
-def test_large_batches_decoded_on_threads_match_one_by_one(tmp_path):
+def test_large_batches_decoded_on_threads_match_one_by_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(image_folder, "PARALLEL_DECODE_MIN_FILE_BYTES", 0)  # these tiny files go to threads too
     for index in range(image_folder.PARALLEL_DECODE_MIN_BATCH + 4):
         save_rgb(tmp_path / f"{index:02d}.png", (index * 10, 255 - index * 10, 7))
     images = load_dataset(tmp_path, image_size=3, test_fraction=0.0).train.images
 
     batch = images[:]
+    assert images._decode_pool() is not None
 
     np.testing.assert_array_equal(batch, np.stack([images[row] for row in range(len(images))]))
     np.testing.assert_allclose(batch[:, 0, 0, 0], np.arange(len(images)) * 10 / 255, rtol=1e-6)
+
+
+def test_threads_decode_photos_but_not_small_files(tmp_path):
+    # Small PNGs decode ~3x faster on one thread than on two fighting over the GIL; photos gain from threads.
+    (tmp_path / "small").mkdir()
+    (tmp_path / "photos").mkdir()
+    noise = np.random.default_rng(0)
+    for index in range(20):
+        save_rgb(tmp_path / "small" / f"{index:02d}.png", (index, index, index))
+        pixels = noise.integers(0, 256, (160, 120, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(tmp_path / "photos" / f"{index:02d}.jpg")
+    small = load_dataset(tmp_path / "small", image_size=8, test_fraction=0.0).train.images
+    photos = load_dataset(tmp_path / "photos", image_size=8, test_fraction=0.0).train.images
+    assert (tmp_path / "small" / "00.png").stat().st_size < image_folder.PARALLEL_DECODE_MIN_FILE_BYTES
+    assert (tmp_path / "photos" / "00.jpg").stat().st_size >= image_folder.PARALLEL_DECODE_MIN_FILE_BYTES
+    assert small._decode_pool() is None
+    if (os.cpu_count() or 1) > 1:
+        assert photos._decode_pool() is not None
+    np.testing.assert_array_equal(photos[:], np.stack([photos[row] for row in range(len(photos))]))
 
 
 def test_a_file_that_fails_only_when_decoded_reads_as_black(tmp_path):
