@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from vaegui.config import RunConfig
 from vaegui.errors import VaeguiError
 from vaegui.gui.latent_preview import preview_coordinates
+from vaegui.gui.workers import hand_back_to_gui_thread
 from vaegui.runs import Run, new_run_folder
 from vaegui.training import BatchProgress, EpochProgress, TrainingListener, TrainingSession, TrainingStart
 
@@ -196,14 +197,14 @@ class TrainingWorker(QObject):
 
     def work(self) -> None:
         try:
-            outcome = self._train()
+            signal, value = self.finished, self._train()
         except VaeguiError as error:
-            self.failed.emit(str(error))
+            signal, value = self.failed, str(error)
         except Exception as error:  # a bug: say so plainly, keep the details for the terminal
             traceback.print_exc()
-            self.failed.emit(f"Training failed unexpectedly: {type(error).__name__}: {error}")
-        else:
-            self.finished.emit(outcome)
+            signal, value = self.failed, f"Training failed unexpectedly: {type(error).__name__}: {error}"
+        hand_back_to_gui_thread(self)
+        signal.emit(value)
 
     def _train(self) -> TrainingOutcome:
         if self.run is None:

@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 from vaegui.errors import VaeguiError
 
@@ -54,14 +54,27 @@ class TaskWorker(QObject):
         if self.pass_cancel:
             kwargs["cancel"] = self.cancel_token
         try:
-            result = self.function(*self.args, **kwargs)
+            signal, value = self.finished, self.function(*self.args, **kwargs)
         except VaeguiError as error:
-            self.failed.emit(str(error))
+            signal, value = self.failed, str(error)
         except Exception as error:  # a bug: say so plainly, keep the details for the terminal
             traceback.print_exc()
-            self.failed.emit(f"Something went wrong: {type(error).__name__}: {error}")
-        else:
-            self.finished.emit(result)
+            signal, value = self.failed, f"Something went wrong: {type(error).__name__}: {error}"
+        hand_back_to_gui_thread(self)
+        signal.emit(value)
+
+
+def hand_back_to_gui_thread(worker: QObject) -> None:
+    """Move a worker whose work is done to the GUI thread, so that it is deleted there.
+
+    PySide's QObject destructor takes the GIL while Qt holds one of its shared signal-slot locks. In a
+    worker thread that deadlocks against the GUI thread when it holds the GIL and waits for the same
+    lock (seen: ~QObject of a finished worker on one side, QComboBox.addItem on the other, both frozen).
+    Called from the worker's own thread, as moveToThread requires.
+    """
+    application = QCoreApplication.instance()
+    if application is not None and worker.thread() is not application.thread():
+        worker.moveToThread(application.thread())
 
 
 def start_worker(worker: TaskWorker, parent: QObject) -> QThread:
