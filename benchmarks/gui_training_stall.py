@@ -22,7 +22,8 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from _qt_wait import wait_for  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from vaegui.config import RunConfig  # noqa: E402
@@ -71,27 +72,6 @@ class GapRecorder:
         if self.recording:
             self.gaps.append(now - self._last)
         self._last = now
-
-
-def wait_for(condition, timeout_s: float = 1800) -> None:
-    """Run Qt's own event loop, as the app does, until `condition()` holds.
-
-    A Python loop of processEvents() and short sleeps would take the GIL a thousand times a second
-    and slow the training thread down; the app never does that, so neither may its benchmark.
-    """
-    if condition():
-        return
-    deadline = time.monotonic() + timeout_s
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.setInterval(20)
-    # The deadline first: a condition that raises (PySide only prints it) must not hang the benchmark.
-    poll.timeout.connect(lambda: (time.monotonic() > deadline or condition()) and loop.quit())
-    poll.start()
-    loop.exec()
-    poll.stop()
-    if not condition():
-        raise TimeoutError("the benchmark waited too long")
 
 
 def gui(app: QApplication, config: RunConfig, root: str) -> tuple[float, list[float], list[float]]:

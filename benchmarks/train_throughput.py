@@ -213,7 +213,8 @@ def vaegui_session(data: ImageDataset, epochs: int, root: str, **settings) -> Ra
 
 def vaegui_training_tab(data_file: str, train_images: int, epochs: int, root: str) -> Rate:
     """The same training started from the Training tab: its worker thread, live curves, latent preview."""
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from _qt_wait import wait_for
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from vaegui.gui.app_state import AppState, import_tensorflow
@@ -234,12 +235,7 @@ def vaegui_training_tab(data_file: str, train_images: int, epochs: int, root: st
     tab.worker.started.connect(lambda _start: clock.start(), Qt.ConnectionType.DirectConnection)
     tab.worker.epoch_finished.connect(lambda _update: clock.epoch_ended(), Qt.ConnectionType.DirectConnection)
     # Qt's own event loop, as in the app: the window redraws while the worker trains.
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.timeout.connect(lambda: tab.mode == IDLE and tab.thread is None and loop.quit())
-    poll.start(50)
-    loop.exec()
-    poll.stop()
+    wait_for(lambda: tab.mode == IDLE and tab.thread is None)
     if tab.error_label.isVisible():
         raise RuntimeError(tab.error_label.text())
     tab.shutdown()
