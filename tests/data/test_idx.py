@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from vaegui.data import load_dataset
+from vaegui.data import idx
 from vaegui.data.idx import IMAGES_MAGIC, LABELS_MAGIC, read_idx
 from vaegui.errors import DataError
 
@@ -97,6 +98,38 @@ def test_truncated_file_names_the_file_and_says_download_again(tmp_path, write_i
 def test_truncated_gzip_stream_is_reported_as_damaged(tmp_path, write_idx):
     path = tmp_path / "train-images-idx3-ubyte.gz"
     path.write_bytes(gzip.compress(bytes(4000))[:-20])
+
+    with pytest.raises(DataError, match="damaged gzip") as error:
+        load_dataset(tmp_path)
+
+    assert str(path) in str(error.value)
+
+
+def test_gzip_larger_than_one_decompression_step_reads_whole(tmp_path, monkeypatch):
+    # Random pixels barely compress, so the file spans several steps of the stepwise decompression.
+    monkeypatch.setattr(idx, "GUNZIP_STEP_BYTES", 4096)
+    images = np.random.default_rng(0).integers(0, 256, size=(40, 28, 28), dtype=np.uint8)
+    header = IMAGES_MAGIC.to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in images.shape)
+    path = tmp_path / "x-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(header + images.tobytes()))
+    assert path.stat().st_size > 5 * idx.GUNZIP_STEP_BYTES
+
+    np.testing.assert_array_equal(read_idx(path, IMAGES_MAGIC), images)
+
+
+def test_gzip_of_several_members_reads_as_their_concatenation(tmp_path):
+    # `cat a.gz b.gz > c.gz` is a valid gzip file; gunzip gives both parts, and so must we.
+    labels = np.arange(300, dtype=np.uint8) % 10
+    data = LABELS_MAGIC.to_bytes(4, "big") + len(labels).to_bytes(4, "big") + labels.tobytes()
+    path = tmp_path / "x-labels-idx1-ubyte.gz"
+    path.write_bytes(gzip.compress(data[:100]) + gzip.compress(data[100:]))
+
+    np.testing.assert_array_equal(read_idx(path, LABELS_MAGIC), labels)
+
+
+def test_gzip_followed_by_garbage_is_reported_as_damaged(tmp_path):
+    path = tmp_path / "train-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(bytes(4000)) + b"not gzip")
 
     with pytest.raises(DataError, match="damaged gzip") as error:
         load_dataset(tmp_path)
