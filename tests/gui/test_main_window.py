@@ -15,7 +15,7 @@ from tests.robustness.conftest import QUIET_TF
 # everything else is the real command line entry point, event loop and background import.
 START_SCRIPT = textwrap.dedent(
     """
-    import json, sys, time
+    import gc, json, sys, time
     from PySide6.QtCore import QTimer
     from vaegui import cli
     from vaegui.gui import main_window
@@ -29,6 +29,7 @@ START_SCRIPT = textwrap.dedent(
         report["train_button_at_show"] = window.training_tab.train_button.text()
         report["train_enabled_at_show"] = window.training_tab.train_button.isEnabled()
         report["dataset_at_show"] = window.training_tab.form.dataset()
+        report["frozen_objects_at_show"] = gc.get_freeze_count()
         windows.append(window)
         original_show(window)
         QTimer.singleShot(20, poll)
@@ -42,6 +43,7 @@ START_SCRIPT = textwrap.dedent(
             report["explorer_source"] = explorer.source_label.text()
             report["explorer_points"] = explorer.map.point_count()
             report["explorer_method"] = explorer.method_combo.currentData()
+            report["frozen_objects_ready"] = gc.get_freeze_count()
             window.close()
             return
         QTimer.singleShot(20, poll)
@@ -73,4 +75,8 @@ def test_vaegui_gui_run_shows_the_window_before_tensorflow_then_opens_the_run(tm
     assert "z2-run" in report["explorer_source"] and "z_dim 2" in report["explorer_source"]
     assert report["explorer_method"] == "direct"
     assert report["explorer_points"] == len(run.load_dataset().train)
+    # TensorFlow's objects are frozen out of the garbage collector's full passes (each one held the GIL
+    # ~250 ms in the training thread, freezing the window).
+    assert report["frozen_objects_at_show"] == 0
+    assert report["frozen_objects_ready"] > 100_000
     assert "Traceback" not in done.stderr
