@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -44,6 +45,10 @@ from vaegui.training import TrainingStart
 
 IDLE, TRAINING, PAUSED, STOPPING = "idle", "training", "paused", "stopping"
 SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
+# While training, a new epoch's views (the loss curves' redraw, latent preview, samples, KL bars) are
+# drawn this far apart, each painted on its own: drawn together they cost the GUI thread ~70 ms at once
+# on two cores shared with TensorFlow, and froze the window for ~120 ms.
+VIEW_STAGGER_MS = 40
 
 
 class TrainingTab(QWidget):
@@ -148,6 +153,11 @@ class TrainingTab(QWidget):
         self.view_timer.setSingleShot(True)
         self.view_timer.setInterval(REDRAW_INTERVAL_MS)
         self.view_timer.timeout.connect(self._show_pending_epoch)
+        self._queued_views: list[Callable[[], None]] = []
+        self.stagger_timer = QTimer(self)
+        self.stagger_timer.setSingleShot(True)  # restarted after each view: a late one does not bunch the rest
+        self.stagger_timer.setInterval(VIEW_STAGGER_MS)
+        self.stagger_timer.timeout.connect(self._draw_next_view)
         self.epoch_label.setMinimumWidth(130)
 
         learned = QWidget()
@@ -354,7 +364,7 @@ class TrainingTab(QWidget):
     def _show_pending_epoch(self) -> None:
         self.view_timer.stop()
         if self._pending_epoch is not None and self._pending_epoch in self.snapshots:
-            self.show_epoch(self._pending_epoch)
+            self.show_epoch(self._pending_epoch, staggered=self.mode != IDLE)
         self._pending_epoch = None
 
     def _on_finished(self, outcome: TrainingOutcome) -> None:
@@ -382,6 +392,7 @@ class TrainingTab(QWidget):
     def _training_ended(self) -> None:
         self.loss_plot.flush()
         self._show_pending_epoch()
+        self._draw_queued_views()
         self.worker = None
         self.thread = None
         self._set_mode(IDLE)
@@ -393,16 +404,42 @@ class TrainingTab(QWidget):
         if epoch in self.snapshots:
             self.show_epoch(epoch)
 
-    def show_epoch(self, epoch: int) -> None:
+    def show_epoch(self, epoch: int, *, staggered: bool = False) -> None:
+        """Show one epoch's snapshot in the latent preview, the samples strip and the KL bars.
+
+        `staggered` (while training) draws one view per VIEW_STAGGER_MS, so each is painted on its own.
+        """
         snapshot = self.snapshots[epoch]
         self._shown_epoch = epoch
         self._update_epoch_label()
+        # The loss curves' redraw, if one is due, goes first in the line: its own timer, started by the same
+        # epoch end, would otherwise paint together with the latent preview.
+        views: list[Callable[[], None]] = [self.loss_plot.flush] if staggered else []
         if snapshot.coords is not None:
-            self.latent_preview.show_codes(epoch, snapshot.coords, snapshot.labels, snapshot.axes_label)
+            views.append(
+                lambda: self.latent_preview.show_codes(epoch, snapshot.coords, snapshot.labels, snapshot.axes_label)
+            )
         if snapshot.originals is not None and snapshot.reconstructions is not None:
-            self.samples.show_samples(epoch, snapshot.originals, snapshot.reconstructions)
+            views.append(lambda: self.samples.show_samples(epoch, snapshot.originals, snapshot.reconstructions))
         if snapshot.kl_per_dim is not None:
-            self.kl_bars.show_values(epoch, snapshot.kl_per_dim)
+            views.append(lambda: self.kl_bars.show_values(epoch, snapshot.kl_per_dim))
+        self._queued_views = views
+        if staggered:
+            self._draw_next_view()
+        else:
+            self._draw_queued_views()
+
+    def _draw_next_view(self) -> None:
+        if self._queued_views:
+            self._queued_views.pop(0)()
+        if self._queued_views:
+            self.stagger_timer.start()
+
+    def _draw_queued_views(self) -> None:
+        self.stagger_timer.stop()
+        views, self._queued_views = self._queued_views, []
+        for draw in views:
+            draw()
 
     def _update_epoch_label(self) -> None:
         if not self.snapshots:
@@ -413,6 +450,8 @@ class TrainingTab(QWidget):
 
     def _clear_learning_views(self) -> None:
         self.view_timer.stop()
+        self.stagger_timer.stop()
+        self._queued_views = []
         self._pending_epoch = None
         self.snapshots = {}
         self.epoch_slider.setRange(0, 0)
