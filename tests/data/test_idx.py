@@ -7,8 +7,7 @@ import gzip
 import numpy as np
 import pytest
 
-from vaegui.data import load_dataset
-from vaegui.data import idx
+from vaegui.data import idx, load_dataset
 from vaegui.data.idx import IMAGES_MAGIC, LABELS_MAGIC, read_idx
 from vaegui.errors import DataError
 

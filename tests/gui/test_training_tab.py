@@ -160,12 +160,16 @@ def test_train_two_epochs_draws_every_epoch_and_saves_the_run(qtbot, tab):
 def test_while_training_a_new_epoch_is_drawn_one_view_at_a_time(qtbot, tab, monkeypatch):
     # Drawn together, the three views froze the window for ~130 ms on a CPU busy with TensorFlow.
     drawn = []
-    for view, method in ((tab.latent_preview, "show_codes"), (tab.samples, "show_samples"), (tab.kl_bars, "show_values")):
-        def draw(epoch, *args, real=getattr(view, method), name=method):
+    def recorded(name, real):
+        def draw(epoch, *args):
             drawn.append((name, epoch, time.perf_counter()))
             return real(epoch, *args)
 
-        monkeypatch.setattr(view, method, draw)
+        return draw
+
+    views = ((tab.latent_preview, "show_codes"), (tab.samples, "show_samples"), (tab.kl_bars, "show_values"))
+    for view, method in views:
+        monkeypatch.setattr(view, method, recorded(method, getattr(view, method)))
     set_tiny_settings(tab, epochs=1000)
     click(qtbot, tab.train_button)
 
