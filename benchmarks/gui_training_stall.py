@@ -1,6 +1,7 @@
 """GUI responsiveness while training: longest event-loop stall, GUI vs headless throughput, time to close.
 
 Usage: python benchmarks/gui_training_stall.py [--dataset fashion_mnist] [--epochs 3] [--batch-size 128] [--repeats 2]
+       [--late-stacks FILE]
 
 A QTimer fires every 10 ms on the GUI thread and records the gaps between its ticks; a gap much longer
 than 10 ms is a moment the window could not repaint or answer a click. Throughput is the mean images/s
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import faulthandler
 import os
 import statistics
 import sys
@@ -31,6 +33,7 @@ from vaegui.gui.settings_form import GUI_DEFAULTS  # noqa: E402
 from vaegui.runs import Run  # noqa: E402
 
 TICK_MS = 10
+LATE_TICK_S = 0.085  # --late-stacks: a tick this late is a stall worth a look
 
 
 def bench_config(args: argparse.Namespace) -> RunConfig:
@@ -63,7 +66,8 @@ class GapRecorder:
     kept waiting (for the GIL, or for a core that TensorFlow holds).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, late_stacks=None) -> None:
+        self.late_stacks = late_stacks  # an open file: every thread's stack goes there when a tick is late
         self.gaps: list[float] = []
         self.gui_cpu: list[float] = []
         self.recording = False
@@ -79,7 +83,15 @@ class GapRecorder:
         if self.recording:
             self.gaps.append(now - self._last)
             self.gui_cpu.append(cpu - self._last_cpu)
+            if self.late_stacks is not None:
+                # faulthandler's own thread writes the stacks without the GIL, so it catches a thread holding it.
+                faulthandler.dump_traceback_later(LATE_TICK_S, file=self.late_stacks)
         self._last, self._last_cpu = now, cpu
+
+    def stop(self) -> None:
+        self.timer.stop()
+        if self.late_stacks is not None:
+            faulthandler.cancel_dump_traceback_later()
 
     def longest(self) -> tuple[float, float]:
         """The longest gap and the GUI thread's CPU time within it, in seconds."""
@@ -89,7 +101,7 @@ class GapRecorder:
         return self.gaps[index], self.gui_cpu[index]
 
 
-def gui(app: QApplication, config: RunConfig, root: str) -> tuple[float, GapRecorder, list[float]]:
+def gui(app: QApplication, config: RunConfig, root: str, late_stacks=None) -> tuple[float, GapRecorder, list[float]]:
     """(images/s, the gaps over the whole run, gaps after the first epoch) for one training in the real window."""
     from vaegui.gui.main_window import MainWindow
 
@@ -101,7 +113,7 @@ def gui(app: QApplication, config: RunConfig, root: str) -> tuple[float, GapReco
     tab = window.training_tab
     tab.runs_root = root
     tab.form.set_config(config)
-    recorder = GapRecorder()
+    recorder = GapRecorder(late_stacks)
     recorder.recording = True
     assert tab.start_training(), tab.form.message_label.text()
     first_epoch_at: list[int] = []
@@ -115,7 +127,7 @@ def gui(app: QApplication, config: RunConfig, root: str) -> tuple[float, GapReco
     window.deleteLater()
     app.processEvents()
     start = first_epoch_at[0] if first_epoch_at else 0
-    recorder.timer.stop()
+    recorder.stop()
     return steady_images_per_second(run), recorder, recorder.gaps[start:]
 
 
@@ -158,6 +170,13 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument(
+        "--late-stacks",
+        metavar="FILE",
+        type=argparse.FileType("w"),
+        help=f"write every thread's Python stack to FILE whenever the GUI thread is {LATE_TICK_S * 1000:.0f} ms late: "
+        "what held it up",
+    )
     args = parser.parse_args()
     config = bench_config(args)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -175,7 +194,7 @@ def main() -> int:
     for repeat in range(args.repeats):
         # Alternate the two, so drift in the machine's load hits both alike.
         headless_rates.append(headless(config, root))
-        rate, recorder, steady = gui(app, config, root)
+        rate, recorder, steady = gui(app, config, root, args.late_stacks)
         gaps = recorder.gaps
         gui_rates.append(rate)
         all_gaps += gaps
