@@ -32,7 +32,7 @@ def import_tensorflow() -> str:
     from vaegui.training.devices import configure_devices, device_description
 
     configure_devices()
-    # TensorFlow and Keras leave ~400,000 objects that live as long as the app. Python's full garbage
+    # TensorFlow and Keras leave ~370,000 objects that live as long as the app. Python's full garbage
     # collection walks them all each time, holding the GIL for ~250 ms: a frozen window, when it runs in
     # the training thread. Frozen here, every later collection skips them.
     gc.freeze()
