@@ -102,7 +102,7 @@ class GapRecorder:
 
 
 def gui(app: QApplication, config: RunConfig, root: str, late_stacks=None) -> tuple[float, GapRecorder, list[float]]:
-    """(images/s, the gaps over the whole run, gaps after the first epoch) for one training in the real window."""
+    """(images/s, the recorder of the whole run's gaps, gaps after the first epoch) for one training in the window."""
     from vaegui.gui.main_window import MainWindow
 
     window = MainWindow(dataset=config.data.dataset)
@@ -199,8 +199,7 @@ def main() -> int:
         gui_rates.append(rate)
         all_gaps += gaps
         steady_gaps += steady
-        if recorder.longest()[0] > longest_gap:
-            longest_gap, longest_gap_cpu = recorder.longest()
+        longest_gap, longest_gap_cpu = max((longest_gap, longest_gap_cpu), recorder.longest())
         print(
             f"  repeat {repeat + 1}: headless {headless_rates[-1]:,.0f} images/s, GUI {rate:,.0f} images/s; "
             f"stall {describe(gaps)}"

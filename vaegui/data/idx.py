@@ -90,7 +90,7 @@ def _read_bytes(path: Path) -> bytes:
 def _gunzip(raw: bytes) -> bytes:
     """gzip.decompress, fed GUNZIP_STEP_BYTES at a time.
 
-    One gzip.decompress call holds the GIL while it gathers its output (~100 ms for Fashion-MNIST's
+    One gzip.decompress call holds the GIL while it gathers its output (~130 ms for Fashion-MNIST's
     47 MB), which froze the window while a worker thread loaded the data.
     """
     parts: list[bytes] = []
