@@ -42,7 +42,12 @@ def main() -> int:
             return
         if tab.mode == "idle" and window.state.tensorflow_loaded and tab.run is None:
             tab.start_training()
-        elif tab.mode == "idle" and tab.run is not None and tab.run.epochs_completed >= epochs:
+        elif (
+            tab.mode == "idle"
+            and tab.run is not None
+            and tab.run.epochs_completed >= epochs
+            and not tab.learning_views_pending()
+        ):
             app.processEvents()
             TARGET.parent.mkdir(parents=True, exist_ok=True)
             window.grab().save(str(TARGET))

@@ -140,7 +140,9 @@ def test_train_two_epochs_draws_every_epoch_and_saves_the_run(qtbot, tab):
     assert all(float(r["loss"]) > 0 for r in history)
     assert len(csv_rows(folder / "batch_history.csv")) == 2 * batches
 
-    # The learning views: one snapshot per epoch, the slider scrubs them.
+    # The learning views: one snapshot per epoch, the slider scrubs them. The last epoch's views are
+    # drawn one at a time, like every epoch's from training.
+    qtbot.waitUntil(lambda: not tab.learning_views_pending(), timeout=WAIT_MS)
     assert sorted(tab.snapshots) == [1, 2]
     assert tab.latent_preview.point_count == TEST_IMAGES
     assert tab.latent_preview.shown_epoch == 2
@@ -182,9 +184,9 @@ def test_while_training_a_new_epoch_is_drawn_one_view_at_a_time(qtbot, tab, monk
     assert np.all(spacing >= 0.9 * VIEW_STAGGER_MS / 1000), spacing  # Qt's coarse timers may fire 5 % early
     qtbot.waitUntil(lambda: len(tab.snapshots) >= 2, timeout=WAIT_MS)
     click(qtbot, tab.stop_button)
-    qtbot.waitUntil(lambda: tab.mode == IDLE and tab.thread is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: tab.mode == IDLE and not tab.learning_views_pending(), timeout=WAIT_MS)
 
-    # Scrubbing with the slider (nothing training) draws all three at once, with no wait.
+    # Scrubbing with the slider draws all three at once, with no wait.
     del drawn[:]
     tab.epoch_slider.setValue(tab.epoch_slider.minimum())
     assert [(name, epoch) for name, epoch, _ in drawn] == [

@@ -45,7 +45,7 @@ from vaegui.training import TrainingStart
 
 IDLE, TRAINING, PAUSED, STOPPING = "idle", "training", "paused", "stopping"
 SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
-# While training, a new epoch's views (the loss curves' redraw, latent preview, samples, KL bars) are
+# A new epoch's views from training (the loss curves' redraw, latent preview, samples, KL bars) are
 # drawn this far apart, each painted on its own: drawn together they cost the GUI thread ~70 ms at once
 # on two cores shared with TensorFlow, and froze the window for ~120 ms.
 VIEW_STAGGER_MS = 40
@@ -364,7 +364,7 @@ class TrainingTab(QWidget):
     def _show_pending_epoch(self) -> None:
         self.view_timer.stop()
         if self._pending_epoch is not None and self._pending_epoch in self.snapshots:
-            self.show_epoch(self._pending_epoch, staggered=self.mode != IDLE)
+            self.show_epoch(self._pending_epoch, staggered=True)
         self._pending_epoch = None
 
     def _on_finished(self, outcome: TrainingOutcome) -> None:
@@ -391,8 +391,7 @@ class TrainingTab(QWidget):
 
     def _training_ended(self) -> None:
         self.loss_plot.flush()
-        self._show_pending_epoch()
-        self._draw_queued_views()
+        self._show_pending_epoch()  # the last epoch's views, one at a time like the others
         self.worker = None
         self.thread = None
         self._set_mode(IDLE)
@@ -407,7 +406,8 @@ class TrainingTab(QWidget):
     def show_epoch(self, epoch: int, *, staggered: bool = False) -> None:
         """Show one epoch's snapshot in the latent preview, the samples strip and the KL bars.
 
-        `staggered` (while training) draws one view per VIEW_STAGGER_MS, so each is painted on its own.
+        `staggered` (an epoch that training reports) draws one view per VIEW_STAGGER_MS, so each is
+        painted on its own; the slider and opened runs draw at once.
         """
         snapshot = self.snapshots[epoch]
         self._shown_epoch = epoch
@@ -428,6 +428,10 @@ class TrainingTab(QWidget):
             self._draw_next_view()
         else:
             self._draw_queued_views()
+
+    def learning_views_pending(self) -> bool:
+        """True while an epoch's views from training are still to be drawn (waiting, or one at a time)."""
+        return self.view_timer.isActive() or bool(self._queued_views)
 
     def _draw_next_view(self) -> None:
         if self._queued_views:
