@@ -1,13 +1,14 @@
 """GUI responsiveness while training: longest event-loop stall, GUI vs headless throughput, time to close.
 
-Usage: python benchmarks/gui_training_stall.py [--dataset fashion_mnist] [--epochs 3] [--batch-size 128] [--repeats 2]
+Usage: python benchmarks/gui_training_stall.py [--dataset fashion_mnist] [--epochs 3] [--batch-size 128] [--repeats 3]
        [--late-stacks FILE]
 
 A QTimer fires every 10 ms on the GUI thread and records the gaps between its ticks; a gap much longer
 than 10 ms is a moment the window could not repaint or answer a click. Throughput is the mean images/s
 of the epochs after the first (the first includes tracing the model), for the same settings trained by
 the Training tab and by the same TrainingSession headless (as `vaegui train` does).
-Targets: longest stall <= 100 ms, GUI throughput >= 0.95 x headless, close while training <= ~2 s.
+Targets: longest stall <= 100 ms, GUI throughput >= 0.95 x headless (the median over the repeats, each a
+headless and a GUI training back to back), close while training <= ~2 s.
 """
 
 from __future__ import annotations
@@ -169,13 +170,14 @@ def main() -> int:
     parser.add_argument("--dataset", default="fashion_mnist")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
         "--late-stacks",
         metavar="FILE",
         type=argparse.FileType("w"),
         help=f"write every thread's Python stack to FILE whenever the GUI thread is {LATE_TICK_S * 1000:.0f} ms late: "
-        "what held it up",
+        "what held it up. For diagnosis only: faulthandler starts a watchdog thread at every tick, which slowed "
+        "training in the window to 0.70x headless, so that run's throughput is not comparable",
     )
     args = parser.parse_args()
     config = bench_config(args)
@@ -206,12 +208,17 @@ def main() -> int:
         )
     close_seconds, kept = close_while_training(app, config, root)
 
-    ratio = statistics.fmean(gui_rates) / statistics.fmean(headless_rates)
+    # Each repeat trains headless, then in the window, a minute apart: the median of those paired ratios
+    # stands up to this VM's minute-to-minute swings in speed (up to 2x), which one slow minute shows.
+    paired = [gui_rate / headless_rate for gui_rate, headless_rate in zip(gui_rates, headless_rates)]
+    ratio = statistics.median(paired)
+    spread = ", ".join(f"{r:.2f}" for r in paired)
     longest = max(all_gaps) * 1000
     print()
     print(f"Throughput headless: {statistics.fmean(headless_rates):,.0f} images/s")
     print(f"Throughput in the GUI: {statistics.fmean(gui_rates):,.0f} images/s")
-    print(f"GUI / headless: {ratio:.3f}  (target >= 0.95)")
+    caveat = " - not comparable: --late-stacks slows training" if args.late_stacks else ""
+    print(f"GUI / headless: {ratio:.3f}, the median of the repeats' {spread}  (target >= 0.95){caveat}")
     print(f"Event-loop gaps while training (10 ms timer): {describe(all_gaps)}")
     print(f"  after the first epoch (model traced): {describe(steady_gaps)}")
     print(
@@ -221,8 +228,10 @@ def main() -> int:
     print(f"Closing the window mid-training: {close_seconds:.2f} s, the run kept {kept} epoch(s)  (target <= ~2 s)")
     print()
     print(f"SUMMARY longest stall {longest:.0f} ms (target ≤ 100 ms); {describe(steady_gaps)} after the first epoch")
-    print(f"SUMMARY GUI / headless throughput {ratio:.3f} (target ≥ 0.95; {statistics.fmean(gui_rates):,.0f} vs "
-          f"{statistics.fmean(headless_rates):,.0f} images/s)")
+    print(
+        f"SUMMARY GUI / headless throughput {ratio:.3f}, median of {spread} (target ≥ 0.95; "
+        f"{statistics.fmean(gui_rates):,.0f} vs {statistics.fmean(headless_rates):,.0f} images/s){caveat}"
+    )
     print(f"SUMMARY close while training {close_seconds:.2f} s (target ≤ ~2 s), {kept} epoch(s) kept")
     return 0
 
