@@ -8,6 +8,8 @@ import json
 import math
 import os
 import re
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from PySide6.QtCore import Qt
 from tests.conftest import tiny_config
 from vaegui.gui.app_state import AppState, import_tensorflow
 from vaegui.gui.training_tab import IDLE, PAUSED, TRAINING, VIEW_STAGGER_MS, TrainingTab
+from vaegui.gui.workers import BACKGROUND_NICE
 from vaegui.runs import Run
 
 TRAIN_IMAGES = 1617  # digits minus its 10 % test split
@@ -192,6 +195,32 @@ def test_while_training_a_new_epoch_is_drawn_one_view_at_a_time(qtbot, tab, monk
     assert [(name, epoch) for name, epoch, _ in drawn] == [
         (name, tab.epoch_slider.minimum()) for name in ("show_codes", "show_samples", "show_values")
     ]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="thread priorities are set through /proc on Linux")
+def test_while_training_every_thread_but_the_gui_thread_yields_to_it(qtbot, tab):
+    def niceness() -> dict[int, int]:
+        found = {}
+        for task in Path("/proc/self/task").iterdir():
+            try:
+                found[int(task.name)] = os.getpriority(os.PRIO_PROCESS, int(task.name))
+            except OSError:  # ended meanwhile
+                pass
+        return found
+
+    gui_thread = threading.main_thread().native_id
+    gui_niceness = os.getpriority(os.PRIO_PROCESS, gui_thread)
+    set_tiny_settings(tab, epochs=1000)
+    click(qtbot, tab.train_button)
+    qtbot.waitUntil(lambda: tab.loss_plot.batch_positions.size > 0, timeout=WAIT_MS)
+
+    during = niceness()
+    click(qtbot, tab.stop_button)
+    qtbot.waitUntil(lambda: tab.mode == IDLE and tab.thread is None, timeout=WAIT_MS)
+    assert during[gui_thread] == gui_niceness
+    # The training thread and TensorFlow's own threads (its pools start with the first step) all yield.
+    lowered = [thread for thread, nice in during.items() if thread != gui_thread and nice >= BACKGROUND_NICE]
+    assert len(lowered) >= 2, during
 
 
 def test_pause_then_resume_continues_to_the_end(qtbot, tab):

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from vaegui.config import RunConfig
 from vaegui.errors import VaeguiError
 from vaegui.gui.latent_preview import preview_coordinates
-from vaegui.gui.workers import hand_back_to_gui_thread
+from vaegui.gui.workers import give_the_gui_thread_priority, hand_back_to_gui_thread
 from vaegui.runs import Run, new_run_folder
 from vaegui.training import BatchProgress, EpochProgress, TrainingListener, TrainingSession, TrainingStart
 
@@ -196,6 +196,7 @@ class TrainingWorker(QObject):
     # ---- the work, in the worker thread ---------------------------------------------------
 
     def work(self) -> None:
+        give_the_gui_thread_priority()
         try:
             signal, value = self.finished, self._train()
         except VaeguiError as error:
