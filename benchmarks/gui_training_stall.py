@@ -176,8 +176,8 @@ def main() -> int:
         metavar="FILE",
         type=argparse.FileType("w"),
         help=f"write every thread's Python stack to FILE whenever the GUI thread is {LATE_TICK_S * 1000:.0f} ms late: "
-        "what held it up. For diagnosis only: faulthandler starts a watchdog thread at every tick, which slowed "
-        "training in the window to 0.70x headless, so that run's throughput is not comparable",
+        "what held it up. For diagnosis only: faulthandler starts a watchdog thread at every tick, so that run's "
+        "throughput is not comparable",
     )
     args = parser.parse_args()
     config = bench_config(args)
@@ -217,7 +217,7 @@ def main() -> int:
     print()
     print(f"Throughput headless: {statistics.fmean(headless_rates):,.0f} images/s")
     print(f"Throughput in the GUI: {statistics.fmean(gui_rates):,.0f} images/s")
-    caveat = " - not comparable: --late-stacks slows training" if args.late_stacks else ""
+    caveat = " - not comparable under --late-stacks" if args.late_stacks else ""
     print(f"GUI / headless: {ratio:.3f}, the median of the repeats' {spread}  (target >= 0.95){caveat}")
     print(f"Event-loop gaps while training (10 ms timer): {describe(all_gaps)}")
     print(f"  after the first epoch (model traced): {describe(steady_gaps)}")
