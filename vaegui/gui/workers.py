@@ -28,8 +28,10 @@ class CancelToken:
         return self._event.is_set()
 
 
-# Niceness given to every thread but the GUI thread while training runs. TensorFlow keeps both cores
+# Niceness given to every thread but the GUI thread when training starts. TensorFlow keeps both cores
 # busy; at equal priority the window's thread got ~40 % of a core, so a 40 ms paint froze it ~100 ms.
+# It stays after training (an unprivileged process cannot raise it back), so the Explorer's TensorFlow
+# work also yields to the window.
 BACKGROUND_NICE = 10
 _TASKS_FOLDER = Path("/proc/self/task")
 
