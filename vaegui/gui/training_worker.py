@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -12,9 +11,8 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from vaegui.config import RunConfig
-from vaegui.errors import VaeguiError
 from vaegui.gui.latent_preview import preview_coordinates
-from vaegui.gui.workers import give_the_gui_thread_priority, hand_back_to_gui_thread
+from vaegui.gui.workers import give_the_gui_thread_priority, run_and_report
 from vaegui.runs import Run, new_run_folder
 from vaegui.training import BatchProgress, EpochProgress, TrainingListener, TrainingSession, TrainingStart
 
@@ -197,15 +195,7 @@ class TrainingWorker(QObject):
 
     def work(self) -> None:
         give_the_gui_thread_priority()
-        try:
-            signal, value = self.finished, self._train()
-        except VaeguiError as error:
-            signal, value = self.failed, str(error)
-        except Exception as error:  # a bug: say so plainly, keep the details for the terminal
-            traceback.print_exc()
-            signal, value = self.failed, f"Training failed unexpectedly: {type(error).__name__}: {error}"
-        hand_back_to_gui_thread(self)
-        signal.emit(value)
+        run_and_report(self, self._train, "Training failed unexpectedly")
 
     def _train(self) -> TrainingOutcome:
         if self.run is None:

@@ -83,15 +83,24 @@ class TaskWorker(QObject):
             kwargs["progress"] = self.progress.emit
         if self.pass_cancel:
             kwargs["cancel"] = self.cancel_token
-        try:
-            signal, value = self.finished, self.function(*self.args, **kwargs)
-        except VaeguiError as error:
-            signal, value = self.failed, str(error)
-        except Exception as error:  # a bug: say so plainly, keep the details for the terminal
-            traceback.print_exc()
-            signal, value = self.failed, f"Something went wrong: {type(error).__name__}: {error}"
-        hand_back_to_gui_thread(self)
-        signal.emit(value)
+        run_and_report(self, lambda: self.function(*self.args, **kwargs), "Something went wrong")
+
+
+def run_and_report(worker: QObject, work: Callable[[], Any], unexpected: str) -> None:
+    """Run `work` in the worker's thread, hand the worker back to the GUI thread, then emit the outcome.
+
+    `worker.finished` gets the result; `worker.failed` a plain message: a VaeguiError's own text, or for
+    anything else `unexpected` and a short summary, with the traceback on stderr.
+    """
+    try:
+        signal, value = worker.finished, work()
+    except VaeguiError as error:
+        signal, value = worker.failed, str(error)
+    except Exception as error:  # a bug: say so plainly, keep the details for the terminal
+        traceback.print_exc()
+        signal, value = worker.failed, f"{unexpected}: {type(error).__name__}: {error}"
+    hand_back_to_gui_thread(worker)
+    signal.emit(value)
 
 
 def hand_back_to_gui_thread(worker: QObject) -> None:
