@@ -25,3 +25,9 @@ class TrainingError(VaeguiError):
 
 class ModelFileError(VaeguiError):
     """A saved model file cannot be read, or is not the encoder/decoder pair vaegui expects."""
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of a library's error text (at most 200 characters), or the error's type when it has none."""
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__

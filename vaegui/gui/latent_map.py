@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from vaegui.compat import write_svg
 from vaegui.gui.image_tiles import array_to_pixmap
 from vaegui.latent.picking import PointPicker
 
@@ -286,23 +287,13 @@ class LatentMap(QWidget):
             exporter.export(path)
 
     def _export_svg(self, path: str) -> None:
-        # pyqtgraph's SVGExporter cannot parse the path data this Qt version writes, so draw the view into
-        # QSvgGenerator; export mode makes the scatter draw each point as a vector symbol, not a cached pixmap.
-        from PySide6.QtGui import QPainter
-        from PySide6.QtSvg import QSvgGenerator
-
+        # Through Qt's SVG generator: pyqtgraph's SVGExporter fails on these plots (see vaegui.compat.write_svg).
+        # Export mode makes the scatter draw each point as a vector symbol, not a cached pixmap.
         view = self.plot_widget
-        generator = QSvgGenerator()
-        generator.setFileName(path)
-        generator.setSize(view.viewport().size())
-        generator.setViewBox(view.viewport().rect())
-        generator.setTitle("vaegui latent map")
+        size = view.viewport().size()
         self.thumbnail.hide()
         self.scatter.setExportMode(True, {"antialias": False})
-        painter = QPainter(generator)
         try:
-            view.render(painter)
+            write_svg(path, size.width(), size.height(), "vaegui latent map", view.render)
         finally:
-            painter.end()
             self.scatter.setExportMode(False)
-

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSlid
 from scipy.signal import lfilter
 
 from vaegui.atomic_files import atomic_output_path
+from vaegui.compat import write_svg
 from vaegui.errors import VaeguiError
 
 TOTAL_COLOUR = (31, 119, 180)
@@ -329,24 +330,19 @@ class LossPlot(QWidget):
         return path
 
     def _export_svg(self, target: Path) -> None:
-        # pyqtgraph 0.14's SVGExporter cannot parse the path syntax newer Qt writes (pyqtgraph issue #3485),
-        # so Qt's own SVG generator paints the scene: still vectors, with the same look as on screen.
+        # Through Qt's SVG generator: pyqtgraph's SVGExporter fails on these plots (see vaegui.compat.write_svg).
         from PySide6.QtCore import QRectF
         from PySide6.QtGui import QPainter
-        from PySide6.QtSvg import QSvgGenerator
 
         source = self.graphics.ci.sceneBoundingRect()
-        generator = QSvgGenerator()
-        generator.setFileName(str(target))
-        generator.setSize(source.size().toSize())
-        generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
-        generator.setTitle("vaegui loss curves")
-        painter = QPainter(generator)
-        try:
+        target_rect = QRectF(0, 0, source.width(), source.height())
+
+        def paint(painter: QPainter) -> None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self.graphics.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
-        finally:
-            painter.end()
+            self.graphics.scene().render(painter, target_rect, source)
+
+        size = source.size().toSize()
+        write_svg(target, size.width(), size.height(), "vaegui loss curves", paint)
 
 
 def batch_rows_to_arrays(batch_history: list[dict[str, float]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:

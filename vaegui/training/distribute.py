@@ -135,24 +135,3 @@ def dtype_policy(name: str) -> Iterator[None]:
     finally:
         keras.config.set_dtype_policy(previous)
 
-
-def adapt_step_outputs(model, choice: StrategyChoice) -> None:
-    """Let Keras reduce the step's scalar logs across workers.
-
-    Under MultiWorkerMirroredStrategy Keras 3 averages each log with `strategy.reduce("MEAN", v,
-    axis=0)`, which fails on the scalars a train_step returns ("Invalid reduction dimension 0").
-    Giving each log a length-1 axis makes that reduction the plain mean across workers.
-    """
-    if choice.name != "multiworker":
-        return
-    import tensorflow as tf
-
-    def with_batch_axis(step):
-        def wrapped(data):
-            return {name: tf.reshape(value, (1,)) for name, value in step(data).items()}
-
-        return wrapped
-
-    # Instance attributes: make_train_function / make_test_function look the steps up on the model.
-    model.train_step = with_batch_axis(type(model).train_step.__get__(model))
-    model.test_step = with_batch_axis(type(model).test_step.__get__(model))

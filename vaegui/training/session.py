@@ -122,9 +122,10 @@ class TrainingSession:
     def run(self) -> TrainingResult:
         import keras
 
+        from vaegui.compat import adapt_step_outputs_for_multiworker
         from vaegui.pipeline import image_batches
         from vaegui.training.devices import configure_devices, device_description
-        from vaegui.training.distribute import adapt_step_outputs, create_strategy, dtype_policy, precision_policy
+        from vaegui.training.distribute import create_strategy, dtype_policy, precision_policy
         from vaegui.training.keras_callback import SessionCallback
         from vaegui.training.tensorboard_logs import TensorBoardLog
 
@@ -169,7 +170,8 @@ class TrainingSession:
                 jit_compile=training.jit_compile,
             )
             run.load_optimizer_state(model)
-            adapt_step_outputs(model, choice)
+            if choice.name == "multiworker":
+                adapt_step_outputs_for_multiworker(model)
         start_weights = None if run.checkpoint else model.get_weights()
 
         # Workers must shuffle alike, as each takes its share of the same global batches.
