@@ -6,25 +6,35 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 from PIL import Image, ImageOps
 
 from vaegui.errors import DataError
 
-if TYPE_CHECKING:
-    from vaegui.data.image_folder import LazyImages
-
 # ITU-R 601-2 luma, the same weights PIL uses for RGB -> "L", so arrays and image folders agree.
 LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+
+class LazyImageArray(Protocol):
+    """Images decoded when indexed (vaegui.data.image_folder.LazyImages), used like a float32 (N, H, W, C) array."""
+
+    @property
+    def shape(self) -> tuple[int, int, int, int]: ...
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index) -> np.ndarray: ...
+
+    def subset(self, positions: Sequence[int] | np.ndarray) -> LazyImageArray: ...
 
 
 @dataclass
 class ImageSplit:
     """One part (train or test) of a dataset: images in [0, 1] and optional integer labels."""
 
-    images: np.ndarray | LazyImages
+    images: np.ndarray | LazyImageArray
     labels: np.ndarray | None
 
     def __post_init__(self) -> None:
@@ -217,8 +227,8 @@ def split_indices(
     return np.flatnonzero(~is_test), test
 
 
-def take(images: np.ndarray | LazyImages, positions: np.ndarray) -> np.ndarray | LazyImages:
-    """Select images by position; a LazyImages stays lazy."""
+def take(images: np.ndarray | LazyImageArray, positions: np.ndarray) -> np.ndarray | LazyImageArray:
+    """Select images by position; lazy images stay lazy."""
     if isinstance(images, np.ndarray):
         return images[positions]
     return images.subset(positions)
@@ -228,9 +238,9 @@ def build_dataset(
     *,
     name: str,
     source: str,
-    train_images: np.ndarray | LazyImages,
+    train_images: np.ndarray | LazyImageArray,
     train_labels: np.ndarray | None,
-    test_images: np.ndarray | LazyImages | None = None,
+    test_images: np.ndarray | LazyImageArray | None = None,
     test_labels: np.ndarray | None = None,
     class_names: Sequence[str] | None = None,
     test_fraction: float,

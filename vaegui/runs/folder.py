@@ -11,7 +11,7 @@ from vaegui import __version__
 from vaegui.atomic_files import write_text_atomically
 from vaegui.config import RunConfig
 from vaegui.errors import ConfigError, RunFolderError, first_line
-from vaegui.runs import checkpoints
+from vaegui.runs.checkpoints import RunCheckpoints
 from vaegui.runs.history import BATCH_HISTORY_FILE, HISTORY_FILE, read_history_rows
 from vaegui.runs.optimizer_state import load_optimizer_state
 
@@ -49,7 +49,7 @@ def load_run_dataset(config: RunConfig) -> ImageDataset:
     )
 
 
-class Run:
+class Run(RunCheckpoints):
     """One training run on disk and its model: what the GUI, the CLI and the tests all drive.
 
     state.json is written last at each checkpoint and names the weights of the last completed
@@ -158,11 +158,7 @@ class Run:
         """The dataset this run's settings name, loaded the same way every time (same split)."""
         return load_run_dataset(self.config)
 
-    # ---- checkpoints (vaegui.runs.checkpoints does the work) ---------------------------------
-
-    def restore_checkpoint(self, model: VAE) -> None:
-        """Load the weights of the last completed epoch (nothing to do before the first)."""
-        checkpoints.restore_checkpoint(self, model)
+    # ---- checkpoints (saving, restoring and rolling back: RunCheckpoints) ---------------------
 
     def load_optimizer_state(self, model: VAE) -> bool:
         """Restore Adam's moments of the last checkpoint (False when it has none) so a resumed run goes on alike."""
@@ -173,21 +169,6 @@ class Run:
             return False
         load_optimizer_state(path, model, self.config.training.learning_rate)
         return True
-
-    def save_checkpoint(
-        self,
-        model: VAE,
-        epoch_record: dict[str, float],
-        batch_records: list[dict[str, float]],
-        *,
-        write_optimizer: bool = True,
-    ) -> None:
-        """Write the weights of a completed epoch, then the history, then the state that points at them."""
-        checkpoints.save_checkpoint(self, model, epoch_record, batch_records, write_optimizer=write_optimizer)
-
-    def roll_back(self, epoch: int) -> None:
-        """Make the kept checkpoint of an earlier `epoch` the run's last one, e.g. when the newest is damaged."""
-        checkpoints.roll_back(self, epoch)
 
     # ---- state.json --------------------------------------------------------------------------
 

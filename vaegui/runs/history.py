@@ -57,4 +57,3 @@ def read_history_rows(path: Path) -> list[dict[str, float]]:
         raise RunFolderError(
             f"{path} is damaged ({first_line(error)}): delete it to reopen the run without curves."
         ) from None
-

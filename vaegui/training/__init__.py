@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from vaegui.training.session import (
+from vaegui.training.progress import (
     BatchProgress,
     EpochProgress,
     ProbeSnapshot,
     TrainingListener,
     TrainingResult,
-    TrainingSession,
     TrainingStart,
 )
+from vaegui.training.session import TrainingSession
 
 __all__ = [
     "BatchProgress",

@@ -5,16 +5,36 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import keras
 
 from vaegui.errors import TrainingError
-from vaegui.training.session import LOSS_NAMES, BatchProgress, EpochProgress
+from vaegui.loss_terms import LOSS_NAMES
+from vaegui.training.progress import BatchProgress, EpochProgress, ProbeSnapshot, TrainingListener
 
 if TYPE_CHECKING:
-    from vaegui.training.session import TrainingSession
+    import numpy as np
+
+    from vaegui.runs import Run
     from vaegui.training.tensorboard_logs import TensorBoardLog
+
+
+class TrainedSession(Protocol):
+    """What the callback uses of the TrainingSession that created it (named here, so neither imports the other)."""
+
+    run_folder: Run
+    listener: TrainingListener
+    is_chief: bool
+
+    @property
+    def stop_requested(self) -> bool: ...
+
+    def wait_while_paused(self) -> float: ...
+
+    def take_probe(self, epoch: int) -> ProbeSnapshot | None: ...
+
+    def reconstruction_samples(self) -> tuple[np.ndarray, np.ndarray] | None: ...
 
 
 @dataclass
@@ -34,7 +54,7 @@ class SessionCallback(keras.callbacks.Callback):
 
     def __init__(
         self,
-        session: TrainingSession,
+        session: TrainedSession,
         train_count: int,
         test_batches,
         batch_size: int,
@@ -100,18 +120,9 @@ class SessionCallback(keras.callbacks.Callback):
                 eta_seconds=remaining * (self.recent_seconds_per_batch or per_batch),
             )
         )
-        self._wait_while_paused()
-        if session._stop_requested.is_set():
+        clock.paused_seconds += session.wait_while_paused()
+        if session.stop_requested:
             self.model.stop_training = True
-
-    def _wait_while_paused(self) -> None:
-        session = self.session
-        if session._unpaused.is_set():
-            return
-        paused_at = time.perf_counter()
-        while not session._unpaused.wait(0.05):
-            pass
-        self.clock.paused_seconds += time.perf_counter() - paused_at
 
     def _epoch_number(self) -> int:
         return self.session.run_folder.epochs_completed + 1

@@ -3,75 +3,15 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+import time
 
 import numpy as np
 
 from vaegui.data import ImageDataset
 from vaegui.errors import ConfigError
+from vaegui.loss_terms import kl_divergence_terms
 from vaegui.runs import Run
-
-LOSS_NAMES = ("loss", "reconstruction_loss", "kl_loss")
-
-
-@dataclass
-class TrainingStart:
-    device: str  # e.g. "GPU: NVIDIA H100 ×2 · MirroredStrategy, 2 replicas"
-    run_folder: str
-    initial_epoch: int
-    epochs: int
-    batches_per_epoch: int
-    train_images: int
-    notes: tuple[str, ...] = ()  # settings that could not apply here, said plainly (e.g. mixed precision on a CPU)
-
-
-@dataclass
-class BatchProgress:
-    epoch: int  # 1-based
-    epochs: int
-    batch: int  # 1-based, within the epoch
-    batches: int  # per epoch
-    losses: dict[str, float]  # this batch's own losses (not the epoch's running mean)
-    images_per_second: float
-    eta_seconds: float
-
-
-@dataclass
-class ProbeSnapshot:
-    """A fixed set of test images seen through the model after an epoch: the latent map forming."""
-
-    epoch: int
-    mu: np.ndarray
-    log_var: np.ndarray
-    labels: np.ndarray | None
-    originals: np.ndarray
-    reconstructions: np.ndarray
-    kl_per_dim: np.ndarray  # mean KL of each latent dimension: near zero everywhere means posterior collapse
-
-
-@dataclass
-class EpochProgress:
-    epoch: int
-    epochs: int
-    record: dict[str, float]  # the history.csv row
-    probe: ProbeSnapshot | None
-
-
-@dataclass
-class TrainingResult:
-    epochs_completed: int
-    stopped: bool  # by the user, before the last epoch
-    run_folder: str
-
-
-class TrainingListener:
-    """Receives progress from the training thread; override what you need. Keep each call short."""
-
-    def on_start(self, start: TrainingStart) -> None: ...
-
-    def on_batch(self, progress: BatchProgress) -> None: ...
-
-    def on_epoch(self, progress: EpochProgress) -> None: ...
+from vaegui.training.progress import ProbeSnapshot, TrainingListener, TrainingResult, TrainingStart
 
 
 class TrainingSession:
@@ -116,6 +56,21 @@ class TrainingSession:
     @property
     def paused(self) -> bool:
         return not self._unpaused.is_set()
+
+    # ---- checked by the training thread between batches ----------------------------------
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop_requested.is_set()
+
+    def wait_while_paused(self) -> float:
+        """Block while paused (a stop ends the wait too); returns the seconds waited."""
+        if self._unpaused.is_set():
+            return 0.0
+        paused_at = time.perf_counter()
+        while not self._unpaused.wait(0.05):
+            pass
+        return time.perf_counter() - paused_at
 
     # ---- the training itself -------------------------------------------------------------
 
@@ -216,7 +171,7 @@ class TrainingSession:
                 model.set_weights(start_weights)
         if callback.failure is not None:
             raise callback.failure
-        stopped = self._stop_requested.is_set() and run.epochs_completed < training.epochs
+        stopped = self.stop_requested and run.epochs_completed < training.epochs
         return TrainingResult(run.epochs_completed, stopped, str(run.folder))
 
     # ---- per-epoch extras ----------------------------------------------------------------
@@ -238,7 +193,7 @@ class TrainingSession:
         mu, log_var = self._encode(model, self._probe_images)
         shown = min(self.sample_count, len(mu))
         reconstructions = self._decode(model, mu[:shown]) if shown else mu[:0]
-        kl_per_dim = np.mean(-0.5 * (1.0 + log_var - mu**2 - np.exp(log_var)), axis=0)
+        kl_per_dim = kl_divergence_terms(mu, log_var).mean(axis=0)
         return ProbeSnapshot(
             epoch=epoch,
             mu=mu,

@@ -1,0 +1,67 @@
+"""What a training session reports while it runs (start, batches, epochs, probe, result) and who listens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class TrainingStart:
+    device: str  # e.g. "GPU: NVIDIA H100 ×2 · MirroredStrategy, 2 replicas"
+    run_folder: str
+    initial_epoch: int
+    epochs: int
+    batches_per_epoch: int
+    train_images: int
+    notes: tuple[str, ...] = ()  # settings that could not apply here, said plainly (e.g. mixed precision on a CPU)
+
+
+@dataclass
+class BatchProgress:
+    epoch: int  # 1-based
+    epochs: int
+    batch: int  # 1-based, within the epoch
+    batches: int  # per epoch
+    losses: dict[str, float]  # this batch's own losses (not the epoch's running mean)
+    images_per_second: float
+    eta_seconds: float
+
+
+@dataclass
+class ProbeSnapshot:
+    """A fixed set of test images seen through the model after an epoch: the latent map forming."""
+
+    epoch: int
+    mu: np.ndarray
+    log_var: np.ndarray
+    labels: np.ndarray | None
+    originals: np.ndarray
+    reconstructions: np.ndarray
+    kl_per_dim: np.ndarray  # mean KL of each latent dimension: near zero everywhere means posterior collapse
+
+
+@dataclass
+class EpochProgress:
+    epoch: int
+    epochs: int
+    record: dict[str, float]  # the history.csv row
+    probe: ProbeSnapshot | None
+
+
+@dataclass
+class TrainingResult:
+    epochs_completed: int
+    stopped: bool  # by the user, before the last epoch
+    run_folder: str
+
+
+class TrainingListener:
+    """Receives progress from the training thread; override what you need. Keep each call short."""
+
+    def on_start(self, start: TrainingStart) -> None: ...
+
+    def on_batch(self, progress: BatchProgress) -> None: ...
+
+    def on_epoch(self, progress: EpochProgress) -> None: ...
