@@ -29,6 +29,8 @@ def test_defaults_are_valid_and_round_trip_through_json(tmp_path):
         ("training", "epochs", 0, r"Epochs 0 is out of range: train for at least 1 epoch"),
         ("training", "batch_size", 0, r"Batch size 0 is out of range"),
         ("data", "image_size", 4, r"Image size 4 is out of range"),
+        ("data", "test_fraction", 0.95, r"Test fraction 0.95 is out of range: .* to 0.9"),
+        ("training", "kl_warmup_epochs", -1, r"KL warm-up -1 epochs must be 0 \(off\) up to 100000"),
     ],
 )
 def test_out_of_range_settings_are_refused(section, key, value, message):

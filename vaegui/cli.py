@@ -14,15 +14,19 @@ from pathlib import Path
 from vaegui import __version__
 from vaegui.config import (
     ACTIVATIONS,
+    CHANNELS,
     DISTRIBUTION_STRATEGIES,
+    IMAGE_SIZE,
     KL_STRATEGIES,
     RECONSTRUCTION_LOSSES,
+    Z_DIM,
     DataConfig,
     ModelConfig,
     RunConfig,
     TrainingConfig,
 )
 from vaegui.errors import ConfigError, VaeguiError
+from vaegui.training.progress import format_duration
 
 # Flags that change what the model is; a resumed run keeps its own.
 _MODEL_FLAGS = (
@@ -83,10 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data = train.add_argument_group("data")
     data.add_argument("--dataset", help="digits, mnist, fashion_mnist, or a folder / .npz / IDX folder path")
-    data.add_argument("--image-size", type=int, help="resize images to this many pixels a side")
-    data.add_argument("--channels", type=int, choices=(1, 3), help="1 = grayscale, 3 = RGB")
+    data.add_argument(
+        "--image-size", type=int, help=f"pixels a side to resize images to ({IMAGE_SIZE.low} to {IMAGE_SIZE.high})"
+    )
+    data.add_argument("--channels", type=int, choices=CHANNELS, help="1 = grayscale, 3 = RGB")
     model = train.add_argument_group("model")
-    model.add_argument("--z-dim", type=int, help="latent size (2 to 512; 2 is shown directly)")
+    model.add_argument("--z-dim", type=int, help=f"latent size ({Z_DIM.low} to {Z_DIM.high}; 2 is shown directly)")
     model.add_argument("--conv-filters", type=_int_list, help="conv layer widths, e.g. 32,64")
     model.add_argument("--dense-units", type=int, help="width of the dense layer before the latent")
     model.add_argument("--activation", choices=ACTIVATIONS)
@@ -202,12 +208,7 @@ def train_command(args: argparse.Namespace) -> int:
 def _check_fit(config: RunConfig, dataset) -> None:
     """Settings that are fine alone but not for this data: refuse them before a run folder exists."""
     config.model.check_image_shape(dataset.image_shape)
-    train_count = len(dataset.train)
-    if config.training.batch_size > train_count:
-        raise ConfigError(
-            f"Batch size {config.training.batch_size} is larger than the training set ({train_count} images): "
-            f"choose a batch size of at most {train_count}."
-        )
+    config.training.check_batch_fits(len(dataset.train))
 
 
 def _report_skipped(dataset, already: int = 0) -> int:
@@ -282,7 +283,7 @@ class TerminalProgress:
         text = (
             f"\repoch {progress.epoch}/{progress.epochs} {bar} {progress.batch}/{progress.batches}  "
             f"loss {progress.losses.get('loss', float('nan')):.4g}  {progress.images_per_second:,.0f} img/s  "
-            f"ETA {_duration(progress.eta_seconds)}"
+            f"ETA {format_duration(progress.eta_seconds)}"
         )
         self.stream.write(text.ljust(100)[:120])
         self.stream.flush()
@@ -311,14 +312,6 @@ class TerminalProgress:
             self.stream.write("\n")
             self.drawn = False
 
-
-def _duration(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return (
-        f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-        if seconds >= 3600
-        else f"{seconds // 60}:{seconds % 60:02d}"
-    )
 
 
 def _say(text: str) -> None:

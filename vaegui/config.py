@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import numbers
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaegui.errors import ConfigError
 
@@ -15,7 +16,33 @@ KL_STRATEGIES = ("train_step", "encoder_layer", "model_add_loss")
 RECONSTRUCTION_LOSSES = ("bce", "mse")
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "swish")
 DISTRIBUTION_STRATEGIES = ("auto", "default", "mirrored", "multiworker")
-MAX_Z_DIM = 512
+
+
+class Range(NamedTuple):
+    """The values a setting may take, both ends included; the GUI's fields, the CLI and the data loaders use these."""
+
+    low: float
+    high: float
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, numbers.Real) and self.low <= value <= self.high
+
+
+# The one place for the valid ranges.
+IMAGE_SIZE = Range(8, 256)  # pixels a side
+CHANNELS = (1, 3)  # grayscale, RGB
+TEST_FRACTION = Range(0.0, 0.9)  # 0: no test images
+Z_DIM = Range(2, 512)
+CONV_LAYERS = Range(1, 5)
+CONV_FILTERS = Range(1, 1024)
+DENSE_UNITS = Range(1, 4096)
+EPOCHS = Range(1, 100_000)
+BATCH_SIZE = Range(1, 65_536)
+KL_WARMUP_EPOCHS = Range(0, 100_000)
+STEPS_PER_EXECUTION = Range(1, 10_000)
+SEED = Range(0, 2**31 - 1)
+MAX_LEARNING_RATE = 10.0
+MAX_Z_DIM = Z_DIM.high
 
 
 @dataclass
@@ -30,12 +57,18 @@ class DataConfig:
     def validate(self) -> None:
         if not isinstance(self.dataset, str) or not self.dataset.strip():
             raise ConfigError("No dataset chosen: pick 'digits', 'mnist', 'fashion_mnist' or a folder/.npz path.")
-        if self.image_size is not None and not 8 <= self.image_size <= 256:
-            raise ConfigError(f"Image size {self.image_size} is out of range: choose a size from 8 to 256 pixels.")
-        if self.channels not in (None, 1, 3):
+        if self.image_size is not None and self.image_size not in IMAGE_SIZE:
+            raise ConfigError(
+                f"Image size {self.image_size} is out of range: choose a size from {IMAGE_SIZE.low} to "
+                f"{IMAGE_SIZE.high} pixels."
+            )
+        if self.channels is not None and self.channels not in CHANNELS:
             raise ConfigError(f"Channels {self.channels} is not supported: use 1 (grayscale) or 3 (RGB).")
-        if not 0.0 < self.test_fraction < 0.9:
-            raise ConfigError(f"Test fraction {self.test_fraction} is out of range: choose a value between 0 and 0.9.")
+        if self.test_fraction not in TEST_FRACTION:
+            raise ConfigError(
+                f"Test fraction {self.test_fraction} is out of range: choose a value from {TEST_FRACTION.low:g} "
+                f"(no test images) to {TEST_FRACTION.high:g}."
+            )
 
 
 @dataclass
@@ -50,14 +83,21 @@ class ModelConfig:
     reconstruction_loss: str = "bce"
 
     def validate(self) -> None:
-        if not 2 <= self.z_dim <= MAX_Z_DIM:
-            raise ConfigError(f"Latent size (z_dim) {self.z_dim} is out of range: choose 2 to {MAX_Z_DIM}.")
-        if not self.conv_filters or not 1 <= len(self.conv_filters) <= 5:
-            raise ConfigError("Conv filters must list 1 to 5 layer widths, for example 32,64.")
-        if any(f < 1 or f > 1024 for f in self.conv_filters):
-            raise ConfigError(f"Conv filters {list(self.conv_filters)} must each be between 1 and 1024.")
-        if not 1 <= self.dense_units <= 4096:
-            raise ConfigError(f"Dense width {self.dense_units} is out of range: choose 1 to 4096.")
+        if self.z_dim not in Z_DIM:
+            raise ConfigError(f"Latent size (z_dim) {self.z_dim} is out of range: choose {Z_DIM.low} to {Z_DIM.high}.")
+        if len(self.conv_filters) not in CONV_LAYERS:
+            raise ConfigError(
+                f"Conv filters must list {CONV_LAYERS.low} to {CONV_LAYERS.high} layer widths, for example 32,64."
+            )
+        if any(f not in CONV_FILTERS for f in self.conv_filters):
+            raise ConfigError(
+                f"Conv filters {list(self.conv_filters)} must each be between {CONV_FILTERS.low} and "
+                f"{CONV_FILTERS.high}."
+            )
+        if self.dense_units not in DENSE_UNITS:
+            raise ConfigError(
+                f"Dense width {self.dense_units} is out of range: choose {DENSE_UNITS.low} to {DENSE_UNITS.high}."
+            )
         if self.activation not in ACTIVATIONS:
             raise ConfigError(f"Activation '{self.activation}' is unknown: choose one of {', '.join(ACTIVATIONS)}.")
         if not self.kl_weight >= 0:  # also refuses NaN
@@ -82,7 +122,7 @@ class ModelConfig:
                     f"Image size {height}×{width} does not fit {len(self.conv_filters)} conv layers: the side must "
                     f"be a multiple of {step}. Choose image size {choices}, or change the number of conv layers."
                 )
-        if channels not in (1, 3):
+        if channels not in CHANNELS:
             raise ConfigError(f"Images with {channels} channels are not supported: use 1 (grayscale) or 3 (RGB).")
 
 
@@ -101,24 +141,47 @@ class TrainingConfig:
     mixed_precision: bool = False
 
     def validate(self) -> None:
-        if not 1 <= self.epochs <= 100_000:
-            raise ConfigError(f"Epochs {self.epochs} is out of range: train for at least 1 epoch.")
-        if not 1 <= self.batch_size <= 65_536:
-            raise ConfigError(f"Batch size {self.batch_size} is out of range: choose 1 to 65536 (128 is typical).")
-        if not 0 < self.learning_rate <= 10:  # also refuses NaN
+        if self.epochs not in EPOCHS:
+            bound = f"at least {EPOCHS.low} epoch" if self.epochs < EPOCHS.low else f"at most {EPOCHS.high} epochs"
+            raise ConfigError(f"Epochs {self.epochs} is out of range: train for {bound}.")
+        if self.batch_size not in BATCH_SIZE:
             raise ConfigError(
-                f"Learning rate {self.learning_rate} must be greater than 0 (1e-3 is a good start) and at most 10."
+                f"Batch size {self.batch_size} is out of range: choose {BATCH_SIZE.low} to {BATCH_SIZE.high} "
+                "(128 is typical)."
             )
-        if self.seed is not None and not 0 <= self.seed < 2**31:
-            raise ConfigError(f"Seed {self.seed} must be between 0 and 2147483647, or empty for a random seed.")
-        if not 0 <= self.kl_warmup_epochs <= 100_000:
-            raise ConfigError(f"KL warm-up {self.kl_warmup_epochs} epochs must be 0 (off) or more.")
-        if not 1 <= self.steps_per_execution <= 10_000:
-            raise ConfigError(f"Steps per execution {self.steps_per_execution} must be 1 or more.")
+        if not 0 < self.learning_rate <= MAX_LEARNING_RATE:  # also refuses NaN
+            raise ConfigError(
+                f"Learning rate {self.learning_rate} must be greater than 0 (1e-3 is a good start) and at most "
+                f"{MAX_LEARNING_RATE:g}."
+            )
+        if self.seed is not None and self.seed not in SEED:
+            raise ConfigError(
+                f"Seed {self.seed} must be between {SEED.low} and {SEED.high}, or empty for a random seed."
+            )
+        if self.kl_warmup_epochs not in KL_WARMUP_EPOCHS:
+            raise ConfigError(
+                f"KL warm-up {self.kl_warmup_epochs} epochs must be 0 (off) up to {KL_WARMUP_EPOCHS.high}."
+            )
+        if self.steps_per_execution not in STEPS_PER_EXECUTION:
+            raise ConfigError(
+                f"Steps per execution {self.steps_per_execution} must be {STEPS_PER_EXECUTION.low} to "
+                f"{STEPS_PER_EXECUTION.high}."
+            )
         if self.strategy not in DISTRIBUTION_STRATEGIES:
             raise ConfigError(
                 f"Distribution strategy '{self.strategy}' is unknown: "
                 f"choose one of {', '.join(DISTRIBUTION_STRATEGIES)}."
+            )
+
+
+    def check_batch_fits(self, train_count: int, replicas: int = 1) -> None:
+        """A batch (per replica, so `replicas` times larger in all) must not exceed the training set."""
+        global_batch = self.batch_size * replicas
+        if global_batch > train_count:
+            per_replica = f" ({self.batch_size} on each of {replicas} replicas)" if replicas > 1 else ""
+            raise ConfigError(
+                f"Batch size {global_batch}{per_replica} is larger than the training set ({train_count} images): "
+                f"choose a batch size of at most {train_count // replicas}."
             )
 
 

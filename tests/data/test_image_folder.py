@@ -108,7 +108,7 @@ def test_class_sub_folders_give_labels_and_sorted_class_names(tmp_path):
         save_rgb(tmp_path / name / "nested" / "deep.png", colour)
     (tmp_path / "empty").mkdir()
 
-    dataset = load_dataset(tmp_path, image_size=4, test_fraction=0.5, seed=2)
+    dataset = load_dataset(tmp_path, image_size=8, test_fraction=0.5, seed=2)
 
     assert dataset.class_names == ["cats", "dogs"]
     assert (len(dataset.train), len(dataset.test)) == (6, 6)
@@ -140,17 +140,17 @@ def test_scan_decodes_nothing_and_indexing_decodes_only_what_is_asked(tmp_path, 
         return real_decode(path, image_size, channels)
 
     monkeypatch.setattr(image_folder, "decode_image", counting_decode)
-    images = load_dataset(tmp_path, image_size=5, test_fraction=0.0).train.images
+    images = load_dataset(tmp_path, image_size=9, test_fraction=0.0).train.images
 
     assert decoded == []
     assert not any(isinstance(value, np.ndarray) for value in vars(images).values())
-    assert images.shape == (6, 5, 5, 3) and len(images) == 6 and images.dtype == np.float32
-    assert images[2].shape == (5, 5, 3)
+    assert images.shape == (6, 9, 9, 3) and len(images) == 6 and images.dtype == np.float32
+    assert images[2].shape == (9, 9, 3)
     assert images[-1][0, 0, 0] == pytest.approx(200 / 255)
-    assert images[1:4].shape == (3, 5, 5, 3)
-    assert images[np.array([5, 0])].shape == (2, 5, 5, 3)
-    assert images[np.array([True, False] * 3)].shape == (3, 5, 5, 3)
-    assert images[[]].shape == (0, 5, 5, 3)
+    assert images[1:4].shape == (3, 9, 9, 3)
+    assert images[np.array([5, 0])].shape == (2, 9, 9, 3)
+    assert images[np.array([True, False] * 3)].shape == (3, 9, 9, 3)
+    assert images[[]].shape == (0, 9, 9, 3)
     assert len(decoded) == 2 + 3 + 2 + 3
     np.testing.assert_allclose(np.asarray(images)[:, 0, 0, 0], np.arange(6) * 40 / 255)
     with pytest.raises(IndexError):
@@ -161,7 +161,7 @@ def test_large_batches_decoded_on_threads_match_one_by_one(tmp_path, monkeypatch
     monkeypatch.setattr(image_folder, "PARALLEL_DECODE_MIN_FILE_BYTES", 0)  # these tiny files go to threads too
     for index in range(image_folder.PARALLEL_DECODE_MIN_BATCH + 4):
         save_rgb(tmp_path / f"{index:02d}.png", (index * 10, 255 - index * 10, 7))
-    images = load_dataset(tmp_path, image_size=3, test_fraction=0.0).train.images
+    images = load_dataset(tmp_path, image_size=8, test_fraction=0.0).train.images
 
     batch = images[:]
     assert images._decode_pool() is not None
@@ -195,7 +195,7 @@ def test_a_file_that_fails_only_when_decoded_reads_as_black(tmp_path):
     whole = (tmp_path / "good.jpg").read_bytes()
     (tmp_path / "cut.jpg").write_bytes(whole[: len(whole) // 2])  # header fine, data cut
 
-    images = load_dataset(tmp_path, image_size=4, test_fraction=0.0).train.images
+    images = load_dataset(tmp_path, image_size=8, test_fraction=0.0).train.images
 
     assert len(images) == 2
     np.testing.assert_allclose(images[0], 0.0)

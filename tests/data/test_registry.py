@@ -186,9 +186,12 @@ def test_unsupported_file_type_is_rejected(tmp_path):
     ("option", "value"),
     [
         ("image_size", 0),
+        ("image_size", 7),  # below the smallest a run accepts (vaegui.config.IMAGE_SIZE)
+        ("image_size", 257),
         ("image_size", 2.5),
         ("channels", 2),
         ("test_fraction", 1.0),
+        ("test_fraction", 0.95),
         ("test_fraction", -0.1),
         ("seed", -1),
     ],

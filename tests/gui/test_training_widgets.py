@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 
 from tests.conftest import tiny_config
+from vaegui import config as settings
 from vaegui.config import RunConfig
 from vaegui.errors import ConfigError
 from vaegui.gui.kl_bars import KLBars
 from vaegui.gui.latent_preview import LatentPreview, preview_coordinates
 from vaegui.gui.loss_plot import LossPlot, batch_rows_to_arrays, smooth
-from vaegui.gui.samples_strip import SamplesStrip, tile_images
+from vaegui.gui.samples_strip import SamplesStrip
 from vaegui.gui.settings_form import DATA_FILES_ITEM, GUI_DEFAULTS, IMAGE_FOLDER_ITEM, SettingsForm
 from vaegui.gui.training_worker import MAX_SIGNALS_PER_SECOND, ThrottledListener, TrainingWorker
 from vaegui.training import BatchProgress
@@ -201,11 +202,33 @@ def test_kl_bars_count_active_units(qtbot):
 def test_samples_strip_tiles_originals_over_reconstructions(qtbot):
     originals = np.zeros((3, 4, 4, 1), np.float32)
     reconstructions = np.ones((3, 4, 4, 1), np.float32)
-    tiles = tile_images(originals, reconstructions)
-    assert tiles.shape == (9, 14, 1) and tiles.dtype == np.uint8
-    assert tiles[:4, :4].max() == 0 and tiles[5:, :4].min() == 255
     strip = SamplesStrip()
     qtbot.addWidget(strip)
     strip.resize(300, 120)
     strip.show_samples(5, originals, reconstructions)
     assert strip.shown_epoch == 5 and not strip.picture.pixmap().isNull()
+    image = strip._image  # at the images' own resolution: two rows of 4 px tiles, 1 px white gaps, no margin
+    assert (image.width(), image.height()) == (14, 9)
+    grey = [[image.pixelColor(x, y).value() for x in range(14)] for y in range(9)]
+    assert max(v for row in grey[:4] for v in row[:4]) == 0 and min(v for row in grey[5:] for v in row[:4]) == 255
+    assert grey[4][0] == 255 and grey[0][4] == 255, "white gaps between the rows and the tiles"
+
+
+def test_the_form_offers_exactly_the_ranges_the_settings_accept(qtbot):
+    form = SettingsForm()
+    qtbot.addWidget(form)
+    boxes = {
+        "z_dim": (form.z_dim_box, settings.Z_DIM),
+        "dense_units": (form.dense_units_box, settings.DENSE_UNITS),
+        "epochs": (form.epochs_box, settings.EPOCHS),
+        "batch_size": (form.batch_size_box, settings.BATCH_SIZE),
+        "kl_warmup_epochs": (form.warmup_box, settings.KL_WARMUP_EPOCHS),
+    }
+    for name, (box, allowed) in boxes.items():
+        assert (box.minimum(), box.maximum()) == (allowed.low, allowed.high), name
+    # The image size box's minimum reads "native"; above it, every size the settings accept.
+    assert (form.image_size_box.minimum() + 1, form.image_size_box.maximum()) == tuple(settings.IMAGE_SIZE)
+    form.warmup_box.setValue(form.warmup_box.maximum())
+    form.epochs_box.setValue(form.epochs_box.maximum())
+    config = form.config()
+    assert (config.training.kl_warmup_epochs, config.training.epochs) == (100_000, 100_000)

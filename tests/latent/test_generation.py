@@ -56,3 +56,10 @@ def test_rankings_find_the_worst_and_the_most_uncertain():
     order, kl = dimensions_by_kl(latents)
     assert order.tolist() == [0, 1] and kl[0] > kl[1]  # dimension 0 moves mu far from the prior: more KL
     np.testing.assert_allclose(kl[1], np.mean([2.0 + 0.5 * np.exp(-5), 2.0 + 0.5 * np.exp(-5), -1 + 0.5 * np.e]))
+
+
+def test_mosaic_without_a_margin_has_gaps_only_between_tiles():
+    images = np.zeros((4, 2, 2, 1), np.float32)
+    mosaic = image_mosaic(images, columns=2, gap=1, margin=0)
+    assert mosaic.shape == (5, 5, 1)
+    assert mosaic[0, 0, 0] == 0 and mosaic[2, :, 0].tolist() == [1] * 5 and mosaic[:, 2, 0].tolist() == [1] * 5

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from vaegui.config import CHANNELS, IMAGE_SIZE, SEED, TEST_FRACTION
 from vaegui.data.dataset import (
     ImageDataset,
     build_dataset,
@@ -34,7 +35,6 @@ FASHION_MNIST_CLASS_NAMES = [
     "Bag",
     "Ankle boot",
 ]
-MAX_IMAGE_SIZE = 1024
 
 FASHION_MNIST_DIR_ENV = "VAEGUI_FASHION_MNIST_DIR"
 MNIST_DIR_ENV = "VAEGUI_MNIST_DIR"
@@ -118,24 +118,25 @@ def load_dataset(
 
 
 def _check_options(image_size: int | None, channels: int | None, test_fraction: float, seed: int) -> None:
+    """The same ranges as a run's settings (vaegui.config), said in the loader's words."""
     if image_size is not None and (
         isinstance(image_size, bool)
         or not isinstance(image_size, (int, np.integer))
-        or not 1 <= image_size <= MAX_IMAGE_SIZE
+        or int(image_size) not in IMAGE_SIZE
     ):
         raise DataError(
             f"Image size {image_size!r} is not possible: give a whole number of pixels "
-            f"from 1 to {MAX_IMAGE_SIZE} (e.g. 28 or 64), or leave it empty for the native size."
+            f"from {IMAGE_SIZE.low} to {IMAGE_SIZE.high} (e.g. 28 or 64), or leave it empty for the native size."
         )
-    if channels not in (None, 1, 3):
+    if channels is not None and channels not in CHANNELS:
         raise DataError(f"Channels {channels!r} is not possible: give 1 (grey) or 3 (colour), or leave it empty.")
-    if not isinstance(test_fraction, (int, float)) or not 0.0 <= test_fraction < 1.0:
+    if isinstance(test_fraction, bool) or test_fraction not in TEST_FRACTION:
         raise DataError(
-            f"Test fraction {test_fraction!r} is not possible: give a number from 0 "
-            "(no test images) up to but not including 1, e.g. 0.1."
+            f"Test fraction {test_fraction!r} is not possible: give a number from {TEST_FRACTION.low:g} "
+            f"(no test images) to {TEST_FRACTION.high:g}, e.g. 0.1."
         )
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise DataError(f"Seed {seed!r} is not possible: give a whole number 0 or more.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or int(seed) not in SEED:
+        raise DataError(f"Seed {seed!r} is not possible: give a whole number from {SEED.low} to {SEED.high}.")
 
 
 def _load_digits(*, image_size: int | None, channels: int | None, test_fraction: float, seed: int) -> ImageDataset:

@@ -13,12 +13,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from vaegui.compat import write_svg
 from vaegui.gui.image_tiles import array_to_pixmap
 from vaegui.latent.picking import PointPicker
+from vaegui.palette import CLASS_COLOURS  # noqa: F401  (explorer_tab imports it from here; to go)
 
-# Ten well-separated class colours (matplotlib's tab10), then a second, lighter set.
-CLASS_COLOURS = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
-]  # fmt: skip
 PICK_RADIUS_PX = 7
 POINT_SIZE_PX = 5
 

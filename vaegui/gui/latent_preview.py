@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-# Ten well-separated colours (Tableau 10), then repeats for datasets with more classes.
-CLASS_COLOURS = [
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (127, 127, 127),
-    (188, 189, 34),
-    (23, 190, 207),
-]
+from vaegui.palette import class_colour
 
 
 def preview_coordinates(
@@ -82,8 +71,9 @@ class LatentPreview(pg.PlotWidget):
             groups = {int(label): np.flatnonzero(labels == label) for label in np.unique(labels)}
         for label in sorted(groups):
             if label not in self.scatters:
-                colour = CLASS_COLOURS[max(label, 0) % len(CLASS_COLOURS)]
-                scatter = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(*colour, 200), pxMode=True)
+                colour = QColor(class_colour(label))
+                colour.setAlpha(200)
+                scatter = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(colour), pxMode=True)
                 self.plot_item.addItem(scatter)
                 if label >= 0:
                     self.legend.addItem(scatter, self._class_name(label))

@@ -13,6 +13,7 @@ from scipy.signal import lfilter
 from vaegui.atomic_files import atomic_output_path
 from vaegui.compat import write_svg
 from vaegui.errors import VaeguiError
+from vaegui.loss_terms import LOSS_NAMES
 
 TOTAL_COLOUR = (31, 119, 180)
 RECONSTRUCTION_COLOUR = (255, 127, 14)
@@ -23,7 +24,6 @@ OVERLAY_COLOUR = (120, 120, 120)
 # frames were the GUI's longest stalls (benchmarks/gui_training_stall.py), and at 2 a second the window
 # took 6.6 % of a core from training on two cores (3.5 % at 1). Once a second still reads as live.
 REDRAW_INTERVAL_MS = 1000
-LOSS_NAMES = ("loss", "reconstruction_loss", "kl_loss")
 
 
 class _GrowingArray:

@@ -7,19 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from vaegui.gui.image_tiles import array_to_qimage
+from vaegui.latent.generation import image_mosaic
+
 GAP = 1  # pixels between tiles, at the images' own resolution
-
-
-def tile_images(originals: np.ndarray, reconstructions: np.ndarray) -> np.ndarray:
-    """One uint8 picture: originals in the top row, reconstructions below, separated by white gaps."""
-    count, height, width, channels = originals.shape
-    rows = [originals, reconstructions[:count]]
-    canvas = np.full((2 * height + GAP, count * (width + GAP) - GAP, channels), 1.0, dtype=np.float32)
-    for row, images in enumerate(rows):
-        for i, image in enumerate(images):
-            top, left = row * (height + GAP), i * (width + GAP)
-            canvas[top : top + height, left : left + width] = image
-    return (np.clip(canvas, 0.0, 1.0) * 255).round().astype(np.uint8)
 
 
 class SamplesStrip(QWidget):
@@ -42,13 +33,9 @@ class SamplesStrip(QWidget):
     def show_samples(self, epoch: int, originals: np.ndarray, reconstructions: np.ndarray) -> None:
         if len(originals) == 0:
             return
-        tiles = np.ascontiguousarray(tile_images(originals, reconstructions))
-        height, width, channels = tiles.shape
-        if channels == 1:
-            image = QImage(tiles.data, width, height, width, QImage.Format.Format_Grayscale8)
-        else:
-            image = QImage(tiles.data, width, height, 3 * width, QImage.Format.Format_RGB888)
-        self._image = image.copy()  # own the pixels: `tiles` is freed when this returns
+        # Originals in the top row, their reconstructions below, white gaps between them.
+        pairs = np.concatenate([originals, reconstructions[: len(originals)]])
+        self._image = array_to_qimage(image_mosaic(pairs, columns=len(originals), gap=GAP, margin=0))
         self.shown_epoch = epoch
         self.title.setText(f"Test images (top) and their reconstructions (bottom) — epoch {epoch}")
         self._rescale()

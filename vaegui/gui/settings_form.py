@@ -20,7 +20,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vaegui.config import KL_STRATEGIES, DataConfig, ModelConfig, RunConfig, TrainingConfig
+from vaegui.config import (
+    BATCH_SIZE,
+    DENSE_UNITS,
+    EPOCHS,
+    IMAGE_SIZE,
+    KL_STRATEGIES,
+    KL_WARMUP_EPOCHS,
+    Z_DIM,
+    DataConfig,
+    ModelConfig,
+    Range,
+    RunConfig,
+    TrainingConfig,
+)
 from vaegui.data import dataset_names
 from vaegui.errors import ConfigError
 
@@ -64,7 +77,8 @@ class SettingsForm(QWidget):
         self.dataset_box.currentIndexChanged.connect(self._on_dataset_changed)
 
         self.image_size_box = QSpinBox()
-        self.image_size_box.setRange(7, 256)  # 7 reads "native": QSpinBox shows special text at its minimum
+        # One below the smallest size reads "native": QSpinBox shows its special text at its minimum.
+        self.image_size_box.setRange(int(IMAGE_SIZE.low) - 1, int(IMAGE_SIZE.high))
         self.image_size_box.setSpecialValueText("native")
         self.image_size_box.setSuffix(" px")
         self.image_size_box.setToolTip("Resize images to a square of this side; 'native' keeps the dataset's size")
@@ -72,7 +86,7 @@ class SettingsForm(QWidget):
         self.channels_box.addItems(["native", "grey (1)", "colour (3)"])
 
         self.z_dim_box = QSpinBox()
-        self.z_dim_box.setRange(2, 512)
+        _set_range(self.z_dim_box, Z_DIM)
         self.z_dim_box.setToolTip("Latent size: 2 lets you see the latent space directly")
 
         self.kl_preset_box = QComboBox()
@@ -83,7 +97,7 @@ class SettingsForm(QWidget):
         self.kl_weight_edit.setToolTip("β: 0 = plain autoencoder, 1 = standard VAE")
         self.kl_weight_edit.textEdited.connect(self._sync_kl_preset)
         self.warmup_box = QSpinBox()
-        self.warmup_box.setRange(0, 1000)
+        _set_range(self.warmup_box, KL_WARMUP_EPOCHS)
         self.warmup_box.setSpecialValueText("off")
         self.warmup_box.setSuffix(" epochs")
         self.warmup_box.setToolTip("KL warm-up: β rises linearly to its value over the first N epochs")
@@ -95,15 +109,15 @@ class SettingsForm(QWidget):
             self.reconstruction_box.addItem(label, key)
 
         self.epochs_box = QSpinBox()
-        self.epochs_box.setRange(1, 100_000)
+        _set_range(self.epochs_box, EPOCHS)
         self.batch_size_box = QSpinBox()
-        self.batch_size_box.setRange(1, 65_536)
+        _set_range(self.batch_size_box, BATCH_SIZE)
         self.learning_rate_edit = QLineEdit()
         self.learning_rate_edit.setMaximumWidth(80)
         self.conv_filters_edit = QLineEdit()
         self.conv_filters_edit.setToolTip("Filters of each stride-2 conv layer, e.g. 32,64 (each halves the image)")
         self.dense_units_box = QSpinBox()
-        self.dense_units_box.setRange(1, 4096)
+        _set_range(self.dense_units_box, DENSE_UNITS)
         self.seed_edit = QLineEdit()
         self.seed_edit.setPlaceholderText("random")
         self.seed_edit.setMaximumWidth(80)
@@ -317,6 +331,10 @@ class SettingsForm(QWidget):
         index = box.findData(value)
         if index >= 0:
             box.setCurrentIndex(index)
+
+
+def _set_range(box: QSpinBox, allowed: Range) -> None:
+    box.setRange(int(allowed.low), int(allowed.high))
 
 
 def _parse_number(text: str, name: str, example: str) -> float:

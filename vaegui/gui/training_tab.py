@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,13 +33,14 @@ from vaegui.gui.settings_form import SettingsForm
 from vaegui.gui.training_worker import (
     BatchUpdate,
     EpochUpdate,
-    TrainingOutcome,
     TrainingWorker,
     start_thread,
 )
 from vaegui.gui.workers import TaskWorker
 from vaegui.runs import EPOCH_COLUMNS, Run
-from vaegui.training import TrainingStart
+from vaegui.runs.history import history_csv_text
+from vaegui.training import TrainingResult, TrainingStart
+from vaegui.training.progress import format_duration
 
 IDLE, TRAINING, PAUSED, STOPPING = "idle", "training", "paused", "stopping"
 SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
@@ -337,7 +336,7 @@ class TrainingTab(QWidget):
             paused = " · paused" if self.mode == PAUSED else ""
             self.progress_bar.setFormat(
                 f"Epoch {update.epoch}/{update.epochs} · batch {update.batch}/{update.batches} · "
-                f"{update.images_per_second:,.0f} images/s · ETA {_duration(update.eta_seconds)}{paused}"
+                f"{update.images_per_second:,.0f} images/s · ETA {format_duration(update.eta_seconds)}{paused}"
             )
 
     def _on_epoch(self, update: EpochUpdate) -> None:
@@ -367,7 +366,7 @@ class TrainingTab(QWidget):
             self.show_epoch(self._pending_epoch, staggered=True)
         self._pending_epoch = None
 
-    def _on_finished(self, outcome: TrainingOutcome) -> None:
+    def _on_finished(self, outcome: TrainingResult) -> None:
         run = self.run
         epochs = run.config.training.epochs if run is not None else 0
         if run is not None and outcome.epochs_completed >= epochs:
@@ -547,13 +546,8 @@ class TrainingTab(QWidget):
         if not rows:
             self.show_error("There is no history to save yet: train at least one epoch, or open a run.")
             return False
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=EPOCH_COLUMNS, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: int(v) if k == "epoch" else f"{v:.8g}" for k, v in row.items() if k in EPOCH_COLUMNS})
         try:
-            write_text_atomically(path, out.getvalue())
+            write_text_atomically(path, history_csv_text(EPOCH_COLUMNS, rows))
         except OSError as error:
             self.show_error(f"Could not save {path} ({error.strerror or error}): choose a folder you can write to.")
             return False
@@ -619,10 +613,3 @@ class TrainingTab(QWidget):
         self.continue_button.setEnabled(can_continue)
         self.form.setEnabled(idle)
         self.open_button.setEnabled(idle)
-
-
-def _duration(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

@@ -13,12 +13,19 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from vaegui.config import RunConfig
 from vaegui.gui.latent_preview import preview_coordinates
 from vaegui.gui.workers import give_the_gui_thread_priority, run_and_report
+from vaegui.loss_terms import LOSS_NAMES
 from vaegui.runs import Run, new_run_folder
-from vaegui.training import BatchProgress, EpochProgress, TrainingListener, TrainingSession, TrainingStart
+from vaegui.training import (
+    BatchProgress,
+    EpochProgress,
+    TrainingListener,
+    TrainingResult,
+    TrainingSession,
+    TrainingStart,
+)
 
 # At most this many progress signals a second, whatever the batch rate: the GUI redraws per signal.
 MAX_SIGNALS_PER_SECOND = 10
-LOSS_KEYS = ("loss", "reconstruction_loss", "kl_loss")
 
 
 @dataclass
@@ -62,7 +69,7 @@ class ThrottledListener(TrainingListener):
         self._lock = threading.Lock()
         self._last_sent = 0.0
         self._pending_positions: list[float] = []
-        self._pending_losses: dict[str, list[float]] = {name: [] for name in LOSS_KEYS}
+        self._pending_losses: dict[str, list[float]] = {name: [] for name in LOSS_NAMES}
         self._latest: BatchProgress | None = None
         self._previous_axes: np.ndarray | None = None
 
@@ -76,7 +83,7 @@ class ThrottledListener(TrainingListener):
     def on_batch(self, progress: BatchProgress) -> None:
         with self._lock:
             self._pending_positions.append(progress.epoch - 1 + progress.batch / progress.batches)
-            for name in LOSS_KEYS:
+            for name in LOSS_NAMES:
                 self._pending_losses[name].append(float(progress.losses.get(name, np.nan)))
             self._latest = progress
         now = time.perf_counter()
@@ -101,7 +108,7 @@ class ThrottledListener(TrainingListener):
                 losses={name: np.asarray(values, dtype=np.float64) for name, values in self._pending_losses.items()},
             )
             self._pending_positions = []
-            self._pending_losses = {name: [] for name in LOSS_KEYS}
+            self._pending_losses = {name: [] for name in LOSS_NAMES}
         self.worker.batch_progress.emit(update)
 
     def on_epoch(self, progress: EpochProgress) -> None:
@@ -125,13 +132,6 @@ class ThrottledListener(TrainingListener):
         )
 
 
-@dataclass
-class TrainingOutcome:
-    epochs_completed: int
-    stopped: bool
-    run_folder: str
-
-
 class TrainingWorker(QObject):
     """Loads the data, creates (or continues) the run, and trains it; lives in its own QThread.
 
@@ -144,7 +144,7 @@ class TrainingWorker(QObject):
     started = Signal(object)  # TrainingStart
     batch_progress = Signal(object)  # BatchUpdate
     epoch_finished = Signal(object)  # EpochUpdate
-    finished = Signal(object)  # TrainingOutcome
+    finished = Signal(object)  # TrainingResult
     failed = Signal(str)
 
     def __init__(
@@ -197,7 +197,7 @@ class TrainingWorker(QObject):
         give_the_gui_thread_priority()
         run_and_report(self, self._train, "Training failed unexpectedly")
 
-    def _train(self) -> TrainingOutcome:
+    def _train(self) -> TrainingResult:
         if self.run is None:
             config = self.config.validate()
             folder = Path(self.run_folder) if self.run_folder else new_run_folder(self.runs_root, config.data.dataset)
@@ -206,7 +206,7 @@ class TrainingWorker(QObject):
             # an unsaved Run loads exactly as the saved one will (same split).
             dataset = Run(folder, config, {}).load_dataset()
             if self._stop_requested:
-                return TrainingOutcome(0, True, "")
+                return TrainingResult(0, True, "")
             run = Run.create(folder, config)
             run.class_names = dataset.class_names
             self.run = run
@@ -220,14 +220,14 @@ class TrainingWorker(QObject):
         self.dataset = dataset
         with self._control:
             if self._stop_requested:
-                return TrainingOutcome(run.epochs_completed, True, str(run.folder))
+                return TrainingResult(run.epochs_completed, True, str(run.folder))
             self._session = TrainingSession(run, dataset, self.listener, probe_size=self.probe_size)
             if self._paused:
                 self._session.pause()
         self.status.emit("Building the model…")
         result = self._session.run()
         self.listener.flush()
-        return TrainingOutcome(result.epochs_completed, result.stopped, result.run_folder)
+        return result
 
 
 def start_thread(worker: QObject, parent: QObject, entry: str = "work") -> QThread:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vaegui.errors import VaeguiError
+from vaegui.loss_terms import kl_divergence_terms
 
 SPLITS = ("train", "test", "both")
 SPLIT_TRAIN, SPLIT_TEST = 0, 1
@@ -74,7 +75,8 @@ def choose_rows(dataset, split: str, subset: int | None, seed: int = 0) -> tuple
 
 
 def per_sample_kl(mu: np.ndarray, log_var: np.ndarray) -> np.ndarray:
-    return -0.5 * np.sum(1.0 + log_var - np.square(mu) - np.exp(log_var), axis=1)
+    """Each sample's KL(q(z|x) ‖ N(0, I)), summed over the latent dimensions."""
+    return kl_divergence_terms(mu, log_var).sum(axis=1)
 
 
 def per_sample_reconstruction_error(images: np.ndarray, reconstructions: np.ndarray, loss: str = "bce") -> np.ndarray:

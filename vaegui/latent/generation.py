@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from vaegui.latent.encoding import LatentSet
+from vaegui.loss_terms import kl_divergence_terms
 
 
 def posterior_samples(mu: np.ndarray, log_var: np.ndarray, count: int, seed: int | None = None) -> np.ndarray:
@@ -40,20 +41,23 @@ def latent_grid(x_range: tuple[float, float], y_range: tuple[float, float], per_
     return np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(np.float32)
 
 
-def image_mosaic(images: np.ndarray, columns: int, gap: int = 1) -> np.ndarray:
-    """Tile (N, H, W, C) images into one (rows·H, columns·W, C) image with a `gap`-pixel white border."""
+def image_mosaic(images: np.ndarray, columns: int, gap: int = 1, margin: int | None = None) -> np.ndarray:
+    """Tile (N, H, W, C) images row by row into one (rows·H, columns·W, C) float image on white:
+    `gap` pixels between tiles and `margin` (default: `gap`) around them."""
     count, height, width, channels = images.shape
     rows = -(-count // columns)
-    mosaic = np.ones((rows * (height + gap) + gap, columns * (width + gap) + gap, channels), np.float32)
+    margin = gap if margin is None else margin
+    shape = (rows * (height + gap) - gap + 2 * margin, columns * (width + gap) - gap + 2 * margin, channels)
+    mosaic = np.ones(shape, np.float32)
     for i, image in enumerate(images):
-        top, left = gap + (i // columns) * (height + gap), gap + (i % columns) * (width + gap)
+        top, left = margin + (i // columns) * (height + gap), margin + (i % columns) * (width + gap)
         mosaic[top : top + height, left : left + width] = image
     return mosaic
 
 
 def dimensions_by_kl(latents: LatentSet) -> tuple[np.ndarray, np.ndarray]:
     """(dimension order, mean KL of each dimension in that order), most informative dimension first."""
-    kl = -0.5 * np.mean(1.0 + latents.log_var - np.square(latents.mu) - np.exp(latents.log_var), axis=0)
+    kl = kl_divergence_terms(latents.mu, latents.log_var).mean(axis=0)
     order = np.argsort(-kl, kind="stable")
     return order, kl[order]
 

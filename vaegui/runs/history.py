@@ -8,22 +8,12 @@ from pathlib import Path
 
 from vaegui.atomic_files import write_text_atomically
 from vaegui.errors import RunFolderError, first_line
+from vaegui.loss_terms import LOSS_NAMES
 
 HISTORY_FILE = "history.csv"
 BATCH_HISTORY_FILE = "batch_history.csv"
-EPOCH_COLUMNS = (
-    "epoch",
-    "loss",
-    "reconstruction_loss",
-    "kl_loss",
-    "val_loss",
-    "val_reconstruction_loss",
-    "val_kl_loss",
-    "beta",
-    "seconds",
-    "images_per_second",
-)
-BATCH_COLUMNS = ("epoch", "batch", "loss", "reconstruction_loss", "kl_loss")
+EPOCH_COLUMNS = ("epoch", *LOSS_NAMES, *(f"val_{name}" for name in LOSS_NAMES), "beta", "seconds", "images_per_second")
+BATCH_COLUMNS = ("epoch", "batch", *LOSS_NAMES)
 _WHOLE_NUMBER_COLUMNS = ("epoch", "batch")
 
 

@@ -65,3 +65,11 @@ class TrainingListener:
     def on_batch(self, progress: BatchProgress) -> None: ...
 
     def on_epoch(self, progress: EpochProgress) -> None: ...
+
+
+def format_duration(seconds: float) -> str:
+    """A time left or taken as 'M:SS', or 'H:MM:SS' from an hour on (rounded to the second)."""
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

@@ -8,7 +8,6 @@ import time
 import numpy as np
 
 from vaegui.data import ImageDataset
-from vaegui.errors import ConfigError
 from vaegui.loss_terms import kl_divergence_terms
 from vaegui.runs import Run
 from vaegui.training.progress import ProbeSnapshot, TrainingListener, TrainingResult, TrainingStart
@@ -92,14 +91,8 @@ class TrainingSession:
         choice = create_strategy(training.strategy)
         self.is_chief = choice.is_chief
         # The batch size is per replica, so each GPU keeps the work (and memory) it has on its own.
+        training.check_batch_fits(train_count, choice.replicas)
         global_batch = training.batch_size * choice.replicas
-        if global_batch > train_count:
-            replicas = choice.replicas
-            per_replica = f" ({training.batch_size} on each of {replicas} replicas)" if replicas > 1 else ""
-            raise ConfigError(
-                f"Batch size {global_batch}{per_replica} is larger than the training set ({train_count} images): "
-                f"choose a batch size of at most {train_count // replicas}."
-            )
         if training.seed is not None:
             # Offset by the epochs done so a resumed run does not replay the first epochs' shuffles.
             keras.utils.set_random_seed(training.seed + run.epochs_completed)

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-LOSS_TAGS = ("loss", "reconstruction_loss", "kl_loss")
+from vaegui.latent.generation import image_mosaic
+from vaegui.loss_terms import LOSS_NAMES
+
 # Tiles smaller than this are enlarged (nearest neighbour) so 8×8 or 28×28 images are visible in TensorBoard.
 MIN_TILE_PIXELS = 56
 
@@ -45,12 +47,12 @@ class TensorBoardLog:
 
         epoch = int(record["epoch"])
         with self._writer("train").as_default():
-            for tag in (*LOSS_TAGS, "beta", "images_per_second", "seconds"):
+            for tag in (*LOSS_NAMES, "beta", "images_per_second", "seconds"):
                 if tag in record:
                     tf.summary.scalar(f"epoch_{tag}", record[tag], step=epoch)
             if batch_records:
                 steps = [(int(row["epoch"]) - 1) * batches_per_epoch + int(row["batch"]) for row in batch_records]
-                for tag in LOSS_TAGS:
+                for tag in LOSS_NAMES:
                     if all(tag in row for row in batch_records):
                         self._write_series(f"batch_{tag}", steps, [row[tag] for row in batch_records])
             if samples is not None and len(samples[0]):
@@ -60,9 +62,9 @@ class TensorBoardLog:
                     step=epoch,
                     description="Top row: test images. Bottom row: their reconstructions from mu.",
                 )
-        if any(f"val_{tag}" in record for tag in LOSS_TAGS):
+        if any(f"val_{tag}" in record for tag in LOSS_NAMES):
             with self._writer("validation").as_default():
-                for tag in LOSS_TAGS:
+                for tag in LOSS_NAMES:
                     if f"val_{tag}" in record:
                         tf.summary.scalar(f"epoch_{tag}", record[f"val_{tag}"], step=epoch)
         for writer in self._writers.values():
@@ -97,9 +99,8 @@ class TensorBoardLog:
 
 def sample_grid(originals: np.ndarray, reconstructions: np.ndarray) -> np.ndarray:
     """One (2H, N·W, C) image in [0, 1]: originals on top, reconstructions below, enlarged if tiny."""
-    top = np.concatenate(list(np.clip(originals, 0, 1)), axis=1)
-    bottom = np.concatenate(list(np.clip(reconstructions, 0, 1)), axis=1)
-    grid = np.concatenate([top, bottom], axis=0).astype(np.float32)
+    pairs = np.concatenate([originals, reconstructions[: len(originals)]])
+    grid = np.clip(image_mosaic(pairs, columns=len(originals), gap=0), 0.0, 1.0)
     scale = max(1, -(-MIN_TILE_PIXELS // originals.shape[1]))
     if scale > 1:
         grid = grid.repeat(scale, axis=0).repeat(scale, axis=1)
