@@ -118,7 +118,7 @@ def gui(app: QApplication, config: RunConfig, root: str, late_stacks=None) -> tu
     recorder.recording = True
     assert tab.start_training(), tab.form.message_label.text()
     first_epoch_at: list[int] = []
-    window.state.run_updated.connect(lambda run: first_epoch_at or first_epoch_at.append(len(recorder.gaps)))
+    window.state.checkpoint_saved.connect(lambda *_: first_epoch_at or first_epoch_at.append(len(recorder.gaps)))
     wait_for(lambda: tab.mode == "idle" and tab.thread is None)
     recorder.recording = False
     if tab.error_label.isVisible():

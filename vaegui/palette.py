@@ -1,4 +1,4 @@
-"""Class colours: one palette for every view that colours points by label (Qt-free, '#rrggbb' strings)."""
+"""Colours shared by every view (Qt-free, #rrggbb strings): one palette for classes, one ramp for values."""
 
 from __future__ import annotations
 
@@ -12,3 +12,7 @@ CLASS_COLOURS = [
 def class_colour(label: int) -> str:
     """The colour of class `label` (the palette repeats past its end; a negative label, 'no label', takes the first)."""
     return CLASS_COLOURS[max(int(label), 0) % len(CLASS_COLOURS)]
+
+
+# Low → high (viridis) in eight bins, so each bin shares one brush.
+VALUE_COLOURS = ["#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"]

@@ -62,6 +62,19 @@ def dataset_names() -> list[str]:
     return list(_REGISTRY)
 
 
+def offline_dataset_names() -> list[str]:
+    """The named datasets that load without the network here, best first (28×28 real images before 8×8 digits)."""
+    found = []
+    for name, env_var, defaults in (("fashion_mnist", FASHION_MNIST_DIR_ENV, FASHION_MNIST_DIRS),
+                                    ("mnist", MNIST_DIR_ENV, MNIST_DIRS)):
+        for folder in _search_dirs(env_var, defaults):
+            if (name == "mnist" and (folder / MNIST_NPZ_NAME).is_file()) or (
+                    _has_idx_pair(folder, "train") and _has_idx_pair(folder, "t10k")):
+                found.append(name)
+                break
+    return [*found, "digits"]
+
+
 def load_dataset(
     name_or_path: str | os.PathLike[str],
     *,

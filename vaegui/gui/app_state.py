@@ -12,18 +12,14 @@ class AppState(QObject):
 
     tensorflow_ready = Signal(str)  # the device description, e.g. "CPU (2 cores)"
     tensorflow_failed = Signal(str)
-    run_changed = Signal(object)  # vaegui.runs.Run (its model may still be None)
-    run_updated = Signal(object)  # the current run got a new checkpoint (after an epoch)
+    # Run folders and epoch counts, never the live Run: the training thread owns that one and its model.
+    run_opened = Signal(str, int)  # a run opened or created in the Training tab: folder, epochs completed
+    checkpoint_saved = Signal(str, int)  # that run saved an epoch: folder, epochs completed
 
     def __init__(self) -> None:
         super().__init__()
         self.tensorflow_loaded = False
         self.device = ""
-        self.run = None
-
-    def set_run(self, run) -> None:
-        self.run = run
-        self.run_changed.emit(run)
 
 
 def import_tensorflow() -> str:

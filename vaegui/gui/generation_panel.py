@@ -74,6 +74,9 @@ class GenerationPanel(QWidget):
         self.grid_size.setEnabled(available)
         self.grid_note.setText(reason)
 
+    def clear_grid(self) -> None:
+        self.grid_image.clear()
+
     def show_grid(self, mosaic: np.ndarray, note: str) -> None:
         side = max(200, min(self.width() - 20, 420))
         self.grid_image.setPixmap(array_to_pixmap(mosaic, side))

@@ -26,8 +26,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Loading TensorFlow…")
         self.state.tensorflow_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
         self.state.tensorflow_failed.connect(self.statusBar().showMessage)
-        self.initial_run_folder = run_folder
-        self.state.tensorflow_ready.connect(self._open_initial_run_in_explorer)
         self._build_file_menu()
         if run_folder:
             self.training_tab.open_run(run_folder)
@@ -53,11 +51,6 @@ class MainWindow(QMainWindow):
                 action.setShortcut(shortcut)
             action.triggered.connect(slot)
             menu.addAction(action)
-
-    def _open_initial_run_in_explorer(self, _device: str) -> None:
-        # `vaegui gui RUN`: the explorer loads the run's model once TensorFlow is in, ready when its tab is opened.
-        if self.initial_run_folder and self.explorer_tab.run is None:
-            self.explorer_tab.open_run_folder(self.initial_run_folder)
 
     def load_tensorflow(self) -> None:
         """Import TensorFlow in a worker so the window is up and responsive first."""

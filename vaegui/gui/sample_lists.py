@@ -17,7 +17,10 @@ class RankedSampleList(QListWidget):
         super().__init__(parent)
         self.setIconSize(QSize(40, 40))
         self.setUniformItemSizes(True)
-        self.currentItemChanged.connect(self._on_current)
+        # A click or Enter chooses; the current item alone does not: Qt makes the first item current when
+        # the list first gets focus, which would replace the person's selection by the top of the list.
+        self.itemClicked.connect(self._on_chosen)
+        self.itemActivated.connect(self._on_chosen)
 
     def set_samples(self, rows: np.ndarray, images: np.ndarray, captions: list[str]) -> None:
         self.blockSignals(True)
@@ -31,6 +34,6 @@ class RankedSampleList(QListWidget):
     def rows(self) -> list[int]:
         return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())]
 
-    def _on_current(self, item, _previous) -> None:
+    def _on_chosen(self, item) -> None:
         if item is not None:
             self.row_chosen.emit(item.data(Qt.ItemDataRole.UserRole))

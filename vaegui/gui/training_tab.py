@@ -309,7 +309,7 @@ class TrainingTab(QWidget):
     def _on_run_ready(self, run: Run) -> None:
         self.run = run
         self.latent_preview.set_class_names(run.class_names)
-        self.state.set_run(run)
+        self.state.run_opened.emit(str(run.folder), run.epochs_completed)
         self._show_status()
 
     def _on_worker_status(self, text: str) -> None:
@@ -358,7 +358,7 @@ class TrainingTab(QWidget):
             self.epoch_slider.blockSignals(False)
             self._update_epoch_label()
         if self.run is not None:
-            self.state.run_updated.emit(self.run)
+            self.state.checkpoint_saved.emit(str(self.run.folder), update.epoch)
 
     def _show_pending_epoch(self) -> None:
         self.view_timer.stop()
@@ -506,7 +506,7 @@ class TrainingTab(QWidget):
         if run.epochs_completed >= epochs:
             self.form.show_message("")
             self.status_hint = f"raise Epochs above {run.epochs_completed} and press Continue training to train more"
-        self.state.set_run(run)
+        self.state.run_opened.emit(str(run.folder), run.epochs_completed)
         self._show_status()
         self._update_buttons()
 

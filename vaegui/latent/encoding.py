@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vaegui.errors import VaeguiError
+from vaegui.latent.jobs import Cancelled
 from vaegui.loss_terms import kl_divergence_terms
 
 SPLITS = ("train", "test", "both")
@@ -16,14 +17,7 @@ SPLIT_TRAIN, SPLIT_TEST = 0, 1
 PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress reports a second reach the GUI
 
 
-class Cancelled(VaeguiError):
-    """The person cancelled a long computation; nothing to report."""
-
-    def __init__(self) -> None:
-        super().__init__("Cancelled.")
-
-
-@dataclass
+@dataclass(eq=False)  # compared by identity: one encoding is one object
 class LatentSet:
     """The encoder's view of a set of images, row i describing image `source_index[i]` of split `split[i]`."""
 

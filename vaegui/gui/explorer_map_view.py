@@ -1,0 +1,81 @@
+"""Draws the Explorer's state on the latent map (points, selection, samples, path) and forwards its clicks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vaegui.gui.latent_map import LatentMap
+from vaegui.latent.explorer_model import ExplorerModel
+from vaegui.latent.explorer_selection import PointDetails, SelectionModel
+from vaegui.latent.map_state import colour_points, describe_row
+
+
+class ExplorerMapView:
+    """Keeps a LatentMap showing the models' state; holds no state of its own beyond what is drawn."""
+
+    def __init__(self, latent_map: LatentMap, explorer: ExplorerModel, selection: SelectionModel):
+        self.map, self.explorer, self.selection = latent_map, explorer, selection
+        self._drawn: tuple | None = None  # (map key, latents) on screen: a new one resets the zoom
+        self._drew_forming = False
+        latent_map.thumbnail_for = self._thumbnail_for
+        latent_map.point_clicked.connect(selection.select_row)
+        latent_map.location_clicked.connect(selection.select_location)
+        latent_map.location_dragged.connect(selection.select_location)
+        explorer.map_changed.connect(self.draw_points)
+        selection.changed.connect(self.draw_selection)
+        selection.generated_changed.connect(self.draw_generated)
+
+    def _latents(self):
+        explorer = self.explorer
+        return explorer.forming.latents if explorer.forming is not None else (
+            explorer.shown.latents if explorer.shown is not None else None)
+
+    def draw_points(self) -> None:
+        explorer = self.explorer
+        showing = explorer.forming or explorer.shown
+        if showing is None:
+            self.map.clear()
+            self._drawn = None
+            return
+        coords = showing.coords if explorer.forming is not None else showing.projection.coords
+        drawn = (showing.key, showing.latents)  # LatentSet compares by identity
+        names = None if explorer.loaded is None else explorer.loaded.class_names
+        colouring = colour_points(showing.latents, explorer.settings.colour, names)
+        if drawn == self._drawn and explorer.forming is not None:
+            self.map.update_coords(coords)  # the same t-SNE run moving on
+            self.map.view_box.enableAutoRange()
+            return
+        view = self.map.view_box.viewRange()
+        self.map.set_points(coords, colouring.categories, colouring.colours, colouring.names, colouring.symbols,
+                            colouring.symbol_names)
+        if drawn == self._drawn and not self._drew_forming:  # only recoloured: the person's zoom stays
+            self.map.view_box.setRange(xRange=view[0], yRange=view[1], padding=0)
+        self._drawn, self._drew_forming = drawn, explorer.forming is not None
+        self.draw_selection()
+        self.draw_generated()
+
+    def draw_selection(self) -> None:
+        latent_map, shown, selected = self.map, self.explorer.shown, self.selection.selected
+        direct = shown is not None and shown.method == "direct"
+        latent_map.show_selection(*(selected.xy if isinstance(selected, PointDetails) else (None,)))
+        latent_map.show_location(*(selected.xy if selected is not None and not isinstance(selected, PointDetails)
+                                   else (None,)))
+        if isinstance(selected, PointDetails) and direct:
+            latent_map.show_sigma_ellipse(selected.mu, np.exp(0.5 * selected.log_var), sample=np.array(selected.xy))
+        else:
+            latent_map.show_sigma_ellipse(None)
+        posterior = self.selection.posterior
+        latent_map.show_samples(posterior[0] if posterior is not None and direct else None)
+
+    def draw_generated(self) -> None:
+        latent_map, shown = self.map, self.explorer.shown
+        self.map.show_path(self.selection.interpolation_path())
+        prior = self.selection.prior
+        if self.selection.posterior is None:
+            latent_map.show_samples(prior[0] if prior is not None and shown is not None and shown.method == "direct"
+                                    else None)
+
+    def _thumbnail_for(self, row: int) -> tuple[np.ndarray, str]:
+        latents = self._latents()
+        names = None if self.explorer.loaded is None else self.explorer.loaded.class_names
+        return latents.image(row), describe_row(latents, row, names)

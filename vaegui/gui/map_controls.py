@@ -1,0 +1,110 @@
+"""The Explorer's map controls: split, points, projection, colours and the mu-only switch, rendering MapSettings."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QToolButton, QToolTip, QWidget
+
+from vaegui.latent.explorer_model import ExplorerModel
+from vaegui.latent.map_state import SPLIT_LABELS, SPLITS, SUBSETS
+
+COLOUR_LABELS = {"label": "Label", "error": "Reconstruction error", "kl": "KL"}
+MU_ONLY_HELP = (
+    "<b>Why the encoder's predict function is rebuilt</b><br>"
+    "The sampling layer computes z = mu + exp(log_var / 2) · ε · <i>factor</i>. <i>factor</i> is a plain "
+    "Python attribute. Keras traced the encoder's predict function at its first call and froze the value "
+    "<i>factor</i> had then into the graph, so setting the attribute alone changes nothing: the cached "
+    "function keeps sampling. The switch therefore sets <i>factor</i> (0 = mu only, 1 = sample) and calls "
+    "<tt>encoder.make_predict_function(force=True)</tt> so the next call retraces with the new value, then "
+    "re-encodes the images and redraws the map."
+)
+
+
+class MapControls(QWidget):
+    """Shows the model's settings and forwards changes; it never keeps a choice of its own."""
+
+    def __init__(self, explorer: ExplorerModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.explorer = explorer
+        self.split_combo = _combo([(SPLIT_LABELS[s], s) for s in SPLITS])
+        self.subset_combo = _combo([("All" if n is None else f"{n:,}".replace(",", " "), n) for n in SUBSETS])
+        self.subset_combo.setToolTip("A random subset keeps t-SNE quick on large datasets; PCA and direct take all.")
+        self.method_combo = _combo([])
+        self.colour_combo = _combo(list((label, key) for key, label in COLOUR_LABELS.items()))
+        self.mu_only_checkbox = QCheckBox("mu-only")
+        self.mu_only_checkbox.setToolTip(MU_ONLY_HELP)
+        self.mu_only_help = QToolButton()
+        self.mu_only_help.setText("?")
+        self.mu_only_help.setToolTip(MU_ONLY_HELP)
+        self.mu_only_help.clicked.connect(
+            lambda: QToolTip.showText(self.mu_only_help.mapToGlobal(self.mu_only_help.rect().bottomLeft()),
+                                      MU_ONLY_HELP, self.mu_only_help))
+        self.mu_only_label = QLabel("z = mu: no sampling noise; rebuilds the encoder's predict function and re-encodes")
+        self.mu_only_label.setStyleSheet("color: #999; font-size: 11px;")
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for text, widget in (("Split", self.split_combo), ("Points", self.subset_combo),
+                             ("Projection", self.method_combo), ("Colour by", self.colour_combo)):
+            layout.addWidget(QLabel(text))
+            layout.addWidget(widget)
+            layout.addSpacing(8)
+        layout.addSpacing(8)
+        layout.addWidget(self.mu_only_checkbox)
+        layout.addWidget(self.mu_only_help)
+        layout.addWidget(self.mu_only_label)
+        layout.addStretch(1)
+
+        self.split_combo.activated.connect(lambda i: explorer.set_split(self.split_combo.itemData(i)))
+        self.subset_combo.activated.connect(lambda i: explorer.set_subset(self.subset_combo.itemData(i)))
+        self.method_combo.activated.connect(lambda i: explorer.set_method(self.method_combo.itemData(i)))
+        self.colour_combo.activated.connect(lambda i: explorer.set_colour(self.colour_combo.itemData(i)))
+        self.mu_only_checkbox.clicked.connect(explorer.set_mu_only)
+        explorer.settings_changed.connect(self.render)
+        explorer.source_changed.connect(self._fill_methods)
+        self.render()
+
+    def _fill_methods(self) -> None:
+        combo = self.method_combo
+        combo.clear()
+        model: QStandardItemModel = combo.model()
+        for choice in self.explorer.methods:
+            combo.addItem(choice.label, choice.method)
+            item = model.item(combo.count() - 1)
+            item.setEnabled(choice.available)
+            if choice.reason:
+                item.setToolTip(choice.reason)
+        _fit_to_contents(combo)
+        self.render()
+
+    def render(self) -> None:
+        settings, ready = self.explorer.settings, self.explorer.loaded is not None
+        for combo, value in ((self.split_combo, settings.split), (self.subset_combo, settings.subset),
+                             (self.method_combo, settings.method), (self.colour_combo, settings.colour)):
+            index = combo.findData(value)
+            if index >= 0 and index != combo.currentIndex():
+                combo.setCurrentIndex(index)
+            combo.setEnabled(ready)
+        self.mu_only_checkbox.setChecked(settings.mu_only)
+        self.mu_only_checkbox.setEnabled(ready)
+
+    # What a test or a script does where a person would pick from the list.
+    def choose(self, combo: QComboBox, value) -> None:
+        combo.setCurrentIndex(combo.findData(value))
+        combo.activated.emit(combo.currentIndex())
+
+
+def _combo(choices) -> QComboBox:
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    for text, data in choices:
+        combo.addItem(text, data)
+    return combo
+
+
+def _fit_to_contents(combo: QComboBox) -> None:
+    # AdjustToContents measures once: refilled items ("Direct (z_dim = 2)") would otherwise be cut off.
+    widest = max((combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+    combo.setMinimumContentsLength(0)
+    combo.setMinimumWidth(widest + 48)
+    combo.updateGeometry()

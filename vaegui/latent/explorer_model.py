@@ -1,0 +1,387 @@
+"""The Explorer's state, Qt-free: the model explored, the map settings, the map shown, and the jobs behind them.
+
+Views read the attributes and listen to the signals; they change the state only through the methods.
+Everything here runs on one thread (the GUI thread in the app); work goes to a JobRunner: the loaded
+model's encodings and weight reloads on that model's own lane, projections anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from psygnal import Signal
+
+from vaegui.latent.cache import ResultCache
+from vaegui.latent.encoding import LatentSet, encode_split
+from vaegui.latent.explorer_loading import (
+    LoadedModel,
+    ModelSource,
+    ReloadedWeights,
+    RunSource,
+    load_model,
+    reload_weights,
+)
+from vaegui.latent.jobs import Job, JobRunner
+from vaegui.latent.map_state import (
+    FormingMap,
+    LatentsKey,
+    MapKey,
+    MapSettings,
+    MethodChoice,
+    ShownMap,
+    default_method,
+    describe_map,
+    method_choices,
+)
+from vaegui.latent.projection import METHOD_LABELS, project
+
+MAP_CACHE_SIZE = 8  # finished maps of the current weights: switching back is instant
+LATENTS_CACHE_SIZE = 4
+
+
+class ExplorerModel:
+    source_changed = Signal()  # `loaded` is another model, or the same one at a newer epoch
+    settings_changed = Signal()
+    map_changed = Signal()  # `shown` or `forming` changed
+    activity_changed = Signal()  # `activity` (what runs now) changed
+    message_changed = Signal()  # `message`: a problem to show until the next action
+    status_changed = Signal()  # `status`: one line on what was last done
+
+    def __init__(self, runner: JobRunner):
+        self.runner = runner
+        self.loaded: LoadedModel | None = None
+        self.settings = MapSettings()
+        self.methods: list[MethodChoice] = []
+        self.shown: ShownMap | None = None
+        self.forming: FormingMap | None = None
+        self.activity: tuple[str, float | None] | None = None  # (what, fraction done or None)
+        self.message = ""
+        self.status = ""
+        self.tsne_iterations = 500
+        self.visible = True
+        self._maps = ResultCache(MAP_CACHE_SIZE)  # MapKey → ShownMap
+        self._latents = ResultCache(LATENTS_CACHE_SIZE)  # LatentsKey → LatentSet
+        self._load: tuple[Job, ModelSource] | None = None
+        self._encode: tuple[Job, LatentsKey] | None = None
+        self._project: tuple[Job, MapKey] | None = None
+        self._pending_follow: Path | None = None
+        self.waiting_for: Path | None = None  # a run followed before its first epoch
+        self._follow_again = False
+
+    # ---- opening models ---------------------------------------------------------------------
+
+    def open(self, source: ModelSource) -> None:
+        """Load another model (the one shown stays until it is ready; a failure keeps it)."""
+        self._pending_follow, self._follow_again = None, False
+        self._cancel_jobs()
+        lane = self.runner.new_lane(source.name)
+        job = self.runner.submit(
+            lambda report, cancel: replace(load_model(source, report, cancel), lane=lane), lane=lane,
+            on_done=lambda loaded: self._loaded(loaded, job), on_failed=lambda text: self._load_failed(text, lane),
+            on_cancelled=lambda: self._load_cancelled(lane), on_progress=lambda p: self._on_progress(job, p))
+        self._load = (job, source)
+        self._set_message("")
+        self._set_activity(f"Opening {source.name}…", None)
+
+    def follow(self, folder: str | Path, epochs_completed: int = 1, *, now: bool = False) -> None:
+        """Show a run's newest epoch: at once (`now`, a run just opened), or while training, once the Explorer
+        is looked at (loading competes with training for the CPU).
+
+        Before its first epoch there is nothing to load: the Explorer says it waits for it.
+        """
+        folder = Path(folder)
+        self.waiting_for = folder if epochs_completed <= 0 and self.loaded is None else None
+        if epochs_completed <= 0:
+            self.source_changed.emit()
+            return
+        if not self.visible and not now:
+            self._pending_follow = folder
+            return
+        self._pending_follow = None
+        loaded, source = self.loaded, RunSource(folder)
+        if self._load is not None and self._load[1] == source:
+            self._follow_again = True  # the load under way may have read the checkpoint before this one
+            return
+        if loaded is None or loaded.source != source:
+            self.open(source)
+            return
+        self._cancel_map_jobs()  # they would encode with the weights about to be replaced
+        job = self.runner.submit(
+            lambda report, cancel: reload_weights(loaded, report, cancel), lane=loaded.lane,
+            on_done=lambda result: self._reloaded(result, job), on_failed=self._failed,
+            on_cancelled=lambda: self._finished(job), on_progress=None)
+        self._load = (job, loaded.source)
+        self._set_activity("Loading the newest epoch…", None)
+
+    def set_visible(self, visible: bool) -> None:
+        """The Explorer follows a training run only while someone looks at it (loading competes for the CPU)."""
+        self.visible = visible
+        if visible and self._pending_follow is not None:
+            self.follow(self._pending_follow)
+
+    def _loaded(self, loaded: LoadedModel, job: Job) -> None:
+        self._finished(job)
+        previous = self.loaded
+        if previous is not None and previous.lane is not loaded.lane:
+            self.runner.retire_lane(previous.lane)
+        self._maps.clear()
+        self._latents.clear()
+        self.loaded, self.shown, self.forming = loaded, None, None
+        self.methods = method_choices(loaded.z_dim)
+        # A new model starts on its best projection (Direct for a 2-D latent space, else PCA).
+        self.settings = replace(self.settings, method=default_method(loaded.z_dim))
+        self.source_changed.emit()
+        self.settings_changed.emit()
+        self.map_changed.emit()
+        self._request_map()
+        self._follow_if_asked()
+
+    def _reloaded(self, result: ReloadedWeights, job: Job) -> None:
+        self._finished(job)
+        if self.loaded is None or result.loaded.lane is not self.loaded.lane:
+            return
+        result.loaded.viewer.set_weights(result.decoder_weights)
+        self._maps.clear()
+        self._latents.clear()
+        self.loaded = result.loaded
+        self.source_changed.emit()
+        self._request_map()
+        self._follow_if_asked()
+
+    def _follow_if_asked(self) -> None:
+        if self._follow_again and isinstance(self.loaded.source, RunSource):
+            self._follow_again = False
+            self.follow(self.loaded.source.folder)
+
+    def _load_failed(self, text: str, lane) -> None:
+        self._load = None
+        if self.loaded is None or self.loaded.lane is not lane:
+            self.runner.retire_lane(lane)
+        self._failed(text)
+
+    def _load_cancelled(self, lane) -> None:
+        if self.loaded is None or self.loaded.lane is not lane:
+            self.runner.retire_lane(lane)
+
+    # ---- settings ---------------------------------------------------------------------------
+
+    def set_split(self, split: str) -> None:
+        self._change(split=split)
+
+    def set_subset(self, subset: int | None) -> None:
+        self._change(subset=subset)
+
+    def set_method(self, method: str) -> None:
+        choice = next((c for c in self.methods if c.method == method), None)
+        if choice is not None and not choice.available:
+            self._set_message(choice.reason)
+            self.settings_changed.emit()  # puts the view's choice back
+            return
+        self._change(method=method)
+
+    def set_mu_only(self, on: bool) -> None:
+        """z = mu (no sampling noise) or back: the lane rebuilds the encoder's predict function and re-encodes."""
+        self._change(mu_only=bool(on))
+
+    def set_colour(self, mode: str) -> None:
+        if mode != self.settings.colour:
+            self.settings = replace(self.settings, colour=mode)
+            self.settings_changed.emit()
+            self.map_changed.emit()
+
+    def _change(self, **changes) -> None:
+        settings = replace(self.settings, **changes)
+        if settings == self.settings:
+            return
+        self.settings = settings
+        self._set_message("")
+        self.settings_changed.emit()
+        self._request_map()
+
+    def redraw(self) -> None:
+        """Compute the map for the current settings again (after a cancel or a failure)."""
+        self._set_message("")
+        self._request_map()
+
+    # ---- the map pipeline: encode on the model's lane, then project ------------------------
+
+    def map_key(self) -> MapKey | None:
+        if self.loaded is None or self.settings.method is None:
+            return None
+        s = self.settings
+        return MapKey(LatentsKey(self.loaded.weights_key, s.split, s.subset, s.mu_only), s.method)
+
+    def _request_map(self) -> None:
+        key = self.map_key()
+        if key is None:
+            return
+        cached = self._maps.get(key)
+        if cached is not None:
+            self._cancel_map_jobs()
+            self._show(cached, cached=True)
+            return
+        if self.forming is not None and self.forming.key != key:
+            self.forming = None
+            self.map_changed.emit()
+        latents = self._latents.get(key.latents)
+        if self._encode is not None and self._encode[1] != key.latents:
+            self._cancel(self._encode[0])  # its images or switch are no longer wanted
+        if latents is None:
+            if self._project is not None:
+                self._cancel(self._project[0])
+            if self._encode is None or self._encode[1] != key.latents:
+                self._start_encoding(key.latents)
+        elif self._project is None or self._project[1] != key:
+            self._start_projection(key, latents)
+
+    def _start_encoding(self, key: LatentsKey) -> None:
+        if self._encode is not None:
+            self._cancel(self._encode[0])
+        loaded = self.loaded
+        # mu, log_var and the reconstruction errors do not depend on the switch: reuse them when known.
+        known = self._latents.get(key.with_mu_only(not key.mu_only))
+
+        def work(report, cancel):
+            vae = loaded.lane_vae
+            if vae.mu_only != key.mu_only:
+                vae.set_mu_only(key.mu_only)  # sets the factor and rebuilds the predict function
+            report(("status", "Encoding images…"))
+            return encode_split(vae, loaded.dataset, key.split, key.subset, cancel=cancel, known=known,
+                                progress=lambda f: report(("progress", f)))
+
+        job = self.runner.submit(work, lane=loaded.lane, on_done=lambda latents: self._encoded(key, latents, job),
+                                 on_failed=self._failed, on_cancelled=lambda: self._finished(job),
+                                 on_progress=lambda p: self._on_progress(job, p))
+        self._encode = (job, key)
+        self._set_activity("Encoding images…", 0.0)
+
+    def _encoded(self, key: LatentsKey, latents: LatentSet, job: Job) -> None:
+        self._finished(job)
+        self._latents.put(key, latents)
+        current = self.map_key()
+        if current is not None and current.latents == key:
+            self._request_map()
+
+    def _start_projection(self, key: MapKey, latents: LatentSet) -> None:
+        if self._project is not None:
+            self._cancel(self._project[0])
+        iterations = self.tsne_iterations
+
+        def work(report, cancel):
+            label = METHOD_LABELS[key.method]
+            report(("status", f"{label}: computing neighbour affinities…" if key.method == "tsne" else f"{label}…"))
+            projection = project(key.method, latents.z, cancel=cancel, tsne_iterations=iterations,
+                                 on_layout=lambda coords: report(("layout", coords)),
+                                 progress=lambda f: report(("progress", f)))
+            cancel.raise_if_cancelled()
+            return ShownMap.build(key, latents, projection)
+
+        job = self.runner.submit(work, lane=None, on_done=lambda shown: self._projected(shown, job),
+                                 on_failed=self._failed, on_cancelled=lambda: self._finished(job),
+                                 on_progress=lambda p: self._on_progress(job, p, latents=latents, key=key))
+        self._project = (job, key)
+        self._set_activity(f"{METHOD_LABELS[key.method]}…", 0.0)
+
+    def _projected(self, shown: ShownMap, job: Job) -> None:
+        self._finished(job)
+        self._maps.put(shown.key, shown)
+        if shown.key == self.map_key():
+            self._show(shown, cached=False)
+
+    def _show(self, shown: ShownMap, *, cached: bool) -> None:
+        self.shown, self.forming = shown, None
+        self.map_changed.emit()
+        other = self._latents.get(shown.key.latents.with_mu_only(not shown.key.latents.mu_only))
+        self._set_status(describe_map(shown, cached, other))
+
+    # ---- jobs' reports, cancel and failure ---------------------------------------------------
+
+    def _on_progress(self, job: Job, payload, latents: LatentSet | None = None, key: MapKey | None = None) -> None:
+        if job.token.cancelled:
+            return
+        kind, value = payload
+        if kind == "progress" and self.activity is not None:
+            self._set_activity(self.activity[0], float(value))
+        elif kind == "status":
+            self._set_activity(value, self.activity[1] if self.activity else None)
+        elif kind == "layout" and key is not None and key == self.map_key():
+            self.forming = FormingMap(key, latents, np.asarray(value, np.float32))
+            self.map_changed.emit()
+
+    def cancel(self) -> None:
+        """Stop whatever runs; the map last finished comes back, and the settings say what it shows."""
+        if not self._cancel_jobs():
+            return
+        self.forming = None
+        if self.shown is not None and self.loaded is not None and self.shown.key.latents.weights == \
+                self.loaded.weights_key:
+            latents_key = self.shown.key.latents
+            self.settings = replace(self.settings, split=latents_key.split, subset=latents_key.subset,
+                                    mu_only=latents_key.mu_only, method=self.shown.key.method)
+            self.settings_changed.emit()
+            self._set_status(f"Cancelled: the {METHOD_LABELS[self.shown.method]} map is shown again.")
+        else:
+            self._set_status("Cancelled: no map yet. Press Draw the map to compute it.")
+        self.map_changed.emit()
+
+    def _failed(self, text: str) -> None:
+        self._cancel_jobs()
+        self.forming = None
+        self.map_changed.emit()
+        self._set_message(text)
+
+    def _cancel_jobs(self) -> bool:
+        jobs = [entry[0] for entry in (self._load, self._encode, self._project) if entry is not None]
+        for job in jobs:
+            job.cancel()
+        self._load = self._encode = self._project = None
+        self._set_activity(None)
+        return bool(jobs)
+
+    def _cancel_map_jobs(self) -> None:
+        for entry in (self._encode, self._project):
+            if entry is not None:
+                entry[0].cancel()
+        self._encode = self._project = None
+        self._update_activity()
+
+    def _cancel(self, job: Job) -> None:
+        job.cancel()
+        self._finished(job)
+
+    def _finished(self, job: Job) -> None:
+        for name in ("_load", "_encode", "_project"):
+            entry = getattr(self, name)
+            if entry is not None and entry[0] is job:
+                setattr(self, name, None)
+        self._update_activity()
+
+    def _update_activity(self) -> None:
+        if self._load is None and self._encode is None and self._project is None:
+            self._set_activity(None)
+
+    def is_busy(self) -> bool:
+        return any(entry is not None for entry in (self._load, self._encode, self._project))
+
+    def shutdown(self) -> None:
+        self._pending_follow = None
+        self._cancel_jobs()
+
+    # ---- small setters that say what changed -------------------------------------------------
+
+    def _set_activity(self, text: str | None, fraction: float | None = None) -> None:
+        activity = None if text is None else (text, fraction)
+        if activity != self.activity:
+            self.activity = activity
+            self.activity_changed.emit()
+
+    def _set_message(self, text: str) -> None:
+        if text != self.message:
+            self.message = text
+            self.message_changed.emit()
+
+    def _set_status(self, text: str) -> None:
+        self.status = text
+        self.status_changed.emit()

@@ -1,0 +1,173 @@
+"""The Explorer map's settings, cache keys and finished maps, and how its points are coloured: plain values."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from vaegui.latent.encoding import SPLIT_TEST, LatentSet
+from vaegui.latent.generation import dimensions_by_kl
+from vaegui.latent.picking import LatentNeighbours
+from vaegui.latent.projection import METHOD_LABELS, Projection, tsne_backend
+from vaegui.palette import CLASS_COLOURS, VALUE_COLOURS
+
+SPLITS = ("train", "test", "both")
+SPLIT_LABELS = {"train": "Train", "test": "Test", "both": "Train + test"}
+SUBSETS = (None, 10_000, 2_000, 500)
+COLOUR_MODES = ("label", "error", "kl")
+UMAP_INSTALL = "pip install umap-learn"
+
+
+@dataclass(frozen=True)
+class LatentsKey:
+    """Which encoding: the weights, the images (split and subset) and the mu-only switch."""
+
+    weights: str
+    split: str
+    subset: int | None
+    mu_only: bool
+
+    def with_mu_only(self, on: bool) -> LatentsKey:
+        return replace(self, mu_only=on)
+
+
+@dataclass(frozen=True)
+class MapKey:
+    """Which map: an encoding and the projection that draws it in 2-D."""
+
+    latents: LatentsKey
+    method: str
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    """What the person chose; the map shown (or being computed) always matches it."""
+
+    split: str = "train"
+    subset: int | None = 10_000
+    method: str | None = None  # None until a model says which projections fit it
+    mu_only: bool = False
+    colour: str = "label"
+
+
+@dataclass(frozen=True)
+class MethodChoice:
+    method: str
+    label: str
+    available: bool
+    reason: str = ""  # why not, and how to get it
+
+
+def method_choices(z_dim: int) -> list[MethodChoice]:
+    """Every projection, best first, each saying whether it fits this z_dim and is installed."""
+    tsne = METHOD_LABELS["tsne"] + (" (no live view)" if tsne_backend() == "sklearn" else "")
+    umap_installed = importlib.util.find_spec("umap") is not None
+    return [
+        MethodChoice("direct", METHOD_LABELS["direct"], z_dim == 2,
+                     "" if z_dim == 2 else f"Direct needs a 2-D latent space; this model has z_dim = {z_dim}."),
+        MethodChoice("pca", METHOD_LABELS["pca"], True),
+        MethodChoice("tsne", tsne, True),
+        MethodChoice("umap", METHOD_LABELS["umap"] + ("" if umap_installed else " (not installed)"), umap_installed,
+                     "" if umap_installed else f"UMAP is not installed: run `{UMAP_INSTALL}` (make run installs it)."),
+    ]
+
+
+def default_method(z_dim: int) -> str:
+    return "direct" if z_dim == 2 else "pca"
+
+
+@dataclass(frozen=True, eq=False)
+class ShownMap:
+    """A finished map, with what clicking it needs, all computed off the GUI thread."""
+
+    key: MapKey
+    latents: LatentSet
+    projection: Projection
+    neighbours: LatentNeighbours
+    dimension_order: np.ndarray  # latent dimensions, most informative (largest mean KL) first
+    dimension_kl: np.ndarray  # mean KL of each, in that order
+
+    @property
+    def method(self) -> str:
+        return self.projection.method
+
+    @classmethod
+    def build(cls, key: MapKey, latents: LatentSet, projection: Projection) -> ShownMap:
+        order, kl = dimensions_by_kl(latents)
+        return cls(key, latents, projection, LatentNeighbours(latents.mu), order, kl)
+
+
+@dataclass(frozen=True, eq=False)
+class FormingMap:
+    """A t-SNE layout on its way: the points can be looked at, but it is not a map to decode from yet."""
+
+    key: MapKey
+    latents: LatentSet
+    coords: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Colouring:
+    categories: np.ndarray  # (N,) index into colours
+    colours: list[str]
+    names: list[str]  # legend entry of each colour ("" = not in the legend)
+    symbols: np.ndarray | None  # "o" train, "t" test, when both are shown
+    symbol_names: dict[str, str]
+
+
+def colour_points(latents: LatentSet, mode: str, class_names: list[str] | None) -> Colouring:
+    """Colours by class label, or by reconstruction error or KL in eight quantile bins (low → high)."""
+    symbols, symbol_names = None, {}
+    if (latents.split == SPLIT_TEST).any() and (latents.split != SPLIT_TEST).any():
+        symbols = np.where(latents.split == SPLIT_TEST, "t", "o")
+        symbol_names = {"o": "train", "t": "test"}
+    if mode == "label":
+        if latents.labels is None:
+            return Colouring(np.zeros(len(latents), np.int64), [CLASS_COLOURS[0]], ["images (no labels)"], symbols,
+                             symbol_names)
+        count = int(latents.labels.max()) + 1
+        colours = [CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(count)]
+        present = set(np.unique(latents.labels).tolist())
+        # Only classes present get a legend entry (a subset may miss some).
+        names = [class_name(i, class_names) if i in present else "" for i in range(count)]
+        return Colouring(latents.labels, colours, names, symbols, symbol_names)
+    values = latents.reconstruction_error if mode == "error" else latents.kl
+    edges = np.quantile(values, np.linspace(0, 1, len(VALUE_COLOURS) + 1))
+    categories = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(VALUE_COLOURS) - 1)
+    what = "error" if mode == "error" else "KL"
+    names = [f"{what} {edges[i]:.3g}–{edges[i + 1]:.3g}" for i in range(len(VALUE_COLOURS))]
+    return Colouring(categories, list(VALUE_COLOURS), names, symbols, symbol_names)
+
+
+def dimension_label(dimension: int) -> str:
+    """How every view names a latent dimension: counted from 1, as people count ('z1', 'z2', ...)."""
+    return f"z{dimension + 1}"
+
+
+def class_name(label: int, class_names: list[str] | None) -> str:
+    return class_names[label] if class_names and 0 <= label < len(class_names) else str(label)
+
+
+def describe_row(latents: LatentSet, row: int, class_names: list[str] | None) -> str:
+    """'test #12 · Sneaker': which image a map point is."""
+    split = "test" if latents.split[row] == SPLIT_TEST else "train"
+    text = f"{split} #{int(latents.source_index[row])}"
+    if latents.labels is not None:
+        text += f" · {class_name(int(latents.labels[row]), class_names)}"
+    return text
+
+
+def describe_map(shown: ShownMap, cached: bool, other_switch: LatentSet | None) -> str:
+    """The status line for a map just shown; after a mu-only switch, how far the points moved."""
+    count = len(shown.latents)
+    text = f"{METHOD_LABELS[shown.method]} of {count:,} points" + (
+        " (cached)" if cached else f" in {shown.projection.seconds:.2f} s")
+    if other_switch is not None and len(other_switch) == count:
+        moved = float(np.mean(np.linalg.norm(shown.latents.z - other_switch.z, axis=1)))
+        spread = float(np.mean(np.std(shown.latents.mu, axis=0)))
+        what = ("mu-only on: every point moved to the centre of its cloud" if shown.key.latents.mu_only
+                else "mu-only off: every point is a random draw from its cloud again")
+        text += f" · {what}, {moved:.3g} latent units on average (the map's spread is {spread:.3g})"
+    return text
