@@ -488,3 +488,121 @@ def test_shutdown_cancels_a_running_tsne_within_two_seconds(open_tab, run_z4, qt
     from PySide6.QtCore import QThreadPool
 
     assert job.token.cancelled and QThreadPool.globalInstance().activeThreadCount() == 0
+
+
+# ---- what a new user ran into (issue 13): each of these failed before ------------------------------
+
+
+def test_cancelling_train_plus_test_brings_back_a_map_that_answers_clicks(open_tab, run_z4, qtbot):
+    pytest.importorskip("openTSNE")  # sklearn's t-SNE cannot stop mid-way
+    tab = open_tab(run_z4, subset=500)
+    _choose(qtbot, tab, tab.method_combo, "tsne")
+    tsne_map = _shown(tab)
+    tab.explorer.tsne_iterations = 5000
+    _choose(qtbot, tab, tab.split_combo, "both", wait=False)
+    qtbot.waitUntil(lambda: tab.explorer.forming is not None, timeout=WAIT_MS)
+    qtbot.mouseClick(tab.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.runner.running() == 0, timeout=5_000)
+    assert _shown(tab) is tsne_map and tab.split_combo.currentData() == "train"
+    np.testing.assert_array_equal(tab.map.coords, tsne_map.projection.coords)
+    assert tab.export_button.isEnabled()
+    tab.map.view_box.updateAutoRange()
+    qtbot.wait(20)
+    _click_map(qtbot, tab, _pixel_of(tab, *tsne_map.projection.coords[11]))
+    assert tab.selection.selected is not None and tab.point_panel.original.image is not None
+
+
+def test_opening_the_lists_tab_keeps_the_selection(open_tab, run_z2, qtbot):
+    tab = open_tab(run_z2)
+    tab.selection.select_row(17)
+    tab.side_tabs.setCurrentIndex(2)
+    tab.worst_list.setFocus()
+    qtbot.wait(50)
+    assert tab.selection.selected.row == 17
+    assert tab.point_panel.title.text().startswith("train #")
+
+
+def test_another_run_clears_the_previous_models_pictures(open_tab, run_z2, run_z4, qtbot):
+    tab = open_tab(run_z2)
+    qtbot.mouseClick(tab.generation_panel.prior_button, Qt.MouseButton.LeftButton)
+    tab.selection.select_row(3)
+    assert tab.generation_panel.prior_images.images_shown() == 16
+    tab.open_run_folder(run_z4.folder)
+    _wait_idle(qtbot, tab)
+    assert tab.generation_panel.prior_images.images_shown() == 0
+    assert tab.point_panel.original.image is None and tab.point_panel.reconstruction.image is None
+
+
+def test_fit_view_and_double_click_show_every_point_again(open_tab, run_z2, qtbot):
+    tab = open_tab(run_z2)
+    full = np.array(tab.map.view_box.viewRange())
+    tab.map.view_box.scaleBy((0.1, 0.1))
+    assert np.ptp(np.array(tab.map.view_box.viewRange())[0]) < 0.5 * np.ptp(full[0])
+    qtbot.mouseClick(tab.fit_button, Qt.MouseButton.LeftButton)
+    np.testing.assert_allclose(tab.map.view_box.viewRange(), full, rtol=0.05)
+    tab.map.view_box.scaleBy((0.1, 0.1))
+    _double_click(tab.map.plot_widget.viewport())
+    qtbot.wait(50)
+    np.testing.assert_allclose(tab.map.view_box.viewRange(), full, rtol=0.05)
+
+
+def _double_click(widget):
+    """What the window system sends for a person's double-click: press, release, double-click, release."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(widget.rect().center())
+    for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
+                 QEvent.Type.MouseButtonRelease):
+        buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else Qt.MouseButton.LeftButton
+        event = QMouseEvent(kind, centre, widget.mapToGlobal(centre), Qt.MouseButton.LeftButton, buttons,
+                            Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(widget, event)
+
+
+def test_a_2d_run_opened_after_a_pca_map_shows_direct_with_its_whole_name(open_tab, run_z2, run_z4, qtbot):
+    tab = open_tab(run_z4)
+    assert tab.method_combo.currentData() == "pca"
+    tab.open_run_folder(run_z2.folder)
+    _wait_idle(qtbot, tab)
+    assert tab.method_combo.currentData() == "direct" and _shown(tab).method == "direct"
+    text = tab.method_combo.currentText()
+    assert text == "Direct (z_dim = 2)"
+    assert tab.method_combo.width() >= tab.method_combo.fontMetrics().horizontalAdvance(text) + 20
+
+
+def test_umap_is_listed_and_says_how_to_install_it_when_missing(open_tab, run_z4):
+    import importlib.util
+
+    tab = open_tab(run_z4)
+    combo = tab.method_combo
+    index = combo.findData("umap")
+    assert index >= 0
+    item = combo.model().item(index)
+    if importlib.util.find_spec("umap") is None:
+        assert not item.isEnabled() and "pip install umap-learn" in item.toolTip()
+        assert "not installed" in item.text()
+    else:
+        assert item.isEnabled()
+
+
+def test_the_dataset_question_offers_files_and_defaults_to_data_available_offline(qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+
+    from vaegui.data import offline_dataset_names
+    from vaegui.gui import explorer_dialogs
+
+    asked = {}
+
+    def get_item(parent, title, label, items, current, editable):
+        asked.update(items=items, current=current)
+        return explorer_dialogs.DATA_FILE_CHOICE, True
+
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(tmp_path / "codes.npz"), "*.npz"))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    assert explorer_dialogs.ask_dataset(parent, "Which images?") == str(tmp_path / "codes.npz")
+    assert asked["items"][asked["current"]] == offline_dataset_names()[0]  # never a download by default
+    assert "mnist" not in asked["items"][: len(offline_dataset_names())] or "mnist" in offline_dataset_names()
