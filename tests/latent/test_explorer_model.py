@@ -179,3 +179,21 @@ def test_a_failed_load_keeps_the_model_shown_and_says_why(explorer, tiny_run, tm
     runner.run_all()
     assert model.shown is shown and "does not exist" in model.message
     assert runner.lanes[-1].retired
+
+
+def test_a_new_map_fills_in_while_encoding_and_a_switch_replaces_it_at_once(explorer, tiny_run):
+    model, _, runner = explorer
+    model.open(RunSource(Path(tiny_run.folder)))
+    runner.run_next()  # load
+    forming = []
+    model.map_changed.connect(lambda: forming.append(model.forming))
+    encode = runner.run_next()
+    partials = [p for p in encode.reports if p[0] == "partial"]
+    assert partials and len(partials[0][1]) == 256  # the first batch, at once
+    first = next(f for f in forming if f is not None)
+    np.testing.assert_array_equal(first.coords, first.latents.z)  # Direct: the points are z itself
+    runner.run_all()
+    assert model.forming is None and len(model.shown.latents) == len(model.loaded.dataset.train)
+    model.set_mu_only(True)  # the same images: the old map stays until the new one is complete
+    encode = runner.run_next()
+    assert not [p for p in encode.reports if p[0] == "partial"]

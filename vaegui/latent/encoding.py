@@ -15,6 +15,7 @@ from vaegui.loss_terms import kl_divergence_terms
 SPLITS = ("train", "test", "both")
 SPLIT_TRAIN, SPLIT_TEST = 0, 1
 PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress reports a second reach the GUI
+PARTIAL_S = 0.25  # rows encoded so far go to the map at most four times a second (after the first batch)
 
 
 @dataclass(eq=False)  # compared by identity: one encoding is one object
@@ -94,25 +95,36 @@ def encode_split(
     progress: Callable[[float], None] | None = None,
     cancel=None,
     known: LatentSet | None = None,
+    on_partial: Callable[[LatentSet], None] | None = None,
 ) -> LatentSet:
     """Encode `split` of `dataset` with `model` (a vaegui VAE) in batches, checking `cancel` between batches.
 
     The encoder runs through its cached predict function (predict_on_batch), the one that
-    `set_mu_only` rebuilds, so z here is exactly what the switch says. The decoder is called
-    directly (not through its predict function) because the GUI thread decodes clicks with that
-    one at the same time.
+    `set_mu_only` rebuilds, so z here is exactly what the switch says. `on_partial` receives the
+    rows encoded so far after the first batch and then a few times a second, so a map can fill in
+    while the rest is encoded; those rows are never written again.
     """
     codes, indices = choose_rows(dataset, split, subset, seed)
     # mu and log_var do not depend on the mu-only switch, nor does decode(mu): when the same rows were encoded
     # with the switch the other way, reuse their errors and skip the decoder (the toggle redraws twice as fast).
     reuse = (known is not None and np.array_equal(known.split, codes) and np.array_equal(known.source_index, indices))
     sources = (dataset.train.images, dataset.test.images)
-    labels_by_split = (dataset.train.labels, dataset.test.labels)
-    has_labels = all(labels_by_split[c] is not None for c in set(codes.tolist()))
+    labels = _labels_of(dataset, codes, indices)
     loss = getattr(model, "reconstruction_loss_name", "bce")
     count = len(codes)
-    mu, log_var, z, errors = [], [], [], []
-    last_report = 0.0
+    z_dim = int(model.encoder.outputs[0].shape[-1])
+    mu, log_var, z = (np.empty((count, z_dim), np.float32) for _ in range(3))
+    errors = known.reconstruction_error if reuse else np.empty(count, np.float32)
+    mu_only = bool(getattr(model, "mu_only", False))
+
+    def encoded(upto: int) -> LatentSet:
+        return LatentSet(mu=mu[:upto], log_var=log_var[:upto], z=z[:upto],
+                         labels=None if labels is None else labels[:upto], split=codes[:upto],
+                         source_index=indices[:upto], reconstruction_error=errors[:upto],
+                         kl=per_sample_kl(mu[:upto], log_var[:upto]).astype(np.float32), mu_only=mu_only,
+                         sources=sources)
+
+    last_report, last_partial = 0.0, None
     for start in range(0, count, batch_size):
         if cancel is not None and cancel.cancelled:
             raise Cancelled()
@@ -121,37 +133,31 @@ def encode_split(
         # A short last batch is padded to the full size: a new input shape would retrace the predict function.
         padded = batch if len(batch) == batch_size else _pad(batch, batch_size)
         outputs = model.encoder.predict_on_batch(padded)
-        batch_mu, batch_log_var, batch_z = (np.asarray(a)[: len(batch)] for a in outputs)
-        mu.append(batch_mu)
-        log_var.append(batch_log_var)
-        z.append(batch_z)
+        mu[rows], log_var[rows], z[rows] = (np.asarray(a)[: len(batch)] for a in outputs)
         if not reuse:
-            reconstructions = np.asarray(model.decoder(batch_mu, training=False))
-            errors.append(per_sample_reconstruction_error(batch, reconstructions, loss))
+            reconstructions = np.asarray(model.decoder(mu[rows], training=False))
+            errors[rows] = per_sample_reconstruction_error(batch, reconstructions, loss)
         now = time.monotonic()
+        done = min(start + batch_size, count)
         if progress is not None and now - last_report >= PROGRESS_INTERVAL_S:
             last_report = now
-            progress(min(1.0, (start + batch_size) / count))
-    mu_all, log_var_all = np.concatenate(mu).astype(np.float32), np.concatenate(log_var).astype(np.float32)
-    labels = None
-    if has_labels:
-        labels = np.empty(count, np.int64)
-        for code in (SPLIT_TRAIN, SPLIT_TEST):
-            where = codes == code
-            if where.any():
-                labels[where] = np.asarray(labels_by_split[code])[indices[where]]
-    return LatentSet(
-        mu=mu_all,
-        log_var=log_var_all,
-        z=np.concatenate(z).astype(np.float32),
-        labels=labels,
-        split=codes,
-        source_index=indices,
-        reconstruction_error=known.reconstruction_error if reuse else np.concatenate(errors),
-        kl=per_sample_kl(mu_all, log_var_all).astype(np.float32),
-        mu_only=bool(getattr(model, "mu_only", False)),
-        sources=sources,
-    )
+            progress(done / count)
+        if on_partial is not None and done < count and (last_partial is None or now - last_partial >= PARTIAL_S):
+            last_partial = now
+            on_partial(encoded(done))
+    return encoded(count)
+
+
+def _labels_of(dataset, codes: np.ndarray, indices: np.ndarray) -> np.ndarray | None:
+    labels_by_split = (dataset.train.labels, dataset.test.labels)
+    if not all(labels_by_split[c] is not None for c in set(codes.tolist())):
+        return None
+    labels = np.empty(len(codes), np.int64)
+    for code in (SPLIT_TRAIN, SPLIT_TEST):
+        where = codes == code
+        if where.any():
+            labels[where] = np.asarray(labels_by_split[code])[indices[where]]
+    return labels
 
 
 def _gather(sources, codes: np.ndarray, indices: np.ndarray) -> np.ndarray:

@@ -108,6 +108,25 @@ class FormingMap:
     coords: np.ndarray
 
 
+class PreviewProjection:
+    """Quick 2-D coordinates for the rows encoded so far, while the rest is encoded: the vectors themselves in
+    a 2-D space, else their two main directions, taken from the first rows so the picture does not flip."""
+
+    def __init__(self, method: str | None):
+        self.direct = method == "direct"
+        self._mean: np.ndarray | None = None
+        self._axes: np.ndarray | None = None
+
+    def coords(self, latents: LatentSet) -> np.ndarray:
+        z = latents.z
+        if self.direct or z.shape[1] <= 2:
+            return np.asarray(z[:, :2], np.float32)
+        if self._axes is None:
+            self._mean = z.mean(axis=0)
+            self._axes = np.linalg.svd(z - self._mean, full_matrices=False)[2][:2]
+        return ((z - self._mean) @ self._axes.T).astype(np.float32)
+
+
 @dataclass(frozen=True, eq=False)
 class Colouring:
     categories: np.ndarray  # (N,) index into colours
