@@ -37,8 +37,7 @@ def main() -> int:
     from vaegui.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(dataset="digits")
-    window.initial_run_folder = str(folder)  # what `vaegui gui RUN` sets; the explorer opens it once TF is ready
+    window = MainWindow(dataset="digits", run_folder=str(folder))  # what `vaegui gui RUN` does
     window.resize(1500, 920)
     window.show()
     window.load_tensorflow()
@@ -52,17 +51,18 @@ def main() -> int:
             print("Timed out waiting for the explorer", file=sys.stderr)
             app.quit()
             return
-        if tab.is_busy() or tab.projection is None:
+        if tab.is_busy() or tab.explorer.shown is None:
             QTimer.singleShot(200, poll)
             return
         if result["step"] == 0:
             result["step"] = 1
             # A typical, well-reconstructed sample near the middle of its class cluster.
-            labels, mu = tab.latents.labels, tab.latents.mu
+            latents = tab.explorer.shown.latents
+            labels, mu = latents.labels, latents.mu
             centre = np.median(mu[labels == 3], axis=0)
             row = int(np.argmin(np.where(labels == 3, np.linalg.norm(mu - centre, axis=1), np.inf)))
-            tab.select_row(row)
-            tab.sample_posterior()
+            tab.selection.select_row(row)
+            tab.selection.sample_posterior()
             QTimer.singleShot(500, poll)
             return
         app.processEvents()

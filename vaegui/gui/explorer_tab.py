@@ -109,8 +109,8 @@ class ExplorerTab(QWidget):
             widget.setSizePolicy(policy)
         self.status_label = QLabel("")
         activity = QHBoxLayout()
-        for widget, stretch in ((self.progress_bar, 0), (self.cancel_button, 0), (self.redraw_button, 0),
-                                (self.status_label, 1)):
+        for widget, stretch in ((self.status_label, 1), (self.redraw_button, 0), (self.progress_bar, 0),
+                                (self.cancel_button, 0)):
             activity.addWidget(widget, stretch)
         self.message_label = QLabel("")
         self.message_label.setWordWrap(True)

@@ -7,9 +7,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from vaegui.gui.image_tiles import ImageGrid, array_to_pixmap
-
-INTERPOLATION_STEPS = 10
-PRIOR_SAMPLES = 16
+from vaegui.latent.explorer_selection import INTERPOLATION_STEPS
+from vaegui.latent.explorer_selection import SAMPLES as PRIOR_SAMPLES
 
 
 class GenerationPanel(QWidget):

@@ -8,9 +8,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vaegui.gui.image_tiles import ImageGrid, ImageTile
+from vaegui.latent.explorer_selection import NEIGHBOURS, SAMPLES
+from vaegui.latent.map_state import dimension_label
 
-NEIGHBOURS = 8
-SAMPLES = 16
 MAX_BARS = 32
 MU_COLOUR = "#4fc3f7"
 LOG_VAR_COLOUR = "#ffb74d"
@@ -121,7 +121,7 @@ class PointPanel(QWidget):
         self.log_var_bars.setOpts(x=x + 0.2, height=[] if log_var is None else log_var[:count])
         self.log_var_bars.setVisible(log_var is not None)
         if count:
-            self.bars.getPlotItem().getAxis("bottom").setTicks([[(i, str(i)) for i in range(count)]])
+            self.bars.getPlotItem().getAxis("bottom").setTicks([[(i, dimension_label(i)) for i in range(count)]])
             self.bars.setXRange(-0.7, count - 0.3, padding=0)
 
 
