@@ -215,6 +215,22 @@ def test_mu_only_checkbox_rebuilds_predict_so_z_equals_mu_then_noise_returns(ope
     assert np.abs(_shown(tab).latents.z - _shown(tab).latents.mu).max() > 1e-3
     assert "make_predict_function(force=True)" in tab.mu_only_help.toolTip()
     assert "rebuilds the encoder's predict function" in tab.mu_only_label.text()
+    assert "centre" in tab.mu_only_checkbox.toolTip()  # plain words first
+
+
+def test_show_why_shows_the_three_steps_as_maps_and_numbers(open_tab, run_z2, qtbot):
+    tab = open_tab(run_z2)
+    qtbot.mouseClick(tab.show_why_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(tab, "mu_only_dialog", None) is not None, timeout=WAIT_MS)
+    dialog = tab.mu_only_dialog
+    steps = tab.explorer.mu_only_demo.steps
+    assert len(dialog.plots) == 3 and [s.equals_mu for s in steps] == [False, False, True]
+    texts = [label.text() for label in dialog.findChildren(type(tab.status_label))]
+    assert any("z = mu exactly" in t for t in texts) and any("not rebuilt" in t for t in texts)
+    # Each picture draws that step's z: the stale step's points sit where sampling put them, not on mu.
+    stale_points = dialog.plots[1].getPlotItem().listDataItems()[1].getData()
+    np.testing.assert_allclose(np.column_stack(stale_points), steps[1].z, rtol=1e-5)
+    dialog.close()
 
 
 def test_switching_mu_only_while_tsne_runs_restarts_it_with_the_new_setting(open_tab, run_z4, qtbot):

@@ -197,3 +197,17 @@ def test_a_new_map_fills_in_while_encoding_and_a_switch_replaces_it_at_once(expl
     model.set_mu_only(True)  # the same images: the old map stays until the new one is complete
     encode = runner.run_next()
     assert not [p for p in encode.reports if p[0] == "partial"]
+
+
+def test_show_why_reproduces_the_stale_predict_function_then_z_equals_mu(explorer, tiny_run):
+    model, _, runner = explorer
+    _open(model, runner, tiny_run)
+    model.show_why_mu_only()
+    job = runner.queue[0]
+    assert job.lane is model.loaded.lane  # the model's own thread
+    runner.run_all()
+    sampling, stale, rebuilt = model.mu_only_demo.steps
+    assert sampling.distance > 0.01 and not sampling.equals_mu
+    assert stale.distance > 0.01 and not stale.equals_mu  # the factor alone changed nothing
+    assert rebuilt.equals_mu and rebuilt.distance == 0.0
+    assert not model.loaded.lane_vae.mu_only  # the switch is put back as the person left it

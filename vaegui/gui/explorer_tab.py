@@ -51,7 +51,8 @@ class ExplorerTab(QWidget):
                              (self.explorer.activity_changed, self._render_activity),
                              (self.explorer.message_changed, self._render_message),
                              (self.explorer.status_changed, self._render_status),
-                             (self.selection.said, lambda text: self.status_label.setText(text))):
+                             (self.selection.said, lambda text: self.status_label.setText(text)),
+                             (self.explorer.demo_ready, self._show_mu_only_demo)):
             signal.connect(slot)
         state.run_opened.connect(lambda folder, epochs: self.follow_run(folder, epochs, now=True))
         state.checkpoint_saved.connect(self.follow_run)
@@ -92,7 +93,7 @@ class ExplorerTab(QWidget):
 
         self.controls = MapControls(self.explorer)
         for name in ("split_combo", "subset_combo", "method_combo", "colour_combo", "mu_only_checkbox",
-                     "mu_only_help", "mu_only_label"):
+                     "mu_only_help", "mu_only_label", "show_why_button"):
             setattr(self, name, getattr(self.controls, name))
 
         self.progress_bar = QProgressBar()
@@ -258,6 +259,12 @@ class ExplorerTab(QWidget):
 
     def _render_status(self) -> None:
         self.status_label.setText(self.explorer.status)
+
+    def _show_mu_only_demo(self) -> None:
+        from vaegui.gui.mu_only_dialog import MuOnlyDialog
+
+        self.mu_only_dialog = MuOnlyDialog(self.explorer.mu_only_demo, self)
+        self.mu_only_dialog.show()
 
     def fit_view(self) -> None:
         self.map.view_box.autoRange()

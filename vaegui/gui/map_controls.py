@@ -9,7 +9,11 @@ from vaegui.latent.explorer_model import ExplorerModel
 from vaegui.latent.map_state import SPLIT_LABELS, SPLITS, SUBSETS
 
 COLOUR_LABELS = {"label": "Label", "error": "Reconstruction error", "kl": "KL"}
+MU_ONLY_PLAIN = ("Each image is encoded as a small cloud of possible points; the map shows one random point of each "
+                 "cloud. mu-only shows each cloud's centre (mu) instead, so the same image always lands on the same "
+                 "spot.")
 MU_ONLY_HELP = (
+    f"{MU_ONLY_PLAIN}<br><br>"
     "<b>Why the encoder's predict function is rebuilt</b><br>"
     "The sampling layer computes z = mu + exp(log_var / 2) · ε · <i>factor</i>. <i>factor</i> is a plain "
     "Python attribute. Keras traced the encoder's predict function at its first call and froze the value "
@@ -32,15 +36,20 @@ class MapControls(QWidget):
         self.method_combo = _combo([])
         self.colour_combo = _combo(list((label, key) for key, label in COLOUR_LABELS.items()))
         self.mu_only_checkbox = QCheckBox("mu-only")
-        self.mu_only_checkbox.setToolTip(MU_ONLY_HELP)
+        self.mu_only_checkbox.setToolTip(MU_ONLY_PLAIN)
         self.mu_only_help = QToolButton()
         self.mu_only_help.setText("?")
         self.mu_only_help.setToolTip(MU_ONLY_HELP)
         self.mu_only_help.clicked.connect(
             lambda: QToolTip.showText(self.mu_only_help.mapToGlobal(self.mu_only_help.rect().bottomLeft()),
                                       MU_ONLY_HELP, self.mu_only_help))
-        self.mu_only_label = QLabel("z = mu: no sampling noise; rebuilds the encoder's predict function and re-encodes")
-        self.mu_only_label.setStyleSheet("color: #999; font-size: 11px;")
+        self.mu_only_label = QLabel("cloud centres, no random draw (z = mu): rebuilds the encoder's predict function")
+        self.mu_only_label.setStyleSheet("color: #bbb; font-size: 11px;")
+        self.show_why_button = QToolButton()
+        self.show_why_button.setText("Show why")
+        self.show_why_button.setToolTip("Reproduce, on this model, why switching the noise off needs the predict "
+                                        "function rebuilt: three small maps of the same images")
+        self.show_why_button.clicked.connect(explorer.show_why_mu_only)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -53,6 +62,7 @@ class MapControls(QWidget):
         layout.addWidget(self.mu_only_checkbox)
         layout.addWidget(self.mu_only_help)
         layout.addWidget(self.mu_only_label)
+        layout.addWidget(self.show_why_button)
         layout.addStretch(1)
 
         self.split_combo.activated.connect(lambda i: explorer.set_split(self.split_combo.itemData(i)))
@@ -87,6 +97,7 @@ class MapControls(QWidget):
             combo.setEnabled(ready)
         self.mu_only_checkbox.setChecked(settings.mu_only)
         self.mu_only_checkbox.setEnabled(ready)
+        self.show_why_button.setEnabled(ready)
 
     # What a test or a script does where a person would pick from the list.
     def choose(self, combo: QComboBox, value) -> None:

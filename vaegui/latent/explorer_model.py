@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from psygnal import Signal
 
 from vaegui.latent.cache import ResultCache
@@ -33,6 +34,7 @@ from vaegui.latent.map_state import (
     default_method,
     method_choices,
 )
+from vaegui.latent.mu_only_demo import DEMO_IMAGES, MuOnlyDemo, demonstrate_mu_only
 from vaegui.latent.projection import METHOD_LABELS
 
 MAP_CACHE_SIZE = 8  # finished maps of the current weights: switching back is instant
@@ -46,6 +48,7 @@ class ExplorerModel(MapJobs):
     activity_changed = Signal()  # `activity` (what runs now) changed
     message_changed = Signal()  # `message`: a problem to show until the next action
     status_changed = Signal()  # `status`: one line on what was last done
+    demo_ready = Signal()  # `mu_only_demo` holds the three steps of the mu-only demonstration
 
     def __init__(self, runner: JobRunner):
         self.runner = runner
@@ -59,6 +62,7 @@ class ExplorerModel(MapJobs):
         self.status = ""
         self.tsne_iterations = 500
         self.visible = True
+        self.mu_only_demo: MuOnlyDemo | None = None
         self._maps = ResultCache(MAP_CACHE_SIZE)  # MapKey → ShownMap
         self._latents = ResultCache(LATENTS_CACHE_SIZE)  # LatentsKey → LatentSet
         self._load: tuple[Job, ModelSource] | None = None
@@ -197,6 +201,21 @@ class ExplorerModel(MapJobs):
         self._set_message("")
         self.settings_changed.emit()
         self._request_map()
+
+    def show_why_mu_only(self) -> None:
+        """Reproduce the seed article's finding on the loaded model (on its lane); `mu_only_demo` gets the result."""
+        loaded = self.loaded
+        if loaded is None:
+            return
+        split = loaded.dataset.test if len(loaded.dataset.test) else loaded.dataset.train
+        images = np.asarray(split.images[:DEMO_IMAGES], np.float32)
+
+        def done(demo) -> None:
+            self.mu_only_demo = demo
+            self.demo_ready.emit()
+
+        self.runner.submit(lambda report, cancel: demonstrate_mu_only(loaded.lane_vae, images), lane=loaded.lane,
+                           on_done=done, on_failed=self._set_message, on_cancelled=lambda: None)
 
     def redraw(self) -> None:
         """Compute the map for the current settings again (after a cancel or a failure)."""
