@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from vaegui.compat import write_svg
 from vaegui.gui.image_tiles import array_to_pixmap
 from vaegui.latent.picking import PointPicker
-from vaegui.palette import CLASS_COLOURS  # noqa: F401  (explorer_tab imports it from here; to go)
 
 PICK_RADIUS_PX = 7
 POINT_SIZE_PX = 5

@@ -11,7 +11,7 @@ from vaegui.latent.encoding import SPLIT_TEST, LatentSet
 from vaegui.latent.generation import dimensions_by_kl
 from vaegui.latent.picking import LatentNeighbours
 from vaegui.latent.projection import METHOD_LABELS, Projection, tsne_backend
-from vaegui.palette import CLASS_COLOURS, VALUE_COLOURS
+from vaegui.palette import VALUE_COLOURS, class_colour
 
 SPLITS = ("train", "test", "both")
 SPLIT_LABELS = {"train": "Train", "test": "Test", "both": "Train + test"}
@@ -144,10 +144,10 @@ def colour_points(latents: LatentSet, mode: str, class_names: list[str] | None) 
         symbol_names = {"o": "train", "t": "test"}
     if mode == "label":
         if latents.labels is None:
-            return Colouring(np.zeros(len(latents), np.int64), [CLASS_COLOURS[0]], ["images (no labels)"], symbols,
+            return Colouring(np.zeros(len(latents), np.int64), [class_colour(0)], ["images (no labels)"], symbols,
                              symbol_names)
         count = int(latents.labels.max()) + 1
-        colours = [CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(count)]
+        colours = [class_colour(i) for i in range(count)]
         present = set(np.unique(latents.labels).tolist())
         # Only classes present get a legend entry (a subset may miss some).
         names = [class_name(i, class_names) if i in present else "" for i in range(count)]
