@@ -37,7 +37,7 @@ START_SCRIPT = textwrap.dedent(
     def poll():
         window = windows[0]
         explorer = window.explorer_tab
-        if explorer.projection is not None or time.perf_counter() - started > 150:
+        if explorer.explorer.shown is not None or time.perf_counter() - started > 150:
             report["train_button_ready"] = window.training_tab.train_button.text()
             report["train_enabled_ready"] = window.training_tab.train_button.isEnabled()
             report["explorer_source"] = explorer.source_label.text()
