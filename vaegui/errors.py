@@ -25,3 +25,11 @@ class TrainingError(VaeguiError):
 
 class ModelFileError(VaeguiError):
     """A saved model file cannot be read, or is not the encoder/decoder pair vaegui expects."""
+
+
+class UntrustedCodeError(ModelFileError):
+    """A model file holds Python code (a Lambda layer) that runs when it is opened.
+
+    Open it again with `trust_code=True` only after the user confirms that the file comes from a
+    trusted source (Keras' `safe_mode=False`); the GUI turns this error into a Yes/No question.
+    """
