@@ -6,6 +6,7 @@ import argparse
 import difflib
 import logging
 import os
+import shlex
 import signal
 import sys
 import time
@@ -42,7 +43,7 @@ _TRAINING_FLAGS = (
     "batch_size",
     "learning_rate",
     "seed",
-    "kl_warmup",
+    "kl_warmup_epochs",
     "steps_per_execution",
     "jit_compile",
     "strategy",
@@ -98,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--batch-size", type=int)
     training.add_argument("--learning-rate", type=float)
     training.add_argument("--seed", type=int, help="the same seed repeats the same losses on the CPU")
-    training.add_argument("--kl-warmup", type=int, help="raise β linearly over this many epochs")
+    training.add_argument(
+        "--kl-warmup", type=int, dest="kl_warmup_epochs", metavar="EPOCHS", help="raise β linearly over EPOCHS epochs"
+    )
     training.add_argument(
         "--steps-per-execution", type=int, help="batches per compiled call (faster, coarser progress)"
     )
@@ -146,8 +149,6 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     _apply(config.data, args, {"dataset": "dataset", "image_size": "image_size", "channels": "channels"})
     _apply(config.model, args, {name: name for name in _MODEL_FLAGS if hasattr(ModelConfig(), name)})
     _apply(config.training, args, {name: name for name in _TRAINING_FLAGS if hasattr(TrainingConfig(), name)})
-    if args.kl_warmup is not None:
-        config.training.kl_warmup_epochs = args.kl_warmup
     return config.validate()
 
 
@@ -180,6 +181,8 @@ def train_command(args: argparse.Namespace) -> int:
             _say(f"Rolled back to the checkpoint of epoch {args.rollback}.")
         _apply(run.config.training, args, {n: n for n in _TRAINING_FLAGS if hasattr(TrainingConfig(), n)})
         run.config.validate()
+        if _already_finished(run, args):
+            return 0
         _say(f"Run folder: {run.folder}")
         _say(f"Loading {run.config.data.dataset}…")
         dataset = load_run_dataset(run.config)
@@ -197,6 +200,25 @@ def train_command(args: argparse.Namespace) -> int:
         run = Run.create(args.out or new_run_folder("runs", config.data.dataset), config)
         _say(f"Run folder: {run.folder}")
     return _train(run, dataset, quiet=args.quiet, on_start=run.save_config if args.resume else None)
+
+
+def _already_finished(run, args: argparse.Namespace) -> bool:
+    """Say so, and how to train longer, when a resumed run has no epochs left to train."""
+    done, epochs = run.epochs_completed, run.config.training.epochs
+    if done < epochs:
+        return False
+    asked = f", so --epochs {epochs} leaves nothing to train" if args.epochs is not None else ""
+    _say(
+        f"The run in {run.folder} has already finished: it completed {done} epochs{asked}. "
+        f"To train longer, raise --epochs above {done}:\n  {_resume_command(run, stopped=False)}"
+    )
+    return True
+
+
+def _resume_command(run, stopped: bool) -> str:
+    """The command that continues `run`, shell-quoted (a folder name may hold spaces): to its end, or twice as long."""
+    command = f"vaegui train --resume {shlex.quote(str(run.folder))}"
+    return command if stopped else f"{command} --epochs {2 * max(run.epochs_completed, 1)}"
 
 
 def _check_fit(config: RunConfig, dataset) -> None:
@@ -244,22 +266,25 @@ def _train(run, dataset, *, quiet: bool, on_start=None) -> int:
         _report_skipped(dataset, skipped_before)
     state = "stopped" if result.stopped else "finished"
     _say(f"Training {state} after {result.epochs_completed} of {run.config.training.epochs} epochs.")
-    _say(
-        f"Run folder: {run.folder}   (open it with: vaegui gui {run.folder}; "
-        f"continue with: vaegui train --resume {run.folder})"
-    )
+    _say(f"Run folder: {run.folder}")
+    _say(f"Open it with:   vaegui gui {shlex.quote(str(run.folder))}")
+    _say(f"{'Continue' if result.stopped else 'Train longer'} with:   {_resume_command(run, result.stopped)}")
     return 130 if result.stopped and interrupts["count"] else 0
 
 
 class TerminalProgress:
-    """A one-line progress bar redrawn at most ten times a second, and one line per epoch."""
+    """Training progress: on a terminal a live bar (rich) that fits its width; elsewhere plain lines, one per epoch."""
 
     def __init__(self, quiet: bool = False, stream=None, on_start=None):
+        from rich.console import Console
+
         self.stream = stream or sys.stderr
         self.started = on_start
-        self.live = not quiet and self.stream.isatty()
+        # Width is asked of the terminal at every redraw, so a resized window is followed.
+        self.console = Console(file=self.stream, highlight=False, emoji=False, markup=False)
+        self.live = not quiet and self.console.is_terminal
+        self.bar = None  # the rich Progress, from the first batch drawn to finish()
         self.last_draw = 0.0
-        self.drawn = False
 
     def on_start(self, start) -> None:
         if self.started is not None:
@@ -276,17 +301,19 @@ class TerminalProgress:
         if not self.live or (now - self.last_draw < 0.1 and progress.batch < progress.batches):
             return
         self.last_draw = now
-        width = 24
-        filled = int(width * progress.batch / progress.batches)
-        bar = "█" * filled + "·" * (width - filled)
-        text = (
-            f"\repoch {progress.epoch}/{progress.epochs} {bar} {progress.batch}/{progress.batches}  "
-            f"loss {progress.losses.get('loss', float('nan')):.4g}  {progress.images_per_second:,.0f} img/s  "
-            f"ETA {_duration(progress.eta_seconds)}"
-        )
-        self.stream.write(text.ljust(100)[:120])
-        self.stream.flush()
-        self.drawn = True
+        loss = progress.losses.get("loss", float("nan"))
+        state = {
+            "total": progress.batches,
+            "completed": progress.batch,
+            "epoch": f"{progress.epoch}/{progress.epochs}",
+            "stats": f"loss {loss:.4g}  {progress.images_per_second:,.0f} img/s  ETA {_duration(progress.eta_seconds)}",
+        }
+        if self.bar is None:
+            self.bar = _live_bar(self.console)
+            self.bar.add_task("", **state)
+            self.bar.start()
+        else:
+            self.bar.update(self.bar.task_ids[0], **state, refresh=True)
 
     def on_epoch(self, progress) -> None:
         r = progress.record
@@ -300,16 +327,33 @@ class TerminalProgress:
         self.line(text)
 
     def line(self, text: str) -> None:
-        if self.drawn:
-            self.stream.write("\r" + " " * 120 + "\r")
-            self.drawn = False
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        """A line above the bar: wrapped to the terminal's width there, written as it is to a file or pipe."""
+        if self.live:
+            self.console.print(text)
+        else:
+            self.stream.write(text + "\n")
+            self.stream.flush()
 
     def finish(self) -> None:
-        if self.drawn:
-            self.stream.write("\n")
-            self.drawn = False
+        if self.bar is not None:
+            self.bar.stop()  # transient: the bar goes, the epoch lines stay
+            self.bar = None
+
+
+def _live_bar(console):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    # Redrawn by on_batch only (no refresh thread), at most ten times a second.
+    return Progress(
+        TextColumn("epoch {task.fields[epoch]}"),
+        BarColumn(bar_width=None),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[stats]}"),
+        console=console,
+        auto_refresh=False,
+        transient=True,
+        expand=True,
+    )
 
 
 def _duration(seconds: float) -> str:
