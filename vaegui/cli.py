@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from vaegui import __version__
+from vaegui.bundled import example_configs, settings_file
 from vaegui.config import (
     ACTIVATIONS,
     DISTRIBUTION_STRATEGIES,
@@ -68,7 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="train headless (for servers), then open the run folder in the app",
         description="Train a VAE without the GUI. Settings come from --config, then flags override them.",
     )
-    train.add_argument("--config", type=Path, help="a JSON settings file (a run's config.json works)")
+    train.add_argument(
+        "--config",
+        help="a JSON settings file (a run's config.json works), or a shipped example by name: "
+        + ", ".join(example_configs()),
+    )
     train.add_argument("--out", type=Path, help="run folder to create (default: runs/DATASET-DATE-TIME)")
     train.add_argument(
         "--resume",
@@ -145,7 +150,7 @@ def _int_list(text: str) -> tuple[int, ...]:
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
-    config = RunConfig.from_json_file(args.config) if args.config else RunConfig()
+    config = RunConfig.from_json_file(settings_file(args.config)) if args.config else RunConfig()
     _apply(config.data, args, {"dataset": "dataset", "image_size": "image_size", "channels": "channels"})
     _apply(config.model, args, {name: name for name in _MODEL_FLAGS if hasattr(ModelConfig(), name)})
     _apply(config.training, args, {name: name for name in _TRAINING_FLAGS if hasattr(TrainingConfig(), name)})
@@ -309,7 +314,12 @@ class TerminalProgress:
             "stats": f"loss {loss:.4g}  {progress.images_per_second:,.0f} img/s  ETA {_duration(progress.eta_seconds)}",
         }
         if self.bar is None:
-            self.bar = _live_bar(self.console)
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            # No refresh thread: on_batch redraws it, at most ten times a second; transient: gone at the end.
+            columns = TextColumn("epoch {task.fields[epoch]}"), BarColumn(None), MofNCompleteColumn()
+            self.bar = Progress(*columns, TextColumn("{task.fields[stats]}"), console=self.console, auto_refresh=False,
+                                transient=True, expand=True)
             self.bar.add_task("", **state)
             self.bar.start()
         else:
@@ -336,24 +346,8 @@ class TerminalProgress:
 
     def finish(self) -> None:
         if self.bar is not None:
-            self.bar.stop()  # transient: the bar goes, the epoch lines stay
+            self.bar.stop()
             self.bar = None
-
-
-def _live_bar(console):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    # Redrawn by on_batch only (no refresh thread), at most ten times a second.
-    return Progress(
-        TextColumn("epoch {task.fields[epoch]}"),
-        BarColumn(bar_width=None),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[stats]}"),
-        console=console,
-        auto_refresh=False,
-        transient=True,
-        expand=True,
-    )
 
 
 def _duration(seconds: float) -> str:
