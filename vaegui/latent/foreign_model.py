@@ -43,14 +43,15 @@ def load_foreign_vae(encoder_path: str | Path, decoder_path: str | Path, *, trus
     """
     paths = {"encoder": Path(encoder_path), "decoder": Path(decoder_path)}
     configs = {role: _saved_config(path, role) for role, path in paths.items()}
-    with_code = [paths[role].name for role, config in configs.items() if _holds_code(config)]
+    with_code = list(dict.fromkeys(paths[role].name for role, config in configs.items() if _holds_code(config)))
     if with_code and not trust_code:
         raise UntrustedCodeError(
-            f"{' and '.join(dict.fromkeys(with_code))} contains Python code (a Lambda layer); open it only if you "
-            "trust its source: opening it runs that code. vaegui then computes z with its own Sampling layer."
+            f"{' and '.join(with_code)} {'contains' if len(with_code) == 1 else 'contain'} Python code (a Lambda "
+            "layer); open it only if you trust its source: opening it runs that code. vaegui then computes z with "
+            "its own Sampling layer."
         )
-    encoder = _load(paths["encoder"], "encoder", configs["encoder"], trust_code)
-    decoder = _load(paths["decoder"], "decoder", configs["decoder"], trust_code)
+    encoder = _load(paths["encoder"], "encoder", configs["encoder"])
+    decoder = _load(paths["decoder"], "decoder", configs["decoder"])
     image_shape = _check_encoder(encoder, paths["encoder"])
     encoder = encoder_in_vaegui_order(encoder, paths["encoder"].name)
     z_dim = int(encoder.outputs[0].shape[-1])
@@ -63,7 +64,7 @@ def load_foreign_vae(encoder_path: str | Path, decoder_path: str | Path, *, trus
 def _saved_config(path: Path, role: str) -> dict:
     """The model's architecture as saved: config.json in a .keras archive, the model_config of an .h5 file."""
     if not path.is_file():
-        raise ModelFileError(f"The {role} file {path} does not exist: choose the saved {role} (.keras) file.")
+        raise ModelFileError(f"The {role} file {path} does not exist: choose the saved {role} (.keras or .h5) file.")
     if path.suffix.lower() not in SUFFIXES:
         raise ModelFileError(
             f"{path.name} is not a .keras or .h5 file: save the {role} with model.save('{role}.keras') and open that."
@@ -81,14 +82,14 @@ def _saved_config(path: Path, role: str) -> dict:
 
         with h5py.File(path, "r") as file:
             raw = file.attrs.get("model_config")
+        if raw is None:
+            raise ModelFileError(
+                f"The {role} file {path.name} holds weights only, without the model's layers (it was saved with "
+                f"save_weights). Save the whole {role} with model.save('{role}.keras') and open that."
+            )
+        return json.loads(raw.decode() if isinstance(raw, bytes) else raw)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
-        raise ModelFileError(f"Cannot open the {role} {path.name}: {keras_cause(error)} {EXPECTED}") from None
-    if raw is None:
-        raise ModelFileError(
-            f"The {role} file {path.name} holds weights only, without the model's layers (it was saved with "
-            f"save_weights). Save the whole {role} with model.save('{role}.keras') and open that."
-        )
-    return json.loads(raw.decode() if isinstance(raw, bytes) else raw)
+        raise ModelFileError(f"Cannot open the {role} {path.name}: {_keras_cause(error)} {EXPECTED}") from None
 
 
 def _layer_configs(config) -> Iterator[dict]:
@@ -123,22 +124,23 @@ def _sampling_names(config: dict) -> set[str]:
     return names
 
 
-def _load(path: Path, role: str, config: dict, trust_code: bool) -> keras.Model:
+def _load(path: Path, role: str, config: dict) -> keras.Model:
+    """Load a model whose config was read (and, when it holds code, whose source the user trusts)."""
     # The keras.io Sampling layer is a class of the user's script, saved under whatever name it was
     # registered with; vaegui's computes the same z and adds the mu-only factor. A scope, unlike
     # custom_objects, also wins over a class of that name registered in this process.
     replacements = dict.fromkeys(_sampling_names(config), Sampling)
     try:
         with keras.saving.custom_object_scope(replacements):
-            model = keras.saving.load_model(path, compile=False, safe_mode=not trust_code)
+            model = keras.saving.load_model(path, compile=False, safe_mode=not _holds_code(config))
     except Exception as error:
-        raise ModelFileError(f"Cannot open the {role} {path.name}: {keras_cause(error)} {EXPECTED}") from None
+        raise ModelFileError(f"Cannot open the {role} {path.name}: {_keras_cause(error)} {EXPECTED}") from None
     if not isinstance(model, keras.Model):
         raise ModelFileError(f"{path.name} holds a {type(model).__name__}, not a Keras model. {EXPECTED}")
     return model
 
 
-def keras_cause(error: BaseException, limit: int = 400) -> str:
+def _keras_cause(error: BaseException, limit: int = 400) -> str:
     """The part of a Keras error that says what went wrong, as one sentence.
 
     Keras wraps the cause ("Could not locate class 'Sampling'") in a paragraph about get_config
