@@ -6,9 +6,13 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint bench screenshots clean
 
-$(STAMP): pyproject.toml scripts/install-system-packages.sh
+# Without python3-venv (installed by the script), Debian's `python3 -m venv` stops half-way, leaving
+# a .venv without pip; such a .venv is made again.
+$(STAMP): pyproject.toml setup.py scripts/install-system-packages.sh
 	@bash scripts/install-system-packages.sh
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/pip || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); } || { rm -rf $(VENV); \
+	  echo "'$(PYTHON) -m venv' failed: on Debian/Ubuntu install python3-venv (as root: apt-get install python3-venv)." >&2; \
+	  exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test,opentsne]"
 	@touch $(STAMP)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import shlex
 import subprocess
 import sys
 
@@ -57,3 +59,97 @@ def test_unknown_flag_and_help_behave_like_any_cli():
     assert unknown.returncode == 2 and "unrecognized arguments: --bogus" in unknown.stderr
     helped = vaegui("train", "--help")
     assert helped.returncode == 0 and "--resume RUN_FOLDER" in helped.stdout and "--kl-strategy" in helped.stdout
+
+
+class _Terminal(io.StringIO):
+    """A terminal as a program sees it: isatty() is True; every write is kept, in order, to be replayed."""
+
+    def __init__(self):
+        super().__init__()
+        self.writes: list[str] = []
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return len(text)
+
+
+def test_progress_on_an_80_column_terminal_fits_and_leaves_no_stale_text(tmp_path, monkeypatch, capsys):
+    """Replayed through a terminal emulator wider than 80 columns: nothing drawn past column 80, ever."""
+    import pyte
+
+    from vaegui.cli import main
+
+    terminal = _Terminal()
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "40")
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["train", "--dataset", "digits", "--epochs", "2", *TINY, "--out", str(tmp_path / "r")]) == 0
+    screen = pyte.Screen(120, 60)
+    screen.set_mode(pyte.modes.LNM)  # a terminal's line discipline turns "\n" into "\r\n"
+    emulator = pyte.Stream(screen)
+    bars_drawn = 0
+    for text in terminal.writes:
+        emulator.feed(text)
+        lines = [line.rstrip() for line in screen.display]
+        assert max(map(len, lines)) <= 80, "\n".join(lines)
+        assert sum("ETA" in line for line in lines) <= 1, "\n".join(lines)  # one bar, redrawn in place
+        bars_drawn += any("ETA" in line for line in lines)
+    assert bars_drawn > 0
+    final = [line.rstrip() for line in screen.display if line.strip()]
+    assert not any("ETA" in line or "━" in line for line in final), "\n".join(final)  # the bar is gone
+    assert [line.split()[1] for line in final if line.startswith("epoch ")] == ["1/2", "2/2"]
+    assert all("\r" not in text for text in capsys.readouterr().out)
+
+
+def test_progress_in_a_pipe_is_plain_lines_one_per_epoch(tmp_path):
+    done = vaegui("train", "--dataset", "digits", "--epochs", "3", *TINY, "--out", str(tmp_path / "p"))
+    assert done.returncode == 0, done.stderr
+    assert "\r" not in done.stderr and "\x1b" not in done.stderr
+    epoch_lines = [line for line in done.stderr.splitlines() if line.startswith("epoch ")]
+    assert [line.split()[1] for line in epoch_lines] == ["1/3", "2/3", "3/3"]
+    assert all("reconstruction" in line and "img/s" in line for line in epoch_lines)
+
+
+def test_kl_warmup_given_on_resume_is_used(tmp_path):
+    out = tmp_path / "w"
+    first = vaegui("train", "--dataset", "digits", "--epochs", "1", *TINY, "--kl-weight", "0.5", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    more = vaegui("train", "--resume", str(out), "--epochs", "3", "--kl-warmup", "4")
+    assert more.returncode == 0, more.stderr
+    run = Run.open(out)
+    assert run.config.training.kl_warmup_epochs == 4
+    assert [round(row["beta"], 6) for row in run.history] == [0.5, 0.5 * 2 / 4, 0.5 * 3 / 4]
+
+
+def test_printed_commands_are_shell_quoted_and_paste_back(tmp_path):
+    out = tmp_path / "my runs" / "it's a run"
+    done = vaegui("train", "--dataset", "digits", "--epochs", "1", *TINY, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    hints = dict(line.split(":", 1) for line in done.stdout.splitlines() if line.endswith(tuple("0123456789'")))
+    assert hints["Open it with"].strip() == f"vaegui gui {shlex.quote(str(out))}"
+    command = hints["Train longer with"].strip()
+    assert command == f"vaegui train --resume {shlex.quote(str(out))} --epochs 2"
+    # The printed line, pasted into a real shell, where `vaegui` is this Python's vaegui.
+    shell = f'vaegui() {{ {shlex.quote(sys.executable)} -m vaegui.cli "$@"; }}; {command}'
+    pasted = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=240,
+                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""})
+    assert pasted.returncode == 0, pasted.stderr
+    assert Run.open(out).epochs_completed == 2
+
+
+def test_resuming_a_finished_run_says_how_to_train_longer_and_trains_nothing(tmp_path):
+    out = tmp_path / "done"
+    assert vaegui("train", "--dataset", "digits", "--epochs", "2", *TINY, "--out", str(out)).returncode == 0
+    before = {path.name: path.stat().st_mtime_ns for path in out.rglob("*")}
+    again = vaegui("train", "--resume", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "has already finished: it completed 2 epochs" in again.stdout
+    assert f"raise --epochs above 2:\n  vaegui train --resume {shlex.quote(str(out))} --epochs 4" in again.stdout
+    assert "Training on" not in again.stderr and "epoch " not in again.stderr
+    fewer = vaegui("train", "--resume", str(out), "--epochs", "1")
+    assert fewer.returncode == 0 and "so --epochs 1 leaves nothing to train" in fewer.stdout
+    assert {path.name: path.stat().st_mtime_ns for path in out.rglob("*")} == before
+    assert Run.open(out).config.training.epochs == 2

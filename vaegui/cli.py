@@ -6,12 +6,13 @@ import argparse
 import difflib
 import logging
 import os
+import shlex
 import signal
 import sys
-import time
 from pathlib import Path
 
 from vaegui import __version__
+from vaegui.bundled import example_configs, settings_file
 from vaegui.config import (
     ACTIVATIONS,
     CHANNELS,
@@ -26,7 +27,7 @@ from vaegui.config import (
     TrainingConfig,
 )
 from vaegui.errors import ConfigError, VaeguiError
-from vaegui.training.progress import format_duration
+from vaegui.terminal_progress import TerminalProgress
 
 # Flags that change what the model is; a resumed run keeps its own.
 _MODEL_FLAGS = (
@@ -46,7 +47,7 @@ _TRAINING_FLAGS = (
     "batch_size",
     "learning_rate",
     "seed",
-    "kl_warmup",
+    "kl_warmup_epochs",
     "steps_per_execution",
     "jit_compile",
     "strategy",
@@ -71,7 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="train headless (for servers), then open the run folder in the app",
         description="Train a VAE without the GUI. Settings come from --config, then flags override them.",
     )
-    train.add_argument("--config", type=Path, help="a JSON settings file (a run's config.json works)")
+    train.add_argument(
+        "--config",
+        help="a JSON settings file (a run's config.json works), or a shipped example by name: "
+        + ", ".join(example_configs()),
+    )
     train.add_argument("--out", type=Path, help="run folder to create (default: runs/DATASET-DATE-TIME)")
     train.add_argument(
         "--resume",
@@ -104,7 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--batch-size", type=int)
     training.add_argument("--learning-rate", type=float)
     training.add_argument("--seed", type=int, help="the same seed repeats the same losses on the CPU")
-    training.add_argument("--kl-warmup", type=int, help="raise β linearly over this many epochs")
+    training.add_argument(
+        "--kl-warmup", type=int, dest="kl_warmup_epochs", metavar="EPOCHS", help="raise β linearly over EPOCHS epochs"
+    )
     training.add_argument(
         "--steps-per-execution", type=int, help="batches per compiled call (faster, coarser progress)"
     )
@@ -148,12 +155,10 @@ def _int_list(text: str) -> tuple[int, ...]:
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
-    config = RunConfig.from_json_file(args.config) if args.config else RunConfig()
+    config = RunConfig.from_json_file(settings_file(args.config)) if args.config else RunConfig()
     _apply(config.data, args, {"dataset": "dataset", "image_size": "image_size", "channels": "channels"})
     _apply(config.model, args, {name: name for name in _MODEL_FLAGS if hasattr(ModelConfig(), name)})
     _apply(config.training, args, {name: name for name in _TRAINING_FLAGS if hasattr(TrainingConfig(), name)})
-    if args.kl_warmup is not None:
-        config.training.kl_warmup_epochs = args.kl_warmup
     return config.validate()
 
 
@@ -186,6 +191,8 @@ def train_command(args: argparse.Namespace) -> int:
             _say(f"Rolled back to the checkpoint of epoch {args.rollback}.")
         _apply(run.config.training, args, {n: n for n in _TRAINING_FLAGS if hasattr(TrainingConfig(), n)})
         run.config.validate()
+        if _already_finished(run, args):
+            return 0
         _say(f"Run folder: {run.folder}")
         _say(f"Loading {run.config.data.dataset}…")
         dataset = load_run_dataset(run.config)
@@ -203,6 +210,25 @@ def train_command(args: argparse.Namespace) -> int:
         run = Run.create(args.out or new_run_folder("runs", config.data.dataset), config)
         _say(f"Run folder: {run.folder}")
     return _train(run, dataset, quiet=args.quiet, on_start=run.save_config if args.resume else None)
+
+
+def _already_finished(run, args: argparse.Namespace) -> bool:
+    """Say so, and how to train longer, when a resumed run has no epochs left to train."""
+    done, epochs = run.epochs_completed, run.config.training.epochs
+    if done < epochs:
+        return False
+    asked = f", so --epochs {epochs} leaves nothing to train" if args.epochs is not None else ""
+    _say(
+        f"The run in {run.folder} has already finished: it completed {done} epochs{asked}. "
+        f"To train longer, raise --epochs above {done}:\n  {_resume_command(run, stopped=False)}"
+    )
+    return True
+
+
+def _resume_command(run, stopped: bool) -> str:
+    """The command that continues `run`, shell-quoted (a folder name may hold spaces): to its end, or twice as long."""
+    command = f"vaegui train --resume {shlex.quote(str(run.folder))}"
+    return command if stopped else f"{command} --epochs {2 * max(run.epochs_completed, 1)}"
 
 
 def _check_fit(config: RunConfig, dataset) -> None:
@@ -245,73 +271,10 @@ def _train(run, dataset, *, quiet: bool, on_start=None) -> int:
         _report_skipped(dataset, skipped_before)
     state = "stopped" if result.stopped else "finished"
     _say(f"Training {state} after {result.epochs_completed} of {run.config.training.epochs} epochs.")
-    _say(
-        f"Run folder: {run.folder}   (open it with: vaegui gui {run.folder}; "
-        f"continue with: vaegui train --resume {run.folder})"
-    )
+    _say(f"Run folder: {run.folder}")
+    _say(f"Open it with:   vaegui gui {shlex.quote(str(run.folder))}")
+    _say(f"{'Continue' if result.stopped else 'Train longer'} with:   {_resume_command(run, result.stopped)}")
     return 130 if result.stopped and interrupts["count"] else 0
-
-
-class TerminalProgress:
-    """A one-line progress bar redrawn at most ten times a second, and one line per epoch."""
-
-    def __init__(self, quiet: bool = False, stream=None, on_start=None):
-        self.stream = stream or sys.stderr
-        self.started = on_start
-        self.live = not quiet and self.stream.isatty()
-        self.last_draw = 0.0
-        self.drawn = False
-
-    def on_start(self, start) -> None:
-        if self.started is not None:
-            self.started()
-        self.line(
-            f"Training on {start.device}: {start.train_images} images, {start.batches_per_epoch} batches "
-            f"an epoch, epochs {start.initial_epoch + 1}–{start.epochs}."
-        )
-        for note in getattr(start, "notes", ()):
-            self.line(f"Note: {note}")
-
-    def on_batch(self, progress) -> None:
-        now = time.monotonic()
-        if not self.live or (now - self.last_draw < 0.1 and progress.batch < progress.batches):
-            return
-        self.last_draw = now
-        width = 24
-        filled = int(width * progress.batch / progress.batches)
-        bar = "█" * filled + "·" * (width - filled)
-        text = (
-            f"\repoch {progress.epoch}/{progress.epochs} {bar} {progress.batch}/{progress.batches}  "
-            f"loss {progress.losses.get('loss', float('nan')):.4g}  {progress.images_per_second:,.0f} img/s  "
-            f"ETA {format_duration(progress.eta_seconds)}"
-        )
-        self.stream.write(text.ljust(100)[:120])
-        self.stream.flush()
-        self.drawn = True
-
-    def on_epoch(self, progress) -> None:
-        r = progress.record
-        text = (
-            f"epoch {progress.epoch}/{progress.epochs}  loss {r['loss']:.4f}  "
-            f"reconstruction {r['reconstruction_loss']:.4f}  KL {r['kl_loss']:.4f}"
-        )
-        if "val_loss" in r:
-            text += f"  val_loss {r['val_loss']:.4f}"
-        text += f"  {r['seconds']:.1f} s  {r['images_per_second']:,.0f} img/s"
-        self.line(text)
-
-    def line(self, text: str) -> None:
-        if self.drawn:
-            self.stream.write("\r" + " " * 120 + "\r")
-            self.drawn = False
-        self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.drawn:
-            self.stream.write("\n")
-            self.drawn = False
-
 
 
 def _say(text: str) -> None:

@@ -27,6 +27,14 @@ class ModelFileError(VaeguiError):
     """A saved model file cannot be read, or is not the encoder/decoder pair vaegui expects."""
 
 
+class UntrustedCodeError(ModelFileError):
+    """A model file holds Python code (a Lambda layer) that runs when it is opened.
+
+    Open it again with `trust_code=True` only after the user confirms that the file comes from a
+    trusted source (Keras' `safe_mode=False`); the GUI turns this error into a Yes/No question.
+    """
+
+
 def first_line(error: BaseException) -> str:
     """The first line of a library's error text (at most 200 characters), or the error's type when it has none."""
     text = str(error).strip().splitlines()
