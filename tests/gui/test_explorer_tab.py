@@ -622,3 +622,24 @@ def test_the_dataset_question_offers_files_and_defaults_to_data_available_offlin
     assert explorer_dialogs.ask_dataset(parent, "Which images?") == str(tmp_path / "codes.npz")
     assert asked["items"][asked["current"]] == offline_dataset_names()[0]  # never a download by default
     assert "mnist" not in asked["items"][: len(offline_dataset_names())] or "mnist" in offline_dataset_names()
+
+
+def test_a_model_holding_code_is_opened_only_after_the_person_trusts_it(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.latent.test_foreign_model import _seed_pair
+
+    _seed_pair(tmp_path, sampling="lambda")
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text: asked.append(text) or answers.pop(0))
+    tab = _new_tab(qtbot)
+    tab.open_foreign_model(tmp_path / "encoder.keras", tmp_path / "decoder.keras", "digits")
+    qtbot.waitUntil(lambda: bool(asked) and not tab.is_busy(), timeout=WAIT_MS)
+    assert "trust" in asked[0] and tab.explorer.loaded is None and "Not opened" in tab.message_label.text()
+    tab.open_foreign_model(tmp_path / "encoder.keras", tmp_path / "decoder.keras", "digits")
+    _wait_idle(qtbot, tab)
+    assert len(asked) == 2 and tab.explorer.loaded.source.trust_code
+    qtbot.mouseClick(tab.mu_only_checkbox, Qt.MouseButton.LeftButton)  # the Lambda became vaegui's Sampling
+    _wait_idle(qtbot, tab)
+    np.testing.assert_array_equal(_shown(tab).latents.z, _shown(tab).latents.mu)

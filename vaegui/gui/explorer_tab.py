@@ -52,7 +52,8 @@ class ExplorerTab(QWidget):
                              (self.explorer.message_changed, self._render_message),
                              (self.explorer.status_changed, self._render_status),
                              (self.selection.said, lambda text: self.status_label.setText(text)),
-                             (self.explorer.demo_ready, self._show_mu_only_demo)):
+                             (self.explorer.demo_ready, self._show_mu_only_demo),
+                             (self.explorer.trust_needed, self._ask_trust)):
             signal.connect(slot)
         state.run_opened.connect(lambda folder, epochs: self.follow_run(folder, epochs, now=True))
         state.checkpoint_saved.connect(self.follow_run)
@@ -259,6 +260,13 @@ class ExplorerTab(QWidget):
 
     def _render_status(self) -> None:
         self.status_label.setText(self.explorer.status)
+
+    def _ask_trust(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        question = self.explorer.trust_question
+        answer = QMessageBox.question(self, "Open a file that holds code?", question.text + "\n\nOpen it anyway?")
+        self.explorer.answer_trust(answer == QMessageBox.StandardButton.Yes)
 
     def _show_mu_only_demo(self) -> None:
         from vaegui.gui.mu_only_dialog import MuOnlyDialog

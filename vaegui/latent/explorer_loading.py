@@ -46,6 +46,14 @@ class KerasPairSource:
 ModelSource = RunSource | KerasPairSource
 
 
+@dataclass(frozen=True)
+class TrustQuestion:
+    """Opening `source` would run Python code stored in it (a Lambda layer): the person must say yes first."""
+
+    source: KerasPairSource
+    text: str
+
+
 class ViewerDecoder:
     """The GUI thread's decoder: latent vectors to images through one traced function (~1 ms a call).
 
@@ -138,8 +146,8 @@ def _load_keras_pair(source: KerasPairSource, report, cancel) -> LoadedModel:
     from vaegui.latent.foreign_model import load_foreign_vae
 
     _say(report, "Loading the model…")
-    lane_vae = load_foreign_vae(source.encoder, source.decoder)
-    viewer = ViewerDecoder(load_foreign_vae(source.encoder, source.decoder))
+    lane_vae = load_foreign_vae(source.encoder, source.decoder, trust_code=source.trust_code)
+    viewer = ViewerDecoder(load_foreign_vae(source.encoder, source.decoder, trust_code=source.trust_code))
     height, width, channels = lane_vae.image_shape
     if height != width:
         raise VaeguiError(f"The encoder takes {height}×{width} images; vaegui's datasets are square.")

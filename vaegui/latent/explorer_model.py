@@ -14,11 +14,13 @@ import numpy as np
 from psygnal import Signal
 
 from vaegui.latent.cache import ResultCache
+from vaegui.errors import UntrustedCodeError
 from vaegui.latent.explorer_loading import (
     LoadedModel,
     ModelSource,
     ReloadedWeights,
     RunSource,
+    TrustQuestion,
     load_model,
     reload_weights,
 )
@@ -49,6 +51,7 @@ class ExplorerModel(MapJobs):
     message_changed = Signal()  # `message`: a problem to show until the next action
     status_changed = Signal()  # `status`: one line on what was last done
     demo_ready = Signal()  # `mu_only_demo` holds the three steps of the mu-only demonstration
+    trust_needed = Signal()  # `trust_question`: the file holds code; open it only if the person trusts it
 
     def __init__(self, runner: JobRunner):
         self.runner = runner
@@ -63,6 +66,7 @@ class ExplorerModel(MapJobs):
         self.tsne_iterations = 500
         self.visible = True
         self.mu_only_demo: MuOnlyDemo | None = None
+        self.trust_question: TrustQuestion | None = None
         self._maps = ResultCache(MAP_CACHE_SIZE)  # MapKey → ShownMap
         self._latents = ResultCache(LATENTS_CACHE_SIZE)  # LatentsKey → LatentSet
         self._load: tuple[Job, ModelSource] | None = None
@@ -79,9 +83,16 @@ class ExplorerModel(MapJobs):
         self._pending_follow, self._follow_again = None, False
         self._cancel_jobs()
         lane = self.runner.new_lane(source.name)
+
+        def work(report, cancel):
+            try:
+                return replace(load_model(source, report, cancel), lane=lane)
+            except UntrustedCodeError as question:
+                return TrustQuestion(source, str(question))
+
         job = self.runner.submit(
-            lambda report, cancel: replace(load_model(source, report, cancel), lane=lane), lane=lane,
-            on_done=lambda loaded: self._loaded(loaded, job), on_failed=lambda text: self._load_failed(text, lane),
+            work, lane=lane,
+            on_done=lambda loaded: self._loaded(loaded, job, lane), on_failed=lambda text: self._load_failed(text, lane),
             on_cancelled=lambda: self._load_cancelled(lane), on_progress=lambda p: self._on_progress(job, p))
         self._load = (job, source)
         self._set_message("")
@@ -117,14 +128,29 @@ class ExplorerModel(MapJobs):
         self._load = (job, loaded.source)
         self._set_activity("Loading the newest epoch…", None)
 
+    def answer_trust(self, trusted: bool) -> None:
+        """The person's answer to `trust_question`: open the file with its code allowed to run, or not at all."""
+        question, self.trust_question = self.trust_question, None
+        if question is None:
+            return
+        if trusted:
+            self.open(replace(question.source, trust_code=True))
+        else:
+            self._set_message(f"Not opened: {question.source.name} holds code that would run when it is opened.")
+
     def set_visible(self, visible: bool) -> None:
         """The Explorer follows a training run only while someone looks at it (loading competes for the CPU)."""
         self.visible = visible
         if visible and self._pending_follow is not None:
             self.follow(self._pending_follow)
 
-    def _loaded(self, loaded: LoadedModel, job: Job) -> None:
+    def _loaded(self, loaded: LoadedModel | TrustQuestion, job: Job, lane) -> None:
         self._finished(job)
+        if isinstance(loaded, TrustQuestion):
+            self.runner.retire_lane(lane)
+            self.trust_question = loaded
+            self.trust_needed.emit()
+            return
         previous = self.loaded
         if previous is not None and previous.lane is not loaded.lane:
             self.runner.retire_lane(previous.lane)
