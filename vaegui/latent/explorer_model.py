@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 from psygnal import Signal
 
-from vaegui.latent.cache import ResultCache
 from vaegui.errors import UntrustedCodeError
+from vaegui.latent.cache import ResultCache
 from vaegui.latent.explorer_loading import (
     LoadedModel,
     ModelSource,
@@ -91,9 +91,9 @@ class ExplorerModel(MapJobs):
                 return TrustQuestion(source, str(question))
 
         job = self.runner.submit(
-            work, lane=lane,
-            on_done=lambda loaded: self._loaded(loaded, job, lane), on_failed=lambda text: self._load_failed(text, lane),
-            on_cancelled=lambda: self._load_cancelled(lane), on_progress=lambda p: self._on_progress(job, p))
+            work, lane=lane, on_done=lambda loaded: self._loaded(loaded, job, lane),
+            on_failed=lambda text: self._load_failed(text, lane), on_cancelled=lambda: self._load_cancelled(lane),
+            on_progress=lambda p: self._on_progress(job, p))
         self._load = (job, source)
         self._set_message("")
         self._set_activity(f"Opening {source.name}…", None)
