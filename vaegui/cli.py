@@ -250,7 +250,7 @@ def _train(run, dataset, *, quiet: bool, on_start=None) -> int:
 
     progress = TerminalProgress(quiet=quiet, on_start=on_start)
     skipped_before = len(dataset.skipped_files)
-    session = TrainingSession(run, dataset, progress, probe_size=0)
+    session = TrainingSession(run, dataset, progress)  # each epoch's pictures too: the app replays them
     interrupts = {"count": 0}
 
     def on_interrupt(signum, frame):

@@ -19,9 +19,11 @@ from PySide6.QtCore import Qt
 
 from tests.conftest import tiny_config
 from vaegui.gui.app_state import AppState, import_tensorflow
-from vaegui.gui.training_tab import IDLE, PAUSED, TRAINING, VIEW_STAGGER_MS, TrainingTab
+from vaegui.gui.epoch_views_panel import VIEW_STAGGER_MS
+from vaegui.gui.training_tab import TrainingTab
 from vaegui.gui.workers import BACKGROUND_NICE
 from vaegui.runs import Run
+from vaegui.training.training_model import IDLE, PAUSED, TRAINING
 
 TRAIN_IMAGES = 1617  # digits minus its 10 % test split
 TEST_IMAGES = 180
@@ -100,8 +102,9 @@ def test_failed_tensorflow_import_is_said_plainly(qtbot):
 
 
 def test_train_two_epochs_draws_every_epoch_and_saves_the_run(qtbot, tab):
-    updated, progress_texts = [], []
-    tab.state.run_updated.connect(updated.append)
+    opened, updated, progress_texts = [], [], []
+    tab.state.run_opened.connect(lambda folder, epochs: opened.append((folder, epochs)))
+    tab.state.checkpoint_saved.connect(lambda folder, epoch: updated.append((folder, epoch)))
     click(qtbot, tab.train_button)
     assert tab.mode == TRAINING
     assert not tab.train_button.isEnabled() and tab.stop_button.isEnabled() and tab.pause_button.isEnabled()
@@ -117,7 +120,7 @@ def test_train_two_epochs_draws_every_epoch_and_saves_the_run(qtbot, tab):
     assert not tab.error_label.isVisible(), tab.error_label.text()
     run = tab.run
     batches = math.ceil(TRAIN_IMAGES / 64)
-    assert run.epochs_completed == 2
+    assert tab.model.epochs_completed == 2
     assert tab.loss_plot.epochs_drawn() == [1, 2]
     assert tab.loss_plot.batch_point_count() == 2 * batches  # every batch, although signals are throttled
     positions = tab.loss_plot.batch_positions.view()
@@ -146,7 +149,7 @@ def test_train_two_epochs_draws_every_epoch_and_saves_the_run(qtbot, tab):
     # The learning views: one snapshot per epoch, the slider scrubs them. The last epoch's views are
     # drawn one at a time, like every epoch's from training.
     qtbot.waitUntil(lambda: not tab.learning_views_pending(), timeout=WAIT_MS)
-    assert sorted(tab.snapshots) == [1, 2]
+    assert sorted(tab.model.epochs) == [1, 2]
     assert tab.latent_preview.point_count == TEST_IMAGES
     assert tab.latent_preview.shown_epoch == 2
     assert len(tab.kl_bars.values) == 2
@@ -155,9 +158,9 @@ def test_train_two_epochs_draws_every_epoch_and_saves_the_run(qtbot, tab):
     assert tab.latent_preview.shown_epoch == 1 and tab.samples.shown_epoch == 1
     assert "Epoch 1 of 2" in tab.epoch_label.text()
 
-    # The explorer hears about the run and each new checkpoint.
-    assert tab.state.run is run
-    assert updated == [run, run]
+    # The explorer hears about the run and each new checkpoint (a folder and an epoch, never the live run).
+    assert opened == [(str(folder), 0)]
+    assert updated == [(str(folder), 1), (str(folder), 2)]
     assert str(folder) in tab.status_label.text()
     assert tab.train_button.isEnabled() and not tab.stop_button.isEnabled()
 
@@ -185,7 +188,7 @@ def test_while_training_a_new_epoch_is_drawn_one_view_at_a_time(qtbot, tab, monk
     assert len({epoch for _, epoch, _ in first_three}) == 1
     spacing = np.diff([at for _, _, at in first_three])
     assert np.all(spacing >= 0.9 * VIEW_STAGGER_MS / 1000), spacing  # Qt's coarse timers may fire 5 % early
-    qtbot.waitUntil(lambda: len(tab.snapshots) >= 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(tab.model.epochs) >= 2, timeout=WAIT_MS)
     click(qtbot, tab.stop_button)
     qtbot.waitUntil(lambda: tab.mode == IDLE and not tab.learning_views_pending(), timeout=WAIT_MS)
 
@@ -234,11 +237,11 @@ def test_pause_then_resume_continues_to_the_end(qtbot, tab):
     paused_count = tab.loss_plot.batch_point_count()
     qtbot.wait(1500)
     assert tab.loss_plot.batch_point_count() == paused_count, "training went on while paused"
-    assert tab.run.epochs_completed < 4
+    assert tab.model.epochs_completed < 4
     click(qtbot, tab.pause_button)
     assert tab.mode == TRAINING and tab.pause_button.text() == "Pause"
     wait_until_idle(qtbot, tab)
-    assert tab.run.epochs_completed == 4
+    assert tab.model.epochs_completed == 4
     assert tab.loss_plot.epochs_drawn() == [1, 2, 3, 4]
     assert tab.loss_plot.batch_point_count() == 4 * math.ceil(TRAIN_IMAGES / 64)
 
@@ -258,7 +261,7 @@ def test_stop_mid_epoch_keeps_the_last_completed_epoch(qtbot, tab):
     wait_until_idle(qtbot, tab)
 
     run = tab.run
-    kept = run.epochs_completed
+    kept = tab.model.epochs_completed
     assert 1 <= kept < 500
     assert "Stopped" in tab.progress_bar.text()
     folder = Path(run.folder)
@@ -266,10 +269,6 @@ def test_stop_mid_epoch_keeps_the_last_completed_epoch(qtbot, tab):
     assert state["epochs_completed"] == kept
     assert [int(r["epoch"]) for r in csv_rows(folder / "history.csv")] == list(range(1, kept + 1))
     assert len(csv_rows(folder / "batch_history.csv")) == kept * math.ceil(TRAIN_IMAGES / 64)
-    # The model in memory was put back to the saved epoch: the same weights as on disk.
-    on_disk = run.load_model().get_weights()
-    in_memory = run.model.get_weights()
-    assert all(np.array_equal(a, b) for a, b in zip(on_disk, in_memory))
     assert tab.train_button.isEnabled()
 
 
@@ -343,11 +342,11 @@ def test_a_full_disk_at_a_checkpoint_is_said_plainly_and_the_last_epoch_kept(qtb
     assert tab.train_button.isEnabled() and tab.open_button.isEnabled()
 
 
-def trained_run_folder(tmp_path: Path, epochs: int = 2) -> Path:
+def trained_run_folder(tmp_path: Path, epochs: int = 2, name: str = "earlier") -> Path:
     from vaegui.data import load_dataset
     from vaegui.training import TrainingSession
 
-    folder = tmp_path / "earlier"
+    folder = tmp_path / name
     run = Run.create(folder, tiny_config(epochs=epochs))
     TrainingSession(run, load_dataset("digits", seed=1), probe_size=50).run()
     return folder
@@ -359,7 +358,6 @@ def test_open_run_restores_settings_and_curves_then_continues(qtbot, tab, tmp_pa
     tab.open_run(folder)
     qtbot.waitUntil(lambda: tab.run is not None, timeout=WAIT_MS)
     run = tab.run
-    assert tab.state.run is run
     assert tab.form.z_dim_box.value() == 2 and tab.form.conv_filters_edit.text() == "4,8"
     assert tab.loss_plot.epochs_drawn() == [1, 2]
     assert tab.loss_plot.batch_point_count() == len(run.batch_history) == 2 * math.ceil(TRAIN_IMAGES / 64)
@@ -370,21 +368,51 @@ def test_open_run_restores_settings_and_curves_then_continues(qtbot, tab, tmp_pa
     click(qtbot, tab.continue_button)
     wait_until_idle(qtbot, tab)
     assert not tab.error_label.isVisible(), tab.error_label.text()
-    assert run.epochs_completed == 3
+    assert tab.model.epochs_completed == 3
     assert tab.loss_plot.epochs_drawn() == [1, 2, 3]
     assert [int(r["epoch"]) for r in csv_rows(folder / "history.csv")] == [1, 2, 3]
     assert json.loads((folder / "config.json").read_text())["training"]["epochs"] == 3
-    assert sorted(tab.snapshots) == [3]
+    # Every epoch's pictures: the two kept in the folder, and the one just trained.
+    assert sorted(tab.model.epochs) == [1, 2, 3]
+
+
+def test_a_reopened_run_shows_every_view_at_its_last_epoch_and_replays_them(qtbot, tab, tmp_path):
+    import shutil
+
+    folder = trained_run_folder(tmp_path, epochs=3)  # trained headless, as `vaegui train` does
+    tab.open_run(folder)
+    qtbot.waitUntil(lambda: tab.run is not None, timeout=WAIT_MS)
+    assert sorted(tab.model.epochs) == [1, 2, 3]
+    assert tab.latent_preview.shown_epoch == 3 and tab.latent_preview.point_count == 50
+    assert tab.samples.shown_epoch == 3 and tab.samples.picture.pixmap() is not None
+    assert len(tab.kl_bars.values) == 2 and "epoch 3" in tab.kl_bars.plot_item.titleLabel.text
+    assert tab.epoch_slider.isEnabled() and "Epoch 3 of 3" in tab.epoch_label.text()
+    tab.epoch_slider.setValue(1)
+    assert tab.latent_preview.shown_epoch == 1 and tab.samples.shown_epoch == 1
+    np.testing.assert_allclose(tab.kl_bars.values, tab.model.epochs[1].kl_per_dim, rtol=1e-6)
+    assert not tab.views.note.isVisible()
+
+    # A run saved before vaegui kept its epochs' pictures opens too, and says why they are missing;
+    # nothing of the previous run stays on screen.
+    old = tmp_path / "old-run"
+    shutil.copytree(folder, old)
+    shutil.rmtree(old / "epochs")
+    tab.open_run(old)
+    qtbot.waitUntil(lambda: tab.run is not None and tab.run.folder == old, timeout=WAIT_MS)
+    assert tab.model.epochs == {} and tab.latent_preview.point_count == 0 and tab.samples.shown_epoch is None
+    assert len(tab.kl_bars.values) == 0 and not tab.epoch_slider.isEnabled()
+    assert tab.views.note.isVisible() and "older vaegui" in tab.views.note.text()
+    assert tab.loss_plot.epochs_drawn() == [1, 2, 3]
 
 
 def test_overlay_and_exports(qtbot, tab, tmp_path):
-    folder = trained_run_folder(tmp_path)
+    folder, other = trained_run_folder(tmp_path), trained_run_folder(tmp_path, epochs=3, name="other")
     tab.open_run(folder)
     qtbot.waitUntil(lambda: tab.run is not None, timeout=WAIT_MS)
-    tab.open_run(folder, overlay=True)
+    tab.open_run(other, overlay=True)
     qtbot.waitUntil(lambda: len(tab.loss_plot.overlay_curves) == 3, timeout=WAIT_MS)
     x, y = tab.loss_plot.overlay_curves[0].getData()
-    assert list(x) == [1, 2] and np.all(np.isfinite(y))
+    assert list(x) == [1, 2, 3] and np.all(np.isfinite(y))
 
     png, svg, table = tmp_path / "curves.png", tmp_path / "curves.svg", tmp_path / "history.csv"
     assert tab.export_curves(png)
@@ -394,10 +422,49 @@ def test_overlay_and_exports(qtbot, tab, tmp_path):
     assert tab.export_history_csv(table)
     rows = csv_rows(table)
     assert [int(r["epoch"]) for r in rows] == [1, 2]
-    assert float(rows[1]["loss"]) == pytest.approx(tab.run.history[1]["loss"], rel=1e-6)
+    assert float(rows[1]["loss"]) == pytest.approx(tab.model.history[1]["loss"], rel=1e-6)
     assert not tab.export_curves(tmp_path / "curves.bmp")
     assert ".png or .svg" in tab.error_label.text()
     assert not list(tmp_path.glob(".*tmp*")), "no temp files left behind"
+
+
+def test_an_overlay_can_be_removed_and_goes_when_its_run_is_opened(qtbot, tab, tmp_path):
+    folder, other = trained_run_folder(tmp_path), trained_run_folder(tmp_path, epochs=3, name="other")
+    tab.open_run(folder)
+    qtbot.waitUntil(lambda: tab.run is not None, timeout=WAIT_MS)
+    tab.open_run(other, overlay=True)
+    qtbot.waitUntil(lambda: len(tab.loss_plot.overlay_curves) == 3, timeout=WAIT_MS)
+    remove = [a for a in tab.overlay_menu.actions() if a.text() == "Remove other"]
+    assert remove and tab.overlay_button.text() == "Overlays (1)"
+    remove[0].trigger()
+    assert tab.loss_plot.overlay_curves == [] and tab.model.overlays == []
+    assert not [a for a in tab.overlay_menu.actions() if a.text().startswith("Remove")]
+    # Overlaid, then opened itself: it is the run now, not an overlay drawn over itself.
+    tab.open_run(other, overlay=True)
+    qtbot.waitUntil(lambda: len(tab.loss_plot.overlay_curves) == 3, timeout=WAIT_MS)
+    tab.open_run(other)
+    qtbot.waitUntil(lambda: tab.run is not None and tab.run.folder == other, timeout=WAIT_MS)
+    assert tab.loss_plot.overlay_curves == [] and tab.loss_plot.epochs_drawn() == [1, 2, 3]
+
+
+def test_the_file_menu_follows_the_buttons(qtbot, tmp_path, device):
+    from vaegui.gui.main_window import MainWindow
+
+    window = MainWindow(dataset="digits")
+    qtbot.addWidget(window)
+    window.state.tensorflow_loaded, window.state.device = True, device
+    window.state.tensorflow_ready.emit(device)
+    tab = window.training_tab
+    tab.runs_root = tmp_path
+    set_tiny_settings(tab, epochs=1000)
+    menu = window.menuBar().actions()[0].menu()
+    open_item = next(a for a in menu.actions() if a.text() == "Open run…")
+    assert open_item.isEnabled() and tab.open_button.isEnabled()
+    click(qtbot, tab.train_button)
+    assert not open_item.isEnabled() and not tab.open_button.isEnabled()  # both, not only the button
+    click(qtbot, tab.stop_button)
+    qtbot.waitUntil(lambda: tab.mode == IDLE and tab.thread is None, timeout=WAIT_MS)
+    assert open_item.isEnabled() and tab.open_button.isEnabled()
 
 
 def test_opening_a_folder_that_is_not_a_run_says_so(qtbot, tab, tmp_path):
@@ -419,7 +486,7 @@ def test_closing_the_window_mid_training_stops_cleanly_and_keeps_the_last_epoch(
     tab.runs_root = tmp_path
     set_tiny_settings(tab, epochs=1000)
     click(qtbot, tab.train_button)
-    qtbot.waitUntil(lambda: tab.run is not None and tab.run.epochs_completed >= 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: tab.model.epochs_completed >= 1, timeout=WAIT_MS)
     thread = tab.thread
     started = time.perf_counter()
     window.close()

@@ -12,11 +12,12 @@ from vaegui import config as settings
 from vaegui.config import RunConfig
 from vaegui.errors import ConfigError
 from vaegui.gui.kl_bars import KLBars
-from vaegui.gui.latent_preview import LatentPreview, preview_coordinates
+from vaegui.gui.latent_preview import LatentPreview
 from vaegui.gui.loss_plot import LossPlot, batch_rows_to_arrays, smooth
 from vaegui.gui.samples_strip import SamplesStrip
 from vaegui.gui.settings_form import DATA_FILES_ITEM, GUI_DEFAULTS, IMAGE_FOLDER_ITEM, SettingsForm
 from vaegui.gui.training_worker import MAX_SIGNALS_PER_SECOND, ThrottledListener, TrainingWorker
+from vaegui.runs.epoch_views import preview_coordinates
 from vaegui.training import BatchProgress
 
 
@@ -88,7 +89,7 @@ def test_loss_plot_legends_sit_beside_the_curves_not_on_them(qtbot):
     history = [{"epoch": e, "loss": 40.0 - e, "reconstruction_loss": 39.0 - e, "kl_loss": 0.5 * e} for e in (1, 2, 3)]
     for record in history:
         plot.add_epoch(record)
-    plot.set_overlay("older run", history)
+    plot.set_overlays([("older run", history)])
     plot.flush()
     qtbot.waitExposed(plot)
     for legend, curves_plot, names in (

@@ -1,4 +1,4 @@
-"""KLBars: mean KL of each latent dimension after an epoch, so posterior collapse (all bars near zero) shows."""
+"""KLBars: how much each latent dimension carries after an epoch (mean KL), coloured by whether it is active."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
-# A dimension whose mean KL stays below this carries (almost) no information: an inactive unit.
-ACTIVE_UNIT_THRESHOLD = 0.01
+from vaegui.latent.map_state import dimension_label
+from vaegui.runs.epoch_views import ACTIVE_VARIANCE
+
+ACTIVE_BRUSH, INACTIVE_BRUSH = (44, 160, 44), (190, 190, 190)
 
 
 class KLBars(pg.PlotWidget):
@@ -22,37 +24,36 @@ class KLBars(pg.PlotWidget):
         self.plot_item.getAxis("left").enableAutoSIPrefix(False)  # "0.75", not "750 (×0.001)"
         self.plot_item.showGrid(y=True, alpha=0.2)
         self.bars: pg.BarGraphItem | None = None
-        self.threshold_line = pg.InfiniteLine(
-            pos=ACTIVE_UNIT_THRESHOLD, angle=0, pen=pg.mkPen((180, 0, 0), width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
-        )
-        self.plot_item.addItem(self.threshold_line)
         self.values = np.empty(0)
-        self.plot_item.setTitle("KL per latent dimension", size="9pt")
+        self.active = np.zeros(0, bool)
+        self.plot_item.setTitle("How much each latent dimension carries (mean KL)", size="9pt")
 
     def active_units(self) -> int:
-        return int(np.sum(self.values >= ACTIVE_UNIT_THRESHOLD))
+        return int(self.active.sum())
 
-    def show_values(self, epoch: int, kl_per_dim: np.ndarray) -> None:
+    def show_values(self, epoch: int, kl_per_dim: np.ndarray, mu_variance: np.ndarray | None = None) -> None:
+        """Bar heights: each dimension's mean KL; green: active (its mean varies over the images), grey: unused."""
         self.values = np.asarray(kl_per_dim, dtype=np.float64)
+        measure = self.values if mu_variance is None else np.asarray(mu_variance, dtype=np.float64)
+        self.active = measure > ACTIVE_VARIANCE
         if self.bars is not None:
             self.plot_item.removeItem(self.bars)
         positions = np.arange(len(self.values))
-        active = self.values >= ACTIVE_UNIT_THRESHOLD
-        brushes = [pg.mkBrush(44, 160, 44) if on else pg.mkBrush(190, 190, 190) for on in active]
+        brushes = [pg.mkBrush(*(ACTIVE_BRUSH if on else INACTIVE_BRUSH)) for on in self.active]
         self.bars = pg.BarGraphItem(x=positions, height=self.values, width=0.7, brushes=brushes, pen=None)
         self.plot_item.addItem(self.bars)
         count = len(self.values)
         self.plot_item.setTitle(
-            f"KL per latent dimension — epoch {epoch}: {self.active_units()} of {count} active", size="9pt"
-        )
-        ticks = [(i, str(i)) for i in range(count)] if count <= 16 else None
-        self.plot_item.getAxis("bottom").setTicks([ticks] if ticks else None)
+            f"How much each latent dimension carries — epoch {epoch}: {self.active_units()} of {count} in use "
+            "(green)", size="9pt")
+        step = max(1, int(np.ceil(count / 16)))
+        self.plot_item.getAxis("bottom").setTicks([[(i, dimension_label(i)) for i in range(0, count, step)]])
         self.plot_item.setXRange(-0.6, count - 0.4, padding=0)
-        self.plot_item.setYRange(0, max(float(self.values.max(initial=0)) * 1.1, ACTIVE_UNIT_THRESHOLD * 3), padding=0)
+        self.plot_item.setYRange(0, max(float(self.values.max(initial=0)) * 1.1, 0.03), padding=0)
 
     def clear_values(self) -> None:
         if self.bars is not None:
             self.plot_item.removeItem(self.bars)
             self.bars = None
-        self.values = np.empty(0)
-        self.plot_item.setTitle("KL per latent dimension", size="9pt")
+        self.values, self.active = np.empty(0), np.zeros(0, bool)
+        self.plot_item.setTitle("How much each latent dimension carries (mean KL)", size="9pt")

@@ -10,27 +10,6 @@ from PySide6.QtWidgets import QWidget
 from vaegui.palette import class_colour
 
 
-def preview_coordinates(
-    mu: np.ndarray, previous_axes: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """2-D coordinates of `mu` for the preview, and the axes used (None when z_dim is 2: drawn as is).
-
-    For z_dim > 2, PCA is fitted on each epoch's own codes (the first epochs' codes are nearly
-    collapsed, so axes fitted on them would show later epochs badly), and each axis' sign is
-    flipped to agree with the previous epoch's, so scrubbing the epoch slider does not mirror the map.
-    """
-    mu = np.asarray(mu, dtype=np.float64)
-    if mu.shape[1] <= 2:
-        return mu[:, :2].astype(np.float32), None
-    centred = mu - mu.mean(axis=0)
-    _, _, rows = np.linalg.svd(centred, full_matrices=False)
-    axes = rows[:2]
-    if previous_axes is not None and previous_axes.shape == axes.shape:
-        signs = np.sign(np.sum(axes * previous_axes, axis=1))
-        axes = axes * np.where(signs == 0, 1.0, signs)[:, None]
-    return (centred @ axes.T).astype(np.float32), axes
-
-
 class LatentPreview(pg.PlotWidget):
     """One scatter item per class (so the legend names them), redrawn when the epoch slider moves."""
 

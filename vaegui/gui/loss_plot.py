@@ -123,7 +123,7 @@ class LossPlot(QWidget):
                 name=f"{names[name]} (test)" if name != "reconstruction_loss" else None,
             )
         self.overlay_curves: list[pg.PlotDataItem] = []
-        self.overlay_name: str | None = None
+        self.overlay_names: list[str] = []
 
         self.batch_positions = _GrowingArray()
         self.batch_losses = {name: _GrowingArray() for name in LOSS_NAMES}
@@ -207,10 +207,14 @@ class LossPlot(QWidget):
             self.add_epoch(record)
         self.flush()
 
-    def set_overlay(self, name: str, history: list[dict[str, float]]) -> None:
-        """Draw another run's per-epoch curves in grey, to compare with the current one."""
+    def set_overlays(self, overlays: list[tuple[str, list[dict[str, float]]]]) -> None:
+        """Draw other runs' per-epoch curves in grey, to compare with the current one (replacing those drawn)."""
         self.clear_overlay()
-        self.overlay_name = name
+        for name, history in overlays:
+            self._draw_overlay(name, history)
+        self.overlay_names = [name for name, _ in overlays]
+
+    def _draw_overlay(self, name: str, history: list[dict[str, float]]) -> None:
         epochs = np.array([r["epoch"] for r in history], dtype=np.float64)
         styles = {
             "loss": Qt.PenStyle.SolidLine,
@@ -240,7 +244,7 @@ class LossPlot(QWidget):
                     legend.removeItem(curve)
                     plot.removeItem(curve)
         self.overlay_curves = []
-        self.overlay_name = None
+        self.overlay_names = []
 
     # ---- views ---------------------------------------------------------------------------
 

@@ -32,25 +32,16 @@ class MainWindow(QMainWindow):
 
     def _build_file_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")
-        tab = self.training_tab
-        entries = (
-            ("&Open run…", QKeySequence.StandardKey.Open, tab.choose_run_to_open),
-            ("O&verlay run…", None, tab.choose_run_to_overlay),
-            (None, None, None),
-            ("Export &curves (PNG/SVG)…", None, tab.choose_curves_export),
-            ("Export loss &history (CSV)…", None, tab.choose_history_export),
-            (None, None, None),
-            ("&Quit", QKeySequence.StandardKey.Quit, self.close),
-        )
-        for text, shortcut, slot in entries:
-            if text is None:
+        actions = self.training_tab.actions  # the same actions as the tab's buttons: enabled alike
+        for action in (actions.open_run, actions.overlay, None, actions.export_curves, actions.export_history, None):
+            if action is None:
                 menu.addSeparator()
-                continue
-            action = QAction(text, self)
-            if shortcut is not None:
-                action.setShortcut(shortcut)
-            action.triggered.connect(slot)
-            menu.addAction(action)
+            else:
+                menu.addAction(action)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu.addAction(quit_action)
 
     def load_tensorflow(self) -> None:
         """Import TensorFlow in a worker so the window is up and responsive first."""

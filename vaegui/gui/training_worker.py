@@ -11,10 +11,11 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from vaegui.config import RunConfig
-from vaegui.gui.latent_preview import preview_coordinates
 from vaegui.gui.workers import give_the_gui_thread_priority, run_and_report
 from vaegui.loss_terms import LOSS_NAMES
 from vaegui.runs import Run, new_run_folder
+from vaegui.runs.epoch_views import EpochViews, preview_coordinates
+from vaegui.runs.snapshot import RunSnapshot
 from vaegui.training import (
     BatchProgress,
     EpochProgress,
@@ -23,6 +24,7 @@ from vaegui.training import (
     TrainingSession,
     TrainingStart,
 )
+from vaegui.training.control import TrainingControl
 
 # At most this many progress signals a second, whatever the batch rate: the GUI redraws per signal.
 MAX_SIGNALS_PER_SECOND = 10
@@ -48,13 +50,7 @@ class EpochUpdate:
     epoch: int
     epochs: int
     record: dict[str, float]
-    mu: np.ndarray | None
-    coords: np.ndarray | None  # mu in 2-D for the preview: mu itself when z_dim is 2, else PCA
-    axes_label: str  # "z" (latent axes) or "PC" (principal components)
-    labels: np.ndarray | None
-    originals: np.ndarray | None
-    reconstructions: np.ndarray | None
-    kl_per_dim: np.ndarray | None
+    views: EpochViews | None  # with its preview coordinates (axes kept from the previous epoch)
 
 
 class ThrottledListener(TrainingListener):
@@ -113,33 +109,32 @@ class ThrottledListener(TrainingListener):
 
     def on_epoch(self, progress: EpochProgress) -> None:
         self.flush()
-        probe = progress.probe
-        coords, axes = (None, None) if probe is None else preview_coordinates(probe.mu, self._previous_axes)
-        self._previous_axes = axes
-        self.worker.epoch_finished.emit(
-            EpochUpdate(
-                epoch=progress.epoch,
-                epochs=progress.epochs,
-                record=dict(progress.record),
-                mu=None if probe is None else np.array(probe.mu),
-                coords=coords,
-                axes_label="PC" if axes is not None else "z",
-                labels=None if probe is None or probe.labels is None else np.array(probe.labels),
-                originals=None if probe is None else np.array(probe.originals),
-                reconstructions=None if probe is None else np.array(probe.reconstructions),
-                kl_per_dim=None if probe is None else np.array(probe.kl_per_dim),
-            )
-        )
+        views = progress.views
+        if views is not None:
+            coords, self._previous_axes = preview_coordinates(views.mu, self._previous_axes)
+            views = replace(views, coords=coords, axes_label="PC" if self._previous_axes is not None else "z")
+        self.worker.epoch_finished.emit(EpochUpdate(progress.epoch, progress.epochs, dict(progress.record), views))
+
+
+@dataclass(frozen=True)
+class TrainingRequest:
+    """What to train, as plain values: a new run (`config`, in `folder` or a new folder under `runs_root`), or
+    more epochs of the run in `folder` with `training_changes` applied to its training settings first."""
+
+    config: RunConfig | None = None
+    folder: Path | None = None
+    runs_root: Path = Path("runs")
+    training_changes: dict | None = None
 
 
 class TrainingWorker(QObject):
-    """Loads the data, creates (or continues) the run, and trains it; lives in its own QThread.
+    """Loads the data, creates or reopens the run, and trains it; lives in its own QThread.
 
-    Either `config` (a new run, created in `run_folder` or a fresh folder under `runs_root`) or
-    `run` (an existing run to continue, its settings already updated) is given.
+    It gets a request and the training's control (pause/stop live there, set by the GUI), never a live
+    object the GUI thread uses: the Run and its model are this thread's alone.
     """
 
-    run_ready = Signal(object)  # vaegui.runs.Run, once its folder exists
+    run_ready = Signal(object)  # RunSnapshot of the run being trained, once its folder exists
     status = Signal(str)  # what the worker is doing before training starts
     started = Signal(object)  # TrainingStart
     batch_progress = Signal(object)  # BatchUpdate
@@ -147,85 +142,46 @@ class TrainingWorker(QObject):
     finished = Signal(object)  # TrainingResult
     failed = Signal(str)
 
-    def __init__(
-        self,
-        config: RunConfig | None = None,
-        *,
-        run: Run | None = None,
-        run_folder: str | Path | None = None,
-        runs_root: str | Path = "runs",
-        probe_size: int = 1000,
-    ):
+    def __init__(self, request: TrainingRequest, control: TrainingControl, *, probe_size: int = 1000):
         super().__init__()
-        if (config is None) == (run is None):
-            raise ValueError("give either a config for a new run or a run to continue")
-        self.config = config
-        self.run = run
-        self.run_folder = run_folder
-        self.runs_root = runs_root
-        self.probe_size = probe_size
-        self._control = threading.Lock()
-        self._stop_requested = False
-        self._paused = False
-        self._session: TrainingSession | None = None
+        self.request, self.control, self.probe_size = request, control, probe_size
         self.dataset = None  # the loaded ImageDataset, once the worker has it
         self.listener = ThrottledListener(self)
-
-    # ---- control, from the GUI thread ----------------------------------------------------
-
-    def pause(self) -> None:
-        with self._control:
-            self._paused = True
-            if self._session is not None:
-                self._session.pause()
-
-    def resume(self) -> None:
-        with self._control:
-            self._paused = False
-            if self._session is not None:
-                self._session.resume()
-
-    def stop(self) -> None:
-        with self._control:
-            self._stop_requested = True
-            if self._session is not None:
-                self._session.stop()
-
-    # ---- the work, in the worker thread ---------------------------------------------------
 
     def work(self) -> None:
         give_the_gui_thread_priority()
         run_and_report(self, self._train, "Training failed unexpectedly")
 
     def _train(self) -> TrainingResult:
-        if self.run is None:
-            config = self.config.validate()
-            folder = Path(self.run_folder) if self.run_folder else new_run_folder(self.runs_root, config.data.dataset)
+        request = self.request
+        if request.training_changes is None:
+            config = request.config.validate()
+            folder = request.folder or new_run_folder(request.runs_root, config.data.dataset)
             self.status.emit(f"Loading {config.data.dataset}…")
             # Load before creating the folder, so a dataset that fails to load leaves no empty run behind;
             # an unsaved Run loads exactly as the saved one will (same split).
             dataset = Run(folder, config, {}).load_dataset()
-            if self._stop_requested:
+            if self.control.stop_requested:
                 return TrainingResult(0, True, "")
             run = Run.create(folder, config)
             run.class_names = dataset.class_names
-            self.run = run
-            self.run_ready.emit(run)
         else:
-            run = self.run
+            run = Run.open(request.folder)
+            # The weights fit one architecture and one image size: only the training settings may change.
+            for key, value in request.training_changes.items():
+                setattr(run.config.training, key, value)
+            run.save_config()
             self.status.emit(f"Loading {run.config.data.dataset}…")
             dataset = run.load_dataset()
         if run.class_names is None:
             run.class_names = dataset.class_names
+        self.run_ready.emit(RunSnapshot.of(run))
         self.dataset = dataset
-        with self._control:
-            if self._stop_requested:
-                return TrainingResult(run.epochs_completed, True, str(run.folder))
-            self._session = TrainingSession(run, dataset, self.listener, probe_size=self.probe_size)
-            if self._paused:
-                self._session.pause()
+        if self.control.stop_requested:
+            return TrainingResult(run.epochs_completed, True, str(run.folder))
+        session = TrainingSession(run, dataset, self.listener, probe_size=self.probe_size, control=self.control)
         self.status.emit("Building the model…")
-        result = self._session.run()
+        result = session.run()
         self.listener.flush()
         return result
 

@@ -12,7 +12,10 @@ from vaegui.loss_terms import LOSS_NAMES
 
 HISTORY_FILE = "history.csv"
 BATCH_HISTORY_FILE = "batch_history.csv"
-EPOCH_COLUMNS = ("epoch", *LOSS_NAMES, *(f"val_{name}" for name in LOSS_NAMES), "beta", "seconds", "images_per_second")
+# Figures of the latent space measured each epoch on the probe images (vaegui.runs.epoch_views).
+QUALITY_COLUMNS = ("active_units",)
+EPOCH_COLUMNS = ("epoch", *LOSS_NAMES, *(f"val_{name}" for name in LOSS_NAMES), "beta", "seconds", "images_per_second",
+                 *QUALITY_COLUMNS)
 BATCH_COLUMNS = ("epoch", "batch", *LOSS_NAMES)
 _WHOLE_NUMBER_COLUMNS = ("epoch", "batch")
 

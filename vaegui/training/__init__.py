@@ -5,7 +5,6 @@ from __future__ import annotations
 from vaegui.training.progress import (
     BatchProgress,
     EpochProgress,
-    ProbeSnapshot,
     TrainingListener,
     TrainingResult,
     TrainingStart,
@@ -15,7 +14,6 @@ from vaegui.training.session import TrainingSession
 __all__ = [
     "BatchProgress",
     "EpochProgress",
-    "ProbeSnapshot",
     "TrainingListener",
     "TrainingResult",
     "TrainingSession",

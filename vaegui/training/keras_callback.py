@@ -11,12 +11,12 @@ import keras
 
 from vaegui.errors import TrainingError
 from vaegui.loss_terms import LOSS_NAMES
-from vaegui.training.progress import BatchProgress, EpochProgress, ProbeSnapshot, TrainingListener
+from vaegui.runs.epoch_views import save_epoch_views
+from vaegui.training.progress import BatchProgress, EpochProgress, TrainingListener
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from vaegui.runs import Run
+    from vaegui.runs.epoch_views import EpochViews
     from vaegui.training.tensorboard_logs import TensorBoardLog
 
 
@@ -32,9 +32,7 @@ class TrainedSession(Protocol):
 
     def wait_while_paused(self) -> float: ...
 
-    def take_probe(self, epoch: int) -> ProbeSnapshot | None: ...
-
-    def reconstruction_samples(self) -> tuple[np.ndarray, np.ndarray] | None: ...
+    def see_epoch(self, epoch: int) -> EpochViews | None: ...
 
 
 @dataclass
@@ -149,6 +147,9 @@ class SessionCallback(keras.callbacks.Callback):
             self.model.stop_training = True
             return
         run = self.session.run_folder
+        views = self.session.see_epoch(number)
+        if views is not None:
+            record.update(views.quality)
         if not self.session.is_chief:
             # Another worker of a multi-worker run: the chief writes the files (they may share a disk).
             run.history = [r for r in run.history if r["epoch"] < number] + [record]
@@ -157,18 +158,20 @@ class SessionCallback(keras.callbacks.Callback):
         else:
             try:
                 run.save_checkpoint(self.model, record, clock.batch_records)
-            except TrainingError as error:
-                self.failure = error
+                if views is not None:
+                    # After the checkpoint: the folder never has pictures of an epoch it has not kept.
+                    save_epoch_views(run.folder, views)
+            except (TrainingError, OSError) as error:
+                self.failure = error if isinstance(error, TrainingError) else TrainingError(
+                    f"Could not save epoch {number}'s pictures into {run.folder} ({error}). The run is intact up "
+                    "to this epoch. Free some disk space or choose a writable folder, then continue training.")
                 self.model.stop_training = True
                 return
             if self.tensorboard is not None:
                 # After the checkpoint, so the logs never show an epoch the run folder does not have.
-                self.tensorboard.write_epoch(
-                    record, clock.batch_records, self.batches_per_epoch, self.session.reconstruction_samples()
-                )
-        self.session.listener.on_epoch(
-            EpochProgress(epoch=number, epochs=self.epochs, record=record, probe=self.session.take_probe(number))
-        )
+                samples = None if views is None else (views.originals, views.reconstructions)
+                self.tensorboard.write_epoch(record, clock.batch_records, self.batches_per_epoch, samples)
+        self.session.listener.on_epoch(EpochProgress(epoch=number, epochs=self.epochs, record=record, views=views))
 
     def _nan_error(self, epoch: int, batch: int) -> TrainingError:
         run = self.session.run_folder

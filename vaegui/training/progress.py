@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
+from vaegui.runs.epoch_views import EpochViews
 
 
 @dataclass
@@ -30,24 +30,11 @@ class BatchProgress:
 
 
 @dataclass
-class ProbeSnapshot:
-    """A fixed set of test images seen through the model after an epoch: the latent map forming."""
-
-    epoch: int
-    mu: np.ndarray
-    log_var: np.ndarray
-    labels: np.ndarray | None
-    originals: np.ndarray
-    reconstructions: np.ndarray
-    kl_per_dim: np.ndarray  # mean KL of each latent dimension: near zero everywhere means posterior collapse
-
-
-@dataclass
 class EpochProgress:
     epoch: int
     epochs: int
     record: dict[str, float]  # the history.csv row
-    probe: ProbeSnapshot | None
+    views: EpochViews | None  # what the epoch's views show (also saved in the run folder)
 
 
 @dataclass

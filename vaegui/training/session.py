@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import numpy as np
 
 from vaegui.data import ImageDataset
 from vaegui.loss_terms import kl_divergence_terms
 from vaegui.runs import Run
-from vaegui.training.progress import ProbeSnapshot, TrainingListener, TrainingResult, TrainingStart
+from vaegui.runs.epoch_views import ACTIVE_VARIANCE, EpochViews, Probe
+from vaegui.training.control import TrainingControl
+from vaegui.training.progress import TrainingListener, TrainingResult, TrainingStart
 
 
 class TrainingSession:
@@ -29,47 +28,39 @@ class TrainingSession:
         *,
         probe_size: int = 1000,
         sample_count: int = 8,
+        control: TrainingControl | None = None,
     ):
         self.run_folder = run
         self.dataset = dataset
         self.listener = listener or TrainingListener()
         self.probe_size = probe_size
         self.sample_count = sample_count
-        self._stop_requested = threading.Event()
-        self._unpaused = threading.Event()
-        self._unpaused.set()
+        self.control = control or TrainingControl()
         self.is_chief = True  # False on the other workers of a multi-worker run: they write no files
+        self._probe: Probe | None = None
 
-    # ---- control, from any thread --------------------------------------------------------
+    # ---- control, from any thread: the control's own state, the one place it lives ------------
 
     def pause(self) -> None:
-        self._unpaused.clear()
+        self.control.pause()
 
     def resume(self) -> None:
-        self._unpaused.set()
+        self.control.resume()
 
     def stop(self) -> None:
-        self._stop_requested.set()
-        self._unpaused.set()
+        self.control.stop()
 
     @property
     def paused(self) -> bool:
-        return not self._unpaused.is_set()
-
-    # ---- checked by the training thread between batches ----------------------------------
+        return self.control.paused
 
     @property
     def stop_requested(self) -> bool:
-        return self._stop_requested.is_set()
+        return self.control.stop_requested
 
     def wait_while_paused(self) -> float:
         """Block while paused (a stop ends the wait too); returns the seconds waited."""
-        if self._unpaused.is_set():
-            return 0.0
-        paused_at = time.perf_counter()
-        while not self._unpaused.wait(0.05):
-            pass
-        return time.perf_counter() - paused_at
+        return self.control.wait_while_paused()
 
     # ---- the training itself -------------------------------------------------------------
 
@@ -167,35 +158,35 @@ class TrainingSession:
         stopped = self.stop_requested and run.epochs_completed < training.epochs
         return TrainingResult(run.epochs_completed, stopped, str(run.folder))
 
-    # ---- per-epoch extras ----------------------------------------------------------------
+    # ---- each epoch, seen through the same probe images ----------------------------------
 
-    def probe_indices(self) -> tuple[object, np.ndarray]:
-        split = self.dataset.test if len(self.dataset.test) else self.dataset.train
-        count = min(self.probe_size, len(split))
-        rng = np.random.default_rng(0)
-        return split, np.sort(rng.choice(len(split), size=count, replace=False))
-
-    def take_probe(self, epoch: int) -> ProbeSnapshot | None:
+    def probe(self) -> Probe | None:
+        """The fixed images every epoch is seen through: up to probe_size test images (train when none)."""
         if self.probe_size <= 0:
             return None
-        model = self.run_folder.model
-        split, indices = self.probe_indices()
-        if not hasattr(self, "_probe_images"):
+        if self._probe is None:
+            name = "test" if len(self.dataset.test) else "train"
+            split = self.dataset.test if name == "test" else self.dataset.train
+            count = min(self.probe_size, len(split))
+            indices = np.sort(np.random.default_rng(0).choice(len(split), size=count, replace=False))
             self._probe_images = np.asarray(split.images[indices], dtype=np.float32)
-            self._probe_labels = None if split.labels is None else np.asarray(split.labels)[indices]
+            labels = None if split.labels is None else np.asarray(split.labels)[indices]
+            self._probe = Probe(name, indices, labels, self._probe_images[: min(self.sample_count, count)])
+        return self._probe
+
+    def see_epoch(self, epoch: int) -> EpochViews | None:
+        """The epoch's views, from one pass of the probe images through the model (the training thread's)."""
+        probe = self.probe()
+        if probe is None:
+            return None
+        model = self.run_folder.model
         mu, log_var = self._encode(model, self._probe_images)
-        shown = min(self.sample_count, len(mu))
-        reconstructions = self._decode(model, mu[:shown]) if shown else mu[:0]
-        kl_per_dim = kl_divergence_terms(mu, log_var).mean(axis=0)
-        return ProbeSnapshot(
-            epoch=epoch,
-            mu=mu,
-            log_var=log_var,
-            labels=self._probe_labels,
-            originals=self._probe_images[:shown],
-            reconstructions=reconstructions,
-            kl_per_dim=kl_per_dim,
-        )
+        strip = len(probe.strip)
+        reconstructions = self._decode(model, mu[:strip]) if strip else mu[:0]
+        mu_variance = mu.var(axis=0)
+        quality = {"active_units": float(np.sum(mu_variance > ACTIVE_VARIANCE))}
+        return EpochViews(epoch, mu, kl_divergence_terms(mu, log_var).mean(axis=0), mu_variance, reconstructions,
+                          quality, probe)
 
     @staticmethod
     def _encode(model, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -212,18 +203,6 @@ class TrainingSession:
         if _built_for(model)[0] is None:
             return np.asarray(model.decoder.predict_on_batch(z), dtype=np.float32)
         return np.asarray(model.decoder(z, training=False), dtype=np.float32)
-
-    def reconstruction_samples(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """A few fixed test images and their reconstructions from mu, for TensorBoard."""
-        count = min(self.sample_count or 8, len(self.dataset.test) or len(self.dataset.train))
-        if count <= 0:
-            return None
-        split = self.dataset.test if len(self.dataset.test) else self.dataset.train
-        if not hasattr(self, "_sample_images"):
-            self._sample_images = np.asarray(split.images[np.arange(count)], dtype=np.float32)
-        model = self.run_folder.model
-        mu, _ = self._encode(model, self._sample_images)
-        return self._sample_images, self._decode(model, mu)
 
 
 def _built_for(model) -> tuple[object | None, str]:

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from psygnal import Signal
 
+from vaegui.runs.epoch_views import EpochViews
+from vaegui.runs.snapshot import RunSnapshot
 from vaegui.training.control import TrainingControl
 
-IDLE, STARTING, TRAINING, PAUSED, STOPPING = "idle", "starting", "training", "paused", "stopping"
+IDLE, TRAINING, PAUSED, STOPPING = "idle", "training", "paused", "stopping"
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,9 @@ class TrainingModel:
     def __init__(self) -> None:
         self.mode = IDLE
         self.control: TrainingControl | None = None
-        self.folder: Path | None = None
-        self.epochs_completed = 0
-        self.epochs_planned = 0
-        self.epochs: dict[int, object] = {}  # epoch → EpochViews
+        self.run: RunSnapshot | None = None  # the run shown: opened, or created by the training under way
+        self.history: list[dict[str, float]] = []  # its epochs' history rows, growing while it trains
+        self.epochs: dict[int, EpochViews] = {}  # its epochs' views, growing while it trains
         self.overlays: list[Overlay] = []
 
     # ---- what may be done now (buttons and menu actions alike) ---------------------------------
@@ -54,7 +55,7 @@ class TrainingModel:
         return self.mode in (TRAINING, PAUSED)
 
     def can_stop(self) -> bool:
-        return self.mode in (STARTING, TRAINING, PAUSED)
+        return self.mode in (TRAINING, PAUSED)
 
     def can_open(self) -> bool:
         return self.mode == IDLE
@@ -62,16 +63,12 @@ class TrainingModel:
     # ---- the mode machine ----------------------------------------------------------------------
 
     def begin(self) -> TrainingControl:
-        """Idle → starting (loading data, building the model): a fresh control for this training."""
+        """Idle → training, with a fresh control (a pause or stop before the first batch is kept for it)."""
         if self.mode != IDLE:
             raise RuntimeError(f"cannot start training while {self.mode}")
         self.control = TrainingControl()
-        self._set_mode(STARTING)
+        self._set_mode(TRAINING)
         return self.control
-
-    def started(self) -> None:
-        if self.mode == STARTING:
-            self._set_mode(TRAINING)
 
     def pause(self) -> None:
         if self.mode == TRAINING:
@@ -102,35 +99,42 @@ class TrainingModel:
 
     # ---- the run and its epochs ----------------------------------------------------------------
 
-    def show_run(self, folder: str | Path | None, epochs_completed: int, epochs_planned: int,
-                 epochs: dict[int, object] | None = None) -> None:
-        """Another run: its views replace the previous run's, and an overlay of itself goes."""
-        self.folder = None if folder is None else Path(folder)
-        self.epochs_completed, self.epochs_planned = epochs_completed, epochs_planned
-        self.epochs = dict(epochs or {})
-        kept = [o for o in self.overlays if self.folder is None or o.folder.resolve() != self.folder.resolve()]
+    def show_run(self, snapshot: RunSnapshot | None) -> None:
+        """Another run: its curves and views replace the previous run's, and an overlay of itself goes."""
+        self.run = snapshot
+        self.history = [] if snapshot is None else list(snapshot.history)
+        self.epochs = {} if snapshot is None else dict(snapshot.views)
+        kept = [o for o in self.overlays if snapshot is None or not _same_folder(o.folder, snapshot.folder)]
         self.run_changed.emit()
         self.epochs_changed.emit()
         if kept != self.overlays:
             self.overlays = kept
             self.overlays_changed.emit()
 
-    def add_epoch(self, epoch: int, views: object | None) -> None:
-        self.epochs_completed = max(self.epochs_completed, epoch)
+    def add_epoch(self, record: dict[str, float], views) -> None:
+        """An epoch the training thread finished (its history row and views, copies)."""
+        epoch = int(record["epoch"])
+        self.history = [row for row in self.history if row["epoch"] < epoch] + [dict(record)]
         if views is not None:
             self.epochs[epoch] = views
         self.epochs_changed.emit()
 
-    def set_epochs_planned(self, epochs: int) -> None:
-        self.epochs_planned = epochs
+    @property
+    def epochs_completed(self) -> int:
+        return max(self.run.epochs_completed if self.run is not None else 0,
+                   int(self.history[-1]["epoch"]) if self.history else 0)
+
+    @property
+    def folder(self) -> Path | None:
+        return None if self.run is None else self.run.folder
 
     # ---- overlays ------------------------------------------------------------------------------
 
     def add_overlay(self, name: str, folder: str | Path, history) -> None:
         folder = Path(folder)
-        if self.folder is not None and folder.resolve() == self.folder.resolve():
+        if self.folder is not None and _same_folder(folder, self.folder):
             return  # the run itself is drawn already
-        self.overlays = [o for o in self.overlays if o.folder.resolve() != folder.resolve()]
+        self.overlays = [o for o in self.overlays if not _same_folder(o.folder, folder)]
         self.overlays.append(Overlay(name, folder, tuple(dict(row) for row in history)))
         self.overlays_changed.emit()
 
@@ -139,3 +143,7 @@ class TrainingModel:
         if kept != self.overlays:
             self.overlays = kept
             self.overlays_changed.emit()
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    return Path(a).resolve() == Path(b).resolve()
