@@ -123,7 +123,7 @@ def gui(app: QApplication, config: RunConfig, root: str, late_stacks=None) -> tu
     recorder.recording = False
     if tab.error_label.isVisible():
         raise RuntimeError(tab.error_label.text())
-    run = tab.run
+    run = Run.open(tab.run.folder)  # the folder as training left it (the tab holds a snapshot)
     window.close()
     window.deleteLater()
     app.processEvents()
@@ -146,8 +146,8 @@ def close_while_training(app: QApplication, config: RunConfig, root: str) -> tup
     long_config.training.epochs = 1000
     tab.form.set_config(long_config)
     tab.start_training()
-    wait_for(lambda: tab.run is not None and tab.run.epochs_completed >= 1)
-    wait_for(lambda: tab.loss_plot.batch_positions.view()[-1] > tab.run.epochs_completed + 0.3)  # mid-epoch
+    wait_for(lambda: tab.model.epochs_completed >= 1)
+    wait_for(lambda: tab.loss_plot.batch_positions.view()[-1] > tab.model.epochs_completed + 0.3)  # mid-epoch
     started = time.perf_counter()
     window.close()
     seconds = time.perf_counter() - started

@@ -117,7 +117,7 @@ def gui(epochs: int, folder: Path) -> None:
     seen = 0
     while tab.mode != IDLE or tab.thread is not None:
         app.processEvents()
-        done = tab.run.epochs_completed if tab.run is not None else 0
+        done = tab.model.epochs_completed
         while seen < done:
             seen += 1
             sampler.epoch_done(seen)

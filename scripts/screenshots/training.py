@@ -45,7 +45,7 @@ def main() -> int:
         elif (
             tab.mode == "idle"
             and tab.run is not None
-            and tab.run.epochs_completed >= epochs
+            and tab.model.epochs_completed >= epochs
             and not tab.learning_views_pending()
         ):
             app.processEvents()

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 
 from tests.robustness.conftest import QUIET_TF
 from vaegui.gui.app_state import AppState, import_tensorflow
-from vaegui.runs import Run
 
 WAIT_MS = 120_000
 
@@ -59,7 +58,7 @@ CLOSE_SCRIPT = textwrap.dedent(
     window.show()
     window.load_tensorflow()
     wait_until(lambda: window.state.tensorflow_loaded)
-    window.explorer_tab.open_run(Run.open(run_folder))
+    window.explorer_tab.open_run_folder(run_folder)
     assert window.explorer_tab.is_busy()
     close(window, "a file load")
 
@@ -69,12 +68,12 @@ CLOSE_SCRIPT = textwrap.dedent(
     window.load_tensorflow()
     wait_until(lambda: window.state.tensorflow_loaded)
     explorer = window.explorer_tab
-    explorer.tsne_iterations = 100_000
-    explorer.open_run(Run.open(run_folder))
-    wait_until(lambda: not explorer.is_busy() and explorer.projection is not None)
-    explorer.method_combo.setCurrentIndex(explorer.method_combo.findData("tsne"))
-    job = explorer._job
-    wait_until(lambda: job.layout_shown)
+    window.tabs.setCurrentWidget(explorer)
+    explorer.explorer.tsne_iterations = 100_000
+    explorer.open_run_folder(run_folder)
+    wait_until(lambda: not explorer.is_busy() and explorer.explorer.shown is not None)
+    explorer.controls.choose(explorer.method_combo, "tsne")
+    wait_until(lambda: explorer.explorer.forming is not None)
     close(window, "a projection")
 
     # 4. While training, mid-epoch.
@@ -90,7 +89,7 @@ CLOSE_SCRIPT = textwrap.dedent(
     form.epochs_box.setValue(1000)
     form.batch_size_box.setValue(8)
     assert tab.start_training()
-    wait_until(lambda: tab.run is not None and tab.run.epochs_completed >= 1)
+    wait_until(lambda: tab.model.epochs_completed >= 1)
     close(window, "training")
     print("epochs kept:", Run.open(tab.run.folder).epochs_completed, flush=True)
     app.quit()
@@ -138,7 +137,7 @@ def test_explorer_shows_why_a_damaged_run_cannot_be_explored(qtbot, trained_run,
     tab = ExplorerTab(AppState())
     qtbot.addWidget(tab)
     tab.show()
-    tab.open_run(Run.open(trained_run))
+    tab.open_run_folder(trained_run)
     qtbot.waitUntil(lambda: not tab.is_busy(), timeout=WAIT_MS)
     assert tab.message_label.isVisible()
     assert tab.message_label.text() == (
@@ -156,6 +155,7 @@ def test_explorer_names_the_bad_setting_of_a_run_folder(qtbot, trained_run):
     qtbot.addWidget(tab)
     tab.show()
     tab.open_run_folder(trained_run)
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=WAIT_MS)
     assert tab.message_label.isVisible()
     assert tab.message_label.text() == (
         f"The run in {trained_run} cannot be opened. Settings file {config}: setting 'model.z_dim' has the wrong "
@@ -227,7 +227,7 @@ def test_training_tab_says_how_many_image_files_it_skipped(qtbot, training_tab, 
     qtbot.mouseClick(training_tab.train_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: training_tab.mode == IDLE and training_tab.thread is None, timeout=WAIT_MS)
     assert not training_tab.error_label.isVisible(), training_tab.error_label.text()
-    assert training_tab.run.epochs_completed == 1
+    assert training_tab.model.epochs_completed == 1
     assert "Skipped 3 file(s) that could not be read as images; using the other 22 (cut-short.png: " in (
         training_tab.status_label.text()
     )

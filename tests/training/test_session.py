@@ -47,7 +47,7 @@ def test_reports_every_batch_and_epoch_and_checkpoints_each_epoch(tmp_path, digi
     assert [e.epoch for e in recorder.epochs] == [1, 2]
     record = recorder.epochs[-1].record
     assert {"loss", "reconstruction_loss", "kl_loss", "val_loss", "seconds", "images_per_second"} <= set(record)
-    probe = recorder.epochs[-1].probe
+    probe = recorder.epochs[-1].views
     assert probe.mu.shape == (100, 2) and probe.labels.shape == (100,)
     assert probe.reconstructions.shape == (4, *digits.image_shape) and probe.kl_per_dim.shape == (2,)
     assert recorder.starts[0].device.startswith(("CPU", "GPU"))
