@@ -16,13 +16,14 @@ from vaegui.gui.latent_preview import LatentPreview
 from vaegui.gui.loss_plot import LossPlot, batch_rows_to_arrays, smooth
 from vaegui.gui.samples_strip import SamplesStrip
 from vaegui.gui.settings_form import DATA_FILES_ITEM, GUI_DEFAULTS, IMAGE_FOLDER_ITEM, SettingsForm
-from vaegui.gui.training_worker import MAX_SIGNALS_PER_SECOND, ThrottledListener, TrainingWorker
+from vaegui.gui.training_worker import MAX_SIGNALS_PER_SECOND, ThrottledListener, TrainingRequest, TrainingWorker
 from vaegui.runs.epoch_views import preview_coordinates
 from vaegui.training import BatchProgress
+from vaegui.training.control import TrainingControl
 
 
 def test_listener_sends_few_signals_but_every_batch(qtbot):
-    worker = TrainingWorker(tiny_config())
+    worker = TrainingWorker(TrainingRequest(config=tiny_config()), TrainingControl())
     updates = []
     worker.batch_progress.connect(updates.append)
     listener = ThrottledListener(worker)
@@ -195,9 +196,14 @@ def test_latent_preview_reuses_one_item_per_class(qtbot):
 def test_kl_bars_count_active_units(qtbot):
     bars = KLBars()
     qtbot.addWidget(bars)
-    bars.show_values(4, np.array([0.8, 0.001, 0.3, 0.0]))
+    kl = np.array([0.8, 0.001, 0.3, 0.0])
+    bars.show_values(4, kl)  # no variances given: the KL itself decides
     assert bars.active_units() == 2
-    assert "2 of 4 active" in bars.plot_item.titleLabel.text
+    assert "2 of 4 in use" in bars.plot_item.titleLabel.text
+    # With the means' variances (Burda et al.), a dimension with KL whose mean never moves is not in use.
+    bars.show_values(4, kl, mu_variance=np.array([0.5, 0.0, 0.001, 0.0]))
+    assert bars.active_units() == 1 and "1 of 4 in use" in bars.plot_item.titleLabel.text
+    assert [b.color().name() for b in bars.bars.opts["brushes"]][:3] == ["#2ca02c", "#bebebe", "#bebebe"]
 
 
 def test_samples_strip_tiles_originals_over_reconstructions(qtbot):

@@ -8,8 +8,9 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread
 
 from tests.conftest import tiny_config
-from vaegui.gui.training_worker import TrainingWorker, start_thread
+from vaegui.gui.training_worker import TrainingRequest, TrainingWorker, start_thread
 from vaegui.gui.workers import TaskWorker, start_worker
+from vaegui.training.control import TrainingControl
 
 WAIT_MS = 120_000
 
@@ -52,7 +53,8 @@ def test_a_failed_task_comes_back_to_the_gui_thread_too(qtbot):
 
 def test_a_training_worker_comes_back_to_the_gui_thread_when_it_ends(qtbot, tmp_path):
     parent = QObject()
-    worker = TrainingWorker(tiny_config(epochs=1), run_folder=tmp_path / "run", probe_size=16)
+    request = TrainingRequest(config=tiny_config(epochs=1), folder=tmp_path / "run")
+    worker = TrainingWorker(request, TrainingControl(), probe_size=16)
     trained_on = []
     worker.started.connect(lambda _start: trained_on.append(on_gui_thread()), Qt.ConnectionType.DirectConnection)
     with qtbot.waitSignal(worker.finished, timeout=WAIT_MS) as done:

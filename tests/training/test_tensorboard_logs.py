@@ -28,7 +28,7 @@ def read_events(folder) -> dict[str, list[tuple[int, object]]]:
 
 def test_every_run_writes_scalars_batches_and_reconstructions(tmp_path, digits):
     run = Run.create(tmp_path / "run", tiny_config(epochs=2))
-    TrainingSession(run, digits, probe_size=0, sample_count=4).run()
+    TrainingSession(run, digits, probe_size=50, sample_count=4).run()
     train = read_events(run.folder / "tensorboard" / "train")
     validation = read_events(run.folder / "tensorboard" / "validation")
 
