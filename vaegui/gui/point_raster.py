@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -70,6 +71,9 @@ def rasterize(
     return image.reshape(padded_height, padded_width)[pad:pad + height, pad:pad + width]
 
 
+_footprint = functools.lru_cache(maxsize=64)(symbol_footprint)
+
+
 @dataclass(frozen=True)
 class _Points:
     """What is drawn, immutable so that the drawing thread can read it while the GUI moves on."""
@@ -77,8 +81,8 @@ class _Points:
     coords: np.ndarray  # (N, 2) float32
     colour_index: np.ndarray  # (N,) uint8: row of `colour_table` - 1
     colour_table: tuple[int, ...]  # ARGB, entry 0 transparent (no point)
-    footprints: tuple[np.ndarray, ...]  # one per symbol
-    symbol_of: np.ndarray | None  # (N,) int8 index into `footprints`, None: all the first
+    symbols: tuple[str, ...]  # pyqtgraph symbol names
+    symbol_of: np.ndarray | None  # (N,) int8 index into `symbols`, None: all the first
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ class _Request:
     scale: tuple[float, float]  # screen pixels per data unit (y negative: the map's y points up)
     offset: tuple[float, float]  # screen position of data (0, 0) minus the image's top-left corner
     device_pixel_ratio: float
+    footprints: tuple[np.ndarray, ...]  # one per symbol, at the symbol size in device pixels
     width: int  # image size in device pixels
     height: int
     rect: QRectF  # the data rectangle the image covers
@@ -113,12 +118,13 @@ def _draw(request: _Request) -> _Drawn:
     points = request.points
     scale, offset = np.array(request.scale, np.float32), np.array(request.offset, np.float32)
     pixels = (points.coords * scale + offset) * np.float32(request.device_pixel_ratio)
-    indexed = np.ascontiguousarray(rasterize(pixels, points.colour_index, list(points.footprints),
+    indexed = np.ascontiguousarray(rasterize(pixels, points.colour_index, list(request.footprints),
                                              points.symbol_of, request.width, request.height))
     image = QImage(indexed.data, request.width, request.height, request.width, QImage.Format.Format_Indexed8)
     image.setColorTable(list(points.colour_table))
     # One conversion here saves one on every frame (drawing an indexed image converts it each time).
     argb = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    argb.setDevicePixelRatio(request.device_pixel_ratio)  # its pixels are the screen's, not the scene's
     return _Drawn(request.rect, request.pixel_size, argb, request.number, time.perf_counter() - started)
 
 
@@ -170,7 +176,7 @@ class PointRaster(pg.GraphicsObject):
         super().__init__()
         self.size_px = size_px
         self._points = _Points(np.zeros((0, 2), np.float32), np.zeros(0, np.uint8), (0,),
-                               (symbol_footprint("o", size_px),), None)
+                               ("o",), None)
         self._bounds: tuple[np.ndarray, np.ndarray] | None = None
         self._drawn: _Drawn | None = None
         self._requested = 0  # number of the latest request; the image on screen answers request _drawn.number
@@ -200,7 +206,7 @@ class PointRaster(pg.GraphicsObject):
         self._points = _Points(
             self._points.coords, category_to_colour[np.asarray(categories, np.int64)],
             (0, *(QColor(colour).rgba() for colour in unique_colours[:MAX_COLOURS])),
-            tuple(symbol_footprint(str(name), self.size_px) for name in names), symbol_of,
+            tuple(str(name) for name in names), symbol_of,
         )
         self.set_coords(coords)
 
@@ -273,10 +279,12 @@ class PointRaster(pg.GraphicsObject):
         right, bottom = np.ceil(view_on_screen.right() + margin_x), np.ceil(view_on_screen.bottom() + margin_y)
         ratio = self._device_pixel_ratio()
         rect = to_screen.inverted()[0].mapRect(QRectF(left, top, right - left, bottom - top))
+        size = max(1, round(self.size_px * ratio))  # as pyqtgraph's symbols: size_px screen pixels, sharp on HiDPI
+        footprints = tuple(_footprint(symbol, size) for symbol in self._points.symbols)
         # The view only scales and shifts: screen x = m11·x + dx, screen y = m22·y + dy.
         return _Request(
             self._points, (to_screen.m11(), to_screen.m22()), (to_screen.dx() - left, to_screen.dy() - top),
-            ratio, max(1, int((right - left) * ratio)), max(1, int((bottom - top) * ratio)), rect,
+            ratio, footprints, max(1, int((right - left) * ratio)), max(1, int((bottom - top) * ratio)), rect,
             view.viewPixelSize(), self._requested + 1,
         )
 
