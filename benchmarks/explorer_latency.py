@@ -1,9 +1,10 @@
 """Explorer latency at 10k, 70k and 200k points: map frames, pick/hover, t-SNE, click → image, mu-only toggle.
 
-    python benchmarks/explorer_latency.py [--quick] [--fashion-run FOLDER] [--repeats N]
+    python benchmarks/explorer_latency.py [--quick] [--fashion-run FOLDER] [--repeats N] [--parts tab,map,tsne]
 
 --quick measures the map at 10k and 70k only and skips the Fashion-MNIST run (training, 70k t-SNE, sklearn).
 --fashion-run reuses (or keeps) a Fashion-MNIST run folder instead of training one in a temporary folder.
+--parts runs only some parts: the Explorer tab (click, toggle), the map widget, t-SNE.
 Every figure is repeated (frames: 120 a gesture, `--repeats` gestures; picks: 1000; clicks: 300) and
 given as median and p95. A SUMMARY line per target of issue 17 closes the output.
 """
@@ -51,23 +52,33 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--fashion-run", type=Path, default=None)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--parts", default="tab,map,tsne", help="comma-separated: tab, map, tsne (default: all)")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
 
     from PySide6.QtWidgets import QApplication
 
     QApplication.instance() or QApplication(sys.argv[:1])
-    from benchmarks._explorer_data import fashion_latents, fashion_run, synthetic_latents, synthetic_map
-    from benchmarks._explorer_map import empty_plot_frames, map_figures
-    from benchmarks._explorer_tab import tab_figures
-    from benchmarks._explorer_tsne import describe, sklearn_tsne, vaegui_tsne
-    from tests.latent.conftest import train_tiny_run
-    from vaegui.latent.projection import available_methods, tsne_backend
-
     summary: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="vaegui-bench-"))
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start", flush=True)
 
-    # ---- the Explorer tab: click → image, drag, mu-only toggle -----------------------------
+    if "tab" in parts:
+        tab_part(folder, summary)
+    if "map" in parts:
+        map_part(args, summary)
+    if "tsne" in parts:
+        tsne_part(args, folder, summary)
+    print()
+    for text in summary:
+        print(f"SUMMARY {text}")
+
+
+def tab_part(folder: Path, summary: list[str]) -> None:
+    """The Explorer tab: click → image, drag, mu-only toggle."""
+    from benchmarks._explorer_tab import tab_figures
+    from tests.latent.conftest import train_tiny_run
+
     print("Training a tiny digits run (z_dim 2) ...", flush=True)
     tab = tab_figures(train_tiny_run(folder / "z2", z_dim=2, epochs=2))
     print(line("click → image shown", tab.click, target="click"))
@@ -79,7 +90,12 @@ def main() -> None:
                    f"max {np.max(tab.toggle_10k):.0f} ms {verdict(np.median(tab.toggle_10k), 'toggle_10k')}")
     # (the lead adds here: the mu-only toggle at 70k and the streaming figures — first points while encoding)
 
-    # ---- the map widget: frames, drawing, pick and hover at each size ----------------------
+
+def map_part(args, summary: list[str]) -> None:
+    """The map widget: frames, drawing, pick and hover at each size."""
+    from benchmarks._explorer_data import synthetic_map
+    from benchmarks._explorer_map import empty_plot_frames, map_figures
+
     floor, floor_cpu = empty_plot_frames()
     print(line("floor: pan frame of an empty PlotWidget", floor))
     print(line("floor: its GUI thread's CPU per frame", floor_cpu))
@@ -114,7 +130,14 @@ def main() -> None:
     summary.append(f"pick/hover at {largest.points // 1000}k median {pick_median * 1000:.0f} µs, "
                    f"p95 {pick_p95 * 1000:.0f} µs {verdict(pick_p95, 'pick')}")
 
-    # ---- t-SNE of 10k latent vectors (z_dim 8) -------------------------------------------
+
+
+def tsne_part(args, folder: Path, summary: list[str]) -> None:
+    """t-SNE of 10k latent vectors (z_dim 8), synthetic and Fashion-MNIST, against scikit-learn; then 70k."""
+    from benchmarks._explorer_data import fashion_latents, fashion_run, synthetic_latents
+    from benchmarks._explorer_tsne import describe, sklearn_tsne, vaegui_tsne
+    from vaegui.latent.projection import available_methods, tsne_backend
+
     importlib.import_module("sklearn.decomposition")  # imports are paid once per process, not per projection
     if tsne_backend() == "openTSNE":
         importlib.import_module("openTSNE")
@@ -150,9 +173,6 @@ def main() -> None:
         summary.append(f"t-SNE 70k Fashion-MNIST: {run70.total:.0f} s {verdict(run70.total, 'tsne_70k_s')}, "
                        f"first optimised layout {run70.first_optimised:.1f} s, live layouts every "
                        f"≤ {run70.longest_gap:.2f} s, 5-NN accuracy {run70.knn_accuracy:.3f}")
-    print()
-    for text in summary:
-        print(f"SUMMARY {text}")
 
 
 if __name__ == "__main__":

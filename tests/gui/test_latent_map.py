@@ -1,12 +1,16 @@
 """The latent map widget: points drawn in their colours, picking in screen pixels, hover thumbnails, at 200k points."""
 from __future__ import annotations
 
+import os
+import threading
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 
 from vaegui.gui.latent_map import CLASS_COLOURS, LatentMap
+from vaegui.gui.workers import BACKGROUND_NICE
 
 
 @pytest.fixture
@@ -180,3 +184,10 @@ def test_two_hundred_thousand_points_click_hover_select_and_colour(qtbot):
     centre = _pixel_of(latent_map, *coords[probes[1]])
     ring = [QColor(image.pixel(centre.x() + dx, centre.y())).name() for dx in (-7, 7)]
     assert ring == ["#ffffff", "#ffffff"]  # the selection circle is drawn around the point
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority") or not os.path.isdir("/proc/self/task"), reason="Linux only")
+def test_the_thread_drawing_the_points_yields_to_the_window(latent_map):
+    drawing = [thread for thread in threading.enumerate() if thread.name == "vaegui-map-drawing"]
+    assert drawing and all(os.getpriority(os.PRIO_PROCESS, thread.native_id) >= BACKGROUND_NICE for thread in drawing)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < BACKGROUND_NICE  # the GUI thread keeps its own

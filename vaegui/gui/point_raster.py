@@ -14,6 +14,8 @@ from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QColor, QImage
 
+from vaegui.gui.workers import yield_to_the_gui_thread
+
 # The image covers the view and this much of its width/height again on each side, so panning up to that far
 # only moves an image that is already drawn; beyond it the points are drawn again at once.
 MARGIN = 0.5
@@ -149,6 +151,8 @@ class _DrawingThread:
             self._condition.notify()
 
     def _loop(self) -> None:
+        # Drawing competes with the GUI thread for the CPU: the frames that move the last image come first.
+        yield_to_the_gui_thread()
         while True:
             with self._condition:
                 while self._waiting is None and not self._stopped:

@@ -175,6 +175,7 @@ def _tsne(vectors, seed, progress, cancel, on_layout, iterations) -> Projection:
         return Projection("tsne", np.asarray(coords, np.float32), vectors)
 
     from openTSNE import TSNE
+    from openTSNE.affinity import PerplexityBasedNN
     from openTSNE.initialization import pca as pca_initialization
 
     exaggeration_iterations = max(1, round(iterations * EARLY_EXAGGERATION_SHARE))
@@ -201,14 +202,17 @@ def _tsne(vectors, seed, progress, cancel, on_layout, iterations) -> Projection:
     if on_layout is not None:
         on_layout(np.asarray(start, np.float32))
     large = len(vectors) >= FFT_FROM_POINTS
-    tsne = TSNE(
-        n_components=2,
-        perplexity=perplexity,
-        n_jobs=_tsne_threads(len(vectors)),
-        random_state=seed,
+    # The neighbour search runs its threads independently: it may use every core, also the window's.
+    affinities = PerplexityBasedNN(
+        vectors, perplexity=perplexity, n_jobs=_cores(), random_state=seed, verbose=False,
         # Latent vectors have few dimensions, where an exact KD-tree search beats Annoy's approximate one
         # (10k points, z_dim 8: ~2.5 s instead of ~8 s on two cores).
-        neighbors="exact" if vectors.shape[1] <= EXACT_NEIGHBOURS_MAX_DIM else "auto",
+        method="exact" if vectors.shape[1] <= EXACT_NEIGHBOURS_MAX_DIM else "auto",
+    )
+    tsne = TSNE(
+        n_components=2,
+        n_jobs=_tsne_threads(len(vectors)),
+        random_state=seed,
         negative_gradient_method="fft" if large else "bh",
         ints_in_interval=FFT_INTERVAL_WIDTH,
         min_num_intervals=FFT_MIN_INTERVALS,
@@ -216,7 +220,7 @@ def _tsne(vectors, seed, progress, cancel, on_layout, iterations) -> Projection:
         callbacks_every_iters=int(np.clip(round(POINT_ITERATIONS_PER_CALLBACK / len(vectors)), 1, 25)),
         verbose=False,
     )
-    embedding = tsne.prepare_initial(vectors, initialization=start)  # the neighbours and affinities: ~5 % of it
+    embedding = tsne.prepare_initial(affinities=affinities, initialization=start)
     if cancel is not None and cancel.cancelled:
         raise Cancelled()
     for count, settings in phases:
