@@ -115,7 +115,7 @@ def test_train_and_test_overlay_uses_two_markers(open_tab, run_z2, qtbot):
     tab = open_tab(run_z2, split="both")
     data = tab.explorer.loaded.dataset
     assert tab.map.point_count() == len(data.train) + len(data.test)
-    symbols = tab.map.scatter.data["symbol"]
+    symbols = tab.map.point_symbols()
     assert (symbols == "t").sum() == len(data.test) and (symbols == "o").sum() == len(data.train)
     assert [label.text for _, label in tab.map.legend.items][-2:] == ["train", "test"]
 
@@ -255,7 +255,7 @@ def test_pca_and_tsne_give_finite_coordinates_and_switching_back_is_cached(open_
     assert _shown(tab).projection.method == "pca"
     assert _shown(tab).projection.coords.shape == (500, 2) and np.isfinite(_shown(tab).projection.coords).all()
     layouts = []
-    tab.map.scatter.sigPlotChanged.connect(lambda *_: layouts.append(tab.map.coords.copy()))
+    tab.map.points_changed.connect(lambda: layouts.append(tab.map.coords.copy()))
     _choose(qtbot, tab, tab.method_combo, "tsne")
     final = _shown(tab).projection.coords
     assert final.shape == (500, 2) and np.isfinite(final).all()

@@ -1,11 +1,17 @@
-"""The latent map widget: shared class brushes, KD-tree picking in screen pixels, hover thumbnails."""
+"""The latent map widget: points drawn in their colours, picking in screen pixels, hover thumbnails, at 200k points."""
 from __future__ import annotations
+
+import os
+import threading
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor
 
 from vaegui.gui.latent_map import LatentMap
+from vaegui.gui.workers import BACKGROUND_NICE
+from vaegui.palette import CLASS_COLOURS
 
 
 @pytest.fixture
@@ -17,15 +23,95 @@ def latent_map(qtbot):
     coords = np.array([[0, 0], [1, 1], [2, 0], [1, -1]], np.float32)
     widget.set_points(coords, np.array([0, 1, 1, 2]), ["#ff0000", "#00ff00", "#0000ff"], ["a", "b", "c"])
     widget.view_box.updateAutoRange()
-    qtbot.wait(20)
+    _wait_drawn(qtbot, widget)
     return widget
 
 
-def test_points_share_one_brush_per_category(latent_map):
-    brushes = latent_map.scatter.data["brush"]
-    assert brushes[1] is brushes[2] and brushes[0] is not brushes[1]
+def _wait_drawn(qtbot, latent_map: LatentMap) -> None:
+    """The points are drawn off the GUI thread: wait until the image on screen shows the latest view."""
+    qtbot.waitUntil(lambda: not latent_map.points.is_drawing(), timeout=5000)
+
+
+def _pixel_of(latent_map: LatentMap, x: float, y: float) -> QPoint:
+    scene = latent_map.view_box.mapViewToScene(QPointF(float(x), float(y)))
+    return latent_map.plot_widget.mapFromScene(scene)
+
+
+def _colours_on_screen(latent_map: LatentMap, coords: np.ndarray) -> list[str | None]:
+    """The colour on screen at each point's own pixel, as a person would see it (None: outside the view)."""
+    image = latent_map.plot_widget.grab().toImage()
+    inside = latent_map.view_box.mapRectToScene(latent_map.view_box.rect()).toRect().adjusted(4, 4, -4, -4)
+    pixels = [_pixel_of(latent_map, x, y) for x, y in coords]
+    return [QColor(image.pixel(pixel)).name() if inside.contains(pixel) else None for pixel in pixels]
+
+
+def test_each_point_is_drawn_in_its_category_colour(latent_map):
+    assert latent_map.point_count() == 4
     assert latent_map.point_brush_colours() == ["#ff0000", "#00ff00", "#00ff00", "#0000ff"]
+    assert _colours_on_screen(latent_map, latent_map.coords) == latent_map.point_brush_colours()
     assert [label.text for _, label in latent_map.legend.items] == ["a", "b", "c"]
+
+
+def test_points_stay_drawn_where_they_are_while_panning_and_zooming(latent_map, qtbot):
+    view_box = latent_map.view_box
+    expected = latent_map.point_brush_colours()
+
+    def colours_are_right() -> bool:
+        seen = _colours_on_screen(latent_map, latent_map.coords)
+        return any(seen) and all(colour in (None, want) for colour, want in zip(seen, expected))
+
+    # Small pans and zooms move or scale the image already drawn: right at once, nothing drawn again.
+    for (dx, dy), zoom in (((0.3, 0.0), 1.0), ((-0.2, 0.1), 1.0), ((0.0, 0.0), 1.25), ((0.0, 0.0), 0.85)):
+        view_box.translateBy(x=dx, y=dy)
+        view_box.scaleBy((zoom, zoom), center=(1.0, 0.0))
+        assert not latent_map.points.is_drawing() and colours_are_right()
+    # Beyond the drawn margin, or zoomed far out: drawn again for the new view.
+    for (dx, dy), zoom in (((-1.9, 0.4), 1.0), ((1.9, -0.4), 3.0)):
+        view_box.translateBy(x=dx, y=dy)
+        view_box.scaleBy((zoom, zoom))
+        assert latent_map.points.is_drawing()
+        _wait_drawn(qtbot, latent_map)
+        assert colours_are_right()
+    with qtbot.waitSignal(latent_map.points.drawn, timeout=2000):  # the view rests: drawn again, sharp
+        view_box.scaleBy((0.9, 0.9))
+        assert not latent_map.points.is_drawing()
+    _wait_drawn(qtbot, latent_map)
+    assert _colours_on_screen(latent_map, latent_map.coords) == expected
+
+
+def test_moved_points_are_drawn_at_their_new_places(latent_map, qtbot):
+    moved = latent_map.coords[::-1].copy()
+    changes = []
+    latent_map.points_changed.connect(lambda: changes.append(latent_map.coords.copy()))
+    latent_map.update_coords(moved)
+    np.testing.assert_array_equal(changes[-1], moved)
+    _wait_drawn(qtbot, latent_map)
+    assert _colours_on_screen(latent_map, moved) == latent_map.point_brush_colours()
+
+
+def test_train_and_test_points_get_their_own_symbols(latent_map, qtbot):
+    coords = latent_map.coords
+    latent_map.set_points(coords, np.array([0, 0, 1, 1]), ["#ff0000", "#00ff00"], ["a", "b"],
+                          symbols=np.array(["o", "t", "o", "t"]), symbol_names={"o": "train", "t": "test"})
+    latent_map.view_box.updateAutoRange()
+    _wait_drawn(qtbot, latent_map)
+    assert latent_map.point_symbols().tolist() == ["o", "t", "o", "t"]
+    assert [label.text for _, label in latent_map.legend.items] == ["a", "b", "train", "test"]
+    image = latent_map.plot_widget.grab().toImage()
+    colours = ["#ff0000", "#ff0000", "#00ff00", "#00ff00"]
+
+    def shape(row: int) -> np.ndarray:
+        """The pixels of the point's colour around it, cropped to their bounding box."""
+        centre = _pixel_of(latent_map, *coords[row])
+        mask = np.array([[QColor(image.pixel(centre.x() + dx, centre.y() + dy)).name() == colours[row]
+                          for dx in range(-5, 6)] for dy in range(-5, 6)])
+        rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+        return mask[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1]
+
+    circle, triangle = shape(0), shape(1)
+    assert (shape(2) == circle).all() and (shape(3) == triangle).all()
+    assert circle.shape == (5, 5) and (circle == circle[::-1]).all() and (circle == circle[:, ::-1]).all()
+    assert triangle[0].sum() == 5 and triangle[-1].sum() == 1  # pyqtgraph's 't' points down
 
 
 def test_pick_is_within_a_few_screen_pixels(latent_map):
@@ -46,3 +132,63 @@ def test_hovering_a_point_shows_its_thumbnail(latent_map, qtbot):
     empty = latent_map.view_box.mapViewToScene(QPointF(0.2, 0.8))
     latent_map.plot_widget.scene().sigMouseMoved.emit(empty)
     assert hovered == [3, None] and not latent_map.thumbnail.isVisible()
+
+
+def test_two_hundred_thousand_points_click_hover_select_and_colour(qtbot):
+    rng = np.random.default_rng(3)
+    count = 200_000
+    labels = rng.integers(0, 10, count)
+    coords = (rng.normal(0, 4, (10, 2))[labels] + rng.normal(0, 1, (count, 2))).astype(np.float32)
+    # A few rows moved to empty space around the clusters, each alone under the cursor.
+    probes = np.array([7, 123_456, 199_999])
+    angles = np.array([1.9, 3.3, 4.6])  # not top right, where the legend is
+    coords[probes] = 40 * np.column_stack([np.cos(angles), np.sin(angles)])
+    latent_map = LatentMap()
+    qtbot.addWidget(latent_map)
+    latent_map.resize(900, 700)
+    latent_map.show()
+    latent_map.set_points(coords, labels, CLASS_COLOURS[:10], [str(i) for i in range(10)])
+    latent_map.view_box.updateAutoRange()
+    _wait_drawn(qtbot, latent_map)
+    assert latent_map.point_count() == count
+    colours = latent_map.point_brush_colours()
+    assert colours == [CLASS_COLOURS[label] for label in labels]
+    assert _colours_on_screen(latent_map, coords[probes]) == [colours[row] for row in probes]
+
+    clicked, places = [], []
+    latent_map.point_clicked.connect(clicked.append)
+    latent_map.location_clicked.connect(lambda x, y: places.append((x, y)))
+    viewport = latent_map.plot_widget.viewport()
+    for row in probes:
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_pixel_of(latent_map, *coords[row]))
+    assert clicked == probes.tolist() and places == []
+
+    # In the crowd, the row picked is the point nearest the cursor on screen, found here by brute force.
+    pixel_width, pixel_height = latent_map.view_box.viewPixelSize()
+    for target in rng.choice(count, 5, replace=False):
+        pixel = _pixel_of(latent_map, *coords[target])
+        where = latent_map.view_box.mapSceneToView(latent_map.plot_widget.mapToScene(pixel))
+        screen_distance = np.hypot((coords[:, 0] - where.x()) / pixel_width, (coords[:, 1] - where.y()) / pixel_height)
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pixel)
+        assert clicked[-1] == int(np.argmin(screen_distance))
+
+    latent_map.thumbnail_for = lambda row: (np.full((8, 8, 1), row / count, np.float32), f"row {row}")
+    hovered = []
+    latent_map.hovered.connect(hovered.append)
+    qtbot.mouseMove(viewport, _pixel_of(latent_map, *coords[probes[1]]))
+    qtbot.waitUntil(lambda: hovered == [probes[1]])
+    assert latent_map.thumbnail.isVisible() and latent_map.thumbnail.toolTip() == f"row {probes[1]}"
+
+    latent_map.show_selection(*coords[probes[1]])
+    np.testing.assert_allclose(np.ravel(latent_map.selection.getData()), coords[probes[1]])
+    image = latent_map.plot_widget.grab().toImage()
+    centre = _pixel_of(latent_map, *coords[probes[1]])
+    ring = [QColor(image.pixel(centre.x() + dx, centre.y())).name() for dx in (-7, 7)]
+    assert ring == ["#ffffff", "#ffffff"]  # the selection circle is drawn around the point
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority") or not os.path.isdir("/proc/self/task"), reason="Linux only")
+def test_the_thread_drawing_the_points_yields_to_the_window(latent_map):
+    drawing = [thread for thread in threading.enumerate() if thread.name == "vaegui-map-drawing"]
+    assert drawing and all(os.getpriority(os.PRIO_PROCESS, thread.native_id) >= BACKGROUND_NICE for thread in drawing)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < BACKGROUND_NICE  # the GUI thread keeps its own

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from vaegui.latent import Cancelled, ProjectionError, available_methods, project
+from vaegui.latent.projection import neighbour_label_accuracy
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +58,27 @@ def test_tsne_reports_intermediate_layouts_and_separates_clusters(vectors_4d):
                if not np.allclose(layout, layouts[0]) and not np.allclose(layout, result.coords)]
     assert between, f"{len(layouts)} layouts, none strictly between the PCA start and the final map"
     assert all(np.isfinite(layout).all() for layout in between)
+
+
+def test_tsne_keeps_classes_together_as_the_latent_space_does():
+    rng = np.random.default_rng(2)
+    labels = rng.integers(0, 10, 800)
+    vectors = (rng.normal(0, 2, (10, 8))[labels] + rng.normal(0, 1, (800, 8))).astype(np.float32)
+    in_latent_space = neighbour_label_accuracy(vectors, labels)
+    result = project("tsne", vectors, tsne_iterations=250)
+    assert in_latent_space > 0.9 and neighbour_label_accuracy(result.coords, labels) >= in_latent_space - 0.02
+    # The PCA start alone does not: the accuracy comes from the optimisation.
+    from openTSNE.initialization import pca as pca_initialization
+
+    assert neighbour_label_accuracy(pca_initialization(vectors, random_state=0), labels) < in_latent_space - 0.05
+
+
+def test_neighbour_label_accuracy_is_the_share_of_points_whose_neighbours_share_their_label():
+    group = np.array([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5], [0.5, 0.2]])
+    coords = np.vstack([group, group + 100])
+    labels = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1])  # one point of the first group says 1
+    assert neighbour_label_accuracy(coords, labels, k=5) == pytest.approx(11 / 12)
+    assert neighbour_label_accuracy(coords, np.r_[np.zeros(6), np.ones(6)].astype(int), k=5) == 1.0
 
 
 def test_tsne_location_uses_nearest_neighbours_weighted_by_distance(vectors_4d):

@@ -46,14 +46,22 @@ def give_the_gui_thread_priority() -> None:
         return
     gui_thread = threading.main_thread().native_id
     for task in _TASKS_FOLDER.iterdir():
-        thread_id = int(task.name)
-        if thread_id == gui_thread:
-            continue
-        try:
-            if os.getpriority(os.PRIO_PROCESS, thread_id) < BACKGROUND_NICE:
-                os.setpriority(os.PRIO_PROCESS, thread_id, BACKGROUND_NICE)
-        except OSError:  # the thread has ended, or the system refuses: the window is merely less smooth
-            pass
+        if int(task.name) != gui_thread:
+            _lower_priority(int(task.name))
+
+
+def yield_to_the_gui_thread() -> None:
+    """Lower the calling background thread's priority, so that the window's frames come first (Linux only)."""
+    if _TASKS_FOLDER.is_dir() and hasattr(os, "setpriority"):
+        _lower_priority(threading.get_native_id())
+
+
+def _lower_priority(thread_id: int) -> None:
+    try:
+        if os.getpriority(os.PRIO_PROCESS, thread_id) < BACKGROUND_NICE:
+            os.setpriority(os.PRIO_PROCESS, thread_id, BACKGROUND_NICE)
+    except OSError:  # the thread has ended, or the system refuses: the window is merely less smooth
+        pass
 
 
 class TaskWorker(QObject):

@@ -37,7 +37,7 @@ from vaegui.latent.map_state import (
     method_choices,
 )
 from vaegui.latent.mu_only_demo import DEMO_IMAGES, MuOnlyDemo, demonstrate_mu_only
-from vaegui.latent.projection import METHOD_LABELS
+from vaegui.latent.projection import METHOD_LABELS, TSNE_ITERATIONS
 
 MAP_CACHE_SIZE = 8  # finished maps of the current weights: switching back is instant
 LATENTS_CACHE_SIZE = 4
@@ -63,7 +63,7 @@ class ExplorerModel(MapJobs):
         self.activity: tuple[str, float | None] | None = None  # (what, fraction done or None)
         self.message = ""
         self.status = ""
-        self.tsne_iterations = 500
+        self.tsne_iterations = TSNE_ITERATIONS
         self.visible = True
         self.mu_only_demo: MuOnlyDemo | None = None
         self.trust_question: TrustQuestion | None = None
