@@ -1,4 +1,5 @@
-"""The Explorer tab's own figures (click → image, drag, mu-only toggle): the one place that drives ExplorerTab."""
+"""The Explorer tab's own figures (click → image, drag, mu-only toggle, maps filling in while encoding): the one
+place that drives ExplorerTab and its models."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ class TabFigures:
 
     click: list[float] = field(default_factory=list)  # a real click on the map until the point panel is painted
     drag: list[float] = field(default_factory=list)  # one drag step (decode a location) until painted
-    toggle_10k: list[float] = field(default_factory=list)  # mu-only toggle until the 10k map is re-encoded, redrawn
+    toggle: dict[int, list[float]] = field(default_factory=dict)  # points → mu-only toggle until re-encoded, redrawn
+    first_points: dict[int, list[float]] = field(default_factory=dict)  # points → new split until first points drawn
+    whole_map: dict[int, list[float]] = field(default_factory=dict)  # points → new split until the whole map drawn
 
 
-def wait_until(app, condition, timeout_s: float = 300.0) -> None:
+def wait_until(app, condition, timeout_s: float = 600.0) -> None:
     """Poll every millisecond (nothing trains meanwhile), so the figures keep their millisecond resolution."""
     deadline = time.monotonic() + timeout_s
     while not condition():
@@ -27,41 +30,34 @@ def wait_until(app, condition, timeout_s: float = 300.0) -> None:
             raise TimeoutError("the explorer did not finish in time")
 
 
-def ten_thousand_digits(dataset):
-    """Digits repeated with a little pixel noise: 10k+ real-looking 8×8 images without a download."""
-    from vaegui.data.dataset import ImageDataset, ImageSplit
+def _new_tab():
+    from vaegui.gui.app_state import AppState
+    from vaegui.gui.explorer_tab import ExplorerTab
 
-    rng = np.random.default_rng(0)
-    repeats = -(-10_000 // len(dataset.train))
-    images = np.concatenate([dataset.train.images] * repeats)[:10_000]
-    images = np.clip(images + rng.normal(0, 0.03, images.shape).astype(np.float32), 0, 1)
-    labels = np.concatenate([dataset.train.labels] * repeats)[:10_000]
-    return ImageDataset("digits×6", ImageSplit(images, labels), dataset.test, dataset.class_names, "benchmark")
+    state = AppState()
+    state.tensorflow_loaded = True
+    tab = ExplorerTab(state)
+    tab.resize(1400, 900)
+    tab.show()
+    return tab
 
 
-def tab_figures(run, clicks: int = 300, toggles: int = 4) -> TabFigures:
-    """Drive a real ExplorerTab on `run` (a z_dim 2 digits run) through Qt's own mouse events.
+def _idle(tab) -> bool:
+    return not tab.is_busy() and tab.explorer.shown is not None and not tab.map.points.is_drawing()
 
-    Everything here reads or calls ExplorerTab's internals (its widgets, caches, job state); when the tab
-    changes, this function is the only one to follow it.
-    """
+
+def click_figures(run_folder, clicks: int = 300) -> TabFigures:
+    """Clicks and drags on a real ExplorerTab showing `run_folder` (a z_dim 2 run), through Qt's own events."""
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from vaegui.gui.app_state import AppState
-    from vaegui.gui.explorer_tab import ExplorerTab, LoadedModel
-
-    app = QApplication.instance()
-    figures = TabFigures()
-    tab = ExplorerTab(AppState())
-    tab.resize(1400, 900)
-    tab.show()
-    tab.subset_combo.setCurrentIndex(0)
-    tab.open_run(run)
-    wait_until(app, lambda: not tab.is_busy() and tab.projection is not None)
+    app, figures = QApplication.instance(), TabFigures()
+    tab = _new_tab()
+    tab.explorer.set_subset(None)
+    tab.open_run_folder(run_folder)
+    wait_until(app, lambda: _idle(tab))
     latent_map, rng = tab.map, np.random.default_rng(0)
-    wait_until(app, lambda: not latent_map.points.is_drawing())
     (x0, x1), (y0, y1) = latent_map.view_box.viewRange()
     viewport = latent_map.plot_widget.viewport()
     for i in range(clicks):
@@ -80,22 +76,51 @@ def tab_figures(run, clicks: int = 300, toggles: int = 4) -> TabFigures:
         latent_map.location_dragged.emit(float(x), 0.0)
         tab.point_panel.repaint()
         figures.drag.append((time.perf_counter() - started) * 1000)
+    tab.shutdown()
+    tab.close()
+    return figures
 
-    # ---- mu-only toggle → re-encoded, redrawn map of 10k points ----------------------------
-    # (the lead adds here: the toggle at 70k points, and the streaming figures: first points shown while encoding)
-    loaded = tab.loaded
-    big = ten_thousand_digits(loaded.dataset)
-    tab._on_model_loaded(LoadedModel(loaded.model, big, loaded.class_names, ("bench-10k",), "digits×6"))
-    wait_until(app, lambda: not tab.is_busy() and tab.projection is not None and len(tab.latents) == 10_000)
-    for _ in range(toggles):
-        tab.map_cache.clear()
-        tab.latent_cache.clear()
-        started = time.perf_counter()
-        tab.mu_only_checkbox.click()
-        wait_until(app, lambda: not tab.is_busy() and tab.latents.mu_only == tab.mu_only_checkbox.isChecked()
-                   and not latent_map.points.is_drawing())
-        latent_map.plot_widget.repaint()
-        figures.toggle_10k.append((time.perf_counter() - started) * 1000)
+
+def map_figures(run_folder, figures: TabFigures, repeats: int = 3) -> TabFigures:
+    """On a Fashion-MNIST run's PCA map: the test split (10k) and both splits (70k) filling in while encoded,
+    and the mu-only switch re-encoding and redrawing each."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    tab = _new_tab()
+    explorer = tab.explorer
+    explorer.set_subset(None)
+    explorer.set_split("train")
+    tab.open_run_folder(run_folder)
+    wait_until(app, lambda: _idle(tab))
+    for split, points in (("test", 10_000), ("both", 70_000)):
+        for _ in range(repeats):
+            explorer.set_split("train")
+            wait_until(app, lambda: _idle(tab))
+            explorer._maps.clear()  # nothing of the split below is known: it is encoded from scratch
+            explorer._latents.clear()
+            started = time.perf_counter()
+            explorer.set_split(split)
+            wait_until(app, lambda: explorer.forming is not None or _idle(tab))
+            wait_until(app, lambda: not tab.map.points.is_drawing())
+            tab.map.plot_widget.repaint()
+            figures.first_points.setdefault(points, []).append((time.perf_counter() - started) * 1000)
+            wait_until(app, lambda wanted=split: _idle(tab) and explorer.shown.key.latents.split == wanted)
+            tab.map.plot_widget.repaint()
+            figures.whole_map.setdefault(points, []).append((time.perf_counter() - started) * 1000)
+        for _ in range(repeats):
+            # As a person meets it: the map shown is known (its errors are reused); the other switch is not.
+            shown = explorer.shown.key.latents
+            current = explorer._latents.get(shown)
+            explorer._maps.clear()
+            explorer._latents.clear()
+            explorer._latents.put(shown, current)
+            started = time.perf_counter()
+            tab.mu_only_checkbox.click()
+            switched = tab.mu_only_checkbox.isChecked()
+            wait_until(app, lambda: _idle(tab) and explorer.shown.key.latents.mu_only == switched)
+            tab.map.plot_widget.repaint()
+            figures.toggle.setdefault(points, []).append((time.perf_counter() - started) * 1000)
     tab.shutdown()
     tab.close()
     return figures

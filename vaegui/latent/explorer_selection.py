@@ -97,7 +97,7 @@ class SelectionModel:
         shown = self._clickable()
         if shown is None or not 0 <= row < len(shown.latents):
             return
-        self._select(self._point_details(shown, row))
+        self._select(*self._point_details(shown, row))
 
     def select_location(self, x: float, y: float) -> np.ndarray | None:
         """Decode an empty place of the map: the vector itself (Direct), PCA's inverse, or neighbours' mean."""
@@ -106,24 +106,30 @@ class SelectionModel:
             return None
         vector, how = shown.projection.location_to_latent(x, y)
         image = self._viewer().decode_one(vector)
-        self._select(LocationDetails((float(x), float(y)), vector, image, how + "."))
+        self._select(LocationDetails((float(x), float(y)), vector, image, how + "."), image)
         return vector
 
     def clear(self) -> None:
         self._select(None)
 
-    def _select(self, details: PointDetails | LocationDetails | None) -> None:
+    def _select(self, details: PointDetails | LocationDetails | None, base_image: np.ndarray | None = None) -> None:
+        """`base_image`: the selection's vector already decoded (saves a decoder call on a click)."""
         self.selected, self.posterior = details, None
         shown = self.explorer.shown
         self.traversal = None if details is None or shown is None else Traversal.around(
             details.vector, shown.latents.mu, shown.dimension_order, shown.dimension_kl)
-        self._decode_traversal()
+        if self.traversal is not None and base_image is not None:
+            self.traversal = replace(self.traversal, image=base_image)
+        else:
+            self._decode_traversal()
         self.changed.emit()
         self.traversal_changed.emit()
 
-    def _point_details(self, shown: ShownMap, row: int) -> PointDetails:
+    def _point_details(self, shown: ShownMap, row: int) -> tuple[PointDetails, np.ndarray]:
+        """The point's details, and its mu decoded (the traversal's starting image): one decoder call for both."""
         latents, names = shown.latents, self._class_names()
         mu, log_var, z = latents.mu[row], latents.log_var[row], latents.z[row]
+        reconstruction, from_mu = self._viewer().decode_many(np.stack([z, mu]))
         neighbours = shown.neighbours.of_row(row, mu, NEIGHBOURS)
         how = ("Reconstruction: the decoder's image of this point's place, the centre of its cloud (mu-only is on)."
                if latents.mu_only else
@@ -132,9 +138,10 @@ class SelectionModel:
         x, y = shown.projection.coords[row]
         title = (f"{describe_row(latents, row, names)} · error {latents.reconstruction_error[row]:.2f} · "
                  f"KL {latents.kl[row]:.2f}")
-        return PointDetails(row, int(latents.split[row]), int(latents.source_index[row]), title, latents.image(row),
-                            self._viewer().decode_one(z), mu, log_var, z, (float(x), float(y)), neighbours,
-                            latents.images(neighbours), [describe_row(latents, r, names) for r in neighbours], how)
+        details = PointDetails(row, int(latents.split[row]), int(latents.source_index[row]), title, latents.image(row),
+                               reconstruction, mu, log_var, z, (float(x), float(y)), neighbours,
+                               latents.images(neighbours), [describe_row(latents, r, names) for r in neighbours], how)
+        return details, from_mu
 
     def _on_map_changed(self) -> None:
         shown = self.explorer.shown
@@ -146,7 +153,7 @@ class SelectionModel:
             # The same image, wherever it is in the new map (another split, subset, epoch or projection).
             latents = shown.latents
             rows = np.flatnonzero((latents.split == selected.split) & (latents.source_index == selected.index))
-            self._select(self._point_details(shown, int(rows[0])) if len(rows) else None)
+            self._select(*self._point_details(shown, int(rows[0]))) if len(rows) else self._select(None)
         elif isinstance(selected, LocationDetails) and shown is not None and shown.method == "direct":
             self.select_location(*selected.xy)  # a place in a 2-D latent space stays that place
         elif selected is not None:
