@@ -209,3 +209,12 @@ def test_samples_strip_tiles_originals_over_reconstructions(qtbot):
     strip.resize(300, 120)
     strip.show_samples(5, originals, reconstructions)
     assert strip.shown_epoch == 5 and not strip.picture.pixmap().isNull()
+
+
+def test_the_form_starts_from_the_one_set_of_defaults_in_config():
+    from vaegui.config import DataConfig, ModelConfig, TrainingConfig
+
+    assert GUI_DEFAULTS.model == ModelConfig()
+    assert GUI_DEFAULTS.data == DataConfig()
+    # Only the number of epochs differs: the digits are small, so the first demo runs more of them.
+    assert {**GUI_DEFAULTS.to_dict()["training"], "epochs": None} == {**vars(TrainingConfig()), "epochs": None}

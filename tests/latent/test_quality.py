@@ -200,3 +200,29 @@ def test_too_few_images_get_a_clear_message():
     with pytest.raises(QualityError, match="at least 2 images"):
         measure_quality(_tiny_vae(), np.zeros((1, 8, 8, 1), np.float32))
 
+
+def _train(model_config, digits, epochs: int = 2):
+    import keras
+
+    from vaegui.config import TrainingConfig
+    from vaegui.model.vae import build_vae
+
+    training = TrainingConfig()
+    keras.utils.set_random_seed(0)
+    model = build_vae(model_config, digits.image_shape)
+    model.compile(optimizer=keras.optimizers.Adam(training.learning_rate))
+    model.fit(digits.train.images, epochs=epochs, batch_size=training.batch_size, verbose=0)
+    return model
+
+
+def test_the_default_settings_keep_every_encoder_unit_alive_where_the_keras_io_layout_loses_some(digits):
+    from vaegui.config import ModelConfig
+
+    images, labels = quality_sample(digits.test.images, digits.test.labels)
+    defaults = measure_quality(_train(ModelConfig(z_dim=16), digits), images, labels)
+    keras_io = ModelConfig(z_dim=16, conv_filters=(32, 64), dense_units=16, activation="relu")
+    old = measure_quality(_train(keras_io, digits), images, labels)
+    assert defaults.dead_hidden_units == 0
+    assert old.dead_hidden_units >= 4
+    assert defaults.effective_dimensions > old.effective_dimensions
+    assert defaults.knn_accuracy > old.knn_accuracy + 0.2
