@@ -118,7 +118,7 @@ def map_figures(run_folder, figures: TabFigures, repeats: int = 3) -> TabFigures
             started = time.perf_counter()
             tab.mu_only_checkbox.click()
             switched = tab.mu_only_checkbox.isChecked()
-            wait_until(app, lambda: _idle(tab) and explorer.shown.key.latents.mu_only == switched)
+            wait_until(app, lambda on=switched: _idle(tab) and explorer.shown.key.latents.mu_only == on)
             tab.map.plot_widget.repaint()
             figures.toggle.setdefault(points, []).append((time.perf_counter() - started) * 1000)
     tab.shutdown()

@@ -71,12 +71,24 @@ class DataConfig:
             )
 
 
+# The one set of defaults, for the app and `vaegui train` alike (the app's form only runs more epochs on
+# the digits), chosen with benchmarks/latent_quality.py: Fashion-MNIST, z_dim 16, β 1, 10 epochs on 12,000
+# images, 1,000 test images measured. The keras.io layout (conv 32/64, dense 16, ReLU) lets its ReLU units
+# die: 14 of 16 gave zero on every image, the 16 latent means moved along ~2 directions and their 5-NN
+# label accuracy (0.58) fell below the raw pixels' (0.74); on all 60,000 images all 16 died (accuracy 0.10).
+# ReLU at dense 64 or 128 still lost 57/64 and 107/128 units. ELU cannot die (it keeps a slope below zero):
+# all 16 dimensions active, 12-14 effective, 5-NN 0.78-0.79; conv 16/32 learns as well as 32/64 for a
+# quarter of the work. Batch 64 at Adam 2e-3 learns as well as 128 at 1e-3 for ~17 % more CPU an epoch,
+# and draws the digits' 2-D map in 30 epochs instead of 50-80. The weights keep Keras' Glorot-uniform
+# start: with ELU no unit dies, so no initialisation setting was needed.
 @dataclass
 class ModelConfig:
+    # 2 draws the latent space directly, the app's first demo; choose 16 or more for a space that
+    # keeps more of the images (the quality figures above are at 16).
     z_dim: int = 2
-    conv_filters: tuple[int, ...] = (32, 64)
-    dense_units: int = 16
-    activation: str = "relu"
+    conv_filters: tuple[int, ...] = (16, 32)
+    dense_units: int = 64
+    activation: str = "elu"
     # 0 turns the VAE into a plain autoencoder; the seed articles use tiny values such as 5e-4.
     kl_weight: float = 1.0
     kl_strategy: str = "train_step"
@@ -129,8 +141,8 @@ class ModelConfig:
 @dataclass
 class TrainingConfig:
     epochs: int = 10
-    batch_size: int = 128
-    learning_rate: float = 1e-3
+    batch_size: int = 64
+    learning_rate: float = 2e-3
     # The same seed gives the same losses on the CPU, so a demo or a bug report can be repeated.
     seed: int | None = 0
     # β rises linearly from kl_weight/N to kl_weight over the first N epochs (0 = off).

@@ -129,6 +129,15 @@ def test_settings_form_round_trips_a_config(qtbot):
     assert RunConfig.from_dict(form.config().to_dict()).to_dict() == config.to_dict()
 
 
+def test_the_form_starts_from_the_one_set_of_defaults_in_config():
+    from vaegui.config import DataConfig, ModelConfig, TrainingConfig
+
+    assert GUI_DEFAULTS.model == ModelConfig()
+    assert GUI_DEFAULTS.data == DataConfig()
+    # Only the number of epochs differs: the digits are small, so the first demo runs more of them.
+    assert {**GUI_DEFAULTS.to_dict()["training"], "epochs": None} == {**vars(TrainingConfig()), "epochs": None}
+
+
 def test_kl_presets_and_custom_values(qtbot):
     form = SettingsForm()
     qtbot.addWidget(form)
