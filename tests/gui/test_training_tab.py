@@ -405,6 +405,25 @@ def test_a_reopened_run_shows_every_view_at_its_last_epoch_and_replays_them(qtbo
     assert tab.loss_plot.epochs_drawn() == [1, 2, 3]
 
 
+def test_the_views_warn_in_plain_words_when_the_encoders_units_die(qtbot, tab, tmp_path):
+    from dataclasses import replace
+
+    from vaegui.runs.snapshot import RunSnapshot
+
+    folder = trained_run_folder(tmp_path, epochs=2)
+    snapshot = RunSnapshot.read(folder)
+    assert "knn_accuracy" in snapshot.views[2].quality and not tab.views.warning_label.isVisible()
+    healthy = replace(snapshot.views[1], quality={**snapshot.views[1].quality, "active_units": 2.0,
+                                                   "dead_hidden_units": 0.0})
+    dying = replace(snapshot.views[2], quality={**snapshot.views[2].quality, "hidden_units": 8.0,
+                                                 "dead_hidden_units": 7.0})
+    tab.model.show_run(replace(snapshot, views={1: healthy, 2: dying}))
+    assert tab.views.warning_label.isVisible() and "7 of 8" in tab.views.warning_label.text()
+    assert "dimensions in use" in tab.views.quality_label.text()
+    tab.epoch_slider.setValue(1)  # epoch 1 is fine: the warning is that epoch's
+    assert not tab.views.warning_label.isVisible()
+
+
 def test_overlay_and_exports(qtbot, tab, tmp_path):
     folder, other = trained_run_folder(tmp_path), trained_run_folder(tmp_path, epochs=3, name="other")
     tab.open_run(folder)

@@ -226,3 +226,22 @@ def test_the_default_settings_keep_every_encoder_unit_alive_where_the_keras_io_l
     assert old.dead_hidden_units >= 4
     assert defaults.effective_dimensions > old.effective_dimensions
     assert defaults.knn_accuracy > old.knn_accuracy + 0.2
+
+
+def test_warnings_name_the_failure_and_what_usually_helps():
+    from vaegui.latent.quality import describe_quality, quality_warnings
+
+    healthy = {"active_units": 14, "effective_dimensions": 9, "hidden_units": 64, "dead_hidden_units": 0,
+               "knn_accuracy": 0.78}
+    assert quality_warnings(healthy, 16) == []
+    assert describe_quality(healthy, 16) == ("14 of 16 dimensions in use · the points spread along 9 main directions · "
+                                             "neighbours share their label 78% of the time (5-NN)")
+    dead = {**healthy, "dead_hidden_units": 15, "hidden_units": 16}
+    (warning,) = quality_warnings(dead, 16)
+    assert "15 of 16" in warning and "ELU" in warning
+    collapsed = {**healthy, "active_units": 0, "effective_dimensions": 0}
+    (warning,) = quality_warnings(collapsed, 16)
+    assert "posterior collapse" in warning and "KL weight" in warning
+    line = {**healthy, "active_units": 14, "effective_dimensions": 1}
+    (warning,) = quality_warnings(line, 16)
+    assert "move together" in warning

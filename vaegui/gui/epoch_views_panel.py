@@ -12,6 +12,7 @@ from vaegui.gui.kl_bars import KLBars
 from vaegui.gui.latent_preview import LatentPreview
 from vaegui.gui.loss_plot import REDRAW_INTERVAL_MS
 from vaegui.gui.samples_strip import SamplesStrip
+from vaegui.latent.quality import describe_quality, quality_warnings
 from vaegui.training.training_model import TrainingModel
 
 # A new epoch's views from training (the loss curves' redraw, latent preview, samples, KL bars) are drawn
@@ -35,6 +36,14 @@ class EpochViewsPanel(QWidget):
         self.epoch_slider.valueChanged.connect(self._on_slider)
         self.epoch_label = QLabel("Epoch —")
         self.epoch_label.setMinimumWidth(130)
+        self.quality_label = QLabel("")
+        self.quality_label.setWordWrap(True)
+        self.quality_label.setStyleSheet("color: #333;")
+        self.warning_label = QLabel("")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setStyleSheet("background: #fff4e5; color: #663c00; border: 1px solid #ffd8a8; "
+                                         "border-radius: 3px; padding: 4px;")
+        self.warning_label.hide()
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
@@ -60,12 +69,14 @@ class EpochViewsPanel(QWidget):
         layout.setColumnStretch(1, 6)
         layout.setRowStretch(0, 2)
         layout.setRowStretch(1, 3)
-        layout.addWidget(self.note, 2, 0, 1, 2)
+        layout.addWidget(self.quality_label, 2, 0, 1, 2)
+        layout.addWidget(self.warning_label, 3, 0, 1, 2)
+        layout.addWidget(self.note, 4, 0, 1, 2)
         slider_row = QHBoxLayout()
         slider_row.addWidget(QLabel("Scrub epochs"))
         slider_row.addWidget(self.epoch_slider, 1)
         slider_row.addWidget(self.epoch_label)
-        layout.addLayout(slider_row, 3, 0, 1, 2)
+        layout.addLayout(slider_row, 5, 0, 1, 2)
         model.run_changed.connect(self._on_run_changed)
         model.epochs_changed.connect(self._on_epochs_changed)
 
@@ -79,6 +90,8 @@ class EpochViewsPanel(QWidget):
         self.latent_preview.clear_points()
         self.samples.clear_samples()
         self.kl_bars.clear_values()
+        self.quality_label.clear()
+        self.warning_label.hide()
         run = self.model.run
         self.latent_preview.set_class_names(None if run is None else run.class_names)
         self._update_slider(follow=True)
@@ -158,6 +171,7 @@ class EpochViewsPanel(QWidget):
         if views.originals is not None:
             queue.append(lambda: self.samples.show_samples(epoch, views.originals, views.reconstructions))
         queue.append(lambda: self.kl_bars.show_values(epoch, views.kl_per_dim, views.mu_variance))
+        queue.append(lambda: self._show_quality(views))
         self._queued_views = queue
         if staggered:
             self._draw_next_view()
@@ -166,6 +180,13 @@ class EpochViewsPanel(QWidget):
             self._queued_views = []
             for draw in queue:
                 draw()
+
+    def _show_quality(self, views) -> None:
+        z_dim = len(views.kl_per_dim)
+        self.quality_label.setText(describe_quality(views.quality, z_dim))
+        warnings = quality_warnings(views.quality, z_dim)
+        self.warning_label.setText(" ".join(warnings))
+        self.warning_label.setVisible(bool(warnings))
 
     def views_pending(self) -> bool:
         """True while an epoch's views from training are still to be drawn (waiting, or one at a time)."""

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
 from vaegui.latent.map_state import dimension_label
-from vaegui.runs.epoch_views import ACTIVE_VARIANCE
+from vaegui.latent.quality import ACTIVE_VARIANCE
 
 ACTIVE_BRUSH, INACTIVE_BRUSH = (44, 160, 44), (190, 190, 190)
 

@@ -207,12 +207,20 @@ def measure_quality(
             f"Latent quality needs at least 2 images to measure how they spread, got {len(images)}: "
             "use a dataset with more test images."
         )
-    hidden, mu, log_var, reconstructions = _encode_and_decode(model, images, batch_size)
+    hidden, mu, log_var, reconstructions = encode_for_quality(model, images, batch_size)
+    loss = getattr(model, "reconstruction_loss_name", "bce")
+    return quality_of(images, labels, hidden, mu, log_var, reconstructions, loss, seed=seed, started=started)
+
+
+def quality_of(images: np.ndarray, labels: np.ndarray | None, hidden: np.ndarray, mu: np.ndarray,
+               log_var: np.ndarray, reconstructions: np.ndarray, loss: str = "bce", *, seed: int = 0,
+               started: float | None = None) -> LatentQuality:
+    """Every quality figure from one pass of `images` through the model (see `encode_for_quality`)."""
+    started = time.perf_counter() if started is None else started
     mu_variance, active = active_units(mu)
     effective, participation = effective_dimensionality(mu)
     spread, dead = dead_units(hidden)
     kl_per_dimension = np.mean(-0.5 * (1.0 + log_var - np.square(mu) - np.exp(log_var)), axis=0)
-    loss = getattr(model, "reconstruction_loss_name", "bce")
     return LatentQuality(
         images=len(images),
         z_dim=int(mu.shape[1]),
@@ -237,10 +245,11 @@ def measure_quality(
 
 def hidden_activations(model, images: np.ndarray, batch_size: int = QUALITY_BATCH) -> np.ndarray:
     """The output of the encoder's hidden layer (the one feeding mu) for each image, (N, hidden units)."""
-    return _encode_and_decode(model, np.asarray(images, dtype=np.float32), batch_size, decode=False)[0]
+    return encode_for_quality(model, np.asarray(images, dtype=np.float32), batch_size, decode=False)[0]
 
 
-def _encode_and_decode(model, images: np.ndarray, batch_size: int, decode: bool = True) -> tuple[np.ndarray, ...]:
+def encode_for_quality(model, images: np.ndarray, batch_size: int = QUALITY_BATCH,
+                       decode: bool = True) -> tuple[np.ndarray, ...]:
     """(hidden activations, mu, log_var, decode(mu)) of every image, in padded batches of one shape."""
     probe = _probe_model(model.encoder)
     # Fewer images than a batch (the digits' 180 test images) make one batch of their own size: still one shape.
@@ -287,3 +296,38 @@ def _latent_layers(encoder) -> tuple[Any, Any]:
     if {"z_mean", "z_log_var"} <= names:
         return encoder.get_layer("z_mean"), encoder.get_layer("z_log_var")
     return tuple(output._keras_history.operation for output in encoder.outputs[:2])
+
+
+def describe_quality(figures: dict[str, float], z_dim: int) -> str:
+    """One plain line of an epoch's figures, for the KL bars' side."""
+    parts = []
+    if "active_units" in figures:
+        parts.append(f"{int(figures['active_units'])} of {z_dim} dimensions in use")
+    if "effective_dimensions" in figures:
+        count = int(figures["effective_dimensions"])
+        parts.append(f"the points spread along {count} main direction{'s' if count != 1 else ''}")
+    if math.isfinite(figures.get("knn_accuracy", math.nan)):
+        parts.append(f"neighbours share their label {figures['knn_accuracy']:.0%} of the time (5-NN)")
+    return " · ".join(parts)
+
+
+def quality_warnings(figures: dict[str, float], z_dim: int) -> list[str]:
+    """Plain warnings when the latent space is failing, each with the settings that usually help."""
+    warnings = []
+    hidden, dead = figures.get("hidden_units", 0), figures.get("dead_hidden_units", 0)
+    if hidden and dead / hidden >= 0.5:
+        warnings.append(
+            f"{int(dead)} of {int(hidden)} of the encoder's hidden units gave the same output for every image (dead "
+            "units): the map is driven by the few left. Usually helps: activation ELU, a lower learning rate, "
+            "or a wider dense layer.")
+    active = figures.get("active_units")
+    if active is not None and z_dim > 1 and active <= 1 and not warnings:
+        warnings.append(
+            f"Only {int(active)} of {z_dim} latent dimensions carry anything (posterior collapse): the model "
+            "ignores most of its latent space. Usually helps: a smaller KL weight β, or KL warm-up.")
+    effective = figures.get("effective_dimensions")
+    if effective is not None and z_dim > 2 and effective <= 1 and (active or 0) > 1 and not warnings:
+        warnings.append(
+            f"All {int(active)} dimensions in use move together (one main direction): the latent space collapsed "
+            "to a line. Usually helps: activation ELU, a lower learning rate.")
+    return warnings

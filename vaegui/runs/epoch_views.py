@@ -11,9 +11,6 @@ import numpy as np
 
 from vaegui.atomic_files import atomic_output_path
 
-# Burda, Grosse & Salakhutdinov (2016): a latent dimension is active when its mean over the images varies by
-# more than this (Cov_x(E_q[z_i | x]) > 0.01).
-ACTIVE_VARIANCE = 0.01
 EPOCHS_DIR = "epochs"
 PROBE_FILE = "probe.npz"  # the fixed images every epoch is seen through: written once
 _EPOCH_FILE = re.compile(r"^epoch-(\d{5,})\.npz$")

@@ -13,7 +13,8 @@ from vaegui.loss_terms import LOSS_NAMES
 HISTORY_FILE = "history.csv"
 BATCH_HISTORY_FILE = "batch_history.csv"
 # Figures of the latent space measured each epoch on the probe images (vaegui.runs.epoch_views).
-QUALITY_COLUMNS = ("active_units",)
+QUALITY_COLUMNS = ("active_units", "effective_dimensions", "participation_ratio", "hidden_units", "dead_hidden_units",
+                   "knn_accuracy", "reconstruction_error", "noise_size")
 EPOCH_COLUMNS = ("epoch", *LOSS_NAMES, *(f"val_{name}" for name in LOSS_NAMES), "beta", "seconds", "images_per_second",
                  *QUALITY_COLUMNS)
 BATCH_COLUMNS = ("epoch", "batch", *LOSS_NAMES)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from vaegui.data import ImageDataset
-from vaegui.loss_terms import kl_divergence_terms
 from vaegui.runs import Run
-from vaegui.runs.epoch_views import ACTIVE_VARIANCE, EpochViews, Probe
+from vaegui.runs.epoch_views import EpochViews, Probe
+from vaegui.runs.history import QUALITY_COLUMNS
 from vaegui.training.control import TrainingControl
 from vaegui.training.progress import TrainingListener, TrainingResult, TrainingStart
 
@@ -175,34 +175,20 @@ class TrainingSession:
         return self._probe
 
     def see_epoch(self, epoch: int) -> EpochViews | None:
-        """The epoch's views, from one pass of the probe images through the model (the training thread's)."""
+        """The epoch's views and quality figures, from one pass of the probe images through the model."""
+        from vaegui.latent.quality import encode_for_quality, quality_of
+
         probe = self.probe()
         if probe is None:
             return None
         model = self.run_folder.model
-        mu, log_var = self._encode(model, self._probe_images)
-        strip = len(probe.strip)
-        reconstructions = self._decode(model, mu[:strip]) if strip else mu[:0]
-        mu_variance = mu.var(axis=0)
-        quality = {"active_units": float(np.sum(mu_variance > ACTIVE_VARIANCE))}
-        return EpochViews(epoch, mu, kl_divergence_terms(mu, log_var).mean(axis=0), mu_variance, reconstructions,
-                          quality, probe)
-
-    @staticmethod
-    def _encode(model, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        # Under a distribution strategy predict_on_batch runs the whole batch on every replica and
-        # concatenates the copies; a direct call of the model uses the weights once.
-        if _built_for(model)[0] is None:
-            mu, log_var, _ = model.encoder.predict_on_batch(images)
-        else:
-            mu, log_var, _ = model.encoder(images, training=False)
-        return np.asarray(mu, dtype=np.float32), np.asarray(log_var, dtype=np.float32)
-
-    @staticmethod
-    def _decode(model, z: np.ndarray) -> np.ndarray:
-        if _built_for(model)[0] is None:
-            return np.asarray(model.decoder.predict_on_batch(z), dtype=np.float32)
-        return np.asarray(model.decoder(z, training=False), dtype=np.float32)
+        hidden, mu, log_var, reconstructions = encode_for_quality(model, self._probe_images)
+        quality = quality_of(self._probe_images, probe.labels, hidden, mu, log_var, reconstructions,
+                             getattr(model, "reconstruction_loss_name", "bce"))
+        figures = quality.to_record()
+        return EpochViews(epoch, mu, quality.arrays.kl_per_dimension, quality.arrays.mu_variance,
+                          reconstructions[: len(probe.strip)], {name: figures[name] for name in QUALITY_COLUMNS},
+                          probe)
 
 
 def _built_for(model) -> tuple[object | None, str]:
