@@ -517,3 +517,43 @@ def test_closing_the_window_mid_training_stops_cleanly_and_keeps_the_last_epoch(
     assert 1 <= state["epochs_completed"] < 1000
     assert (folder / f"{state['checkpoint']}.weights.h5").is_file()
     assert len(csv_rows(folder / "history.csv")) == state["epochs_completed"]
+
+
+def test_the_explorer_follows_training_without_retracing_warnings(qtbot, tmp_path, device):
+    import logging
+
+    from vaegui.gui.main_window import MainWindow
+
+    messages = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    handler = Collect(logging.WARNING)
+    logging.getLogger("tensorflow").addHandler(handler)
+    try:
+        window = MainWindow(dataset="digits")
+        qtbot.addWidget(window)
+        window.state.tensorflow_loaded, window.state.device = True, device
+        window.state.tensorflow_ready.emit(device)
+        window.show()
+        tab, explorer = window.training_tab, window.explorer_tab
+        tab.runs_root = tmp_path
+        set_tiny_settings(tab, epochs=4)
+        window.tabs.setCurrentWidget(explorer)  # someone watches the map while it trains
+        assert tab.start_training()
+        qtbot.waitUntil(lambda: tab.mode == IDLE and tab.thread is None, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: not explorer.is_busy() and explorer.explorer.loaded is not None
+                        and explorer.explorer.loaded.epoch == 4 and explorer.explorer.shown is not None,
+                        timeout=WAIT_MS)
+        # And what a person does on the map meanwhile: each a decode of another count of vectors.
+        selection = explorer.selection
+        for row, per_side in zip(range(6), (4, 6, 9, 12, 15, 20)):
+            selection.select_row(row)
+            selection.sample_posterior()
+            selection.sample_prior()
+            selection.decode_grid(per_side, ((-2.0, 2.0), (-2.0, 2.0)))
+    finally:
+        logging.getLogger("tensorflow").removeHandler(handler)
+    assert not [m for m in messages if "retracing" in m], messages

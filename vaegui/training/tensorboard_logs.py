@@ -83,13 +83,16 @@ class TensorBoardLog:
             # the name scope, which inside the loop would rename the tag 'while/…'.
             scalar_metadata = metadata.create_summary_metadata(display_name=None, description=None)
 
-            @tf.function(reduce_retracing=True)
+            # One signature for every tag and batch count: traced once per run, not once per tag (TensorFlow
+            # warned about retracing when several tags were written in a row).
+            @tf.function(input_signature=[tf.TensorSpec((), tf.string), tf.TensorSpec((None,), tf.int64),
+                                          tf.TensorSpec((None,), tf.float32)])
             def write(tag, steps, values):
                 for i in tf.range(tf.shape(steps)[0]):
                     tf.summary.write(tag, values[i], step=steps[i], metadata=scalar_metadata)
 
             self._series_writer = write
-        self._series_writer(tag, tf.constant(steps, dtype=tf.int64), tf.constant(values, dtype=tf.float32))
+        self._series_writer(tf.constant(tag), tf.constant(steps, dtype=tf.int64), tf.constant(values, dtype=tf.float32))
 
     def close(self) -> None:
         for writer in self._writers.values():
