@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +15,7 @@ from vaegui.config import RunConfig
 from vaegui.errors import ConfigError, RunFolderError, first_line
 from vaegui.runs.checkpoints import RunCheckpoints
 from vaegui.runs.history import BATCH_HISTORY_FILE, HISTORY_FILE, read_history_rows
+from vaegui.runs.lock import RunFolderLock, in_use_error, run_folder_holder
 from vaegui.runs.optimizer_state import load_optimizer_state
 
 if TYPE_CHECKING:
@@ -68,6 +71,7 @@ class Run(RunCheckpoints):
         self.history: list[dict[str, float]] = []
         self.batch_history: list[dict[str, float]] = []
         self.model: VAE | None = None
+        self._lock: RunFolderLock | None = None
 
     # ---- creating and opening ----------------------------------------------------------------
 
@@ -82,13 +86,17 @@ class Run(RunCheckpoints):
             )
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            write_text_atomically(folder / CONFIG_FILE, config.to_json())
         except OSError as error:
             raise RunFolderError(
                 f"Cannot create the run folder {folder} ({error.strerror}): choose a folder you can write to."
             ) from None
-        run = cls(folder, config, {})
-        run.write_state()
+        # Locked while it is checked and written, so two trainings started into one new folder cannot both create it.
+        with RunFolderLock(folder):
+            if (folder / CONFIG_FILE).exists():
+                raise RunFolderError(f"{folder} was just created by another training: choose another folder.")
+            write_text_atomically(folder / CONFIG_FILE, config.to_json())
+            run = cls(folder, config, {})
+            run.write_state()
         return run
 
     @classmethod
@@ -114,9 +122,30 @@ class Run(RunCheckpoints):
         return run
 
     def save_config(self) -> None:
-        """Write changed settings (e.g. more epochs before continuing)."""
+        """Write changed settings (e.g. more epochs before continuing); refused while another training holds the run."""
         self.config.validate()
+        self.refuse_if_in_use()
         write_text_atomically(self.folder / CONFIG_FILE, self.config.to_json())
+
+    # ---- the lock: one training at a time --------------------------------------------------
+
+    @contextmanager
+    def locked(self, *, force_unlock: bool = False, command: str | None = None) -> Iterator[RunFolderLock]:
+        """Hold the run folder's lock (RunFolderInUseError if another training has it); nests within one Run."""
+        if self._lock is not None:
+            yield self._lock
+            return
+        with RunFolderLock(self.folder, force_unlock=force_unlock, command=command) as lock:
+            self._lock = lock
+            try:
+                yield lock
+            finally:
+                self._lock = None
+
+    def refuse_if_in_use(self) -> None:
+        """Raise RunFolderInUseError when another training holds this run (before a write outside `locked`)."""
+        if self._lock is None and (holder := run_folder_holder(self.folder)) is not None:
+            raise in_use_error(self.folder, holder)
 
     # ---- the model ---------------------------------------------------------------------------
 

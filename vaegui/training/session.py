@@ -74,6 +74,11 @@ class TrainingSession:
     # ---- the training itself -------------------------------------------------------------
 
     def run(self) -> TrainingResult:
+        """Train, holding the run folder's lock throughout (RunFolderInUseError, before any write, if it is taken)."""
+        with self.run_folder.locked():
+            return self._train()
+
+    def _train(self) -> TrainingResult:
         import keras
 
         from vaegui.compat import adapt_step_outputs_for_multiworker
