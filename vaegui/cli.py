@@ -97,7 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         "training has ended",
     )
     data = train.add_argument_group("data")
-    data.add_argument("--dataset", help="digits, mnist, fashion_mnist, or a folder / .npz / IDX folder path")
+    data.add_argument(
+        "--dataset",
+        help="digits, mnist, fashion_mnist, or a folder / .npz / IDX folder path; with --resume: where the run's "
+        "data is now (accepted when it holds the same images)",
+    )
     data.add_argument(
         "--image-size", type=int, help=f"pixels a side to resize images to ({IMAGE_SIZE.low} to {IMAGE_SIZE.high})"
     )
@@ -187,12 +191,17 @@ def train_command(args: argparse.Namespace) -> int:
         raise ConfigError("--force-unlock needs --resume RUN_FOLDER: it takes over the lock of an existing run.")
     command = f"vaegui {shlex.join(args.argv)}"
     if args.resume:
-        given = [f"--{name.replace('_', '-')}" for name in _MODEL_FLAGS if getattr(args, name, None) is not None]
+        given = [
+            f"--{name.replace('_', '-')}"
+            for name in _MODEL_FLAGS
+            if name != "dataset" and getattr(args, name, None) is not None
+        ]
         if given or args.config or args.out:
             extra = given + (["--config"] if args.config else []) + (["--out"] if args.out else [])
             raise ConfigError(
                 f"{', '.join(extra)} cannot be used with --resume: a resumed run keeps its model and folder. "
-                "Only training settings such as --epochs or --learning-rate may change."
+                "Only training settings such as --epochs or --learning-rate may change, and --dataset may say "
+                "where the run's data is now."
             )
         run = Run.open(args.resume)
         # Locked before anything is written (a rollback, the settings) until training ends.
@@ -214,18 +223,25 @@ def train_command(args: argparse.Namespace) -> int:
 
 def _resume(run, args: argparse.Namespace) -> int:
     """Continue `run`, whose lock this process holds: roll back if asked, apply the new training settings, train."""
-    from vaegui.runs import load_run_dataset
+    from vaegui.runs.dataset_location import locate_dataset, relocate_dataset
 
     if args.rollback is not None:
         run.roll_back(args.rollback)
         _say(f"Rolled back to the checkpoint of epoch {args.rollback}.")
+    dataset = None
+    if args.dataset is not None:
+        _say(f"Loading {args.dataset}…")
+        # Accepted only when it is the data the run was trained on; config.json then says where it is.
+        dataset = relocate_dataset(run, args.dataset)
+        _say(f"The run in {run.folder} now reads its data from {run.config.data.dataset}.")
     _apply(run.config.training, args, {n: n for n in _TRAINING_FLAGS if hasattr(TrainingConfig(), n)})
     run.config.validate()
     if _already_finished(run, args):
         return 0
     _say(f"Run folder: {run.folder}")
-    _say(f"Loading {run.config.data.dataset}…")
-    dataset = load_run_dataset(run.config)
+    if dataset is None:
+        _say(f"Loading {locate_dataset(run.config.data, run.folder)}…")  # a copied run reads its own copy
+        dataset = run.load_dataset()
     _check_fit(run.config, dataset)
     _report_skipped(dataset)
     # Builds the model and loads the last checkpoint: damaged or foreign weights stop here. The

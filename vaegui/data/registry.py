@@ -62,6 +62,12 @@ def dataset_names() -> list[str]:
     return list(_REGISTRY)
 
 
+def registry_key(text: str | os.PathLike[str]) -> str | None:
+    """The built-in dataset `text` names ("Fashion-MNIST" → "fashion_mnist"), or None when it is a path."""
+    key = os.fspath(text).strip().lower().replace("-", "_")
+    return key if key in _REGISTRY else None
+
+
 def offline_dataset_names() -> list[str]:
     """The named datasets that load without the network here, best first (28×28 real images before 8×8 digits)."""
     found = []
@@ -91,14 +97,14 @@ def load_dataset(
     """
     _check_options(image_size, channels, test_fraction, seed)
     text = os.fspath(name_or_path)
-    key = text.strip().lower().replace("-", "_")
+    key = registry_key(text)
     options = {
         "image_size": image_size,
         "channels": channels,
         "test_fraction": test_fraction,
         "seed": seed,
     }
-    if key in _REGISTRY:
+    if key is not None:
         return _REGISTRY[key](**options)
 
     path = Path(text).expanduser()

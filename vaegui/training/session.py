@@ -103,6 +103,7 @@ class TrainingSession:
             keras.utils.set_random_seed(training.seed + run.epochs_completed)
         if run.class_names is None:
             run.class_names = self.dataset.class_names
+        run.record_dataset(self.dataset)  # saved with the first checkpoint: the run can then recognise moved data
         if run.epochs_completed >= training.epochs:
             if run.model is None:
                 run.build_model(self.dataset.image_shape)
