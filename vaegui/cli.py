@@ -182,6 +182,7 @@ def _apply(section: DataConfig | ModelConfig | TrainingConfig, args: argparse.Na
 def train_command(args: argparse.Namespace) -> int:
     """Check everything a user can get wrong (settings, data, image size, weights) before writing anything."""
     from vaegui.runs import Run, load_run_dataset, new_run_folder
+    from vaegui.training.distribute import writes_run_folder
 
     # Image files that fail to decode are summed up after training (_report_skipped), not logged one by one.
     logging.getLogger("vaegui.data").setLevel(logging.ERROR)
@@ -204,12 +205,14 @@ def train_command(args: argparse.Namespace) -> int:
                 "where the run's data is now."
             )
         run = Run.open(args.resume)
+        if not writes_run_folder(args.strategy or run.config.training.strategy):
+            return _resume(run, args, writes=False)  # another worker of a multi-worker run: the chief holds the lock
         # Locked before anything is written (a rollback, the settings) until training ends.
         with run.locked(force_unlock=args.force_unlock, command=command) as lock:
             if lock.took_over is not None:
                 gone = "which is no longer running" if lock.took_over.on_this_host else "as --force-unlock asked"
                 _say(f"Took over the lock of {run.folder} held by {lock.took_over.describe()}, {gone}.")
-            return _resume(run, args)
+            return _resume(run, args, writes=True)
     config = config_from_args(args)
     _say(f"Loading {config.data.dataset}…")
     dataset = load_run_dataset(config)
@@ -221,8 +224,9 @@ def train_command(args: argparse.Namespace) -> int:
         return _train(run, dataset, quiet=args.quiet)
 
 
-def _resume(run, args: argparse.Namespace) -> int:
-    """Continue `run`, whose lock this process holds: roll back if asked, apply the new training settings, train."""
+def _resume(run, args: argparse.Namespace, *, writes: bool) -> int:
+    """Continue `run`: roll back if asked, apply the new training settings, train; this process holds the run's
+    lock when it `writes` the folder (all but the other workers of a multi-worker run)."""
     from vaegui.runs.dataset_location import locate_dataset, relocate_dataset
 
     if args.rollback is not None:
@@ -247,7 +251,7 @@ def _resume(run, args: argparse.Namespace) -> int:
     # Builds the model and loads the last checkpoint: damaged or foreign weights stop here. The
     # changed settings are written once training has started (optimizer state loaded too).
     run.build_model(dataset.image_shape)
-    return _train(run, dataset, quiet=args.quiet, on_start=run.save_config)
+    return _train(run, dataset, quiet=args.quiet, on_start=run.save_config if writes else None)
 
 
 def _already_finished(run, args: argparse.Namespace) -> bool:

@@ -13,6 +13,8 @@ from vaegui.data.dataset import ImageDataset, ImageSplit
 # Images hashed per split, spread evenly over it: enough to tell datasets apart, few enough to cost
 # milliseconds even for an image folder decoded from disk. Every label is hashed (they are small).
 SAMPLE_PER_SPLIT = 64
+# Of an image file, its first bytes are hashed: enough to tell files apart without reading whole photos.
+FILE_HEAD_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class DatasetFingerprint:
     class_count: int | None  # None: unlabelled
     train_count: int
     test_count: int
-    digest: str  # sha256 of every label and of a fixed sample of images (quantised to 8 bits), both splits
+    digest: str  # sha256 of every label and a fixed sample of images (quantised to 8 bits, or files' bytes)
 
     @classmethod
     def of(cls, dataset: ImageDataset) -> DatasetFingerprint:
@@ -95,8 +97,24 @@ def _hash_split(content, split: ImageSplit) -> None:
     content.update(str(count).encode())
     if split.labels is not None:
         content.update(np.ascontiguousarray(split.labels, dtype="<i8").tobytes())
-    if count:
-        positions = np.unique(np.linspace(0, count - 1, min(SAMPLE_PER_SPLIT, count)).astype(np.int64))
-        images = np.asarray(split.images[positions], dtype=np.float32)
-        # Quantised to the 8 bits images are stored in: the same data hashes alike however it is held.
-        content.update(np.round(images * 255.0).astype(np.uint8).tobytes())
+    if not count:
+        return
+    positions = np.unique(np.linspace(0, count - 1, min(SAMPLE_PER_SPLIT, count)).astype(np.int64))
+    paths = getattr(split.images, "paths", None)
+    if paths is not None:
+        # An image folder: the files themselves. Decoding them here would report broken files before
+        # training meets them, and costs more.
+        for position in positions:
+            content.update(_file_head(paths[position]))
+        return
+    images = np.asarray(split.images[positions], dtype=np.float32)
+    # Quantised to the 8 bits images are stored in: the same data hashes alike however it is held.
+    content.update(np.round(images * 255.0).astype(np.uint8).tobytes())
+
+
+def _file_head(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(FILE_HEAD_BYTES)
+    except OSError as error:
+        return type(error).__name__.encode()

@@ -209,6 +209,8 @@ class Run(RunCheckpoints):
         """
         from vaegui.data.fingerprint import DatasetFingerprint, classes_text, shape_text
 
+        if self.dataset_fingerprint is None and not self.image_shape and not self.class_names:
+            return  # nothing recorded yet to compare with: a new run
         offered = DatasetFingerprint.of(dataset)
         if self.dataset_fingerprint is not None:
             differences = self.dataset_fingerprint.differences(offered, name)

@@ -116,7 +116,16 @@ class RunFolderLock:
             if previous is not None and not previous.on_this_host and not self.force_unlock:
                 raise in_use_error(self.folder, previous)
             self.holder = LockHolder(os.getpid(), socket.gethostname(), time.time(), self.command)
-            write_text_atomically(self.folder / HOLDER_FILE, json.dumps(asdict(self.holder), indent=2) + "\n")
+            # Not flushed to the disk: after a power cut the OS lock is gone too, and no record means nobody.
+            write_text_atomically(
+                self.folder / HOLDER_FILE, json.dumps(asdict(self.holder), indent=2) + "\n", durable=False
+            )
+        except OSError as error:
+            os_lock.release()
+            raise RunFolderError(
+                f"Cannot write into the run folder {self.folder} ({error.strerror or error}): free some disk space "
+                "or make it writable, then train again."
+            ) from None
         except BaseException:
             os_lock.release()
             raise

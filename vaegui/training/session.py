@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -75,7 +76,10 @@ class TrainingSession:
 
     def run(self) -> TrainingResult:
         """Train, holding the run folder's lock throughout (RunFolderInUseError, before any write, if it is taken)."""
-        with self.run_folder.locked():
+        from vaegui.training.distribute import writes_run_folder
+
+        writes = writes_run_folder(self.run_folder.config.training.strategy)
+        with self.run_folder.locked() if writes else contextlib.nullcontext():
             return self._train()
 
     def _train(self) -> TrainingResult:
