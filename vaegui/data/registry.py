@@ -14,6 +14,7 @@ from vaegui.data.dataset import (
     ImageDataset,
     build_dataset,
     images_to_float,
+    images_to_pixels,
     labels_to_int,
     prepare_images,
 )
@@ -221,8 +222,8 @@ def _load_mnist_like(
 
     x_train, y_train, x_test, y_test, cache = _download_with_keras(name, display_name, env_var, folders)
     where = f"keras.datasets.{name}"
-    train_images = prepare_images(images_to_float(x_train, where), image_size, channels)
-    test_images = prepare_images(images_to_float(x_test, where), image_size, channels)
+    train_images = prepare_images(images_to_pixels(x_train, where), image_size, channels)
+    test_images = prepare_images(images_to_pixels(x_test, where), image_size, channels)
     return build_dataset(
         name=name,
         source=f"Keras download ({cache})",
