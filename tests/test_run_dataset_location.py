@@ -11,8 +11,8 @@ import pytest
 
 from tests.conftest import tiny_config
 from tests.test_cli import TINY, vaegui
-from vaegui.runs import Run
-from vaegui.runs.dataset_location import DatasetMismatchError, DatasetMissingError, relocate_dataset
+from vaegui.runs import Run, relocate_dataset
+from vaegui.runs.dataset_location import DatasetMismatchError, DatasetMissingError
 from vaegui.runs.history import read_history_rows
 from vaegui.training import TrainingSession
 

@@ -227,7 +227,8 @@ def train_command(args: argparse.Namespace) -> int:
 def _resume(run, args: argparse.Namespace, *, writes: bool) -> int:
     """Continue `run`: roll back if asked, apply the new training settings, train; this process holds the run's
     lock when it `writes` the folder (all but the other workers of a multi-worker run)."""
-    from vaegui.runs.dataset_location import locate_dataset, relocate_dataset
+    from vaegui.runs import relocate_dataset
+    from vaegui.runs.dataset_location import locate_dataset
 
     if args.rollback is not None:
         run.roll_back(args.rollback)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vaegui.runs.folder import Run, load_run_dataset, new_run_folder
+from vaegui.runs.folder import Run, load_run_dataset, new_run_folder, relocate_dataset
 from vaegui.runs.history import BATCH_COLUMNS, EPOCH_COLUMNS
 from vaegui.runs.lock import LockHolder, RunFolderInUseError, RunFolderLock, run_folder_holder
 
@@ -15,5 +15,6 @@ __all__ = [
     "RunFolderLock",
     "load_run_dataset",
     "new_run_folder",
+    "relocate_dataset",
     "run_folder_holder",
 ]

@@ -5,18 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from vaegui.config import DataConfig
 from vaegui.errors import RunFolderError
 
-if TYPE_CHECKING:
-    from vaegui.data import ImageDataset
-    from vaegui.runs.folder import Run
-
 
 class DatasetMissingError(RunFolderError):
-    """A run's dataset is not where the run says: the app offers "Locate dataset…" (relocate_dataset)."""
+    """A run's dataset is not where the run says: the app offers "Locate dataset…" (runs.relocate_dataset)."""
 
     def __init__(self, message: str, folder: Path, dataset: str):
         super().__init__(message)
@@ -73,28 +68,6 @@ def locate_dataset(data: DataConfig, folder: str | Path | None) -> str:
         folder,
         data.dataset,
     )
-
-
-def relocate_dataset(run: Run, new_location: str | Path) -> ImageDataset:
-    """Point `run` at its data in `new_location` (a path or a built-in name); returns the loaded data.
-
-    Accepted only when the data matches what the run recorded (image shape and channels, class count,
-    split sizes and a content fingerprint; shape and classes for runs older than the fingerprint),
-    else DatasetMismatchError names each difference. config.json is then rewritten atomically.
-    """
-    from vaegui.runs.folder import load_run_dataset
-
-    data = portable_data_config(replace(run.config.data, dataset=str(new_location)), run.folder)
-    dataset = load_run_dataset(replace(run.config, data=data))
-    run.check_dataset(dataset, str(new_location))
-    previous = run.config.data
-    run.config.data = data
-    try:
-        run.save_config()
-    except BaseException:
-        run.config.data = previous
-        raise
-    return dataset
 
 
 def _quoted(folder: Path) -> str:

@@ -58,6 +58,26 @@ def load_run_dataset(config: RunConfig, folder: str | Path | None = None) -> Ima
     )
 
 
+def relocate_dataset(run: Run, new_location: str | Path) -> ImageDataset:
+    """Point `run` at its data in `new_location` (a path or a built-in name); returns the loaded data.
+
+    Accepted only when the data matches what the run recorded (image shape and channels, class count,
+    split sizes and a content fingerprint; shape and classes for runs older than the fingerprint),
+    else DatasetMismatchError names each difference. config.json is then rewritten atomically.
+    """
+    data = portable_data_config(replace(run.config.data, dataset=str(new_location)), run.folder)
+    dataset = load_run_dataset(replace(run.config, data=data))
+    run.check_dataset(dataset, str(new_location))
+    previous = run.config.data
+    run.config.data = data
+    try:
+        run.save_config()
+    except BaseException:
+        run.config.data = previous
+        raise
+    return dataset
+
+
 class Run(RunCheckpoints):
     """One training run on disk and its model: what the GUI, the CLI and the tests all drive.
 
