@@ -172,7 +172,7 @@ def plain_keras(
         callbacks.insert(0, keras.callbacks.ModelCheckpoint(path, save_weights_only=True))
     if pipeline == "arrays":  # exactly the keras.io call, plus the same validation data vaegui evaluates
         model.fit(
-            data.train.images, epochs=epochs, batch_size=BATCH, validation_data=(data.test.images,),
+            data.train.images[:], epochs=epochs, batch_size=BATCH, validation_data=(data.test.images[:],),
             callbacks=callbacks, verbose=0,
         )
     else:
@@ -261,8 +261,9 @@ def dataset(train_images: int | None, test_images: int | None) -> ImageDataset:
         data = load_dataset("digits", image_size=28)
     if train_images:
         data = copy.copy(data)
-        data.train = ImageSplit(data.train.images[:train_images], data.train.labels[:train_images])
-        data.test = ImageSplit(data.test.images[:test_images], data.test.labels[:test_images])
+        # subset, not slicing: slices are read as float32, a subset keeps the images as loaded (uint8)
+        data.train = ImageSplit(data.train.images.subset(np.arange(train_images)), data.train.labels[:train_images])
+        data.test = ImageSplit(data.test.images.subset(np.arange(test_images)), data.test.labels[:test_images])
     return data
 
 

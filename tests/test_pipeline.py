@@ -6,7 +6,8 @@ import numpy as np
 from PIL import Image
 
 from vaegui.data import LazyImages
-from vaegui.pipeline import image_batches
+from vaegui.data.image_array import InMemoryImages
+from vaegui.pipeline import DecodedImageCache, image_batches
 
 
 def epoch(dataset) -> np.ndarray:
@@ -22,23 +23,16 @@ def ids(images: np.ndarray, count: int) -> list[int]:
     return [int(round(v)) for v in images[:, 0, 0, 0] * count]
 
 
-def test_a_large_array_is_copied_into_tensorflow_in_slices_and_arrives_whole(monkeypatch):
-    import vaegui.pipeline as pipeline
-
-    # 50 images of 64 bytes with slices of 3 images: 17 copies, the last one short.
-    monkeypatch.setattr(pipeline, "CONSTANT_SLICE_BYTES", 3 * 64)
-    images = numbered_images(50)
-    copies = []
-    real_constant = pipeline.tf.constant
-
-    def counted_constant(value, *args, **kwargs):
-        copies.append(len(value))
-        return real_constant(value, *args, **kwargs)
-
-    monkeypatch.setattr(pipeline.tf, "constant", counted_constant)
-    plain = epoch(image_batches(images, 16))
-    np.testing.assert_array_equal(plain, images)
-    assert copies == [3] * 16 + [2]
+def test_uint8_images_are_scaled_per_batch_from_the_one_copy_in_memory():
+    pixels = (np.arange(50, dtype=np.uint8)[:, None, None, None] * 5) * np.ones((1, 4, 4, 1), np.uint8)
+    images = InMemoryImages(pixels)
+    batches = image_batches(images, 16)
+    first = epoch(batches)
+    assert first.dtype == np.float32
+    np.testing.assert_array_equal(first, images[:])  # the same floats every other reader gets
+    np.testing.assert_array_equal(first[:, 0, 0, 0], (np.arange(50) * 5).astype(np.float32) / np.float32(255))
+    pixels[0] = 255  # read where they are: neither a float32 nor a TensorFlow copy was made
+    assert np.all(epoch(batches)[0] == 1.0)
 
 
 def test_arrays_come_in_order_unless_shuffled_and_each_epoch_is_reshuffled():
@@ -82,7 +76,8 @@ def test_a_lazy_folder_that_fits_is_decoded_once_and_still_reshuffled(tmp_path):
 
 def test_a_lazy_folder_over_the_budget_streams_every_epoch(tmp_path):
     lazy = image_folder(tmp_path, 12)
-    batches = image_batches(lazy, 4, cache_budget_bytes=100)
+    assert DecodedImageCache.size_of(lazy) == 12 * 8 * 8  # its pixels would be cached as uint8
+    batches = image_batches(lazy, 4, cache_budget_bytes=12 * 8 * 8 - 1)
     np.testing.assert_array_equal(epoch(batches), lazy[np.arange(12)])
     for path in lazy.paths:
         Image.new("L", (8, 8), 255).save(path)

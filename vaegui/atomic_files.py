@@ -22,11 +22,12 @@ _NEW_FILE_MODE = 0o666 & ~_process_umask()
 
 
 @contextlib.contextmanager
-def atomic_output_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
+def atomic_output_path(target: str | Path, suffix: str = "", *, durable: bool = True) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces `target` in one rename, else it is removed.
 
     `suffix` lets writers that check the file name (Keras wants '.weights.h5') accept the temp file.
     A reader therefore sees the old file or the new one, never half of one, even after a kill -9.
+    `durable=False` skips flushing it to the device first, for files that need not outlive a power cut.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -35,8 +36,9 @@ def atomic_output_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
     temp = Path(temp_name)
     try:
         yield temp
-        with open(temp, "rb+") as written:
-            os.fsync(written.fileno())
+        if durable:
+            with open(temp, "rb+") as written:
+                os.fsync(written.fileno())
         try:
             mode = target.stat().st_mode & 0o7777
         except FileNotFoundError:
@@ -47,8 +49,8 @@ def atomic_output_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
         temp.unlink(missing_ok=True)
 
 
-def write_text_atomically(target: str | Path, text: str) -> None:
-    with atomic_output_path(target) as temp:
+def write_text_atomically(target: str | Path, text: str, *, durable: bool = True) -> None:
+    with atomic_output_path(target, durable=durable) as temp:
         temp.write_text(text, encoding="utf-8")
 
 

@@ -90,8 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EPOCH",
         help="with --resume: continue from this earlier kept checkpoint (when the newest one is damaged)",
     )
+    train.add_argument(
+        "--force-unlock",
+        action="store_true",
+        help="with --resume: take over a run marked as being trained on another computer, once you know that "
+        "training has ended",
+    )
     data = train.add_argument_group("data")
-    data.add_argument("--dataset", help="digits, mnist, fashion_mnist, or a folder / .npz / IDX folder path")
+    data.add_argument(
+        "--dataset",
+        help="digits, mnist, fashion_mnist, or a folder / .npz / IDX folder path; with --resume: where the run's "
+        "data is now (accepted when it holds the same images)",
+    )
     data.add_argument(
         "--image-size", type=int, help=f"pixels a side to resize images to ({IMAGE_SIZE.low} to {IMAGE_SIZE.high})"
     )
@@ -172,44 +182,77 @@ def _apply(section: DataConfig | ModelConfig | TrainingConfig, args: argparse.Na
 def train_command(args: argparse.Namespace) -> int:
     """Check everything a user can get wrong (settings, data, image size, weights) before writing anything."""
     from vaegui.runs import Run, load_run_dataset, new_run_folder
+    from vaegui.training.distribute import writes_run_folder
 
     # Image files that fail to decode are summed up after training (_report_skipped), not logged one by one.
     logging.getLogger("vaegui.data").setLevel(logging.ERROR)
     if args.rollback is not None and not args.resume:
         raise ConfigError("--rollback needs --resume RUN_FOLDER: it picks the checkpoint a run continues from.")
+    if args.force_unlock and not args.resume:
+        raise ConfigError("--force-unlock needs --resume RUN_FOLDER: it takes over the lock of an existing run.")
+    command = f"vaegui {shlex.join(args.argv)}"
     if args.resume:
-        given = [f"--{name.replace('_', '-')}" for name in _MODEL_FLAGS if getattr(args, name, None) is not None]
+        given = [
+            f"--{name.replace('_', '-')}"
+            for name in _MODEL_FLAGS
+            if name != "dataset" and getattr(args, name, None) is not None
+        ]
         if given or args.config or args.out:
             extra = given + (["--config"] if args.config else []) + (["--out"] if args.out else [])
             raise ConfigError(
                 f"{', '.join(extra)} cannot be used with --resume: a resumed run keeps its model and folder. "
-                "Only training settings such as --epochs or --learning-rate may change."
+                "Only training settings such as --epochs or --learning-rate may change, and --dataset may say "
+                "where the run's data is now."
             )
         run = Run.open(args.resume)
-        if args.rollback is not None:
-            run.roll_back(args.rollback)
-            _say(f"Rolled back to the checkpoint of epoch {args.rollback}.")
-        _apply(run.config.training, args, {n: n for n in _TRAINING_FLAGS if hasattr(TrainingConfig(), n)})
-        run.config.validate()
-        if _already_finished(run, args):
-            return 0
-        _say(f"Run folder: {run.folder}")
-        _say(f"Loading {run.config.data.dataset}…")
-        dataset = load_run_dataset(run.config)
-        _check_fit(run.config, dataset)
-        _report_skipped(dataset)
-        # Builds the model and loads the last checkpoint: damaged or foreign weights stop here. The
-        # changed settings are written once training has started (optimizer state loaded too).
-        run.build_model(dataset.image_shape)
-    else:
-        config = config_from_args(args)
-        _say(f"Loading {config.data.dataset}…")
-        dataset = load_run_dataset(config)
-        _check_fit(config, dataset)
-        _report_skipped(dataset)
-        run = Run.create(args.out or new_run_folder("runs", config.data.dataset), config)
-        _say(f"Run folder: {run.folder}")
-    return _train(run, dataset, quiet=args.quiet, on_start=run.save_config if args.resume else None)
+        if not writes_run_folder(args.strategy or run.config.training.strategy):
+            return _resume(run, args, writes=False)  # another worker of a multi-worker run: the chief holds the lock
+        # Locked before anything is written (a rollback, the settings) until training ends.
+        with run.locked(force_unlock=args.force_unlock, command=command) as lock:
+            if lock.took_over is not None:
+                gone = "which is no longer running" if lock.took_over.on_this_host else "as --force-unlock asked"
+                _say(f"Took over the lock of {run.folder} held by {lock.took_over.describe()}, {gone}.")
+            return _resume(run, args, writes=True)
+    config = config_from_args(args)
+    _say(f"Loading {config.data.dataset}…")
+    dataset = load_run_dataset(config)
+    _check_fit(config, dataset)
+    _report_skipped(dataset)
+    run = Run.create(args.out or new_run_folder("runs", config.data.dataset), config)
+    _say(f"Run folder: {run.folder}")
+    with run.locked(command=command):
+        return _train(run, dataset, quiet=args.quiet)
+
+
+def _resume(run, args: argparse.Namespace, *, writes: bool) -> int:
+    """Continue `run`: roll back if asked, apply the new training settings, train; this process holds the run's
+    lock when it `writes` the folder (all but the other workers of a multi-worker run)."""
+    from vaegui.runs import relocate_dataset
+    from vaegui.runs.dataset_location import locate_dataset
+
+    if args.rollback is not None:
+        run.roll_back(args.rollback)
+        _say(f"Rolled back to the checkpoint of epoch {args.rollback}.")
+    dataset = None
+    if args.dataset is not None:
+        _say(f"Loading {args.dataset}…")
+        # Accepted only when it is the data the run was trained on; config.json then says where it is.
+        dataset = relocate_dataset(run, args.dataset)
+        _say(f"The run in {run.folder} now reads its data from {run.config.data.dataset}.")
+    _apply(run.config.training, args, {n: n for n in _TRAINING_FLAGS if hasattr(TrainingConfig(), n)})
+    run.config.validate()
+    if _already_finished(run, args):
+        return 0
+    _say(f"Run folder: {run.folder}")
+    if dataset is None:
+        _say(f"Loading {locate_dataset(run.config.data, run.folder)}…")  # a copied run reads its own copy
+        dataset = run.load_dataset()
+    _check_fit(run.config, dataset)
+    _report_skipped(dataset)
+    # Builds the model and loads the last checkpoint: damaged or foreign weights stop here. The
+    # changed settings are written once training has started (optimizer state loaded too).
+    run.build_model(dataset.image_shape)
+    return _train(run, dataset, quiet=args.quiet, on_start=run.save_config if writes else None)
 
 
 def _already_finished(run, args: argparse.Namespace) -> bool:
@@ -290,6 +333,7 @@ def gui_command(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = parse_arguments(build_parser(), argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # for the run folder's lock record
     try:
         if args.command == "train":
             return train_command(args)

@@ -47,16 +47,21 @@ MAX_Z_DIM = Z_DIM.high
 
 @dataclass
 class DataConfig:
+    # A built-in name, or a path: a run stores it absolute (vaegui.runs.dataset_location).
     dataset: str = "digits"
     # None keeps the dataset's native size (8 for digits, 28 for MNIST); folders default to 64.
     image_size: int | None = None
     # None keeps the dataset's channels; 1 = grayscale, 3 = RGB.
     channels: int | None = None
     test_fraction: float = 0.1
+    # The dataset's path relative to the run folder when it lives inside it, so a copied run finds its copied data.
+    dataset_in_run_folder: str | None = None
 
     def validate(self) -> None:
         if not isinstance(self.dataset, str) or not self.dataset.strip():
             raise ConfigError("No dataset chosen: pick 'digits', 'mnist', 'fashion_mnist' or a folder/.npz path.")
+        if self.dataset_in_run_folder is not None and not isinstance(self.dataset_in_run_folder, str):
+            raise ConfigError("data.dataset_in_run_folder must be a path inside the run folder, or empty.")
         if self.image_size is not None and self.image_size not in IMAGE_SIZE:
             raise ConfigError(
                 f"Image size {self.image_size} is out of range: choose a size from {IMAGE_SIZE.low} to "
@@ -293,13 +298,17 @@ def _migrate(raw: dict[str, Any], source: str) -> dict[str, Any]:
     return raw
 
 
+# Not what the weights were trained with, only where the data was: runs written before it existed lack it.
+_OPTIONAL_IN_A_RUN = {"dataset_in_run_folder"}
+
+
 def _require_every_setting(raw: dict[str, Any], source: str) -> None:
     missing = [
         f"{name}.{f.name}"
         for name, kind in (("data", DataConfig), ("model", ModelConfig))
         if isinstance(raw.get(name, {}), dict)
         for f in fields(kind)
-        if f.name not in raw.get(name, {})
+        if f.name not in raw.get(name, {}) and f.name not in _OPTIONAL_IN_A_RUN
     ]
     if missing:
         raise ConfigError(

@@ -78,8 +78,10 @@ def test_image_size_and_channels_convert_arrays(tmp_path):
     rgb_to_grey = load_dataset(path, channels=1, test_fraction=0.0)
 
     assert grey_to_rgb.train.images.shape == (3, 16, 16, 3)
-    assert 0.0 <= grey_to_rgb.train.images.min() and grey_to_rgb.train.images.max() <= 1.0
-    np.testing.assert_allclose(rgb_to_grey.train.images, 0.299, rtol=1e-5)
+    assert 0.0 <= grey_to_rgb.train.images[:].min() and grey_to_rgb.train.images[:].max() <= 1.0
+    # 8-bit images are resized and greyed in float, then kept as 8 bits again (76 / 255 here).
+    assert rgb_to_grey.train.images.pixel_dtype == grey_to_rgb.train.images.pixel_dtype == np.uint8
+    np.testing.assert_allclose(rgb_to_grey.train.images[:], 0.299, atol=0.5 / 255)
 
 
 def test_floats_outside_unit_range_are_rejected_with_a_hint(tmp_path):

@@ -49,7 +49,7 @@ def test_digits_shapes_range_labels_and_split(digits):
     assert digits.class_names == [str(digit) for digit in range(10)]
     for split in (digits.train, digits.test):
         assert split.images.dtype == np.float32
-        assert split.images.min() == 0.0 and split.images.max() == 1.0
+        assert split.images[:].min() == 0.0 and split.images[:].max() == 1.0
         assert split.labels.dtype == np.int64
         assert set(split.labels) == set(range(10))
 
@@ -68,9 +68,9 @@ def test_digits_upscaled_to_28(digits):
 
     assert large.image_shape == (28, 28, 1)
     assert len(large.test) == 359  # round(1797 * 0.2)
-    assert 0.0 <= large.train.images.min() and large.train.images.max() <= 1.0
+    assert 0.0 <= large.train.images[:].min() and large.train.images[:].max() <= 1.0
     # Upscaling keeps each digit: the mean brightness barely moves.
-    assert abs(large.train.images.mean() - digits.train.images.mean()) < 0.05
+    assert abs(large.train.images[:].mean() - digits.train.images[:].mean()) < 0.05
 
 
 def test_names_are_matched_loosely():

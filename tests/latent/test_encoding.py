@@ -30,7 +30,7 @@ def test_both_splits_give_one_row_per_sample_with_its_label(model_and_data):
 def test_encoding_matches_the_models_own_encoder(model_and_data):
     model, data = model_and_data
     latents = encode_split(model, data, "test")
-    mu, log_var, _ = model.encoder.predict(data.test.images, verbose=0)
+    mu, log_var, _ = model.encoder.predict(data.test.images[:], verbose=0)
     np.testing.assert_allclose(latents.mu, mu, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(latents.log_var, log_var, rtol=1e-5, atol=1e-6)
     expected_kl = -0.5 * np.sum(1 + log_var - mu**2 - np.exp(log_var), axis=1)
@@ -71,3 +71,19 @@ def test_cancel_stops_between_batches(model_and_data):
 
     with pytest.raises(Cancelled):
         encode_split(model, data, "train", cancel=Token())
+
+
+def test_images_kept_as_uint8_are_encoded_and_shown_as_float_in_0_1(model_and_data):
+    from vaegui.data import ImageDataset, ImageSplit
+    from vaegui.data.image_array import InMemoryImages
+
+    model, data = model_and_data
+    pixels = np.round(data.test.images[:] * 255).astype(np.uint8)
+    as_uint8 = ImageDataset("u8", data.train, ImageSplit(InMemoryImages(pixels), data.test.labels), None, "test")
+    as_float = ImageDataset("f", data.train, ImageSplit(pixels.astype(np.float32) / 255, data.test.labels), None, "t")
+    stored, expected = encode_split(model, as_uint8, "test"), encode_split(model, as_float, "test")
+    np.testing.assert_array_equal(stored.mu, expected.mu)
+    np.testing.assert_array_equal(stored.reconstruction_error, expected.reconstruction_error)
+    shown = stored.images(np.arange(5))
+    assert shown.dtype == np.float32 and 0.0 <= shown.min() and shown.max() <= 1.0
+    np.testing.assert_array_equal(shown, expected.images(np.arange(5)))

@@ -210,7 +210,8 @@ def test_rollback_continues_from_the_intact_checkpoint(capsys, trained_run):
         (
             ["--z-dim", "4"],
             "--z-dim cannot be used with --resume: a resumed run keeps its model and folder. Only "
-            "training settings such as --epochs or --learning-rate may change.",
+            "training settings such as --epochs or --learning-rate may change, and --dataset may say where the run's "
+            "data is now.",
         ),
         (["--learning-rate", "-1"], "Learning rate -1.0 must be greater than 0 (1e-3 is a good start) and at most 10."),
     ],

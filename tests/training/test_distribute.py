@@ -205,3 +205,13 @@ def test_auto_picks_mirrored_when_several_gpus_are_visible(monkeypatch):
         assert distribute.resolve_strategy_name("auto") == expected, gpus
         assert distribute.resolve_strategy_name("default") == "default"  # an explicit choice is kept
     assert distribute.precision_policy(True) == ("mixed_float16", None)  # with a GPU, no note
+
+
+def test_only_the_chief_of_a_multiworker_run_writes_the_run_folder_and_holds_its_lock(monkeypatch):
+    from vaegui.training.distribute import writes_run_folder
+
+    cluster = {"worker": ["localhost:1", "localhost:2"]}
+    for index, writes in ((0, True), (1, False)):
+        monkeypatch.setenv("TF_CONFIG", json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}}))
+        assert writes_run_folder("multiworker") is writes
+    assert writes_run_folder("default") and writes_run_folder("mirrored") and writes_run_folder("auto")

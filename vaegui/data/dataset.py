@@ -6,38 +6,29 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 from PIL import Image, ImageOps
 
+from vaegui.data.image_array import ImageArray, as_image_array, float_to_pixels, pixels_to_float
 from vaegui.errors import DataError
 
 # ITU-R 601-2 luma, the same weights PIL uses for RGB -> "L", so arrays and image folders agree.
 LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 
-class LazyImageArray(Protocol):
-    """Images decoded when indexed (vaegui.data.image_folder.LazyImages), used like a float32 (N, H, W, C) array."""
-
-    @property
-    def shape(self) -> tuple[int, int, int, int]: ...
-
-    def __len__(self) -> int: ...
-
-    def __getitem__(self, index) -> np.ndarray: ...
-
-    def subset(self, positions: Sequence[int] | np.ndarray) -> LazyImageArray: ...
-
-
 @dataclass
 class ImageSplit:
-    """One part (train or test) of a dataset: images in [0, 1] and optional integer labels."""
+    """One part (train or test) of a dataset: images read as float32 in [0, 1], and optional integer labels.
 
-    images: np.ndarray | LazyImageArray
+    A plain array given as images is wrapped (InMemoryImages), so every split reads the same way.
+    """
+
+    images: ImageArray
     labels: np.ndarray | None
 
     def __post_init__(self) -> None:
+        self.images = as_image_array(self.images)
         if self.labels is not None and len(self.labels) != len(self.images):
             raise ValueError(f"ImageSplit has {len(self.images)} images but {len(self.labels)} labels")
 
@@ -87,6 +78,12 @@ class ImageDataset:
 
 def images_to_float(array: np.ndarray, what: str) -> np.ndarray:
     """Return `array` as float32 (N, H, W, C) in [0, 1]; `what` names it in error messages."""
+    return pixels_to_float(images_to_pixels(array, what))
+
+
+def images_to_pixels(array: np.ndarray, what: str) -> np.ndarray:
+    """Return `array` as (N, H, W, C) pixels to keep: uint8 for 8-bit data (no copy when it is uint8
+    already), else float32 in [0, 1]; `what` names it in error messages."""
     array = np.asarray(array)
     if array.ndim == 3:
         array = array[..., np.newaxis]
@@ -97,9 +94,9 @@ def images_to_float(array: np.ndarray, what: str) -> np.ndarray:
             "Re-save the array in one of those shapes."
         )
     if array.dtype == np.bool_:
-        return array.astype(np.float32)
+        return array.astype(np.uint8) * np.uint8(255)
     if np.issubdtype(array.dtype, np.integer):
-        return _integer_images_to_float(array, what)
+        return _integer_images_to_pixels(array, what)
     if np.issubdtype(array.dtype, np.floating):
         return _float_images_to_float(array, what)
     raise DataError(
@@ -107,7 +104,9 @@ def images_to_float(array: np.ndarray, what: str) -> np.ndarray:
     )
 
 
-def _integer_images_to_float(array: np.ndarray, what: str) -> np.ndarray:
+def _integer_images_to_pixels(array: np.ndarray, what: str) -> np.ndarray:
+    if array.dtype == np.uint8:
+        return array
     if array.size:
         low, high = int(array.min()), int(array.max())
         # Any integer type is fine as long as it holds 8-bit pixel values (np.save of a list
@@ -117,9 +116,7 @@ def _integer_images_to_float(array: np.ndarray, what: str) -> np.ndarray:
                 f"{what} holds integers from {low} to {high}, but integer pixels must be "
                 "0-255. Rescale the images to 0-255 (uint8) or to floats in 0-1."
             )
-    images = array.astype(np.float32)
-    images /= 255.0
-    return images
+    return array.astype(np.uint8)
 
 
 def _float_images_to_float(array: np.ndarray, what: str) -> np.ndarray:
@@ -190,7 +187,29 @@ def resize_images(images: np.ndarray, image_size: int | None) -> np.ndarray:
 
 
 def prepare_images(images: np.ndarray, image_size: int | None, channels: int | None) -> np.ndarray:
-    """Apply the requested channel count and size to float (N, H, W, C) images."""
+    """Apply the requested channel count and size to (N, H, W, C) pixels, keeping their kind (uint8 or float).
+
+    8-bit images are resized and greyed in float, a chunk at a time, and rounded back to 8 bits: they
+    stay a quarter of float32's size, and the float copy never exceeds a chunk.
+    """
+    if images.dtype != np.uint8:
+        return _prepare_float_images(images, image_size, channels)
+    resized = image_size is not None and images.shape[1:3] != (image_size, image_size)
+    if not resized and channels in (None, images.shape[-1], 3):
+        return convert_channels(images, channels)  # nothing to compute: grey → RGB repeats the plane
+    first = _prepare_float_images(pixels_to_float(images[:1]), image_size, channels)
+    prepared = np.empty((len(images), *first.shape[1:]), dtype=np.uint8)
+    for start in range(0, len(images), PREPARE_CHUNK):
+        chunk = pixels_to_float(images[start : start + PREPARE_CHUNK])
+        prepared[start : start + PREPARE_CHUNK] = float_to_pixels(_prepare_float_images(chunk, image_size, channels))
+    return prepared
+
+
+# Images converted to float at a time when 8-bit images are resized or greyed (~12 MB of 28×28 floats).
+PREPARE_CHUNK = 4096
+
+
+def _prepare_float_images(images: np.ndarray, image_size: int | None, channels: int | None) -> np.ndarray:
     # Reduce channels before resizing and add them after: fewer planes go through PIL.
     if channels == 1:
         images = convert_channels(images, 1)
@@ -227,20 +246,18 @@ def split_indices(
     return np.flatnonzero(~is_test), test
 
 
-def take(images: np.ndarray | LazyImageArray, positions: np.ndarray) -> np.ndarray | LazyImageArray:
-    """Select images by position; lazy images stay lazy."""
-    if isinstance(images, np.ndarray):
-        return images[positions]
-    return images.subset(positions)
+def take(images: np.ndarray | ImageArray, positions: np.ndarray) -> ImageArray:
+    """Select images by position; lazy images stay lazy, stored ones keep their kind."""
+    return as_image_array(images).subset(positions)
 
 
 def build_dataset(
     *,
     name: str,
     source: str,
-    train_images: np.ndarray | LazyImageArray,
+    train_images: np.ndarray | ImageArray,
     train_labels: np.ndarray | None,
-    test_images: np.ndarray | LazyImageArray | None = None,
+    test_images: np.ndarray | ImageArray | None = None,
     test_labels: np.ndarray | None = None,
     class_names: Sequence[str] | None = None,
     test_fraction: float,

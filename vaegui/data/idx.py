@@ -14,7 +14,7 @@ import numpy as np
 from vaegui.data.dataset import (
     ImageDataset,
     build_dataset,
-    images_to_float,
+    images_to_pixels,
     labels_to_int,
     prepare_images,
 )
@@ -165,9 +165,9 @@ def load_idx_folder(
         if labels_path is None and len(images) == 1 and len(labels) == 1:
             labels_path = next(iter(labels.values()))
         pixels = read_idx(images_path, IMAGES_MAGIC)
-        floats = prepare_images(images_to_float(pixels, str(images_path)), image_size, channels)
+        prepared = prepare_images(images_to_pixels(pixels, str(images_path)), image_size, channels)
         if labels_path is None:
-            return floats, None
+            return prepared, None
         raw_labels = read_idx(labels_path, LABELS_MAGIC)
         if len(raw_labels) != len(pixels):
             raise DataError(
@@ -175,7 +175,7 @@ def load_idx_folder(
                 f"{len(pixels)} images; they must match. Check that both files belong to the "
                 "same set (train-… with train-…, t10k-… with t10k-…) and are complete."
             )
-        return floats, labels_to_int(raw_labels, len(pixels), str(labels_path))
+        return prepared, labels_to_int(raw_labels, len(pixels), str(labels_path))
 
     source = str(folder.resolve())
     if "train" in images and "test" in images:

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from vaegui.data.dataset import ImageDataset, build_dataset
+from vaegui.data.image_array import float_to_pixels, pixels_to_float
 from vaegui.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def _shared_decode_pool() -> ThreadPoolExecutor | None:
 
 
 def decode_image(path: str, image_size: int, channels: int) -> np.ndarray:
-    """Decode one file to float32 (image_size, image_size, channels) in [0, 1], centre-cropped."""
+    """Decode one file to uint8 (image_size, image_size, channels), centre-cropped (16-bit images rounded to 8)."""
     with Image.open(path) as image:
         if image.format == "JPEG":
             # Let libjpeg scale down while decoding (up to 8x): far less work for big photos.
@@ -65,12 +66,11 @@ def decode_image(path: str, image_size: int, channels: int) -> np.ndarray:
             image = ImageOps.exif_transpose(image)
         image = _to_standard_mode(image, channels)
         fitted = ImageOps.fit(image, (image_size, image_size), Image.Resampling.BICUBIC)
-    pixels = np.asarray(fitted, dtype=np.float32)
     if fitted.mode == "F":
-        # Float planes are already in [0, 1]; bicubic may overshoot slightly.
-        pixels = np.clip(pixels, 0.0, 1.0)
+        # Float planes (from 16-bit files) are in [0, 1]; bicubic may overshoot slightly.
+        pixels = float_to_pixels(np.asarray(fitted, dtype=np.float32))
     else:
-        pixels = pixels / 255.0
+        pixels = np.asarray(fitted, dtype=np.uint8)
     if pixels.ndim == 2:
         pixels = pixels[..., np.newaxis]
     if pixels.shape[-1] != channels:
@@ -106,14 +106,16 @@ def _to_standard_mode(image: Image.Image, channels: int) -> Image.Image:
 
 
 class LazyImages:
-    """Image files that behave like a read-only float32 array (N, H, W, C), decoded on indexing.
+    """Image files that behave like a read-only float32 array (N, H, W, C) in [0, 1], decoded on indexing.
 
-    Only the file list is kept in memory. Files that could not be decoded are listed in
-    `skipped_files` as (path, reason); one that passed the scan but fails when decoded
-    (e.g. a truncated JPEG) is added there and read as a black image, so training goes on.
+    Only the file list is kept in memory; `pixels(index)` gives the decoded uint8 pixels themselves.
+    Files that could not be decoded are listed in `skipped_files` as (path, reason); one that passed
+    the scan but fails when decoded (e.g. a truncated JPEG) is added there and read as a black image,
+    so training goes on.
     """
 
     dtype = np.dtype(np.float32)
+    pixel_dtype = np.dtype(np.uint8)
     ndim = 4
 
     def __init__(
@@ -141,10 +143,14 @@ class LazyImages:
         return f"LazyImages(shape={self.shape}, skipped={len(self.skipped_files)})"
 
     def __getitem__(self, index: int | slice | np.ndarray | Sequence[int]) -> np.ndarray:
+        return pixels_to_float(self.pixels(index))
+
+    def pixels(self, index: int | slice | np.ndarray | Sequence[int]) -> np.ndarray:
+        """The decoded uint8 pixels of the images at `index`."""
         if isinstance(index, (int, np.integer)):
             return self._decode(self._position(int(index)))
         positions = self._positions(index)
-        batch = np.empty((len(positions), *self.shape[1:]), dtype=np.float32)
+        batch = np.empty((len(positions), *self.shape[1:]), dtype=np.uint8)
         pool = self._decode_pool() if len(positions) >= PARALLEL_DECODE_MIN_BATCH else None
         decoded = map(self._decode, positions) if pool is None else pool.map(self._decode, positions)
         for row, image in enumerate(decoded):
@@ -209,7 +215,7 @@ class LazyImages:
                 if all(skipped_path != path for skipped_path, _ in self.skipped_files):
                     self.skipped_files.append((path, f"cannot be decoded: {error}"))
                     logger.warning("Reading %s as a black image: %s", path, error)
-            return np.zeros(self.shape[1:], dtype=np.float32)
+            return np.zeros(self.shape[1:], dtype=np.uint8)
 
 
 @dataclass

@@ -10,7 +10,7 @@ import numpy as np
 from vaegui.data.dataset import (
     ImageDataset,
     build_dataset,
-    images_to_float,
+    images_to_pixels,
     labels_to_int,
     prepare_images,
 )
@@ -71,7 +71,7 @@ def load_npz(
     images_key, labels_key, test_images_key, test_labels_key = layout
 
     def read_part(part_images_key: str, part_labels_key: str | None) -> tuple[np.ndarray, np.ndarray | None]:
-        images = images_to_float(arrays[part_images_key], f"'{part_images_key}' in {path}")
+        images = images_to_pixels(arrays[part_images_key], f"'{part_images_key}' in {path}")
         labels = None
         if part_labels_key is not None and part_labels_key in arrays:
             labels = labels_to_int(arrays[part_labels_key], len(images), f"'{part_labels_key}' in {path}")

@@ -14,6 +14,7 @@ from vaegui.data.dataset import (
     ImageDataset,
     build_dataset,
     images_to_float,
+    images_to_pixels,
     labels_to_int,
     prepare_images,
 )
@@ -62,6 +63,12 @@ def dataset_names() -> list[str]:
     return list(_REGISTRY)
 
 
+def registry_key(text: str | os.PathLike[str]) -> str | None:
+    """The built-in dataset `text` names ("Fashion-MNIST" → "fashion_mnist"), or None when it is a path."""
+    key = os.fspath(text).strip().lower().replace("-", "_")
+    return key if key in _REGISTRY else None
+
+
 def offline_dataset_names() -> list[str]:
     """The named datasets that load without the network here, best first (28×28 real images before 8×8 digits)."""
     found = []
@@ -91,14 +98,14 @@ def load_dataset(
     """
     _check_options(image_size, channels, test_fraction, seed)
     text = os.fspath(name_or_path)
-    key = text.strip().lower().replace("-", "_")
+    key = registry_key(text)
     options = {
         "image_size": image_size,
         "channels": channels,
         "test_fraction": test_fraction,
         "seed": seed,
     }
-    if key in _REGISTRY:
+    if key is not None:
         return _REGISTRY[key](**options)
 
     path = Path(text).expanduser()
@@ -215,8 +222,8 @@ def _load_mnist_like(
 
     x_train, y_train, x_test, y_test, cache = _download_with_keras(name, display_name, env_var, folders)
     where = f"keras.datasets.{name}"
-    train_images = prepare_images(images_to_float(x_train, where), image_size, channels)
-    test_images = prepare_images(images_to_float(x_test, where), image_size, channels)
+    train_images = prepare_images(images_to_pixels(x_train, where), image_size, channels)
+    test_images = prepare_images(images_to_pixels(x_test, where), image_size, channels)
     return build_dataset(
         name=name,
         source=f"Keras download ({cache})",

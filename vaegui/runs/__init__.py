@@ -1,8 +1,20 @@
-"""The run folder: settings, per-epoch checkpoints, optimizer state and loss history, written atomically."""
+"""The run folder: settings, checkpoints, optimizer state and loss history, written atomically, and its lock."""
 
 from __future__ import annotations
 
-from vaegui.runs.folder import Run, load_run_dataset, new_run_folder
+from vaegui.runs.folder import Run, load_run_dataset, new_run_folder, relocate_dataset
 from vaegui.runs.history import BATCH_COLUMNS, EPOCH_COLUMNS
+from vaegui.runs.lock import LockHolder, RunFolderInUseError, RunFolderLock, run_folder_holder
 
-__all__ = ["BATCH_COLUMNS", "EPOCH_COLUMNS", "Run", "load_run_dataset", "new_run_folder"]
+__all__ = [
+    "BATCH_COLUMNS",
+    "EPOCH_COLUMNS",
+    "LockHolder",
+    "Run",
+    "RunFolderInUseError",
+    "RunFolderLock",
+    "load_run_dataset",
+    "new_run_folder",
+    "relocate_dataset",
+    "run_folder_holder",
+]

@@ -44,6 +44,9 @@ class RunCheckpoints:
     def restore_state_from_disk(self) -> None:  # and reads it back when a checkpoint fails
         raise NotImplementedError
 
+    def refuse_if_in_use(self) -> None:  # and refuses a write while another training holds the folder
+        raise NotImplementedError
+
     def save_checkpoint(
         self,
         model: VAE,
@@ -129,6 +132,7 @@ class RunCheckpoints:
 
         Later epochs' history rows are dropped; their files stay until training writes those epochs again.
         """
+        self.refuse_if_in_use()
         name = checkpoint_name(epoch)
         earlier = [e for e in self.kept_checkpoint_epochs(self.folder) if e < self.epochs_completed]
         if epoch not in earlier:

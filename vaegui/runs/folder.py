@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,11 +15,14 @@ from vaegui.atomic_files import write_text_atomically
 from vaegui.config import RunConfig
 from vaegui.errors import ConfigError, RunFolderError, first_line
 from vaegui.runs.checkpoints import RunCheckpoints
+from vaegui.runs.dataset_location import DatasetMismatchError, locate_dataset, portable_data_config
 from vaegui.runs.history import BATCH_HISTORY_FILE, HISTORY_FILE, read_history_rows
+from vaegui.runs.lock import RunFolderLock, in_use_error, run_folder_holder
 from vaegui.runs.optimizer_state import load_optimizer_state
 
 if TYPE_CHECKING:
     from vaegui.data import ImageDataset
+    from vaegui.data.fingerprint import DatasetFingerprint
     from vaegui.model import VAE
 
 CONFIG_FILE = "config.json"
@@ -35,18 +41,41 @@ def new_run_folder(root: str | Path = "runs", dataset: str = "digits") -> Path:
     return folder
 
 
-def load_run_dataset(config: RunConfig) -> ImageDataset:
-    """The dataset `config` names, loaded the same way every time (same split), before or after the run exists."""
+def load_run_dataset(config: RunConfig, folder: str | Path | None = None) -> ImageDataset:
+    """The dataset `config` names, loaded the same way every time (same split), before or after the run exists.
+
+    With the run's `folder`, a path is looked up where a copied or moved run keeps it (locate_dataset).
+    """
     from vaegui.data import load_dataset
 
     data = config.data
     return load_dataset(
-        data.dataset,
+        locate_dataset(data, folder),
         image_size=data.image_size,
         channels=data.channels,
         test_fraction=data.test_fraction,
         seed=config.training.seed or 0,
     )
+
+
+def relocate_dataset(run: Run, new_location: str | Path) -> ImageDataset:
+    """Point `run` at its data in `new_location` (a path or a built-in name); returns the loaded data.
+
+    Accepted only when the data matches what the run recorded (image shape and channels, class count,
+    split sizes and a content fingerprint; shape and classes for runs older than the fingerprint),
+    else DatasetMismatchError names each difference. config.json is then rewritten atomically.
+    """
+    data = portable_data_config(replace(run.config.data, dataset=str(new_location)), run.folder)
+    dataset = load_run_dataset(replace(run.config, data=data))
+    run.check_dataset(dataset, str(new_location))
+    previous = run.config.data
+    run.config.data = data
+    try:
+        run.save_config()
+    except BaseException:
+        run.config.data = previous
+        raise
+    return dataset
 
 
 class Run(RunCheckpoints):
@@ -65,16 +94,18 @@ class Run(RunCheckpoints):
         )
         self.class_names: list[str] | None = state.get("class_names")
         self.checkpoint: str | None = state.get("checkpoint")
+        self.dataset_fingerprint: DatasetFingerprint | None = _fingerprint(state.get("dataset_fingerprint"))
         self.history: list[dict[str, float]] = []
         self.batch_history: list[dict[str, float]] = []
         self.model: VAE | None = None
+        self._lock: RunFolderLock | None = None
 
     # ---- creating and opening ----------------------------------------------------------------
 
     @classmethod
     def create(cls, folder: str | Path, config: RunConfig) -> Run:
         folder = Path(folder)
-        config.validate()
+        config = replace(config.validate(), data=portable_data_config(config.data, folder))
         if (folder / CONFIG_FILE).exists():
             raise RunFolderError(
                 f"{folder} already holds a run: choose another folder, or continue that run "
@@ -82,13 +113,17 @@ class Run(RunCheckpoints):
             )
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            write_text_atomically(folder / CONFIG_FILE, config.to_json())
         except OSError as error:
             raise RunFolderError(
                 f"Cannot create the run folder {folder} ({error.strerror}): choose a folder you can write to."
             ) from None
-        run = cls(folder, config, {})
-        run.write_state()
+        # Locked while it is checked and written, so two trainings started into one new folder cannot both create it.
+        with RunFolderLock(folder):
+            if (folder / CONFIG_FILE).exists():
+                raise RunFolderError(f"{folder} was just created by another training: choose another folder.")
+            write_text_atomically(folder / CONFIG_FILE, config.to_json())
+            run = cls(folder, config, {})
+            run.write_state()
         return run
 
     @classmethod
@@ -114,9 +149,30 @@ class Run(RunCheckpoints):
         return run
 
     def save_config(self) -> None:
-        """Write changed settings (e.g. more epochs before continuing)."""
+        """Write changed settings (e.g. more epochs before continuing); refused while another training holds the run."""
         self.config.validate()
+        self.refuse_if_in_use()
         write_text_atomically(self.folder / CONFIG_FILE, self.config.to_json())
+
+    # ---- the lock: one training at a time --------------------------------------------------
+
+    @contextmanager
+    def locked(self, *, force_unlock: bool = False, command: str | None = None) -> Iterator[RunFolderLock]:
+        """Hold the run folder's lock (RunFolderInUseError if another training has it); nests within one Run."""
+        if self._lock is not None:
+            yield self._lock
+            return
+        with RunFolderLock(self.folder, force_unlock=force_unlock, command=command) as lock:
+            self._lock = lock
+            try:
+                yield lock
+            finally:
+                self._lock = None
+
+    def refuse_if_in_use(self) -> None:
+        """Raise RunFolderInUseError when another training holds this run (before a write outside `locked`)."""
+        if self._lock is None and (holder := run_folder_holder(self.folder)) is not None:
+            raise in_use_error(self.folder, holder)
 
     # ---- the model ---------------------------------------------------------------------------
 
@@ -130,9 +186,11 @@ class Run(RunCheckpoints):
                 f"The run in {self.folder} has no image size yet: train it at least once, or load its dataset first."
             )
         if self.image_shape and tuple(self.image_shape) != shape:
+            from vaegui.data.fingerprint import shape_text
+
             raise RunFolderError(
-                f"The run in {self.folder} was trained on {_shape_text(self.image_shape)} images, but the data now "
-                f"gives {_shape_text(shape)}: choose the same image size and channels as the run."
+                f"The run in {self.folder} was trained on {shape_text(self.image_shape)} images, but the data now "
+                f"gives {shape_text(shape)}: choose the same image size and channels as the run."
             )
         self.image_shape = shape
         model = build_vae(self.config.model, shape)
@@ -155,8 +213,47 @@ class Run(RunCheckpoints):
         return model
 
     def load_dataset(self) -> ImageDataset:
-        """The dataset this run's settings name, loaded the same way every time (same split)."""
-        return load_run_dataset(self.config)
+        """The dataset this run was trained on, loaded the same way every time (same split), where it is now.
+
+        DatasetMissingError when it cannot be found (relocate_dataset points the run at it), and
+        DatasetMismatchError when what is there is not the data the run recorded.
+        """
+        dataset = load_run_dataset(self.config, self.folder)
+        self.check_dataset(dataset, self.config.data.dataset)
+        return dataset
+
+    def check_dataset(self, dataset: ImageDataset, name: str) -> None:
+        """Refuse `dataset` (called `name` in the message) unless it is the data this run recorded at its start.
+
+        Runs older than the fingerprint are checked on what they recorded: image shape and class count.
+        """
+        from vaegui.data.fingerprint import DatasetFingerprint, classes_text, shape_text
+
+        if self.dataset_fingerprint is None and not self.image_shape and not self.class_names:
+            return  # nothing recorded yet to compare with: a new run
+        offered = DatasetFingerprint.of(dataset)
+        if self.dataset_fingerprint is not None:
+            differences = self.dataset_fingerprint.differences(offered, name)
+        else:
+            differences = []
+            if self.image_shape and tuple(self.image_shape) != offered.image_shape:
+                differences.append(f"{name} has {shape_text(offered.image_shape)} images, the run was trained on "
+                                   f"{shape_text(self.image_shape)}")
+            if self.class_names and len(self.class_names) != offered.class_count:
+                differences.append(f"{name} has {classes_text(offered.class_count)}, the run was trained on "
+                                   f"{classes_text(len(self.class_names))}")
+        if differences:
+            raise DatasetMismatchError(
+                f"This is not the data the run in {self.folder} was trained on: {'; '.join(differences)}. "
+                "Choose the data it was trained on."
+            )
+
+    def record_dataset(self, dataset: ImageDataset) -> None:
+        """Note what `dataset` is (a training's start), so the run recognises it after it moves; kept from then on."""
+        from vaegui.data.fingerprint import DatasetFingerprint
+
+        if self.dataset_fingerprint is None:
+            self.dataset_fingerprint = DatasetFingerprint.of(dataset)
 
     # ---- checkpoints (saving, restoring and rolling back: RunCheckpoints) ---------------------
 
@@ -178,6 +275,7 @@ class Run(RunCheckpoints):
             "checkpoint": self.checkpoint,
             "image_shape": list(self.image_shape) if self.image_shape else None,
             "class_names": self.class_names,
+            "dataset_fingerprint": self.dataset_fingerprint.to_dict() if self.dataset_fingerprint else None,
             "vaegui_version": __version__,
         }
         write_text_atomically(self.folder / STATE_FILE, json.dumps(state, indent=2) + "\n")
@@ -205,6 +303,9 @@ def _read_state(path: Path) -> dict[str, Any]:
     return state
 
 
-def _shape_text(shape) -> str:
-    height, width, channels = shape
-    return f"{height}×{width} {'RGB' if channels == 3 else 'grayscale'}"
+def _fingerprint(raw: Any) -> DatasetFingerprint | None:
+    if raw is None:
+        return None
+    from vaegui.data.fingerprint import DatasetFingerprint
+
+    return DatasetFingerprint.from_dict(raw)

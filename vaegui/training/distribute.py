@@ -69,6 +69,12 @@ def create_strategy(name: str) -> StrategyChoice:
     raise ConfigError(f"Distribution strategy '{name}' is unknown: choose auto, default, mirrored or multiworker.")
 
 
+def writes_run_folder(name: str) -> bool:
+    """Whether a process training with strategy `name` writes the run folder (and so must hold its lock):
+    every one but the other workers of a multi-worker run, which leave that to the chief."""
+    return name != "multiworker" or _is_chief(read_tf_config())
+
+
 def read_tf_config() -> dict:
     """The TF_CONFIG cluster description a multi-worker run needs, checked so mistakes read clearly."""
     example = (

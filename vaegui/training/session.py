@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from vaegui.data import ImageDataset
@@ -65,6 +67,14 @@ class TrainingSession:
     # ---- the training itself -------------------------------------------------------------
 
     def run(self) -> TrainingResult:
+        """Train, holding the run folder's lock throughout (RunFolderInUseError, before any write, if it is taken)."""
+        from vaegui.training.distribute import writes_run_folder
+
+        writes = writes_run_folder(self.run_folder.config.training.strategy)
+        with self.run_folder.locked() if writes else contextlib.nullcontext():
+            return self._train()
+
+    def _train(self) -> TrainingResult:
         import keras
 
         from vaegui.compat import adapt_step_outputs_for_multiworker
@@ -89,6 +99,7 @@ class TrainingSession:
             keras.utils.set_random_seed(training.seed + run.epochs_completed)
         if run.class_names is None:
             run.class_names = self.dataset.class_names
+        run.record_dataset(self.dataset)  # saved with the first checkpoint: the run can then recognise moved data
         if run.epochs_completed >= training.epochs:
             if run.model is None:
                 run.build_model(self.dataset.image_shape)
