@@ -18,7 +18,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.conftest import tiny_config
-from vaegui.gui.app_state import AppState, import_tensorflow
+from tests.gui.conftest import set_tiny_settings
+from vaegui.gui.app_state import AppState
 from vaegui.gui.epoch_views_panel import VIEW_STAGGER_MS
 from vaegui.gui.training_tab import TrainingTab
 from vaegui.gui.workers import BACKGROUND_NICE
@@ -28,36 +29,6 @@ from vaegui.training.training_model import IDLE, PAUSED, TRAINING
 TRAIN_IMAGES = 1617  # digits minus its 10 % test split
 TEST_IMAGES = 180
 WAIT_MS = 180_000  # the machine is slow and shared; each wait ends as soon as its condition holds
-
-
-@pytest.fixture(scope="session")
-def device() -> str:
-    return import_tensorflow()
-
-
-def set_tiny_settings(tab: TrainingTab, epochs: int = 2) -> None:
-    form = tab.form
-    form.conv_filters_edit.setText("4,8")
-    form.dense_units_box.setValue(8)
-    form.z_dim_box.setValue(2)
-    form.epochs_box.setValue(epochs)
-    form.batch_size_box.setValue(64)
-    form.seed_edit.setText("1")
-
-
-@pytest.fixture
-def tab(qtbot, tmp_path, device):
-    state = AppState()
-    tab = TrainingTab(state, dataset="digits")
-    qtbot.addWidget(tab)
-    tab.runs_root = tmp_path / "runs"
-    state.tensorflow_loaded, state.device = True, device
-    state.tensorflow_ready.emit(device)
-    set_tiny_settings(tab)
-    tab.resize(1200, 800)
-    tab.show()
-    yield tab
-    tab.shutdown()
 
 
 def click(qtbot, button) -> None:

@@ -56,3 +56,19 @@ def ask_export_path(parent: QWidget, title: str, default: Path, suffix: str) -> 
     if not path:
         return None
     return Path(path if path.lower().endswith(f".{suffix}") else f"{path}.{suffix}")
+
+
+def ask_moved_dataset(parent: QWidget, problem: str) -> str | None:
+    """Where a run's images are now: a folder (images or IDX files) or an .npz file; None when not located."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Question, "Locate the run's images", problem, parent=parent)
+    folder = box.addButton("Locate a folder…", QMessageBox.ButtonRole.AcceptRole)
+    file = box.addButton("Locate an .npz file…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    if box.clickedButton() is folder:
+        return QFileDialog.getExistingDirectory(parent, "The folder that holds the run's images") or None
+    if box.clickedButton() is file:
+        return QFileDialog.getOpenFileName(parent, "The .npz file of the run's images", "", "NumPy (*.npz)")[0] or None
+    return None

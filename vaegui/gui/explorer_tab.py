@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from vaegui.atomic_files import atomic_output_path
 from vaegui.errors import VaeguiError
 from vaegui.gui.app_state import AppState
-from vaegui.gui.explorer_dialogs import ask_export_path, ask_keras_pair, ask_run_folder
+from vaegui.gui.explorer_dialogs import ask_export_path, ask_keras_pair, ask_moved_dataset, ask_run_folder
 from vaegui.gui.explorer_map_view import ExplorerMapView
 from vaegui.gui.explorer_side import ExplorerSideTabs
 from vaegui.gui.job_runner import QtJobRunner
@@ -53,7 +53,7 @@ class ExplorerTab(QWidget):
                              (self.explorer.status_changed, self._render_status),
                              (self.selection.said, lambda text: self.status_label.setText(text)),
                              (self.explorer.demo_ready, self._show_mu_only_demo),
-                             (self.explorer.trust_needed, self._ask_trust)):
+                             (self.explorer.question_asked, self._ask_question)):
             signal.connect(slot)
         state.run_opened.connect(lambda folder, epochs: self.follow_run(folder, epochs, now=True))
         state.checkpoint_saved.connect(self.follow_run)
@@ -261,12 +261,17 @@ class ExplorerTab(QWidget):
     def _render_status(self) -> None:
         self.status_label.setText(self.explorer.status)
 
-    def _ask_trust(self) -> None:
+    def _ask_question(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        question = self.explorer.trust_question
-        answer = QMessageBox.question(self, "Open a file that holds code?", question.text + "\n\nOpen it anyway?")
-        self.explorer.answer_trust(answer == QMessageBox.StandardButton.Yes)
+        from vaegui.latent.explorer_loading import TrustQuestion
+
+        question = self.explorer.question
+        if isinstance(question, TrustQuestion):
+            answer = QMessageBox.question(self, "Open a file that holds code?", question.text + "\n\nOpen it anyway?")
+            self.explorer.answer_trust(answer == QMessageBox.StandardButton.Yes)
+        else:
+            self.explorer.answer_locate(ask_moved_dataset(self, question.text))
 
     def _show_mu_only_demo(self) -> None:
         from vaegui.gui.mu_only_dialog import MuOnlyDialog

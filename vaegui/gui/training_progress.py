@@ -108,6 +108,9 @@ class TrainingProgress:
         run = self.model.run
         if run is not None:
             parts.append(f"Run folder: {run.folder}")
+            if run.holder is not None:
+                parts.append(f"being trained by {run.holder.describe()}: shown here read-only (reopen it when that "
+                             "training ends to continue it)")
             if self.hint and self.model.mode == "idle":
                 parts.append(self.hint)
         parts += self.notes

@@ -22,17 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vaegui.atomic_files import write_text_atomically
-from vaegui.errors import VaeguiError
 from vaegui.gui.app_state import AppState
 from vaegui.gui.epoch_views_panel import EpochViewsPanel
 from vaegui.gui.loss_plot import LossPlot
 from vaegui.gui.settings_form import SettingsForm
 from vaegui.gui.training_actions import TrainingActions, bind
+from vaegui.gui.training_files import TrainingFiles
 from vaegui.gui.training_progress import TrainingProgress
 from vaegui.gui.training_worker import TrainingRequest, TrainingWorker, start_thread
 from vaegui.gui.workers import TaskWorker
-from vaegui.runs.history import EPOCH_COLUMNS, history_csv_text
 from vaegui.runs.snapshot import RunSnapshot
 from vaegui.training.training_model import IDLE, TrainingModel
 
@@ -51,6 +49,8 @@ class TrainingTab(QWidget):
         self.thread = None
         self._task_threads: list = []
         self.actions = TrainingActions(self)
+        self.files = TrainingFiles(self)
+        self.export_curves, self.export_history_csv = self.files.export_curves, self.files.export_history_csv
         self._tensorflow_error = ""
         self._build(dataset)
         self.progress = TrainingProgress(self.model, self.progress_bar, self.status_label, state)
@@ -58,8 +58,8 @@ class TrainingTab(QWidget):
                              (self.actions.stop, self.stop_training), (self.actions.continue_, self.continue_training),
                              (self.actions.open_run, self.choose_run_to_open),
                              (self.actions.overlay, self.choose_run_to_overlay),
-                             (self.actions.export_curves, self.choose_curves_export),
-                             (self.actions.export_history, self.choose_history_export)):
+                             (self.actions.export_curves, self.files.choose_curves_export),
+                             (self.actions.export_history, self.files.choose_history_export)):
             action.triggered.connect(slot)
         self.model.mode_changed.connect(self._update_actions)
         self.model.run_changed.connect(self._on_run_changed)
@@ -228,6 +228,7 @@ class TrainingTab(QWidget):
         worker.epoch_finished.connect(self._on_epoch)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
+        worker.dataset_missing.connect(self._on_dataset_missing)
         self.progress.starting(message)
         self.thread = start_thread(worker, self)
 
@@ -282,11 +283,15 @@ class TrainingTab(QWidget):
         self.progress.on_failed()
         self._training_ended()
 
+    def _on_dataset_missing(self, folder: str, problem: str) -> None:
+        self.files.dataset_missing(Path(folder), problem)  # asked once training has ended
+
     def _training_ended(self) -> None:
         self.loss_plot.flush()
         self.views.finish()  # the last epoch's views, one at a time like the others
         self.worker = self.thread = None
         self.model.ended()
+        self.files.locate_if_missing()
 
     # ---- opening and overlaying runs -----------------------------------------------------
 
@@ -348,45 +353,6 @@ class TrainingTab(QWidget):
         for overlay in overlays:
             menu.addAction(f"Remove {overlay.name}", lambda name=overlay.name: self.model.remove_overlay(name))
         self.overlay_button.setText(f"Overlays ({len(overlays)})" if overlays else "Overlay run…")
-
-    # ---- export --------------------------------------------------------------------------
-
-    def choose_curves_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the curves", str(self._export_stem("curves.png")), "PNG image (*.png);;SVG drawing (*.svg)")
-        if path:
-            self.export_curves(path)
-
-    def choose_history_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the loss history", str(self._export_stem("history.csv")), "CSV (*.csv)")
-        if path:
-            self.export_history_csv(path)
-
-    def export_curves(self, path: str | Path) -> bool:
-        try:
-            self.loss_plot.export(path)
-        except VaeguiError as error:
-            self.show_error(str(error))
-            return False
-        self.progress.say(f"Saved the curves to {path}")
-        return True
-
-    def export_history_csv(self, path: str | Path) -> bool:
-        rows = self.model.history
-        if not rows:
-            self.show_error("There is no history to save yet: train at least one epoch, or open a run.")
-            return False
-        try:
-            write_text_atomically(path, history_csv_text(EPOCH_COLUMNS, rows))
-        except OSError as error:
-            self.show_error(f"Could not save {path} ({error.strerror or error}): choose a folder you can write to.")
-            return False
-        self.progress.say(f"Saved the history ({len(rows)} epochs) to {path}")
-        return True
-
-    def _export_stem(self, name: str) -> Path:
-        return Path(self.model.run.folder) / name if self.model.run is not None else Path(name)
 
     # ---- messages ------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from vaegui.config import RunConfig
 from vaegui.gui.workers import give_the_gui_thread_priority, run_and_report
 from vaegui.loss_terms import LOSS_NAMES
 from vaegui.runs import Run, new_run_folder
+from vaegui.runs.dataset_location import DatasetMissingError
 from vaegui.runs.epoch_views import EpochViews, preview_coordinates
 from vaegui.runs.snapshot import RunSnapshot
 from vaegui.training import (
@@ -141,6 +142,7 @@ class TrainingWorker(QObject):
     epoch_finished = Signal(object)  # EpochUpdate
     finished = Signal(object)  # TrainingResult
     failed = Signal(str)
+    dataset_missing = Signal(str, str)  # run folder, what is missing: the tab offers to locate it
 
     def __init__(self, request: TrainingRequest, control: TrainingControl, *, probe_size: int = 1000):
         super().__init__()
@@ -154,25 +156,33 @@ class TrainingWorker(QObject):
 
     def _train(self) -> TrainingResult:
         request = self.request
-        if request.training_changes is None:
-            config = request.config.validate()
-            folder = request.folder or new_run_folder(request.runs_root, config.data.dataset)
-            self.status.emit(f"Loading {config.data.dataset}…")
-            # Load before creating the folder, so a dataset that fails to load leaves no empty run behind;
-            # an unsaved Run loads exactly as the saved one will (same split).
-            dataset = Run(folder, config, {}).load_dataset()
-            if self.control.stop_requested:
-                return TrainingResult(0, True, "")
-            run = Run.create(folder, config)
-            run.class_names = dataset.class_names
-        else:
+        if request.training_changes is not None:
             run = Run.open(request.folder)
-            # The weights fit one architecture and one image size: only the training settings may change.
-            for key, value in request.training_changes.items():
-                setattr(run.config.training, key, value)
-            run.save_config()
-            self.status.emit(f"Loading {run.config.data.dataset}…")
-            dataset = run.load_dataset()
+            with run.locked():  # from the settings' change to the end of training: no other program in between
+                # The weights fit one architecture and one image size: only the training settings may change.
+                for key, value in request.training_changes.items():
+                    setattr(run.config.training, key, value)
+                run.save_config()
+                self.status.emit(f"Loading {run.config.data.dataset}…")
+                try:
+                    dataset = run.load_dataset()
+                except DatasetMissingError as missing:
+                    self.dataset_missing.emit(str(run.folder), str(missing))
+                    raise
+                return self._run_session(run, dataset)
+        config = request.config.validate()
+        folder = request.folder or new_run_folder(request.runs_root, config.data.dataset)
+        self.status.emit(f"Loading {config.data.dataset}…")
+        # Load before creating the folder, so a dataset that fails to load leaves no empty run behind;
+        # an unsaved Run loads exactly as the saved one will (same split).
+        dataset = Run(folder, config, {}).load_dataset()
+        if self.control.stop_requested:
+            return TrainingResult(0, True, "")
+        run = Run.create(folder, config)
+        run.class_names = dataset.class_names
+        return self._run_session(run, dataset)
+
+    def _run_session(self, run: Run, dataset) -> TrainingResult:
         if run.class_names is None:
             run.class_names = dataset.class_names
         self.run_ready.emit(RunSnapshot.of(run))

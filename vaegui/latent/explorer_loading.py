@@ -20,9 +20,10 @@ from vaegui.latent.jobs import CancelToken
 
 @dataclass(frozen=True)
 class RunSource:
-    """A vaegui run folder: its latest completed epoch is loaded."""
+    """A vaegui run folder: its latest completed epoch is loaded (its data pointed at `relocate_to` first)."""
 
     folder: Path
+    relocate_to: Path | None = None
 
     @property
     def name(self) -> str:
@@ -44,6 +45,14 @@ class KerasPairSource:
 
 
 ModelSource = RunSource | KerasPairSource
+
+
+@dataclass(frozen=True)
+class LocateQuestion:
+    """The run's images are not where it says: the person may point at where they are now."""
+
+    source: RunSource
+    text: str
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,11 @@ def _load_run(source: RunSource, report, cancel) -> LoadedModel:
     from vaegui.runs import Run
 
     run = Run.open(source.folder)
+    if source.relocate_to is not None:
+        from vaegui.runs import relocate_dataset
+
+        _say(report, "Checking the images at their new place…")
+        relocate_dataset(run, source.relocate_to)  # refused, with each difference, unless they are the same
     if not run.checkpoint:
         raise VaeguiError(f"{source.folder.name} has no completed epoch yet: the map appears after the first one.")
     _say(report, "Loading the images…")

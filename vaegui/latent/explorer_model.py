@@ -17,6 +17,7 @@ from vaegui.errors import UntrustedCodeError
 from vaegui.latent.cache import ResultCache
 from vaegui.latent.explorer_loading import (
     LoadedModel,
+    LocateQuestion,
     ModelSource,
     ReloadedWeights,
     RunSource,
@@ -38,6 +39,7 @@ from vaegui.latent.map_state import (
 )
 from vaegui.latent.mu_only_demo import DEMO_IMAGES, MuOnlyDemo, demonstrate_mu_only
 from vaegui.latent.projection import METHOD_LABELS, TSNE_ITERATIONS
+from vaegui.runs.dataset_location import DatasetMissingError
 
 MAP_CACHE_SIZE = 8  # finished maps of the current weights: switching back is instant
 LATENTS_CACHE_SIZE = 4
@@ -51,7 +53,7 @@ class ExplorerModel(MapJobs):
     message_changed = Signal()  # `message`: a problem to show until the next action
     status_changed = Signal()  # `status`: one line on what was last done
     demo_ready = Signal()  # `mu_only_demo` holds the three steps of the mu-only demonstration
-    trust_needed = Signal()  # `trust_question`: the file holds code; open it only if the person trusts it
+    question_asked = Signal()  # `question`: trust a file holding code, or locate a run's moved images
 
     def __init__(self, runner: JobRunner):
         self.runner = runner
@@ -66,7 +68,7 @@ class ExplorerModel(MapJobs):
         self.tsne_iterations = TSNE_ITERATIONS
         self.visible = True
         self.mu_only_demo: MuOnlyDemo | None = None
-        self.trust_question: TrustQuestion | None = None
+        self.question: TrustQuestion | LocateQuestion | None = None
         self._maps = ResultCache(MAP_CACHE_SIZE)  # MapKey → ShownMap
         self._latents = ResultCache(LATENTS_CACHE_SIZE)  # LatentsKey → LatentSet
         self._load: tuple[Job, ModelSource] | None = None
@@ -89,6 +91,8 @@ class ExplorerModel(MapJobs):
                 return replace(load_model(source, report, cancel), lane=lane)
             except UntrustedCodeError as question:
                 return TrustQuestion(source, str(question))
+            except DatasetMissingError as missing:
+                return LocateQuestion(replace(source, relocate_to=None), str(missing))
 
         job = self.runner.submit(
             work, lane=lane, on_done=lambda loaded: self._loaded(loaded, job, lane),
@@ -129,14 +133,24 @@ class ExplorerModel(MapJobs):
         self._set_activity("Loading the newest epoch…", None)
 
     def answer_trust(self, trusted: bool) -> None:
-        """The person's answer to `trust_question`: open the file with its code allowed to run, or not at all."""
-        question, self.trust_question = self.trust_question, None
-        if question is None:
+        """The answer to a TrustQuestion: open the file with its code allowed to run, or not at all."""
+        question, self.question = self.question, None
+        if not isinstance(question, TrustQuestion):
             return
         if trusted:
             self.open(replace(question.source, trust_code=True))
         else:
             self._set_message(f"Not opened: {question.source.name} holds code that would run when it is opened.")
+
+    def answer_locate(self, where: str | Path | None) -> None:
+        """The answer to a LocateQuestion: where the run's images are now (checked before use), or None."""
+        question, self.question = self.question, None
+        if not isinstance(question, LocateQuestion):
+            return
+        if where is None:
+            self._set_message(question.text)
+        else:
+            self.open(replace(question.source, relocate_to=Path(where)))
 
     def set_visible(self, visible: bool) -> None:
         """The Explorer follows a training run only while someone looks at it (loading competes for the CPU)."""
@@ -146,10 +160,10 @@ class ExplorerModel(MapJobs):
 
     def _loaded(self, loaded: LoadedModel | TrustQuestion, job: Job, lane) -> None:
         self._finished(job)
-        if isinstance(loaded, TrustQuestion):
+        if isinstance(loaded, (TrustQuestion, LocateQuestion)):
             self.runner.retire_lane(lane)
-            self.trust_question = loaded
-            self.trust_needed.emit()
+            self.question = loaded
+            self.question_asked.emit()
             return
         previous = self.loaded
         if previous is not None and previous.lane is not loaded.lane:

@@ -8,6 +8,7 @@ from pathlib import Path
 from vaegui.config import RunConfig
 from vaegui.runs.epoch_views import EpochViews, load_epoch_views
 from vaegui.runs.folder import Run
+from vaegui.runs.lock import LockHolder, run_folder_holder
 
 
 @dataclass(frozen=True, eq=False)
@@ -19,6 +20,7 @@ class RunSnapshot:
     history: tuple[dict[str, float], ...]
     batch_history: tuple[dict[str, float], ...]
     views: dict[int, EpochViews] = field(default_factory=dict)  # {} for runs saved before vaegui kept them
+    holder: LockHolder | None = None  # another program training it now: shown, but not trained here
 
     @property
     def name(self) -> str:
@@ -29,7 +31,8 @@ class RunSnapshot:
         """Open a run folder (settings, histories, every epoch's views): seconds for long runs, so off the GUI."""
         run = Run.open(folder)
         return cls(Path(run.folder), run.config, run.epochs_completed, run.class_names, tuple(run.history),
-                   tuple(run.batch_history), load_epoch_views(run.folder, up_to=run.epochs_completed))
+                   tuple(run.batch_history), load_epoch_views(run.folder, up_to=run.epochs_completed),
+                   run_folder_holder(run.folder))
 
     @classmethod
     def of(cls, run: Run) -> RunSnapshot:

@@ -48,7 +48,7 @@ class TrainingModel:
         return tensorflow_ready and self.mode == IDLE
 
     def can_continue(self, tensorflow_ready: bool, epochs_wanted: int) -> bool:
-        return self.can_start(tensorflow_ready) and self.folder is not None and \
+        return self.can_start(tensorflow_ready) and self.run is not None and self.run.holder is None and \
             0 < self.epochs_completed < epochs_wanted
 
     def can_pause(self) -> bool:

@@ -1,0 +1,40 @@
+"""The GUI tests' shared fixtures: TensorFlow loaded once, and a Training tab ready to train a tiny model."""
+
+from __future__ import annotations
+
+import pytest
+
+from vaegui.gui.app_state import AppState, import_tensorflow
+from vaegui.gui.training_tab import TrainingTab
+
+
+@pytest.fixture(scope="session")
+def device() -> str:
+    return import_tensorflow()
+
+
+def set_tiny_settings(tab: TrainingTab, epochs: int = 2) -> None:
+    form = tab.form
+    form.conv_filters_edit.setText("4,8")
+    form.dense_units_box.setValue(8)
+    form.z_dim_box.setValue(2)
+    form.epochs_box.setValue(epochs)
+    form.batch_size_box.setValue(64)
+    form.seed_edit.setText("1")
+
+
+@pytest.fixture
+def tab(qtbot, tmp_path, device):
+    state = AppState()
+    tab = TrainingTab(state, dataset="digits")
+    qtbot.addWidget(tab)
+    tab.runs_root = tmp_path / "runs"
+    state.tensorflow_loaded, state.device = True, device
+    state.tensorflow_ready.emit(device)
+    set_tiny_settings(tab)
+    tab.resize(1200, 800)
+    tab.show()
+    yield tab
+    tab.shutdown()
+
+
