@@ -1,0 +1,136 @@
+"""Cold start: launch → window shown and launch → Train live for `vaegui gui`, beside a bare Qt window as the floor.
+
+Usage: python benchmarks/startup_time.py [--launches 5]
+
+Each launch is a fresh process (offscreen Qt). The child reports, on its stdout, the wall-clock time
+(time.time()) of the window's first paint and of the moment TensorFlow is loaded and Train becomes
+live; the parent subtracts the time it took just before spawning the process, so a figure includes the
+interpreter's own start. `vaegui gui` runs through the real entry point (vaegui.cli.main); the probe only
+watches the window's events. The floor is `QApplication([]); QWidget().show()`, watched the same way.
+Launches alternate between the two, so both see the same machine load. Target: window shown ≤ 1.0 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Reports the first Paint event of any widget in `window` as "SHOWN <time>"; shared by both children.
+PAINT_PROBE = textwrap.dedent(
+    """
+    import time
+    from PySide6.QtCore import QEvent, QObject
+
+    class FirstPaint(QObject):
+        def __init__(self, window):
+            super().__init__(window)
+            self.window = window
+            self.seen = False
+
+        def eventFilter(self, obj, event):
+            if not self.seen and event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.window() is self.window:
+                self.seen = True
+                print(f"SHOWN {time.time()!r}", flush=True)
+            return False
+
+    def watch_first_paint(app, window):
+        app.installEventFilter(FirstPaint(window))
+    """
+)
+
+VAEGUI_CHILD = PAINT_PROBE + textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    from vaegui import cli
+    from vaegui.gui import main_window
+
+    original_show = main_window.MainWindow.show
+
+    def show(window):
+        watch_first_paint(QApplication.instance(), window)
+        # Connected after the tabs' own slots, so Train is already enabled when this one runs.
+        window.state.tensorflow_ready.connect(lambda device: live(window))
+        window.state.tensorflow_failed.connect(lambda message: print(f"FAILED {message}", flush=True))
+        original_show(window)
+
+    def live(window):
+        print(f"LIVE {time.time()!r}", flush=True)
+        QTimer.singleShot(0, window.close)
+
+    main_window.MainWindow.show = show
+    sys.exit(cli.main(["gui"]))
+    """
+)
+
+FLOOR_CHILD = PAINT_PROBE + textwrap.dedent(
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    app = QApplication([])
+    window = QWidget()
+    watch_first_paint(app, window)
+    window.show()
+    QTimer.singleShot(50, app.quit)
+    app.exec()
+    """
+)
+
+
+def launch(code: str, timeout: float) -> dict[str, float]:
+    """Seconds from spawn to each event the child reports."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT
+    )
+    events = {}
+    for line in done.stdout.splitlines():
+        name, _, value = line.partition(" ")
+        if name in ("SHOWN", "LIVE"):
+            events[name] = float(value) - started
+        elif name == "FAILED":
+            raise SystemExit(f"TensorFlow failed to load: {value}")
+    if done.returncode != 0 or "SHOWN" not in events:
+        raise SystemExit(f"launch failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    return events
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--launches", type=int, default=5)
+    parser.add_argument("--timeout", type=float, default=300, help="seconds allowed per launch")
+    args = parser.parse_args()
+    shown, live, floor = [], [], []
+    for number in range(1, args.launches + 1):
+        floor.append(launch(FLOOR_CHILD, args.timeout)["SHOWN"])
+        events = launch(VAEGUI_CHILD, args.timeout)
+        shown.append(events["SHOWN"])
+        live.append(events["LIVE"])
+        print(
+            f"launch {number}: floor shown {floor[-1]:.2f} s, vaegui shown {shown[-1]:.2f} s, "
+            f"Train live {live[-1]:.2f} s",
+            flush=True,
+        )
+
+    def spread(values: list[float]) -> str:
+        return f"median of {len(values)}, {min(values):.2f}–{max(values):.2f}"
+
+    print(f"SUMMARY launch → window shown {statistics.median(shown):.2f} s ({spread(shown)}; target ≤ 1.0 s)")
+    print(f"SUMMARY launch → Train live {statistics.median(live):.2f} s ({spread(live)})")
+    print(f"SUMMARY floor, bare Qt window shown {statistics.median(floor):.2f} s ({spread(floor)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
