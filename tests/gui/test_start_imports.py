@@ -1,0 +1,55 @@
+"""The first paint needs no heavy import (SciPy, scikit-learn, TensorFlow, Keras); the Explorer is built after it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+# A fresh process, as `vaegui gui` starts (vaegui.cli first); no TensorFlow import is started.
+SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    from vaegui import cli  # noqa: F401
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+    from vaegui.gui.main_window import MainWindow
+
+    HEAVY = ("scipy", "sklearn", "tensorflow", "keras")
+    report = {}
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint and "at_paint" not in report:
+                report["at_paint"] = sorted(m for m in HEAVY if m in sys.modules)
+                report["explorer_imported_at_paint"] = "vaegui.gui.explorer_tab" in sys.modules
+            return False
+
+    def started():
+        from vaegui.gui.explorer_tab import ExplorerTab
+
+        report["explorer_in_its_tab"] = window.tabs.widget(1).findChild(ExplorerTab) is not None
+        QTimer.singleShot(0, app.quit)
+
+    app = QApplication([])
+    probe = FirstPaint()
+    app.installEventFilter(probe)
+    window = MainWindow()
+    window.started.connect(started)
+    window.show()
+    QTimer.singleShot(60_000, app.quit)
+    app.exec()
+    print("REPORT " + json.dumps(report), flush=True)
+    """
+)
+
+
+def test_the_first_paint_needs_no_heavy_import_and_the_explorer_is_built_after_it():
+    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    line = next(line for line in done.stdout.splitlines() if line.startswith("REPORT "))
+    report = json.loads(line.removeprefix("REPORT "))
+    assert report["at_paint"] == []
+    assert report["explorer_imported_at_paint"] is False
+    assert report["explorer_in_its_tab"] is True
