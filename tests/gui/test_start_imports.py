@@ -53,3 +53,32 @@ def test_the_first_paint_needs_no_heavy_import_and_the_explorer_is_built_after_i
     assert report["at_paint"] == []
     assert report["explorer_imported_at_paint"] is False
     assert report["explorer_in_its_tab"] is True
+
+
+def test_a_window_shown_but_never_painted_still_builds_the_explorer(qtbot):
+    import time
+
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from vaegui.gui.explorer_tab import ExplorerTab
+    from vaegui.gui.main_window import FIRST_PAINT_WAIT_MS, MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+
+    class SwallowPaints(QObject):  # as on a desktop the user is not looking at: shown, never drawn
+        def eventFilter(self, obj, event):
+            return event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.window() is window
+
+    blocker = SwallowPaints()
+    QApplication.instance().installEventFilter(blocker)
+    try:
+        shown_at = time.perf_counter()
+        with qtbot.waitSignal(window.started, timeout=10 * FIRST_PAINT_WAIT_MS):
+            window.show()
+        waited = time.perf_counter() - shown_at
+    finally:
+        QApplication.instance().removeEventFilter(blocker)
+    assert waited >= 0.9 * FIRST_PAINT_WAIT_MS / 1000
+    assert window.tabs.widget(1).findChild(ExplorerTab) is not None

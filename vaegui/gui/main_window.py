@@ -15,6 +15,8 @@ from vaegui.gui.workers import TaskWorker, start_worker
 if TYPE_CHECKING:
     from vaegui.gui.explorer_tab import ExplorerTab
 
+FIRST_PAINT_WAIT_MS = 1000
+
 
 class MainWindow(QMainWindow):
     # The window has painted, the Explorer is built and the run given on the command line is open.
@@ -48,11 +50,16 @@ class MainWindow(QMainWindow):
         self._finish_start()
         return self._explorer_tab
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        # A window shown but not drawn (on another desktop, say) gets no paint: the start goes on anyway.
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self, self._finish_start)
+
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self._finish_start)  # after this paint reaches the screen
+            QTimer.singleShot(0, self, self._finish_start)  # after this paint reaches the screen
 
     def _finish_start(self) -> None:
         if self._started:
@@ -104,6 +111,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         # The window goes at once; the waits below then happen out of sight.
         self.hide()
+        self._started = True  # a window closed within its first second starts nothing more
         # Each tab stops its workers (training saves its last completed epoch) before Qt tears down.
         for tab in (self.training_tab, self._explorer_tab):
             if tab is not None:
