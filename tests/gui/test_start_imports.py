@@ -29,7 +29,11 @@ SCRIPT = textwrap.dedent(
     def started():
         from vaegui.gui.explorer_tab import ExplorerTab
 
-        report["explorer_in_its_tab"] = window.tabs.widget(1).findChild(ExplorerTab) is not None
+        report["explorer_in_its_tab"] = isinstance(window.tabs.widget(1), ExplorerTab)
+        # Not on screen, so it does not load runs while training (it would compete for the CPU).
+        report["explorer_looked_at"] = window.tabs.widget(1).explorer.visible
+        window.tabs.setCurrentIndex(1)
+        report["explorer_looked_at_when_chosen"] = window.tabs.widget(1).explorer.visible
         QTimer.singleShot(0, app.quit)
 
     app = QApplication([])
@@ -53,6 +57,7 @@ def test_the_first_paint_needs_no_heavy_import_and_the_explorer_is_built_after_i
     assert report["at_paint"] == []
     assert report["explorer_imported_at_paint"] is False
     assert report["explorer_in_its_tab"] is True
+    assert report["explorer_looked_at"] is False and report["explorer_looked_at_when_chosen"] is True
 
 
 def test_a_window_shown_but_never_painted_still_builds_the_explorer(qtbot):
@@ -81,4 +86,5 @@ def test_a_window_shown_but_never_painted_still_builds_the_explorer(qtbot):
     finally:
         QApplication.instance().removeEventFilter(blocker)
     assert waited >= 0.9 * FIRST_PAINT_WAIT_MS / 1000
-    assert window.tabs.widget(1).findChild(ExplorerTab) is not None
+    assert window.tabs.widget(1) is window.explorer_tab and isinstance(window.explorer_tab, ExplorerTab)
+    assert not window.explorer_tab.explorer.visible

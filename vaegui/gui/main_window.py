@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 from vaegui.gui.app_state import AppState, import_tensorflow
 from vaegui.gui.training_tab import TrainingTab
@@ -29,10 +29,10 @@ class MainWindow(QMainWindow):
         self.state = AppState()
         self.tabs = QTabWidget()
         self.training_tab = TrainingTab(self.state, dataset=dataset)
-        # The Explorer's page is filled after the first paint: its modules and widgets took ~0.3 s of a
-        # 2-core machine's start, for a tab nobody sees at first (benchmarks/startup_time.py).
+        # The Explorer is built after the first paint, an empty page standing in for it until then: its
+        # modules and widgets took ~0.3 s of a 2-core machine's start, for a tab nobody sees at first
+        # (benchmarks/startup_time.py).
         self._explorer_page = QWidget()
-        QVBoxLayout(self._explorer_page).setContentsMargins(0, 0, 0, 0)
         self._explorer_tab: ExplorerTab | None = None
         self._run_folder = run_folder
         self._painted = self._started = False
@@ -67,8 +67,17 @@ class MainWindow(QMainWindow):
         self._started = True
         from vaegui.gui.explorer_tab import ExplorerTab
 
-        self._explorer_tab = ExplorerTab(self.state)
-        self._explorer_page.layout().addWidget(self._explorer_tab)
+        explorer = self._explorer_tab = ExplorerTab(self.state)
+        current, index = self.tabs.currentIndex(), self.tabs.indexOf(self._explorer_page)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, explorer, "Explorer")
+        self.tabs.setCurrentIndex(current)
+        self._explorer_page.deleteLater()
+        if not explorer.isVisible():
+            # The Explorer learns it is off screen from a hide event (then it does not load runs while
+            # training, which would compete for the CPU); Qt sends none to a page hidden before it was
+            # ever shown in a window already on screen.
+            QApplication.sendEvent(explorer, QHideEvent())
         # After the Explorer exists, so that it follows the run too.
         if self._run_folder:
             self.training_tab.open_run(self._run_folder)
