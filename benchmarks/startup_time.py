@@ -4,7 +4,7 @@ Usage: python benchmarks/startup_time.py [--launches 5]
 
 Each launch is a fresh process (offscreen Qt). The child reports, on its stdout, the wall-clock time
 (time.time()) of the window's first paint, of the moment every tab is built (MainWindow.started: the
-Explorer's page is filled after the first paint) and of the moment TensorFlow is loaded and Train becomes
+Explorer is built after the first paint) and of the moment TensorFlow is loaded and Train becomes
 live; the parent subtracts the time it took just before spawning the process, so a figure includes the
 interpreter's own start. `vaegui gui` runs through the real entry point (vaegui.cli.main); the probe only
 watches the window's events. The floor is `QApplication([]); QWidget().show()`, watched the same way.
