@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import difflib
 import logging
-import os
 import shlex
 import signal
 import sys
 from pathlib import Path
 
-from vaegui import __version__
+from vaegui import __version__, tensorflow_start
 from vaegui.bundled import example_configs, settings_file
 from vaegui.config import (
     ACTIVATIONS,
@@ -61,9 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train a Variational Autoencoder and explore its latent space. Without a command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"vaegui {__version__}")
+    _add_verbose(parser, default=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the app (the default)")
+    _add_verbose(gui)
     gui.add_argument("run_folder", nargs="?", help="a run folder to open in the Explorer")
     gui.add_argument("--dataset", default=None, help="dataset preselected in the Training tab (default: digits)")
 
@@ -131,7 +132,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--mixed-precision", action=argparse.BooleanOptionalAction, default=None, help="float16 compute on GPUs"
     )
     train.add_argument("--quiet", action="store_true", help="print only the epoch lines")
+    _add_verbose(train)
     return parser
+
+
+def _add_verbose(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
+    # SUPPRESS on the commands: their default would otherwise overwrite a --verbose given before the command.
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="also show TensorFlow's own start-up messages (CUDA, oneDNN), hidden by default",
+    )
 
 
 def parse_arguments(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
@@ -218,6 +230,7 @@ def train_command(args: argparse.Namespace) -> int:
     dataset = load_run_dataset(config)
     _check_fit(config, dataset)
     _report_skipped(dataset)
+    tensorflow_start.start_tensorflow()
     run = Run.create(args.out or new_run_folder("runs", config.data.dataset), config)
     _say(f"Run folder: {run.folder}")
     with run.locked(command=command):
@@ -249,6 +262,7 @@ def _resume(run, args: argparse.Namespace, *, writes: bool) -> int:
         dataset = run.load_dataset()
     _check_fit(run.config, dataset)
     _report_skipped(dataset)
+    tensorflow_start.start_tensorflow()
     # Builds the model and loads the last checkpoint: damaged or foreign weights stop here. The
     # changed settings are written once training has started (optimizer state loaded too).
     run.build_model(dataset.image_shape)
@@ -331,9 +345,9 @@ def gui_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = parse_arguments(build_parser(), argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # for the run folder's lock record
+    tensorflow_start.configure(verbose=args.verbose)
     try:
         if args.command == "train":
             return train_command(args)

@@ -53,6 +53,16 @@ def test_smoothing_is_an_exponential_moving_average():
     assert np.allclose(smooth(values, 0.5), expected)
 
 
+@pytest.mark.parametrize("strength", [0.01, 0.6, 0.98])
+def test_smoothing_matches_the_recursive_filter_across_long_runs(strength):
+    # 60,000 points span several of smooth()'s closed-form blocks (about 125 to 28,000 points long).
+    from scipy.signal import lfilter
+
+    values = np.random.default_rng(0).normal(size=60_000) + np.linspace(500.0, 1.0, 60_000)
+    recursive = lfilter([1.0 - strength], [1.0, -strength], values, zi=[strength * values[0]])[0]
+    assert np.allclose(smooth(values, strength), recursive, rtol=1e-12, atol=0)
+
+
 def test_loss_plot_log_scale_leaves_gaps_for_zero_kl(qtbot):
     plot = LossPlot()
     qtbot.addWidget(plot)

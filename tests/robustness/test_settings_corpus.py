@@ -109,11 +109,12 @@ def test_unknown_command():
 def test_help_and_version():
     top = run_cli_process("--help")
     assert top.returncode == 0 and top.stderr == ""
-    assert top.stdout.startswith("usage: vaegui [-h] [--version] COMMAND ...")
+    assert top.stdout.startswith("usage: vaegui [-h] [--version] [--verbose] COMMAND ...")
     assert "    gui       open the app (the default)\n    train     train headless" in top.stdout
     train = run_cli_process("train", "--help")
     assert train.returncode == 0 and train.stderr == ""
-    for flag in ("--resume RUN_FOLDER", "--rollback EPOCH", "--z-dim Z_DIM", "--learning-rate LEARNING_RATE"):
+    for flag in ("--resume RUN_FOLDER", "--rollback EPOCH", "--z-dim Z_DIM", "--learning-rate LEARNING_RATE",
+                 "--verbose"):
         assert flag in train.stdout
     version = run_cli_process("--version")
     assert version.returncode == 0 and version.stdout.startswith("vaegui ")

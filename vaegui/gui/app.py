@@ -23,6 +23,7 @@ def run_app(run_folder: str | None = None, dataset: str | None = None) -> int:
     app.setApplicationName("vaegui")
     app.setWindowIcon(app_icon())
     window = MainWindow(dataset=dataset, run_folder=run_folder)
+    # TensorFlow's import (seconds, and it holds the GIL for long stretches) starts once the window is up.
+    window.started.connect(window.load_tensorflow)
     window.show()
-    window.load_tensorflow()
     return app.exec()

@@ -24,12 +24,11 @@ class AppState(QObject):
 
 def import_tensorflow() -> str:
     """Import TensorFlow, Keras and vaegui's model code (seconds); returns the device description."""
-    import vaegui.model  # noqa: F401  (pulls in keras and tensorflow)
-    from vaegui.training.devices import configure_devices, device_description
+    from vaegui.tensorflow_start import start_tensorflow
 
-    configure_devices()
+    device = start_tensorflow()
     # TensorFlow and Keras leave ~370,000 objects that live as long as the app. Python's full garbage
     # collection walks them all each time, holding the GIL for ~250 ms: a frozen window, when it runs in
     # the training thread. Frozen here, every later collection skips them.
     gc.freeze()
-    return device_description()
+    return device

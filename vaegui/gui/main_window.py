@@ -1,17 +1,27 @@
-"""The main window: Training and Explorer tabs, and the background TensorFlow import."""
+"""The main window: Training and Explorer tabs, the Explorer built once the window shows, the TensorFlow import."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QTabWidget
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 from vaegui.gui.app_state import AppState, import_tensorflow
-from vaegui.gui.explorer_tab import ExplorerTab
 from vaegui.gui.training_tab import TrainingTab
 from vaegui.gui.workers import TaskWorker, start_worker
 
+if TYPE_CHECKING:
+    from vaegui.gui.explorer_tab import ExplorerTab
+
+FIRST_PAINT_WAIT_MS = 1000
+
 
 class MainWindow(QMainWindow):
+    # The window has painted, the Explorer is built and the run given on the command line is open.
+    started = Signal()
+
     def __init__(self, dataset: str | None = None, run_folder: str | None = None):
         super().__init__()
         self.setWindowTitle("vaegui — Variational Autoencoder trainer and latent explorer")
@@ -19,16 +29,59 @@ class MainWindow(QMainWindow):
         self.state = AppState()
         self.tabs = QTabWidget()
         self.training_tab = TrainingTab(self.state, dataset=dataset)
-        self.explorer_tab = ExplorerTab(self.state)
+        # The Explorer is built after the first paint, an empty page standing in for it until then: its
+        # modules and widgets took ~0.3 s of a 2-core machine's start, for a tab nobody sees at first
+        # (benchmarks/startup_time.py).
+        self._explorer_page = QWidget()
+        self._explorer_tab: ExplorerTab | None = None
+        self._run_folder = run_folder
+        self._painted = self._started = False
         self.tabs.addTab(self.training_tab, "Training")
-        self.tabs.addTab(self.explorer_tab, "Explorer")
+        self.tabs.addTab(self._explorer_page, "Explorer")
         self.setCentralWidget(self.tabs)
         self.statusBar().showMessage("Loading TensorFlow…")
         self.state.tensorflow_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
         self.state.tensorflow_failed.connect(self.statusBar().showMessage)
         self._build_file_menu()
-        if run_folder:
-            self.training_tab.open_run(run_folder)
+
+    @property
+    def explorer_tab(self) -> ExplorerTab:
+        """The Explorer tab: built after the window's first paint, or sooner when asked for."""
+        self._finish_start()
+        return self._explorer_tab
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        # A window shown but not drawn (on another desktop, say) gets no paint: the start goes on anyway.
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self, self._finish_start)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self, self._finish_start)  # after this paint reaches the screen
+
+    def _finish_start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        from vaegui.gui.explorer_tab import ExplorerTab
+
+        explorer = self._explorer_tab = ExplorerTab(self.state)
+        current, index = self.tabs.currentIndex(), self.tabs.indexOf(self._explorer_page)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, explorer, "Explorer")
+        self.tabs.setCurrentIndex(current)
+        self._explorer_page.deleteLater()
+        if not explorer.isVisible():
+            # The Explorer learns it is off screen from a hide event (then it does not load runs while
+            # training, which would compete for the CPU); Qt sends none to a page hidden before it was
+            # ever shown in a window already on screen.
+            QApplication.sendEvent(explorer, QHideEvent())
+        # After the Explorer exists, so that it follows the run too.
+        if self._run_folder:
+            self.training_tab.open_run(self._run_folder)
+        self.started.emit()
 
     def _build_file_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")
@@ -58,9 +111,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         # The window goes at once; the waits below then happen out of sight.
         self.hide()
+        self._started = True  # a window closed within its first second starts nothing more
         # Each tab stops its workers (training saves its last completed epoch) before Qt tears down.
-        for tab in (self.training_tab, self.explorer_tab):
-            tab.shutdown()
+        for tab in (self.training_tab, self._explorer_tab):
+            if tab is not None:
+                tab.shutdown()
         thread = getattr(self, "_tensorflow_thread", None)
         try:
             if thread is not None and thread.isRunning():
