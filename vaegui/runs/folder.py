@@ -46,6 +46,7 @@ def load_run_dataset(config: RunConfig) -> ImageDataset:
         channels=data.channels,
         test_fraction=data.test_fraction,
         seed=config.training.seed or 0,
+        subset=data.subset,
     )
 
 
