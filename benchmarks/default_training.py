@@ -1,0 +1,108 @@
+"""The app's default training, as a first-time user starts it: its time, the welcome's estimate, its final loss.
+
+Usage: python benchmarks/default_training.py [--dataset NAME] [--subset N] [--epochs N] [--repeats 3]
+
+Opens the real main window (offscreen) with the GUI's defaults (the best dataset available offline, its first-run
+subset and epochs: vaegui.training.first_run), waits for TensorFlow, presses the Training tab's welcome action and
+times it until the run is done. Prints the wall time beside the estimate the welcome showed, the per-1,000-image and
+start-up costs to put in first_run.py (median over the repeats), and the last epoch's reconstruction loss per image.
+Target: about 30 s on the reference machine (2 cores, CPU only), estimate within ±25 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from _qt_wait import wait_for  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+def one_training(app: QApplication, args: argparse.Namespace, root: str) -> dict[str, float]:
+    from vaegui.gui.main_window import MainWindow
+
+    window = MainWindow(dataset=args.dataset)
+    window.resize(1280, 800)
+    window.show()
+    window.load_tensorflow()
+    wait_for(lambda: window.state.tensorflow_loaded)
+    tab = window.training_tab
+    tab.runs_root = root
+    form = tab.form
+    if args.subset is not None:
+        form.subset_box.setValue(args.subset)
+    if args.epochs is not None:
+        form.epochs_box.setValue(args.epochs)
+    config = form.config()
+    estimate = tab.welcome.estimate
+    started = time.perf_counter()
+    tab.welcome.train_button.click()
+    wait_for(lambda: tab.mode == "idle" and tab.thread is None and not tab.learning_views_pending())
+    seconds = time.perf_counter() - started
+    if tab.error_label.isVisible():
+        raise RuntimeError(tab.error_label.text())
+    history = tab.model.history
+    last = history[-1]
+    images = len_images(config)
+    steady = statistics.median(row["seconds"] for row in history[1:]) if len(history) > 1 else history[0]["seconds"]
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return {
+        "dataset": config.data.dataset, "subset": config.data.subset, "epochs": config.training.epochs,
+        "seconds": seconds, "estimate": estimate, "images": images,
+        "per_1000": steady / images * 1000, "start": seconds - config.training.epochs * steady,
+        "reconstruction": last["reconstruction_loss"], "val_reconstruction": last.get("val_reconstruction_loss"),
+        "kl": last["kl_loss"],
+    }
+
+
+def len_images(config) -> int:
+    from vaegui.runs import load_run_dataset
+
+    dataset = load_run_dataset(config)
+    return len(dataset.train) + len(dataset.test)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", default=None, help="default: the best dataset available offline")
+    parser.add_argument("--subset", type=int, default=None, help="default: the dataset's first-run subset")
+    parser.add_argument("--epochs", type=int, default=None, help="default: the dataset's first-run epochs")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    root = tempfile.mkdtemp(prefix="vaegui-bench-")
+    results = []
+    for repeat in range(args.repeats):
+        result = one_training(app, args, root)
+        results.append(result)
+        print(f"run {repeat + 1}: {result['dataset']} ({result['images']:,} images) × {result['epochs']} epochs: "
+              f"{result['seconds']:.1f} s (estimate {result['estimate'] or float('nan'):.0f} s); "
+              f"{result['per_1000']:.3f} s per 1,000 images an epoch, start {result['start']:.1f} s; "
+              f"reconstruction loss {result['reconstruction']:.2f} (test {result['val_reconstruction']:.2f}), "
+              f"KL {result['kl']:.2f}", flush=True)
+    first = results[0]
+
+    def median(key: str) -> float:
+        return statistics.median(r[key] for r in results)
+
+    print(f"SUMMARY default training {first['dataset']} {first['images']:,} images × {first['epochs']} epochs: "
+          f"{median('seconds'):.1f} s, median of {len(results)} (target about 30 s); the welcome said about "
+          f"{first['estimate'] or float('nan'):.0f} s")
+    print(f"SUMMARY per 1,000 images an epoch {median('per_1000'):.3f} s, start {median('start'):.1f} s "
+          "(vaegui/training/first_run.py's table)")
+    print(f"SUMMARY final reconstruction loss per image {median('reconstruction'):.2f} train, "
+          f"{median('val_reconstruction'):.2f} test; KL {median('kl'):.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

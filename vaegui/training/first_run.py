@@ -1,0 +1,58 @@
+"""The app's first training: the best dataset available offline, sized to train in about half a minute, and its time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vaegui.data import offline_dataset_names
+
+
+@dataclass(frozen=True)
+class FirstRun:
+    """How much of a dataset the app's default training uses: `subset` images (None: all), for `epochs`."""
+
+    subset: int | None
+    epochs: int
+
+
+# Sized with benchmarks/default_training.py so that the Training tab's default model trains in about 30 s on the
+# reference machine (2 cores, CPU only) with reconstructions that are recognisably the test images.
+FIRST_RUNS = {
+    "fashion_mnist": FirstRun(subset=7_000, epochs=10),
+    "mnist": FirstRun(subset=7_000, epochs=10),
+    "digits": FirstRun(subset=None, epochs=20),
+}
+DATASET_TITLES = {"fashion_mnist": "Fashion-MNIST", "mnist": "MNIST", "digits": "the built-in digits"}
+DATASET_SIZES = {"fashion_mnist": 70_000, "mnist": 70_000, "digits": 1_797}  # train and test images together
+
+# What the Training tab's default model costs per 1,000 images of an epoch (training on the train part, testing on
+# the test part, the epoch's pictures and checkpoint), and once per run (loading the data, building and tracing the
+# model), measured by benchmarks/default_training.py on the reference machine: a 2-core x86-64 VM, CPU only,
+# TensorFlow 2.21, median of 3 runs. The 28×28 datasets cost the same per image; 8×8 digits much less.
+SECONDS_PER_1000_IMAGES = {"fashion_mnist": 0.40, "mnist": 0.40, "digits": 0.25}
+START_SECONDS = {"fashion_mnist": 5.0, "mnist": 5.0, "digits": 3.0}
+
+
+def best_offline_dataset() -> str:
+    """The best named dataset that loads here without the network (real 28×28 images first, the digits last)."""
+    return offline_dataset_names()[0]
+
+
+def first_run(dataset: str) -> FirstRun | None:
+    """The default training's size for a named dataset (None for a folder or file the app knows nothing of)."""
+    return FIRST_RUNS.get(dataset)
+
+
+def dataset_title(dataset: str) -> str:
+    return DATASET_TITLES.get(dataset, dataset)
+
+
+def estimate_seconds(dataset: str, subset: int | None, epochs: int) -> float | None:
+    """Seconds the default model takes to train `epochs` epochs on `subset` images of a named dataset (None: unknown).
+
+    Only for the Training tab's default model and batch size, which the figures were measured with.
+    """
+    if dataset not in SECONDS_PER_1000_IMAGES:
+        return None
+    images = DATASET_SIZES[dataset] if subset is None else min(subset, DATASET_SIZES[dataset])
+    return START_SECONDS[dataset] + epochs * images / 1000 * SECONDS_PER_1000_IMAGES[dataset]
