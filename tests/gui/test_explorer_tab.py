@@ -13,6 +13,7 @@ from vaegui.gui.app_state import AppState
 from vaegui.gui.explorer_tab import ExplorerTab
 from vaegui.gui.traversal_panel import MAX_SLIDERS
 from vaegui.palette import CLASS_COLOURS, VALUE_COLOURS
+from vaegui.words import word
 
 WAIT_MS = 60_000
 
@@ -117,7 +118,7 @@ def test_train_and_test_overlay_uses_two_markers(open_tab, run_z2, qtbot):
     assert tab.map.point_count() == len(data.train) + len(data.test)
     symbols = tab.map.point_symbols()
     assert (symbols == "t").sum() == len(data.test) and (symbols == "o").sum() == len(data.train)
-    assert [label.text for _, label in tab.map.legend.items][-2:] == ["train", "test"]
+    assert tab.map.key_entries() == [word("key_train"), word("key_test")]
 
 
 def test_clicking_a_point_shows_its_original_and_reconstruction(open_tab, run_z2, qtbot):
@@ -365,7 +366,7 @@ def test_traverse_panel_shows_at_most_16_sliders_largest_kl_first(open_tab, run_
     assert panel.grid.count() == 16 * 4
     for row, dimension in enumerate(dimensions):
         assert panel.grid.itemAtPosition(row, 0).widget().text() == f"z{dimension + 1}"
-        assert panel.grid.itemAtPosition(row, 3).widget().text() == f"KL {kl[dimension]:.2f}"
+        assert panel.grid.itemAtPosition(row, 3).widget().text() == word("traverse_kl", kl=kl[dimension])
 
 
 def test_a_far_out_point_can_be_traversed_away_and_back_to_its_own_value(open_tab, run_z2, qtbot):

@@ -96,7 +96,8 @@ def test_train_and_test_points_get_their_own_symbols(latent_map, qtbot):
     latent_map.view_box.updateAutoRange()
     _wait_drawn(qtbot, latent_map)
     assert latent_map.point_symbols().tolist() == ["o", "t", "o", "t"]
-    assert [label.text for _, label in latent_map.legend.items] == ["a", "b", "train", "test"]
+    assert [label.text for _, label in latent_map.legend.items] == ["a", "b"]  # the classes' colours
+    assert latent_map.key_entries() == ["train", "test"]  # the marks' shapes
     image = latent_map.plot_widget.grab().toImage()
     colours = ["#ff0000", "#ff0000", "#00ff00", "#00ff00"]
 
@@ -128,7 +129,8 @@ def test_hovering_a_point_shows_its_thumbnail(latent_map, qtbot):
     scene_pos = latent_map.view_box.mapViewToScene(QPointF(1.0, -1.0))
     latent_map.plot_widget.scene().sigMouseMoved.emit(scene_pos)
     assert hovered == [3] and latent_map.thumbnail.isVisible()
-    assert latent_map.thumbnail.toolTip() == "row 3" and not latent_map.thumbnail.pixmap().isNull()
+    assert latent_map.thumbnail_caption.text() == "row 3" and latent_map.thumbnail_caption.isVisible()
+    assert not latent_map.thumbnail_image.pixmap().isNull()
     empty = latent_map.view_box.mapViewToScene(QPointF(0.2, 0.8))
     latent_map.plot_widget.scene().sigMouseMoved.emit(empty)
     assert hovered == [3, None] and not latent_map.thumbnail.isVisible()

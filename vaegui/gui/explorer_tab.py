@@ -27,13 +27,14 @@ from vaegui.gui.explorer_side import ExplorerSideTabs
 from vaegui.gui.job_runner import QtJobRunner
 from vaegui.gui.latent_map import LatentMap
 from vaegui.gui.map_controls import MapControls
+from vaegui.gui.wording import wording
 from vaegui.latent.explorer_loading import KerasPairSource, RunSource
 from vaegui.latent.explorer_model import ExplorerModel
 from vaegui.latent.explorer_selection import SelectionModel
 from vaegui.latent.projection import METHOD_LABELS
+from vaegui.palette import HINT_STYLE
 
 WELCOME, MAP = 0, 1
-HINT_STYLE = "color: #bbb; font-size: 11px;"
 
 
 class ExplorerTab(QWidget):
@@ -123,8 +124,7 @@ class ExplorerTab(QWidget):
         self.map = LatentMap()
         self.map.plot_widget.scene().sigMouseClicked.connect(
             lambda event: self.fit_view() if event.double() else None)
-        mouse_hint = QLabel("Click a point to inspect it · click or drag on empty space to decode there · "
-                            "Shift-drag or middle-drag to pan · wheel to zoom · double-click to fit")
+        mouse_hint = wording().label(QLabel(), "map_hint")
         mouse_hint.setStyleSheet(HINT_STYLE)
         map_side = QWidget()
         map_layout = QVBoxLayout(map_side)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget
 from vaegui.gui.app_state import AppState, import_tensorflow
 from vaegui.gui.explorer_tab import ExplorerTab
 from vaegui.gui.training_tab import TrainingTab
+from vaegui.gui.window_menus import build_help_menu, build_view_menu
 from vaegui.gui.workers import TaskWorker, start_worker
 
 
@@ -27,6 +28,8 @@ class MainWindow(QMainWindow):
         self.state.tensorflow_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
         self.state.tensorflow_failed.connect(self.statusBar().showMessage)
         self._build_file_menu()
+        self.expert_labels_action = build_view_menu(self)
+        self.glossary_action = build_help_menu(self)
         if run_folder:
             self.training_tab.open_run(run_folder)
 

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QWidget
 
 from vaegui.latent.mu_only_demo import MuOnlyDemo
+from vaegui.palette import HINT_TEXT
 
 
 class MuOnlyDialog(QDialog):
@@ -37,7 +38,7 @@ class MuOnlyDialog(QDialog):
             layout.addWidget(plot, 1, column)
             layout.addWidget(text, 2, column)
         key = QLabel("grey +: the cloud centres (mu) · blue dots: what the encoder returned (z)")
-        key.setStyleSheet("color: #666;")
+        key.setStyleSheet(f"color: {HINT_TEXT};")
         layout.addWidget(key, 3, 0, 1, 3)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -17,29 +17,30 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from vaegui.atomic_files import write_text_atomically
-from vaegui.errors import VaeguiError
 from vaegui.gui.app_state import AppState
 from vaegui.gui.epoch_views_panel import EpochViewsPanel
 from vaegui.gui.loss_plot import LossPlot
 from vaegui.gui.settings_form import SettingsForm
 from vaegui.gui.training_actions import TrainingActions, bind
+from vaegui.gui.training_exports import TrainingExports
 from vaegui.gui.training_progress import TrainingProgress
+from vaegui.gui.training_welcome import TrainingWelcome
 from vaegui.gui.training_worker import TrainingRequest, TrainingWorker, start_thread
 from vaegui.gui.workers import TaskWorker
-from vaegui.runs.history import EPOCH_COLUMNS, history_csv_text
 from vaegui.runs.snapshot import RunSnapshot
 from vaegui.training.training_model import IDLE, TrainingModel
 
 SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
+WELCOME, PLOTS = 0, 1
 
 
-class TrainingTab(QWidget):
+class TrainingTab(TrainingExports, QWidget):
     """The first tab: a person who has never written code trains a VAE here and watches it learn."""
 
     def __init__(self, state: AppState, dataset: str | None = None):
@@ -61,6 +62,8 @@ class TrainingTab(QWidget):
                              (self.actions.export_curves, self.choose_curves_export),
                              (self.actions.export_history, self.choose_history_export)):
             action.triggered.connect(slot)
+        for signal in (self.model.mode_changed, self.model.run_changed):
+            signal.connect(self._show_page)
         self.model.mode_changed.connect(self._update_actions)
         self.model.run_changed.connect(self._on_run_changed)
         self.model.epochs_changed.connect(self._update_actions)
@@ -129,6 +132,8 @@ class TrainingTab(QWidget):
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.setWordWrap(True)  # start notes, such as skipped files, can be long
         self.status_label.setStyleSheet("color: #444;")
+        # Room for two lines from the start: a longer status (the run folder) does not push the plots up.
+        self.status_label.setMinimumHeight(2 * self.status_label.fontMetrics().lineSpacing() + 4)
         self.views = EpochViewsPanel(self.model, self.loss_plot.flush)
         for name in ("samples", "latent_preview", "kl_bars", "epoch_slider", "epoch_label"):
             setattr(self, name, getattr(self.views, name))
@@ -136,7 +141,6 @@ class TrainingTab(QWidget):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.error_label)
         top_layout.addWidget(self.loss_plot, 1)
         top_layout.addWidget(self.progress_bar)
         top_layout.addWidget(self.status_label)
@@ -146,10 +150,17 @@ class TrainingTab(QWidget):
         splitter.setStretchFactor(0, 11)
         splitter.setStretchFactor(1, 9)
         splitter.setChildrenCollapsible(False)
+        self.welcome = TrainingWelcome(self.form, self.actions.train)
+        self.pages = QStackedWidget()
+        for page in (self.welcome, splitter):  # WELCOME, PLOTS
+            self.pages.addWidget(page)
+        right = QVBoxLayout()
+        right.addWidget(self.error_label)
+        right.addWidget(self.pages, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(scroll)
-        layout.addWidget(splitter, 1)
+        layout.addLayout(right, 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._render_overlays()
 
@@ -168,6 +179,10 @@ class TrainingTab(QWidget):
 
     def learning_views_pending(self) -> bool:
         return self.views.views_pending()
+
+    def _show_page(self) -> None:
+        """The welcome until a run is trained or opened; then the curves and pictures."""
+        self.pages.setCurrentIndex(WELCOME if self.model.run is None and self.model.mode == IDLE else PLOTS)
 
     def _update_actions(self) -> None:
         tensorflow = "failed" if self._tensorflow_error else "ready" if self.state.tensorflow_loaded else "loading"
@@ -348,45 +363,6 @@ class TrainingTab(QWidget):
         for overlay in overlays:
             menu.addAction(f"Remove {overlay.name}", lambda name=overlay.name: self.model.remove_overlay(name))
         self.overlay_button.setText(f"Overlays ({len(overlays)})" if overlays else "Overlay run…")
-
-    # ---- export --------------------------------------------------------------------------
-
-    def choose_curves_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the curves", str(self._export_stem("curves.png")), "PNG image (*.png);;SVG drawing (*.svg)")
-        if path:
-            self.export_curves(path)
-
-    def choose_history_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the loss history", str(self._export_stem("history.csv")), "CSV (*.csv)")
-        if path:
-            self.export_history_csv(path)
-
-    def export_curves(self, path: str | Path) -> bool:
-        try:
-            self.loss_plot.export(path)
-        except VaeguiError as error:
-            self.show_error(str(error))
-            return False
-        self.progress.say(f"Saved the curves to {path}")
-        return True
-
-    def export_history_csv(self, path: str | Path) -> bool:
-        rows = self.model.history
-        if not rows:
-            self.show_error("There is no history to save yet: train at least one epoch, or open a run.")
-            return False
-        try:
-            write_text_atomically(path, history_csv_text(EPOCH_COLUMNS, rows))
-        except OSError as error:
-            self.show_error(f"Could not save {path} ({error.strerror or error}): choose a folder you can write to.")
-            return False
-        self.progress.say(f"Saved the history ({len(rows)} epochs) to {path}")
-        return True
-
-    def _export_stem(self, name: str) -> Path:
-        return Path(self.model.run.folder) / name if self.model.run is not None else Path(name)
 
     # ---- messages ------------------------------------------------------------------------
 
