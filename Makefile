@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml setup.py scripts/install-system-packages.sh
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/vaegui gui --dataset digits
+	$(BIN)/vaegui gui
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider --durations=10

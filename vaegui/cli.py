@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = commands.add_parser("gui", help="open the app (the default)")
     gui.add_argument("run_folder", nargs="?", help="a run folder to open in the Explorer")
-    gui.add_argument("--dataset", default=None, help="dataset preselected in the Training tab (default: digits)")
+    gui.add_argument("--dataset", default=None,
+                     help="dataset preselected in the Training tab (default: the best one available offline)")
 
     train = commands.add_parser(
         "train",

@@ -389,7 +389,7 @@ def test_colour_by_error_and_lists_of_worst_and_most_uncertain(open_tab, run_z2,
     colours = np.array(tab.map.point_brush_colours())
     worst = int(np.argmax(_shown(tab).latents.reconstruction_error))
     best = int(np.argmin(_shown(tab).latents.reconstruction_error))
-    assert colours[worst] == "#fde725" and colours[best] == "#440154"
+    assert colours[worst] == VALUE_COLOURS[-1] and colours[best] == VALUE_COLOURS[0]
     rows = tab.worst_list.rows()
     errors = _shown(tab).latents.reconstruction_error[rows]
     assert rows[0] == worst and np.all(np.diff(errors) <= 0)
@@ -585,7 +585,7 @@ def test_a_2d_run_opened_after_a_pca_map_shows_direct_with_its_whole_name(open_t
     _wait_idle(qtbot, tab)
     assert tab.method_combo.currentData() == "direct" and _shown(tab).method == "direct"
     text = tab.method_combo.currentText()
-    assert text == "Direct (z_dim = 2)"
+    assert text == word("method_direct")
     assert tab.method_combo.width() >= tab.method_combo.fontMetrics().horizontalAdvance(text) + 20
 
 

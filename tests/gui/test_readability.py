@@ -14,6 +14,7 @@ from vaegui.gui.loss_plot import LossPlot
 from vaegui.gui.main_window import MainWindow
 from vaegui.gui.plot_style import PlainAxis, plain_number
 from vaegui.gui.training_tab import PLOTS
+from vaegui.gui.wording import wording
 from vaegui.palette import (
     DARK_HINT_TEXT,
     HINT_TEXT,
@@ -37,6 +38,26 @@ def window(qtbot):
     yield window
     for tab in (window.training_tab, window.explorer_tab):
         tab.shutdown()
+
+
+@pytest.fixture(scope="module")
+def run_z2(tmp_path_factory):
+    from tests.latent.conftest import train_tiny_run
+
+    return train_tiny_run(tmp_path_factory.mktemp("runs") / "z2", z_dim=2)
+
+
+def test_the_window_fits_1280_pixels_in_both_wordings_with_a_run_open(window, qtbot, run_z2):
+    window.state.tensorflow_loaded = True  # the Explorer loads TensorFlow itself on its model's thread
+    window.explorer_tab.follow_run(str(run_z2.folder), 2, now=True)  # as after training it
+    qtbot.waitUntil(lambda: window.explorer_tab.explorer.loaded is not None, timeout=120_000)
+    window.tabs.setCurrentWidget(window.explorer_tab)
+    for expert in (False, True):
+        wording().set_expert(expert)
+        qtbot.wait(50)
+        assert window.minimumSizeHint().width() <= 1280, f"expert labels {expert}"
+        assert window.width() == 1280
+    qtbot.waitUntil(lambda: not window.explorer_tab.is_busy(), timeout=120_000)
 
 
 def test_loss_and_kl_plots_are_at_least_120_pixels_high_at_1280_by_800(window, qtbot):

@@ -61,8 +61,8 @@ class EpochViewsPanel(QWidget):
         layout.addWidget(self.kl_bars, 1, 1)
         layout.setColumnStretch(0, 5)
         layout.setColumnStretch(1, 6)
-        layout.setRowStretch(0, 2)
-        layout.setRowStretch(1, 3)
+        layout.setRowStretch(0, 1)  # the copies as tall as the KL bars: 28×28 pictures need the room
+        layout.setRowStretch(1, 1)
         layout.addWidget(self.note, 2, 0, 1, 2)
         slider_row = QHBoxLayout()
         slider_row.addWidget(wording().label(QLabel(), "scrub_epochs"))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -126,6 +127,8 @@ class ExplorerTab(QWidget):
             lambda event: self.fit_view() if event.double() else None)
         mouse_hint = wording().label(QLabel(), "map_hint")
         mouse_hint.setStyleSheet(HINT_STYLE)
+        mouse_hint.setWordWrap(True)  # on two lines in a narrow window, rather than widening it
+        mouse_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         map_side = QWidget()
         map_layout = QVBoxLayout(map_side)
         map_layout.setContentsMargins(0, 0, 0, 0)

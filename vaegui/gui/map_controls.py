@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QToolButton, QToolTip, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QToolTip, QWidget
 
 from vaegui.gui.wording import wording
 from vaegui.latent.explorer_model import ExplorerModel
@@ -45,6 +45,9 @@ class MapControls(QWidget):
                                       MU_ONLY_HELP, self.mu_only_help))
         self.mu_only_label = words.label(QLabel(), "mu_only_hint")
         self.mu_only_label.setStyleSheet(f"color: {HINT_TEXT}; font-size: 11px;")
+        # It takes the row's room left, on two lines if need be: the row fits a 1280-pixel window.
+        self.mu_only_label.setWordWrap(True)
+        self.mu_only_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.show_why_button = words.label(QToolButton(), "show_why")
         self.show_why_button.clicked.connect(explorer.show_why_mu_only)
 
@@ -59,9 +62,8 @@ class MapControls(QWidget):
         layout.addSpacing(8)
         layout.addWidget(self.mu_only_checkbox)
         layout.addWidget(self.mu_only_help)
-        layout.addWidget(self.mu_only_label)
+        layout.addWidget(self.mu_only_label, 1)
         layout.addWidget(self.show_why_button)
-        layout.addStretch(1)
 
         self.split_combo.activated.connect(lambda i: explorer.set_split(self.split_combo.itemData(i)))
         self.subset_combo.activated.connect(lambda i: explorer.set_subset(self.subset_combo.itemData(i)))

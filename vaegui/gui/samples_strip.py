@@ -65,12 +65,14 @@ class SamplesStrip(QWidget):
         if self._image is None:
             return
         size = self.picture.size()
-        # Whole-number nearest-neighbour scaling keeps tiny images (8×8 digits) crisp, not blurred.
-        factor = max(1, min(size.width() // self._image.width(), size.height() // self._image.height()))
-        pixmap = QPixmap.fromImage(self._image).scaled(
-            self._image.width() * factor,
-            self._image.height() * factor,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.FastTransformation,
-        )
+        fit = min(size.width() / self._image.width(), size.height() / self._image.height())
+        if fit >= 2:
+            # Whole-number nearest-neighbour scaling keeps tiny images (8×8 digits) crisp, not blurred.
+            width, height = self._image.width() * int(fit), self._image.height() * int(fit)
+            mode = Qt.TransformationMode.FastTransformation
+        else:
+            # Less than twice the size: fill the space (a whole number would leave 28×28 images at 1×, tiny).
+            width, height = int(self._image.width() * fit), int(self._image.height() * fit)
+            mode = Qt.TransformationMode.SmoothTransformation
+        pixmap = QPixmap.fromImage(self._image).scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio, mode)
         self.picture.setPixmap(pixmap)

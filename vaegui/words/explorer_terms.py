@@ -31,13 +31,13 @@ EXPLORER_TERMS: dict[str, tuple] = {
                 "Each picture is encoded as a small cloud of possible places; the map shows one random point of each "
                 "cloud. Centres only (mu-only) shows each cloud's centre (mu) instead, so the same picture always "
                 "lands on the same spot.", ("posterior",)),
-    "mu_only_hint": ("each cloud's centre, no random draw (rebuilds the encoder's predict function)",
+    "mu_only_hint": ("each cloud's centre instead of a random point in it",
                      "z = mu: no sampling noise; rebuilds the encoder's predict function"),
     "show_why": ("Show why", "Show why",
                  "Reproduce, on this model, why switching the noise off needs the encoder's predict function rebuilt: "
                  "three small maps of the same pictures.", ("mu_only",)),
-    "map_hint": ("Click a point to see it and the model's copy · click or drag on an empty place to see what the "
-                 "model draws there · Shift-drag to move · wheel to zoom · double-click to fit",
+    "map_hint": ("Click a point: the picture and the model's copy · click or drag on empty space: what the model "
+                 "draws there · Shift-drag: move · wheel: zoom · double-click: fit",
                  "Click a point to inspect it · click or drag on empty space to decode there · Shift-drag or "
                  "middle-drag to pan · wheel to zoom · double-click to fit", "", ("decoder",)),
     "map_axis_z": ("{z}", "{z}", "", ("latent_space",)),
