@@ -31,7 +31,7 @@ bench: $(STAMP)
 
 # Real windows on a virtual X screen; each script saves docs/screenshots/NAME.png.
 screenshots: $(STAMP)
-	for script in scripts/screenshots/*.py; do \
+	for script in scripts/screenshots/[!_]*.py; do \
 	  xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python $$script || exit 1; \
 	done
 

@@ -37,7 +37,7 @@ def test_names_are_found_as_whole_words_only():
 
 
 def test_words_fill_their_fields_and_an_unknown_key_is_named():
-    assert word("kl_bars_title_epoch", epoch=3, active=2, count=4).startswith("How much each direction")
+    assert word("kl_bars_title_epoch", epoch=3, active=2, count=4).startswith("Use of each direction")
     assert "epoch 3: 2 of 4 active" in word("kl_bars_title_epoch", True, epoch=3, active=2, count=4)
     assert "pulled into a tidy cloud (β)" in tip("kl_weight")
     with pytest.raises(KeyError, match="No term 'kl_wieght'.*kl_weight"):

@@ -10,11 +10,11 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from _grab import save_and_quit  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-TARGET = ROOT / "docs" / "screenshots" / "explorer.png"
+TARGET = "explorer.png"
 EPOCHS = int(os.environ.get("EPOCHS", "0")) or None  # None: the default run's own
 TIMEOUT_S = 300
 CLASS = 7  # the selected point's class: a sneaker in Fashion-MNIST, a 7 in the digits
@@ -66,13 +66,7 @@ def main() -> int:
             tab.selection.sample_posterior()
             QTimer.singleShot(500, poll)
             return
-        app.processEvents()
-        TARGET.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(TARGET))
-        print(f"Saved {TARGET}")
-        result["code"] = 0
-        window.close()
-        app.quit()
+        save_and_quit(app, window, TARGET, result)
 
     QTimer.singleShot(200, poll)
     app.exec()

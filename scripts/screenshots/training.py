@@ -6,17 +6,16 @@ import os
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from _grab import save_and_quit  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from vaegui.gui.main_window import MainWindow  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-TARGET = ROOT / "docs" / "screenshots" / "training.png"
+TARGET = "training.png"
 EPOCHS = int(os.environ.get("EPOCHS", "0")) or None  # None: the form's default, as a first-time user sees it
 TIMEOUT_S = 300
 
@@ -48,13 +47,7 @@ def main() -> int:
             and tab.model.epochs_completed >= epochs
             and not tab.learning_views_pending()
         ):
-            app.processEvents()
-            TARGET.parent.mkdir(parents=True, exist_ok=True)
-            window.grab().save(str(TARGET))
-            print(f"Saved {TARGET}")
-            result["code"] = 0
-            window.close()
-            app.quit()
+            save_and_quit(app, window, TARGET, result)
             return
         QTimer.singleShot(200, poll)
 

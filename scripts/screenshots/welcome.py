@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from _grab import save_and_quit  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from vaegui.gui.main_window import MainWindow  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-TARGET = ROOT / "docs" / "screenshots" / "welcome.png"
 TIMEOUT_MS = 180_000
 
 
@@ -27,13 +25,7 @@ def main() -> int:
     result = {"code": 1}
 
     def grab() -> None:
-        app.processEvents()
-        TARGET.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(TARGET))
-        print(f"Saved {TARGET}")
-        result["code"] = 0
-        window.close()
-        app.quit()
+        save_and_quit(app, window, "welcome.png", result)
 
     # Once Train is live, as the person would see it a few seconds after launch.
     window.state.tensorflow_ready.connect(lambda _device: QTimer.singleShot(300, grab))

@@ -12,6 +12,7 @@ from tests.latent.conftest import train_tiny_run
 from vaegui.gui.app_state import AppState
 from vaegui.gui.explorer_tab import ExplorerTab
 from vaegui.gui.traversal_panel import MAX_SLIDERS
+from vaegui.latent.map_state import describe_row
 from vaegui.palette import CLASS_COLOURS, VALUE_COLOURS
 from vaegui.words import word
 
@@ -152,6 +153,15 @@ def test_clicking_a_point_shows_its_original_and_reconstruction(open_tab, run_z2
     np.testing.assert_allclose([centre_x[0], centre_y[0]], mu, rtol=1e-5)
     link_x, link_y = tab.map.posterior_link.getData()
     np.testing.assert_allclose(np.column_stack([link_x, link_y]), [mu, z], rtol=1e-5)
+    # The key names each of these marks, and the hover thumbnail which picture a point is.
+    assert tab.map.key_entries() == [word(key) for key in ("key_selection", "key_centre", "key_link", "key_sigma1",
+                                                           "key_sigma2")]
+    tab.selection.sample_posterior()
+    qtbot.waitUntil(lambda: word("key_posterior_samples") in tab.map.key_entries(), timeout=60_000)
+    tab.map.plot_widget.scene().sigMouseMoved.emit(tab.map.view_box.mapViewToScene(QPointF(*tab.map.coords[row])))
+    assert tab.map.thumbnail_caption.text() == describe_row(_shown(tab).latents, row,
+                                                            tab.explorer.loaded.class_names)
+    assert tab.map.thumbnail_caption.text().startswith(f"train #{_shown(tab).latents.source_index[row]} · ")
 
 
 def test_clicking_empty_space_decodes_that_latent_vector(open_tab, run_z2, qtbot):

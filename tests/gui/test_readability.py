@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from vaegui.gui.explorer_tab import MAP
 from vaegui.gui.latent_preview import LatentPreview
 from vaegui.gui.loss_plot import LossPlot
-from vaegui.gui.main_window import MainWindow
 from vaegui.gui.plot_style import PlainAxis, plain_number
 from vaegui.gui.training_tab import PLOTS
 from vaegui.gui.wording import wording
@@ -26,18 +25,6 @@ from vaegui.palette import (
 
 COLOUR = re.compile(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{3,6})")
 BACKGROUND = re.compile(r"background(?:-color)?:\s*(#[0-9a-fA-F]{3,6})")
-
-
-@pytest.fixture
-def window(qtbot):
-    window = MainWindow(dataset="digits")
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    for tab in (window.training_tab, window.explorer_tab):
-        tab.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +55,26 @@ def test_loss_and_kl_plots_are_at_least_120_pixels_high_at_1280_by_800(window, q
         area = plot.getViewBox().sceneBoundingRect()  # where the curves are drawn, without axes and titles
         assert area.height() >= 120, area
         assert area.width() >= 250, area
+
+
+def test_the_training_plots_fit_their_views_at_1280_by_800(window, qtbot):
+    """No title, legend or axis is cut off at the right: each plot's items fit the view that shows them."""
+    tab = window.training_tab
+    tab.pages.setCurrentIndex(PLOTS)
+    tab.kl_bars.show_values(10, np.array([3.1, 2.7]), np.array([1.0, 1.0]))
+    tab.latent_preview.show_codes(10, np.random.default_rng(0).normal(size=(857, 2)), np.arange(857) % 10, "z")
+    tab.latent_preview.set_class_names(["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                                        "Sneaker", "Bag", "Ankle boot"])
+    tab.latent_preview.show_codes(10, np.random.default_rng(0).normal(size=(857, 2)), np.arange(857) % 10, "z")
+    for expert in (False, True):
+        wording().set_expert(expert)
+        qtbot.wait(100)
+        for view, item in ((tab.loss_plot.graphics, tab.loss_plot.graphics.ci), (tab.kl_bars, tab.kl_bars.plot_item),
+                           (tab.latent_preview, tab.latent_preview.plot_item)):
+            drawn = item.sceneBoundingRect()
+            assert drawn.width() <= view.viewport().width() + 1, (type(view).__name__, expert, drawn)
+        legend = tab.latent_preview.legend.sceneBoundingRect()
+        assert legend.right() <= tab.latent_preview.plot_item.getViewBox().sceneBoundingRect().right() + 1
 
 
 def test_the_generate_tab_fits_its_panel_at_1280_by_800(window, qtbot):

@@ -1,16 +1,13 @@
-"""A first-time user's window: the welcome trains, plain or expert labels, the glossary, the map's key."""
+"""A first-time user's window: the Training tab's welcome trains, plain or expert labels, the glossary."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel
 
 from vaegui.gui.app_state import AppState, import_tensorflow
 from vaegui.gui.glossary_dialog import GlossaryDialog
-from vaegui.gui.latent_map import LatentMap
-from vaegui.gui.main_window import MainWindow
 from vaegui.gui.training_tab import PLOTS, WELCOME, TrainingTab
 from vaegui.gui.wording import EXPERT_LABELS_KEY, Wording, app_settings, wording
 from vaegui.training.first_run import dataset_title
@@ -23,18 +20,6 @@ WAIT_MS = 180_000
 @pytest.fixture(scope="module")
 def device() -> str:
     return import_tensorflow()
-
-
-@pytest.fixture
-def window(qtbot):
-    window = MainWindow(dataset="digits")
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    for tab in (window.training_tab, window.explorer_tab):
-        tab.shutdown()
 
 
 def test_the_welcome_names_the_dataset_and_its_time_and_its_button_trains(qtbot, tmp_path, device):
@@ -141,41 +126,3 @@ def test_help_glossary_explains_every_concept_the_labels_use(window, qtbot):
     assert CONCEPTS["posterior"].name in names and CONCEPTS["epoch"].name not in names
     assert len(names) < len(CONCEPTS)
     dialog.close()
-
-
-@pytest.fixture
-def latent_map(qtbot):
-    latent_map = LatentMap()
-    qtbot.addWidget(latent_map)
-    latent_map.resize(600, 450)
-    latent_map.show()
-    coords = np.array([[0, 0], [1, 1], [2, 0], [1, -1]], np.float32)
-    latent_map.set_points(coords, np.array([0, 0, 1, 1]), ["#ff0000", "#00ff00"], ["a", "b"])
-    return latent_map
-
-
-def test_the_key_lists_exactly_the_marks_drawn(latent_map):
-    assert latent_map.key_entries() == [] and not latent_map.key.isVisible()
-    latent_map.show_selection(1.0, 1.0)
-    assert latent_map.key_entries() == [word("key_selection")] and latent_map.key.isVisible()
-    latent_map.show_sigma_ellipse(np.array([1.0, 1.0]), np.array([0.3, 0.2]), sample=np.array([1.2, 1.1]))
-    assert latent_map.key_entries() == [word(k) for k in ("key_selection", "key_centre", "key_link", "key_sigma1",
-                                                          "key_sigma2")]
-    latent_map.show_sigma_ellipse(np.array([1.0, 1.0]), np.array([0.3, 0.2]), sample=np.array([1.0, 1.0]))
-    assert word("key_link") not in latent_map.key_entries()  # mu-only: the point is the centre, no line
-    latent_map.show_samples(np.zeros((16, 2)), "posterior")
-    assert latent_map.key_entries()[-1] == word("key_posterior_samples")
-    latent_map.show_samples(np.zeros((16, 2)), "prior")
-    assert latent_map.key_entries()[-1] == word("key_prior_samples")
-    latent_map.show_path(np.array([[0, 0], [1, 1], [2, 2]]))
-    latent_map.show_location(0.5, 0.5)
-    assert latent_map.key_entries()[-2:] == [word("key_path"), word("key_location")]
-    wording().set_expert(True)
-    assert latent_map.key_entries()[-2:] == ["interpolation path", "decoded location"]
-    wording().set_expert(False)
-    latent_map.clear_overlays()
-    assert latent_map.key_entries() == [] and not latent_map.key.isVisible()
-    # A marker shape is named while points are drawn with it.
-    latent_map.set_points(latent_map.coords, np.array([0, 0, 1, 1]), ["#ff0000", "#00ff00"], ["a", "b"],
-                          symbols=np.array(["o", "o", "o", "o"]), symbol_names={"o": "key_train", "t": "key_test"})
-    assert latent_map.key_entries() == [word("key_train")]

@@ -59,8 +59,8 @@ class EpochViewsPanel(QWidget):
         layout.addWidget(self.latent_preview, 0, 0, 2, 1)
         layout.addWidget(self.samples, 0, 1)
         layout.addWidget(self.kl_bars, 1, 1)
-        layout.setColumnStretch(0, 5)
-        layout.setColumnStretch(1, 6)
+        layout.setColumnStretch(0, 1)
+        layout.setColumnStretch(1, 1)
         layout.setRowStretch(0, 1)  # the copies as tall as the KL bars: 28×28 pictures need the room
         layout.setRowStretch(1, 1)
         layout.addWidget(self.note, 2, 0, 1, 2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
@@ -46,6 +48,8 @@ class LatentPreview(pg.PlotWidget):
         names = list(names) if names else None
         if names != self.class_names:
             self.clear_points()  # the legend rows carry the old names
+            # Long names ("Ankle boot") in fewer columns: five of them would run past the plot's right edge.
+            self.legend.setColumnCount(4 if names and max(len(n) for n in names) > 6 else 5)
         self.class_names = names
 
     def clear_points(self) -> None:
@@ -84,9 +88,10 @@ class LatentPreview(pg.PlotWidget):
         self.axes_label = axes_label  # "z": the latent axes themselves; "PC": their main directions
         self._render_words(wording().expert)
         self.plot_item.autoRange(padding=0.05)
-        # Head-room above the points for the legend, so it does not hide any of them.
+        # Head-room above the points for the legend's rows, so it does not hide any of them.
+        rows = math.ceil(len(self.legend.items) / self.legend.columnCount) if self.legend.items else 0
         (_, _), (bottom, top) = self.plot_item.viewRange()
-        self.plot_item.setYRange(bottom, top + 0.3 * (top - bottom), padding=0)
+        self.plot_item.setYRange(bottom, top + (0.05 + 0.13 * rows) * (top - bottom), padding=0)
 
     def _class_name(self, label: int) -> str:
         names = self.class_names

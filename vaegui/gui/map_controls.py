@@ -13,6 +13,7 @@ from vaegui.palette import HINT_TEXT
 from vaegui.words import tip, word
 
 COLOUR_MODES = ("label", "error", "kl")
+MU_ONLY_HINT_WIDTH = 180  # pixels: the hint's two lines, whatever room the row has left
 MU_ONLY_HELP = (
     f"{tip('mu_only')}<br><br>"
     "<b>Why the encoder's predict function is rebuilt</b><br>"
@@ -47,6 +48,7 @@ class MapControls(QWidget):
         self.mu_only_label.setStyleSheet(f"color: {HINT_TEXT}; font-size: 11px;")
         # It takes the row's room left, on two lines if need be: the row fits a 1280-pixel window.
         self.mu_only_label.setWordWrap(True)
+        self.mu_only_label.setMinimumWidth(MU_ONLY_HINT_WIDTH)
         self.mu_only_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.show_why_button = words.label(QToolButton(), "show_why")
         self.show_why_button.clicked.connect(explorer.show_why_mu_only)
@@ -65,6 +67,8 @@ class MapControls(QWidget):
         layout.addWidget(self.mu_only_label, 1)
         layout.addWidget(self.show_why_button)
 
+        for combo in (self.split_combo, self.method_combo, self.colour_combo):
+            combo.currentIndexChanged.connect(lambda _index, c=combo: _fit_to_contents(c))
         self.split_combo.activated.connect(lambda i: explorer.set_split(self.split_combo.itemData(i)))
         self.subset_combo.activated.connect(lambda i: explorer.set_subset(self.subset_combo.itemData(i)))
         self.method_combo.activated.connect(lambda i: explorer.set_method(self.method_combo.itemData(i)))
@@ -118,15 +122,20 @@ class MapControls(QWidget):
 
 def _combo(choices) -> QComboBox:
     combo = QComboBox()
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    # Sized by _fit_to_contents to the current choice, not by Qt to the longest one.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     for text, data in choices:
         combo.addItem(text, data)
+    _fit_to_contents(combo)
     return combo
 
 
 def _fit_to_contents(combo: QComboBox) -> None:
-    # AdjustToContents measures once: refilled items ("Direct (z_dim = 2)") would otherwise be cut off.
-    widest = max((combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+    # AdjustToContents measures once: refilled items ("Direct (z_dim = 2)") would otherwise be cut off. The box is as
+    # wide as its current choice, the list as its widest, so a long choice not taken does not widen the window.
+    metrics = combo.fontMetrics()
+    widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+    combo.view().setMinimumWidth(widest + 32)
     combo.setMinimumContentsLength(0)
-    combo.setMinimumWidth(widest + 48)
+    combo.setMinimumWidth(metrics.horizontalAdvance(combo.currentText()) + 48)
     combo.updateGeometry()

@@ -111,7 +111,7 @@ class TrainingTab(TrainingExports, QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(settings_panel.sizeHint().width() + 18)
-        scroll.setMaximumWidth(settings_panel.sizeHint().width() + 60)
+        scroll.setMaximumWidth(settings_panel.sizeHint().width() + 24)  # the plots get the rest of a 1280 px window
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
