@@ -31,6 +31,7 @@ def test_defaults_are_valid_and_round_trip_through_json(tmp_path):
         ("data", "image_size", 4, r"Image size 4 is out of range"),
         ("data", "test_fraction", 0.95, r"Test fraction 0.95 is out of range: .* to 0.9"),
         ("training", "kl_warmup_epochs", -1, r"KL warm-up -1 epochs must be 0 \(off\) up to 100000"),
+        ("data", "subset", 5, r"Subset of 5 images is out of range: keep 10 to 100,000,000 images"),
     ],
 )
 def test_out_of_range_settings_are_refused(section, key, value, message):
@@ -71,3 +72,16 @@ def test_image_shape_check_suggests_sizes():
     ModelConfig(conv_filters=(32, 64)).check_image_shape((28, 28, 1))
     with pytest.raises(ConfigError, match=r"multiple of 8. Choose image size 24 or 32"):
         ModelConfig(conv_filters=(8, 8, 8)).check_image_shape((28, 28, 1))
+
+
+def test_a_run_saved_before_subsets_existed_still_opens_complete(tmp_path):
+    """data.subset came after config version 2: an older run's config.json without it is whole, not damaged."""
+    raw = RunConfig().to_dict()
+    del raw["data"]["subset"]
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(raw))
+    assert RunConfig.from_json_file(path, complete=True).data.subset is None
+    del raw["data"]["image_size"]
+    path.write_text(json.dumps(raw))
+    with pytest.raises(ConfigError, match=r"missing setting\(s\) data.image_size"):
+        RunConfig.from_json_file(path, complete=True)
