@@ -1,4 +1,5 @@
-"""Command line: `vaegui` opens the app, `vaegui train` trains headless with a terminal progress bar."""
+"""Command line: `vaegui` opens the app, `vaegui train` trains headless with a terminal progress bar, `vaegui animate`
+makes a movie of a run."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 from vaegui import __version__
+from vaegui.animation.command import add_animate_parser, animate_command
 from vaegui.bundled import example_configs, settings_file
 from vaegui.config import (
     ACTIVATIONS,
@@ -121,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--mixed-precision", action=argparse.BooleanOptionalAction, default=None, help="float16 compute on GPUs"
     )
     train.add_argument("--quiet", action="store_true", help="print only the epoch lines")
+    add_animate_parser(commands)
     return parser
 
 
@@ -293,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "train":
             return train_command(args)
+        if args.command == "animate":
+            return animate_command(args)
         return gui_command(args)
     except VaeguiError as error:
         print(f"vaegui: error: {error}", file=sys.stderr)
