@@ -15,6 +15,7 @@ class GenerationPanel(QWidget):
     prior_requested = Signal()
     endpoint_requested = Signal(str)  # "A" or "B": take the current selection as that end
     grid_requested = Signal(int)  # images per side
+    movie_requested = Signal()  # save the interpolation as a movie
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -34,6 +35,14 @@ class GenerationPanel(QWidget):
         self.endpoints.setWordWrap(True)
         self.endpoints.setStyleSheet("color: #999; font-size: 11px;")
         self.strip = ImageGrid(INTERPOLATION_STEPS, INTERPOLATION_STEPS, 36)
+        self.movie_button = QPushButton("Export as GIF…")
+        self.movie_button.setToolTip("Save the walk from A to B (and back) as a movie, with more steps than the "
+                                     "strip: an animated GIF, or an MP4 video")
+        self.movie_button.setEnabled(False)
+        self.movie_button.clicked.connect(self.movie_requested)
+        self.movie_note = QLabel("")
+        self.movie_note.setWordWrap(True)
+        self.movie_note.setStyleSheet("color: #555; font-size: 11px;")
 
         self.grid_size = QSpinBox()
         self.grid_size.setRange(4, 30)
@@ -62,6 +71,8 @@ class GenerationPanel(QWidget):
         layout.addLayout(ends)
         layout.addWidget(self.endpoints)
         layout.addWidget(self.strip)
+        layout.addWidget(self.movie_button)
+        layout.addWidget(self.movie_note)
         layout.addWidget(_heading("Latent grid (z_dim = 2)"))
         layout.addLayout(grid_row)
         layout.addWidget(self.grid_note)
