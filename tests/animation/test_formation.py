@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -71,6 +72,12 @@ def test_frames_are_drawn_on_fixed_axes_that_hold_every_epoch(three_epoch_run):
     without_strip = np.asarray(formation_movie(snapshot.views, snapshot.name, size=480, strip=False).render(0),
                                np.float32)
     assert np.abs(first[-100:] - without_strip[-100:]).mean() > 5  # the strip is drawn at the bottom
+    # Images without labels: every point in one colour, and no key of classes.
+    unlabelled = {epoch: replace(views, probe=replace(views.probe, labels=None))
+                  for epoch, views in snapshot.views.items()}
+    plain = np.asarray(formation_movie(unlabelled, snapshot.name, size=480).render(0), np.float32)
+    red = np.array([214, 39, 40], np.float32)  # class 3's colour, solid in its key swatch
+    assert np.sum(np.abs(first - red).max(axis=2) < 12) > 20 and np.sum(np.abs(plain - red).max(axis=2) < 12) == 0
 
 
 def test_a_run_without_epoch_pictures_or_epochs_is_refused_plainly(three_epoch_run, tmp_path):

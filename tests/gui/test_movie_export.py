@@ -94,15 +94,17 @@ def test_closing_the_window_cancels_a_movie_being_drawn(qtbot, three_epoch_run, 
     # Many epochs (the same three, renumbered) so that the drawing is still going when the window closes.
     views = tab.model.epochs
     tab.model.epochs = {epoch: views[1 + epoch % 3] for epoch in range(1, 301)}
-    failures = []
-    tab.movie_export.failed.connect(failures.append)
+    outcomes = []
+    for signal in (tab.movie_export.saved, tab.movie_export.failed, tab.movie_export.cancelled):
+        signal.connect(lambda *args, name=signal: outcomes.append(args))
     assert tab.movie_export.export(tmp_path / "long.gif")
     qtbot.waitUntil(lambda: tab.movie_export.dialog is not None and tab.movie_export.dialog.value() > 0,
                     timeout=WAIT_MS)
-    window.close()  # waits for the tab's threads: the movie stops at its next frame
-    assert not any(thread.isRunning() for thread in tab._task_threads)
-    qtbot.waitUntil(lambda: bool(failures), timeout=WAIT_MS)
-    assert failures == ["The movie was not saved: cancelled."]
+    with qtbot.waitSignal(tab.movie_export.cancelled, timeout=WAIT_MS):
+        window.close()  # waits for the tab's threads: the movie stops at its next frame
+        assert not any(thread.isRunning() for thread in tab._task_threads)
+    assert outcomes == [()]  # cancelled, neither saved nor failed
+    assert tab.status_label.text() == "Cancelled: the movie was not saved." and not tab.error_label.isVisible()
     assert list(tmp_path.iterdir()) == []  # neither the movie nor its temp file
 
 

@@ -94,6 +94,7 @@ class _FormationLayout:
         self.classes = [] if self.labels is None else sorted(int(c) for c in np.unique(self.labels))
         self.class_names = class_names
         self.axes_label = last.axes_label
+        self.split = "test" if last.probe is None else last.probe.split
         self.strip = strip and last.originals is not None and len(last.originals) > 0
         # A fixed shuffle: no class is always drawn on top of the others.
         self.order = np.random.default_rng(0).permutation(len(last.coords))
@@ -154,7 +155,8 @@ class _FormationLayout:
         name_face = font(14 * u)
         name = fit_text(draw, self.run_name, name_face, 0.45 * side)
         draw.text((side - 22 * u, 24 * u), name, font=name_face, fill=MUTED, anchor="ra")
-        note = f"Where the encoder puts {count:,} test images (their centres, μ), coloured by class"
+        note = f"Where the encoder puts {count:,} {self.split} images (their centres, μ)"
+        note += ", coloured by class" if self.classes else ""
         draw.text((22 * u, 56 * u), fit_text(draw, note, font(13 * u), side - 44 * u), font=font(13 * u), fill=MUTED)
         # How far training has come: a thin bar across the frame.
         y = 84 * u
@@ -217,17 +219,19 @@ class _FormationLayout:
             draw.text((x, cy), f"… and {len(self.classes) - len(shown)} more", font=face, fill=MUTED, anchor="lm")
 
     def _strip_rows(self, canvas: Image.Image, draw: ImageDraw.ImageDraw, views: EpochViews) -> None:
-        u, cell = self.unit, self._strip_cell()
-        originals, rebuilt = views.originals, views.reconstructions
-        count = min(len(originals), len(rebuilt))
-        top = self.canvas_side - 2 * cell - 16 * u
+        u, cell, gap = self.unit, self._strip_cell(), 4 * self.unit
+        rows = ((f"{self.split} images", views.originals), ("rebuilt (decoded μ)", views.reconstructions))
+        count = min(len(views.originals), len(views.reconstructions))
         label_face = font(12 * u)
-        left = 22 * u + 112 * u
-        for row, (caption, images) in enumerate((("test images", originals), ("rebuilt (decoded μ)", rebuilt))):
-            y = top + row * (cell + 4 * u)
+        captions = max(text_width(draw, caption, label_face) for caption, _ in rows) + 10 * u
+        # Captions and pictures centred together under the map.
+        left = (self.canvas_side - captions - count * cell - (count - 1) * gap) / 2 + captions
+        top = self.canvas_side - 2 * cell - 16 * u
+        for row, (caption, images) in enumerate(rows):
+            y = top + row * (cell + gap)
             draw.text((left - 10 * u, y + cell / 2), caption, font=label_face, fill=MUTED, anchor="rm")
             for column in range(count):
-                x = left + column * (cell + 4 * u)
+                x = left + column * (cell + gap)
                 paste_image(canvas, images[column], (int(x), int(y), int(x + cell), int(y + cell)))
 
 

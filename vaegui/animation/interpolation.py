@@ -24,6 +24,7 @@ from vaegui.animation.drawing import (
 from vaegui.animation.movie import AnimationError, Movie, check_fps, check_size, frame_durations
 from vaegui.latent.generation import interpolate
 
+MAX_STEPS = 1000
 HOLD_END_SECONDS = 0.8  # A and B stay a moment, so the eye catches where the walk starts and turns
 
 
@@ -50,13 +51,16 @@ def decode_line_from_run(folder: str | Path, start: int, end: int, steps: int = 
     """
     from vaegui.runs import Run
 
+    if not 2 <= steps <= MAX_STEPS:
+        raise AnimationError(f"{steps} steps is not possible: choose from 2 to {MAX_STEPS}.")
     run = Run.open(folder)
     if not run.checkpoint:
         raise AnimationError(f"The run in {run.folder} has no completed epoch yet: train it first.")
-    if steps < 2:
-        raise AnimationError(f"An interpolation needs at least 2 steps, not {steps}.")
     dataset = run.load_dataset()
     images = getattr(dataset, split).images
+    if len(images) == 0:
+        raise AnimationError(f"This run keeps no {split} images (its test fraction is 0), so there is no image to "
+                             "start or end at.")
     for index in (start, end):
         if not 0 <= index < len(images):
             raise AnimationError(f"There is no {split} image {index}: this run's {split} split holds images "

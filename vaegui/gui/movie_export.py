@@ -18,6 +18,7 @@ from vaegui.latent.explorer_selection import SelectionModel
 from vaegui.latent.generation import interpolate
 
 SHOW_PROGRESS_AFTER_MS = 400  # a short movie is saved without a dialog flashing up
+CANCELLED = "Cancelled: the movie was not saved."
 
 
 def choose_movie_path(parent: QWidget, title: str, suggested: Path) -> str | None:
@@ -33,7 +34,8 @@ class MovieSaving(QObject):
     """One movie being drawn and written at a time; its progress dialog, and the outcome said in plain words."""
 
     saved = Signal(str)  # the path written
-    failed = Signal(str)  # why not (also when cancelled)
+    failed = Signal(str)  # why not
+    cancelled = Signal()  # the person pressed Cancel, or the window closed
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
@@ -75,13 +77,15 @@ class MovieSaving(QObject):
         self.saved.emit(str(path))
 
     def on_failed(self, message: str) -> None:
-        cancelled = self._cancel is not None and self._cancel.cancelled
+        if self._cancel is not None and self._cancel.cancelled:
+            self.on_cancelled()
+            return
         self._end()
-        self.failed.emit("The movie was not saved: cancelled." if cancelled else message)
+        self.failed.emit(message)
 
     def on_cancelled(self) -> None:
         self._end()
-        self.failed.emit("The movie was not saved: cancelled.")
+        self.cancelled.emit()
 
     def _end(self) -> None:
         self._cancel = None
@@ -105,6 +109,7 @@ class FormationExport(MovieSaving):
         button.setEnabled(action.isEnabled())
         self.saved.connect(lambda path: tab.progress.say(f"Saved the map's formation to {path}"))
         self.failed.connect(tab.show_error)
+        self.cancelled.connect(lambda: tab.progress.say(CANCELLED))
 
     def choose_path(self) -> None:
         run = self.tab.model.run
@@ -149,6 +154,7 @@ class InterpolationExport(MovieSaving):
         selection.generated_changed.connect(self._update_button)
         self.saved.connect(lambda path: panel.movie_note.setText(f"Saved {path}"))
         self.failed.connect(panel.movie_note.setText)
+        self.cancelled.connect(lambda: panel.movie_note.setText(CANCELLED))
 
     def _update_button(self) -> None:
         self.panel.movie_button.setEnabled(self.selection.interpolation is not None)
