@@ -54,12 +54,13 @@ def test_the_gif_has_one_frame_per_epoch_each_labelled_with_its_epoch(three_epoc
     for index, frame in enumerate(frames):
         distances = [np.abs(frame[:50, :330] - _headline(f"Epoch {epoch} of 3")).mean() for epoch in (1, 2, 3)]
         assert int(np.argmin(distances)) == index, distances
-        assert distances[index] < 0.5  # colour quantisation only
+        assert distances[index] < 0.6 * sorted(distances)[1]  # clearly: only the GIF's 256 colours differ
     # The points moved between epochs (the plot differs), while the axes and the key stayed put.
     plot, key = (slice(110, 460), slice(70, 520)), (slice(110, 330), slice(540, 640))
     for earlier, later in ((0, 1), (1, 2)):
         assert np.abs(frames[earlier][plot] - frames[later][plot]).mean() > 2.0
-        assert np.abs(frames[earlier][key] - frames[later][key]).mean() < 0.5  # colour quantisation only
+        # One palette for the whole GIF: what stays still does not flicker from one frame to the next.
+        np.testing.assert_array_equal(frames[earlier][key], frames[later][key])
 
 
 def test_frames_are_drawn_on_fixed_axes_that_hold_every_epoch(three_epoch_run):

@@ -18,6 +18,7 @@ from vaegui.latent.jobs import Cancelled
 FORMATS = {".gif": "GIF", ".mp4": "MP4"}
 VIDEO_INSTALL = 'pip install "vaegui[video]"'
 PROGRESS_INTERVAL_S = 0.1
+PALETTE_SAMPLES = 5  # frames a GIF's one palette is taken from
 
 
 class AnimationError(VaeguiError):
@@ -91,28 +92,50 @@ def write_movie(movie: Movie, path: str | Path, progress: Callable[[tuple[int, i
     kind = movie_format(path)
     if movie.frame_count == 0:
         raise AnimationError("The movie has no frames.")
-    frames = _frames(movie, progress, cancel)
+    drawn: dict[int, Image.Image] = {}
     try:
         with atomic_output_path(path, suffix=path.suffix) as temp:
             if kind == "GIF":
+                palette = _shared_palette(movie, drawn, cancel)
+                frames = (frame.quantize(palette=palette, dither=Image.Dither.NONE)
+                          for frame in _frames(movie, progress, cancel, drawn))
                 first = next(frames)
                 # loop=0: forever. Pillow keeps each frame as 8-bit palette colours (a third of RGB's memory).
                 first.save(temp, format="GIF", save_all=True, append_images=frames, loop=0,
                            duration=list(movie.durations_ms))
             else:
-                _write_mp4(movie, frames, temp)
+                _write_mp4(movie, _frames(movie, progress, cancel, drawn), temp)
     except OSError as error:
         raise AnimationError(f"Could not write {path} ({error.strerror or error}): choose a folder you can "
                              "write to.") from None
     return path
 
 
-def _frames(movie: Movie, progress, cancel) -> Iterator[Image.Image]:
+def _shared_palette(movie: Movie, drawn: dict[int, Image.Image], cancel) -> Image.Image:
+    """One palette of 256 colours for every frame, taken from a few frames spread over the movie (kept in `drawn`).
+
+    Pillow's own choice, a palette per frame, costs ~100 ms a 640-pixel frame and makes colours flicker from
+    one frame to the next; mapping to one palette costs ~2 ms (mean error ~1 of 255 on the map's frames).
+    """
+    last = movie.frame_count - 1
+    picks = sorted({round(k * last / (PALETTE_SAMPLES - 1)) for k in range(PALETTE_SAMPLES)})
+    width, height = movie.size
+    mosaic = Image.new("RGB", (width * len(picks), height))
+    for place, index in enumerate(picks):
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled()
+        drawn[index] = movie.render(index)
+        mosaic.paste(drawn[index], (width * place, 0))
+    return mosaic.quantize(256, method=Image.Quantize.FASTOCTREE)
+
+
+def _frames(movie: Movie, progress, cancel, drawn: dict[int, Image.Image]) -> Iterator[Image.Image]:
+    """Every frame in order (those already drawn for the palette are not drawn again), checking `cancel` first."""
     total, reported = movie.frame_count, 0.0
     for index in range(total):
         if cancel is not None and cancel.cancelled:
             raise Cancelled()
-        frame = movie.render(index)
+        frame = drawn.pop(index, None) or movie.render(index)
         now = time.monotonic()
         # At most ten reports a second (each may become a Qt signal that repaints), and always the last.
         if progress is not None and (now - reported >= PROGRESS_INTERVAL_S or index + 1 == total):
