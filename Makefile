@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml setup.py scripts/install-system-packages.sh
 	  echo "'$(PYTHON) -m venv' failed: on Debian/Ubuntu install python3-venv (as root: apt-get install python3-venv)." >&2; \
 	  exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,opentsne]"
+	$(BIN)/python -m pip install --quiet -e ".[test,opentsne,video]"
 	@touch $(STAMP)
 
 run: $(STAMP)

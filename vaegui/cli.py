@@ -1,4 +1,5 @@
-"""Command line: `vaegui` opens the app, `vaegui train` trains headless with a terminal progress bar."""
+"""Command line: `vaegui` opens the app, `vaegui train` trains headless with a terminal progress bar, `vaegui animate`
+makes a movie of a run."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 from vaegui import __version__, tensorflow_start
+from vaegui.animation.command import add_animate_parser, animate_command
 from vaegui.bundled import example_configs, settings_file
 from vaegui.config import (
     ACTIVATIONS,
@@ -137,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--quiet", action="store_true", help="print only the epoch lines")
     _add_verbose(train)
+    add_animate_parser(commands)
     return parser
 
 
@@ -356,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "train":
             return train_command(args)
+        if args.command == "animate":
+            return animate_command(args)
         return gui_command(args)
     except VaeguiError as error:
         print(f"vaegui: error: {error}", file=sys.stderr)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from vaegui.gui.kl_bars import KLBars
 from vaegui.gui.latent_preview import LatentPreview
@@ -79,6 +79,8 @@ class EpochViewsPanel(QWidget):
         slider_row.addWidget(wording().label(QLabel(), "scrub_epochs"))
         slider_row.addWidget(self.epoch_slider, 1)
         slider_row.addWidget(self.epoch_label)
+        self.movie_button = QPushButton("Save as a movie…")  # the tab connects it to its export action
+        slider_row.addWidget(self.movie_button)
         layout.addLayout(slider_row, 5, 0, 1, 2)
         model.run_changed.connect(self._on_run_changed)
         model.epochs_changed.connect(self._on_epochs_changed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from vaegui.gui.generation_panel import GenerationPanel
+from vaegui.gui.movie_export import InterpolationExport
 from vaegui.gui.point_panel import PointPanel
 from vaegui.gui.sample_lists import RankedSampleList
 from vaegui.gui.traversal_panel import TraversalPanel
@@ -42,6 +43,7 @@ class ExplorerSideTabs(QTabWidget):
         self.generation_panel = GenerationPanel()
         self.generation_panel.prior_requested.connect(selection.sample_prior)
         self.generation_panel.endpoint_requested.connect(selection.set_end)
+        self.movie_export = InterpolationExport(explorer, selection, self.generation_panel)
         for page, key in ((_scrolling(self.point_panel), "tab_point"),
                           (_scrolling(self.traversal_panel), "tab_traverse"), (lists, "tab_lists"),
                           (_scrolling(self.generation_panel), "tab_generate")):

@@ -19,6 +19,7 @@ class GenerationPanel(QWidget):
     prior_requested = Signal()
     endpoint_requested = Signal(str)  # "A" or "B": take the current selection as that end
     grid_requested = Signal(int)  # images per side
+    movie_requested = Signal()  # save the interpolation as a movie
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -36,6 +37,14 @@ class GenerationPanel(QWidget):
         self.endpoints.setStyleSheet(HINT_STYLE)
         # Small enough that the strip fits the side panel at its default width (no sideways scrolling).
         self.strip = ImageGrid(INTERPOLATION_STEPS, INTERPOLATION_STEPS, 30)
+        self.movie_button = QPushButton("Export as GIF…")
+        self.movie_button.setToolTip("Save the walk from A to B (and back) as a movie, with more steps than the "
+                                     "strip: an animated GIF, or an MP4 video")
+        self.movie_button.setEnabled(False)
+        self.movie_button.clicked.connect(self.movie_requested)
+        self.movie_note = QLabel("")
+        self.movie_note.setWordWrap(True)
+        self.movie_note.setStyleSheet(HINT_STYLE)
 
         self.grid_size = QSpinBox()
         self.grid_size.setRange(4, 30)
@@ -67,6 +76,8 @@ class GenerationPanel(QWidget):
         layout.addLayout(ends)
         layout.addWidget(self.endpoints)
         layout.addWidget(self.strip)
+        layout.addWidget(self.movie_button)
+        layout.addWidget(self.movie_note)
         layout.addWidget(words.label(_heading(), "grid_heading"))
         layout.addLayout(grid_row)
         layout.addWidget(self.grid_note)

@@ -89,7 +89,8 @@ class MainWindow(QMainWindow):
     def _build_file_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")
         actions = self.training_tab.actions  # the same actions as the tab's buttons: enabled alike
-        for action in (actions.open_run, actions.overlay, None, actions.export_curves, actions.export_history, None):
+        for action in (actions.open_run, actions.overlay, None, actions.export_curves, actions.export_history,
+                       actions.export_movie, None):
             if action is None:
                 menu.addSeparator()
             else:

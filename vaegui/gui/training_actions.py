@@ -1,4 +1,4 @@
-"""The Training tab's actions (train, pause, stop, continue, open, overlay, export), shared by its buttons and
+"""The Training tab's actions (train, pause, stop, continue, open, overlay, exports), shared by its buttons and
 the window's menu, so both are enabled by the same rule: what the Training model says may be done now."""
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ class TrainingActions:
         self.overlay = action("Overlay run…", "Draw another run's curves in grey for comparison")
         self.export_curves = action("Export curves (PNG/SVG)…", "Save the curves as a picture")
         self.export_history = action("Export loss history (CSV)…", "Save every epoch's losses as a table")
+        self.export_movie = action("Export the map's formation (GIF/MP4)…",
+                                   "Save a movie of the latent map forming, one frame per epoch, as an animated GIF "
+                                   "or an MP4 video")
 
     def update(self, model: TrainingModel, tensorflow_state: str, epochs_wanted: int) -> None:
         """Enable and name each action for the model's state; `tensorflow_state`: 'ready', 'loading' or 'failed'."""
@@ -43,6 +46,7 @@ class TrainingActions:
         self.open_run.setEnabled(idle)
         self.export_history.setEnabled(bool(model.history))
         self.export_curves.setEnabled(bool(model.history))
+        self.export_movie.setEnabled(bool(model.epochs))
 
 
 def bind(button: QAbstractButton, action: QAction) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from vaegui.atomic_files import write_text_atomically
 from vaegui.errors import VaeguiError
-from vaegui.gui.training_worker import start_thread
+from vaegui.gui.training_worker import start_task
 from vaegui.gui.workers import TaskWorker
 from vaegui.runs.history import EPOCH_COLUMNS, history_csv_text
 
@@ -84,8 +84,7 @@ class TrainingFiles(QObject):
         worker = TaskWorker(relocate, where)
         worker.finished.connect(self._on_relocated)
         worker.failed.connect(self.tab.show_error)
-        thread = start_thread(worker, self, entry="run")
-        self.tab._task_threads.append(thread)
+        start_task(worker, self, self.tab._task_threads)
 
     def _on_relocated(self, folder: Path) -> None:
         self.tab.hide_error()

@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 from vaegui.gui.app_state import AppState
 from vaegui.gui.epoch_views_panel import EpochViewsPanel
 from vaegui.gui.loss_plot import LossPlot
+from vaegui.gui.movie_export import FormationExport
 from vaegui.gui.settings_form import SettingsForm
 from vaegui.gui.training_actions import TrainingActions, bind
 from vaegui.gui.training_files import TrainingFiles
 from vaegui.gui.training_progress import TrainingProgress
 from vaegui.gui.training_welcome import TrainingWelcome
-from vaegui.gui.training_worker import TrainingRequest, TrainingWorker, start_thread
+from vaegui.gui.training_worker import TrainingRequest, TrainingWorker, start_task, start_thread, stop_threads
 from vaegui.gui.workers import TaskWorker
 from vaegui.runs.snapshot import RunSnapshot
 from vaegui.training.training_model import IDLE, TrainingModel
@@ -57,6 +58,7 @@ class TrainingTab(QWidget):
         self._tensorflow_error = ""
         self._build(dataset)
         self.progress = TrainingProgress(self.model, self.progress_bar, self.status_label, state)
+        self.movie_export = FormationExport(self)  # the map's formation as a GIF or MP4
         for action, slot in ((self.actions.train, self.start_training), (self.actions.pause, self.toggle_pause),
                              (self.actions.stop, self.stop_training), (self.actions.continue_, self.continue_training),
                              (self.actions.open_run, self.choose_run_to_open),
@@ -259,12 +261,7 @@ class TrainingTab(QWidget):
         """Stop training and wait for it (the last completed epoch is on disk) before the window closes."""
         if self.model.control is not None:
             self.model.control.stop()
-        for thread in [t for t in (self.thread, *self._task_threads) if t is not None]:
-            try:
-                if thread.isRunning():
-                    thread.wait(SHUTDOWN_WAIT_MS)
-            except RuntimeError:
-                pass  # its C++ side is already gone
+        stop_threads([self.thread, *self._task_threads], SHUTDOWN_WAIT_MS)  # a movie being drawn is cancelled
 
     # ---- worker signals (GUI thread) -----------------------------------------------------
 
@@ -330,9 +327,7 @@ class TrainingTab(QWidget):
         worker = TaskWorker(RunSnapshot.read, Path(folder))
         worker.finished.connect(self._on_overlay_opened if overlay else self._on_run_opened)
         worker.failed.connect(self.show_error)
-        thread = start_thread(worker, self, entry="run")
-        self._task_threads.append(thread)
-        thread.finished.connect(lambda: self._task_threads.remove(thread) if thread in self._task_threads else None)
+        start_task(worker, self, self._task_threads)
 
     def _on_run_opened(self, snapshot: RunSnapshot) -> None:
         if not self.model.can_open():

@@ -211,3 +211,26 @@ def start_thread(worker: QObject, parent: QObject, entry: str = "work") -> QThre
     thread._worker = worker  # type: ignore[attr-defined]  # the Python side must outlive the work
     thread.start()
     return thread
+
+
+def start_task(worker: QObject, parent: QObject, running: list[QThread]) -> QThread:
+    """Run a TaskWorker in a new thread owned by `parent`, listed in `running` until it ends (see stop_threads)."""
+    thread = start_thread(worker, parent, entry="run")
+    running.append(thread)
+    thread.finished.connect(lambda: running.remove(thread) if thread in running else None)
+    return thread
+
+
+def stop_threads(threads: list[QThread | None], wait_ms: int) -> None:
+    """Cancel the tasks that can be cancelled (their workers' cancel tokens), then wait for every thread to end."""
+    threads = [thread for thread in threads if thread is not None]
+    for thread in threads:
+        token = getattr(getattr(thread, "_worker", None), "cancel_token", None)
+        if token is not None:
+            token.cancel()
+    for thread in threads:
+        try:
+            if thread.isRunning():
+                thread.wait(wait_ms)
+        except RuntimeError:
+            pass  # its C++ side is already gone
