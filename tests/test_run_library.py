@@ -28,7 +28,7 @@ def _row(epoch: int, **figures) -> dict[str, float]:
             "val_loss": 101.0 - epoch, "active_units": 2, "knn_accuracy": 0.5 + epoch / 100, **figures}
 
 
-def _run_folder(folder, epochs_completed=3, rows=None, kl_weight=0.25):
+def run_folder_without_weights(folder, epochs_completed=3, rows=None, kl_weight=0.25):
     """A run folder as training leaves it (config, state, history), written by the run's own code; no training."""
     config = tiny_config(epochs=10)
     config.model.kl_weight = kl_weight
@@ -41,7 +41,7 @@ def _run_folder(folder, epochs_completed=3, rows=None, kl_weight=0.25):
 
 
 def test_a_summary_holds_the_settings_and_the_last_completed_epochs_figures(tmp_path):
-    folder = _run_folder(tmp_path / "digits-20261130-110610")
+    folder = run_folder_without_weights(tmp_path / "digits-20261130-110610")
     summary = read_run_summary(folder)
     assert (summary.name, summary.own_name, summary.problem) == ("digits-20261130-110610", None, "")
     assert (summary.dataset, summary.z_dim, summary.kl_weight) == ("digits", 2, 0.25)
@@ -54,19 +54,19 @@ def test_a_summary_holds_the_settings_and_the_last_completed_epochs_figures(tmp_
 
 def test_rows_of_an_epoch_that_never_finished_are_not_its_last_epoch(tmp_path):
     # Killed during epoch 4: its row was written, its checkpoint (state.json) was not.
-    folder = _run_folder(tmp_path / "killed", epochs_completed=3, rows=[_row(e) for e in range(1, 5)])
+    folder = run_folder_without_weights(tmp_path / "killed", epochs_completed=3, rows=[_row(e) for e in range(1, 5)])
     assert read_run_summary(folder).last_epoch["epoch"] == 3
 
 
 def test_the_last_row_of_a_long_history_is_read_from_its_tail(tmp_path):
     rows = [_row(e, knn_accuracy=e / 10_000) for e in range(1, 2001)]  # ~300 kB: read only its end
-    folder = _run_folder(tmp_path / "long", epochs_completed=2000, rows=rows)
+    folder = run_folder_without_weights(tmp_path / "long", epochs_completed=2000, rows=rows)
     summary = read_run_summary(folder)
     assert summary.last_epoch["epoch"] == 2000 and summary.figure("knn_accuracy") == pytest.approx(0.2)
 
 
 def test_a_name_of_its_own_is_kept_in_the_folder_which_keeps_its_name(tmp_path):
-    folder = _run_folder(tmp_path / "digits-20261130-110610")
+    folder = run_folder_without_weights(tmp_path / "digits-20261130-110610")
     assert rename_run(folder, "  Autoencoder,\n first try ") == "Autoencoder, first try"
     assert json.loads((folder / NAME_FILE).read_text(encoding="utf-8")) == {"name": "Autoencoder, first try"}
     summary = read_run_summary(folder)
@@ -77,7 +77,7 @@ def test_a_name_of_its_own_is_kept_in_the_folder_which_keeps_its_name(tmp_path):
 
 
 def test_renaming_refuses_what_it_cannot_keep(tmp_path):
-    folder = _run_folder(tmp_path / "run")
+    folder = run_folder_without_weights(tmp_path / "run")
     with pytest.raises(RunFolderError, match="keep it to 120"):
         rename_run(folder, "x" * 121)
     with pytest.raises(RunFolderError, match="not a vaegui run folder"):
@@ -87,7 +87,7 @@ def test_renaming_refuses_what_it_cannot_keep(tmp_path):
 
 
 def test_a_folder_that_cannot_be_opened_is_listed_with_the_reason(tmp_path):
-    folder = _run_folder(tmp_path / "damaged")
+    folder = run_folder_without_weights(tmp_path / "damaged")
     (folder / "state.json").write_text("{", encoding="utf-8")
     summary = read_run_summary(folder)
     assert "state.json is damaged" in summary.problem and summary.describe() == summary.problem
@@ -96,10 +96,10 @@ def test_a_folder_that_cannot_be_opened_is_listed_with_the_reason(tmp_path):
 
 def test_runs_are_found_under_the_root_and_wherever_they_were_opened(tmp_path):
     root = tmp_path / "runs"
-    first = _run_folder(root / "a")
-    nested = _run_folder(root / "experiment" / "b")
+    first = run_folder_without_weights(root / "a")
+    nested = run_folder_without_weights(root / "experiment" / "b")
     (root / "not-a-run").mkdir()
-    elsewhere = _run_folder(tmp_path / "elsewhere" / "c")
+    elsewhere = run_folder_without_weights(tmp_path / "elsewhere" / "c")
     assert find_run_folders(root) == [first, nested]
     assert find_run_folders(first) == [first]  # the root may itself be a run
     remembered = [str(elsewhere), str(first), str(tmp_path / "deleted-run")]
