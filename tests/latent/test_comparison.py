@@ -56,7 +56,7 @@ def test_one_set_of_settings_drives_both_maps(tiny_run, autoencoder_run):
 
 def test_an_image_picked_on_one_map_is_marked_on_both_with_both_reconstructions(tiny_run, autoencoder_run):
     comparison, runner = _compare(tiny_run, autoencoder_run, split="both", subset=500)
-    a, b = comparison.explorers["a"], comparison.explorers["b"]
+    b = comparison.explorers["b"]
     row_a = 7
     comparison.selections["a"].select_row(row_a)
     picked_a, picked_b = comparison.selections["a"].selected, comparison.selections["b"].selected

@@ -6,7 +6,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from vaegui.gui.app_state import AppState, import_tensorflow
+from vaegui.gui.compare_tab import CompareTab
+from vaegui.gui.experiments_menu import ExperimentsMenu
 from vaegui.gui.explorer_tab import ExplorerTab
+from vaegui.gui.run_library import remember_run
 from vaegui.gui.training_tab import TrainingTab
 from vaegui.gui.workers import TaskWorker, start_worker
 
@@ -22,11 +25,15 @@ class MainWindow(QMainWindow):
         self.explorer_tab = ExplorerTab(self.state)
         self.tabs.addTab(self.training_tab, "Training")
         self.tabs.addTab(self.explorer_tab, "Explorer")
+        self.compare_tab = CompareTab(self.state)
+        self.tabs.addTab(self.compare_tab, "Compare")
+        self.state.run_opened.connect(lambda folder, _epochs: remember_run(folder))  # listed in the Runs dialog
         self.setCentralWidget(self.tabs)
         self.statusBar().showMessage("Loading TensorFlow…")
         self.state.tensorflow_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
         self.state.tensorflow_failed.connect(self.statusBar().showMessage)
         self._build_file_menu()
+        self.experiments = ExperimentsMenu(self)
         if run_folder:
             self.training_tab.open_run(run_folder)
 
@@ -59,7 +66,7 @@ class MainWindow(QMainWindow):
         # The window goes at once; the waits below then happen out of sight.
         self.hide()
         # Each tab stops its workers (training saves its last completed epoch) before Qt tears down.
-        for tab in (self.training_tab, self.explorer_tab):
+        for tab in (self.training_tab, self.explorer_tab, self.compare_tab):
             tab.shutdown()
         thread = getattr(self, "_tensorflow_thread", None)
         try:

@@ -18,7 +18,7 @@ from vaegui.latent.explorer_model import ExplorerModel
 from vaegui.latent.explorer_selection import SAMPLES, LocationDetails, PointDetails, SelectionModel
 from vaegui.latent.generation import prior_samples
 from vaegui.latent.jobs import JobRunner
-from vaegui.latent.map_state import MapSettings, MethodChoice, ShownMap, default_method
+from vaegui.latent.map_state import MapSettings, MethodChoice, ShownMap, default_method, describe_row
 from vaegui.runs.library import RunSummary
 
 SIDES = ("a", "b")
@@ -226,6 +226,20 @@ class ComparisonModel:
                "The same latent vector as the place picked on the other map (the two spaces are not aligned: "
                "the same vector may mean something else to each model).")
         follower.select_vector(vector, place_on_map(shown, vector), how)
+
+    def describe_pick(self) -> str:
+        """What is picked, in one line: the image and each model's reconstruction error of it, or the place."""
+        picked = self.selections[self._leader].selected
+        if not isinstance(picked, PointDetails):
+            return "" if picked is None else picked.title
+        explorer = self.explorers[self._leader]
+        text = describe_row(explorer.shown.latents, picked.row, explorer.loaded.class_names)
+        errors = []
+        for side in SIDES:
+            selected, shown = self.selections[side].selected, self.explorers[side].shown
+            if isinstance(selected, PointDetails) and shown is not None and selected.row < len(shown.latents):
+                errors.append(f"{self.side_name(side)} {shown.latents.reconstruction_error[selected.row]:.3g}")
+        return text + (f" · reconstruction error: {', '.join(errors)}" if errors else "")
 
     def _describe_link(self, a, b) -> str:
         if not self.same_images:
