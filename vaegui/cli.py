@@ -1,4 +1,5 @@
-"""Command line: `vaegui` opens the app, `vaegui train` trains headless with a terminal progress bar."""
+"""Command line: `vaegui` opens the app, `vaegui train` trains headless with a terminal progress bar, `vaegui encode`
+and `vaegui metrics` read a run (vaegui.commands)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from vaegui import __version__
 from vaegui.bundled import example_configs, settings_file
+from vaegui.commands import encode, metrics
 from vaegui.config import (
     ACTIVATIONS,
     CHANNELS,
@@ -121,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--mixed-precision", action=argparse.BooleanOptionalAction, default=None, help="float16 compute on GPUs"
     )
     train.add_argument("--quiet", action="store_true", help="print only the epoch lines")
+    encode.add_parser(commands)
+    metrics.add_parser(commands)
     return parser
 
 
@@ -291,9 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = parse_arguments(build_parser(), argv)
     try:
-        if args.command == "train":
-            return train_command(args)
-        return gui_command(args)
+        commands = {"train": train_command, "encode": encode.encode_command, "metrics": metrics.metrics_command}
+        return commands.get(args.command, gui_command)(args)
     except VaeguiError as error:
         print(f"vaegui: error: {error}", file=sys.stderr)
         return 1
