@@ -172,7 +172,8 @@ class CompareTab(QWidget):
                       "tiny KL weight (β = 5e-4) on the same images: their maps look alike, and both decode mush "
                       "from most random points. Train both with the Training tab's settings, or pick two runs:")
         text.setWordWrap(True)
-        text.setFixedWidth(600)  # a fixed width gives the wrapped text its full height
+        text.setFixedWidth(600)
+        text.setMinimumHeight(text.heightForWidth(600))  # an aligned item gets its size hint, not its wrapped height
         self.welcome_choose = QPushButton("Choose two runs…")
         self.welcome_choose.clicked.connect(self.choose_runs)
         self.welcome_preset = QPushButton("Train an autoencoder and a tiny-KL VAE…")
@@ -272,9 +273,9 @@ class CompareTab(QWidget):
         comparison = self.comparison
         opened = any(summary is not None for summary in comparison.summaries.values())
         self.pages.setCurrentIndex(COMPARISON if opened else WELCOME)
-        self.controls.setVisible(opened)
+        for widget in (self.controls, self.choose_button, self.fit_button):  # the welcome page has its own buttons
+            widget.setVisible(opened)
         self.welcome_preset.setEnabled(self._preset is None)
-        self.fit_button.setEnabled(opened)
         for side in SIDES:
             summary = comparison.summaries[side]
             self.map_titles[side].setText("" if summary is None else
