@@ -9,7 +9,8 @@ import tempfile
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
-# The app's preferences (QSettings: expert labels, ...) go to a folder of the test session, not the person's own.
+# The app's own settings (the Runs dialog remembers run folders) go to a folder of the test session, also in the
+# app processes tests start, never to the person's ~/.config.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="vaegui-test-config-")
 
 import pytest  # noqa: E402

@@ -1,5 +1,5 @@
 """Command line: `vaegui` opens the app, `vaegui train` trains headless with a terminal progress bar, `vaegui animate`
-makes a movie of a run."""
+makes a movie of a run, `vaegui encode` and `vaegui metrics` read a run (vaegui.commands)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from vaegui import __version__, tensorflow_start
 from vaegui.animation.command import add_animate_parser, animate_command
 from vaegui.bundled import example_configs, settings_file
+from vaegui.commands import encode, metrics
 from vaegui.config import (
     ACTIVATIONS,
     CHANNELS,
@@ -140,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="print only the epoch lines")
     _add_verbose(train)
     add_animate_parser(commands)
+    encode.add_parser(commands)
+    metrics.add_parser(commands)
     return parser
 
 
@@ -357,11 +360,9 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = list(sys.argv[1:] if argv is None else argv)  # for the run folder's lock record
     tensorflow_start.configure(verbose=args.verbose)
     try:
-        if args.command == "train":
-            return train_command(args)
-        if args.command == "animate":
-            return animate_command(args)
-        return gui_command(args)
+        commands = {"train": train_command, "animate": animate_command, "encode": encode.encode_command,
+                    "metrics": metrics.metrics_command}
+        return commands.get(args.command, gui_command)(args)
     except VaeguiError as error:
         print(f"vaegui: error: {error}", file=sys.stderr)
         return 1

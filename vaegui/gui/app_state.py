@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -15,11 +16,13 @@ class AppState(QObject):
     # Run folders and epoch counts, never the live Run: the training thread owns that one and its model.
     run_opened = Signal(str, int)  # a run opened or created in the Training tab: folder, epochs completed
     checkpoint_saved = Signal(str, int)  # that run saved an epoch: folder, epochs completed
+    compare_requested = Signal(object, object)  # two RunSummary to show side by side in the Compare tab
 
     def __init__(self) -> None:
         super().__init__()
         self.tensorflow_loaded = False
         self.device = ""
+        self.runs_root = Path("runs")  # where new runs go and the run library looks first
 
 
 def import_tensorflow() -> str:

@@ -12,8 +12,8 @@ DATA_FILE_CHOICE = "A file: .npz, or IDX images…"
 FOLDER_CHOICE = "A folder of images or IDX files…"
 
 
-def ask_run_folder(parent: QWidget) -> Path | None:
-    folder = QFileDialog.getExistingDirectory(parent, "Open a vaegui run folder", str(Path.cwd() / "runs"))
+def ask_run_folder(parent: QWidget, start: str | Path = "runs") -> Path | None:
+    folder = QFileDialog.getExistingDirectory(parent, "Open a vaegui run folder", str(Path(start).absolute()))
     return Path(folder) if folder else None
 
 

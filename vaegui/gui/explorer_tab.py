@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 from vaegui.atomic_files import atomic_output_path
 from vaegui.errors import VaeguiError
 from vaegui.gui.app_state import AppState
-from vaegui.gui.explorer_dialogs import ask_export_path, ask_keras_pair, ask_moved_dataset, ask_run_folder
+from vaegui.gui.explorer_dialogs import ask_export_path, ask_keras_pair, ask_moved_dataset
 from vaegui.gui.explorer_map_view import ExplorerMapView
 from vaegui.gui.explorer_side import ExplorerSideTabs
 from vaegui.gui.job_runner import QtJobRunner
 from vaegui.gui.latent_map import LatentMap
 from vaegui.gui.map_controls import MapControls
+from vaegui.gui.run_library import show_run_library
 from vaegui.gui.wording import wording
 from vaegui.latent.explorer_loading import KerasPairSource, RunSource
 from vaegui.latent.explorer_model import ExplorerModel
@@ -210,9 +211,7 @@ class ExplorerTab(QWidget):
             self.explorer.follow(folder, epochs, now=now)
 
     def _ask_run(self) -> None:
-        folder = ask_run_folder(self)
-        if folder is not None:
-            self.open_run_folder(folder)
+        show_run_library(self, self.state.runs_root, "explore", self.open_run_folder, self.state.compare_requested.emit)
 
     def _ask_keras_pair(self) -> None:
         chosen = ask_keras_pair(self)

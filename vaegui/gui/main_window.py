@@ -1,4 +1,5 @@
-"""The main window: Training and Explorer tabs, the Explorer built once the window shows, the TensorFlow import."""
+"""The main window: Training, Explorer and Compare tabs (the last two built once the window shows), the TensorFlow
+import."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from PySide6.QtGui import QAction, QHideEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 from vaegui.gui.app_state import AppState, import_tensorflow
+from vaegui.gui.experiments_menu import ExperimentsMenu
+from vaegui.gui.run_library import remember_run
 from vaegui.gui.training_tab import TrainingTab
 from vaegui.gui.window_menus import build_help_menu, build_view_menu
 from vaegui.gui.workers import TaskWorker, start_worker
 
 if TYPE_CHECKING:
+    from vaegui.gui.compare_tab import CompareTab
     from vaegui.gui.explorer_tab import ExplorerTab
 
 FIRST_PAINT_WAIT_MS = 1000
@@ -33,18 +37,22 @@ class MainWindow(QMainWindow):
         # The Explorer is built after the first paint, an empty page standing in for it until then: its
         # modules and widgets took ~0.3 s of a 2-core machine's start, for a tab nobody sees at first
         # (benchmarks/startup_time.py).
-        self._explorer_page = QWidget()
+        self._explorer_page, self._compare_page = QWidget(), QWidget()
         self._explorer_tab: ExplorerTab | None = None
+        self._compare_tab: CompareTab | None = None
         self._run_folder = run_folder
         self._painted = self._started = False
         self.tabs.addTab(self.training_tab, "Training")
         self.tabs.addTab(self._explorer_page, "Explorer")
+        self.tabs.addTab(self._compare_page, "Compare")
+        self.state.run_opened.connect(lambda folder, _epochs: remember_run(folder))  # listed in the Runs dialog
         self.setCentralWidget(self.tabs)
         self.statusBar().showMessage("Loading TensorFlow…")
         self.state.tensorflow_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
         self.state.tensorflow_failed.connect(self.statusBar().showMessage)
         self._build_file_menu()
         self.expert_labels_action = build_view_menu(self)
+        self.experiments = ExperimentsMenu(self)
         self.glossary_action = build_help_menu(self)
 
     @property
@@ -52,6 +60,12 @@ class MainWindow(QMainWindow):
         """The Explorer tab: built after the window's first paint, or sooner when asked for."""
         self._finish_start()
         return self._explorer_tab
+
+    @property
+    def compare_tab(self) -> CompareTab:
+        """The Compare tab: built with the Explorer, after the first paint."""
+        self._finish_start()
+        return self._compare_tab
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
@@ -68,14 +82,12 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
+        from vaegui.gui.compare_tab import CompareTab
         from vaegui.gui.explorer_tab import ExplorerTab
 
-        explorer = self._explorer_tab = ExplorerTab(self.state)
-        current, index = self.tabs.currentIndex(), self.tabs.indexOf(self._explorer_page)
-        self.tabs.removeTab(index)
-        self.tabs.insertTab(index, explorer, "Explorer")
-        self.tabs.setCurrentIndex(current)
-        self._explorer_page.deleteLater()
+        explorer = self._explorer_tab = self._replace_page(self._explorer_page, ExplorerTab(self.state), "Explorer")
+        self._compare_tab = self._replace_page(self._compare_page, CompareTab(self.state), "Compare")
+        self._compare_tab.preset_requested.connect(self.experiments.ae_vs_tiny_kl.trigger)
         if not explorer.isVisible():
             # The Explorer learns it is off screen from a hide event (then it does not load runs while
             # training, which would compete for the CPU); Qt sends none to a page hidden before it was
@@ -85,6 +97,14 @@ class MainWindow(QMainWindow):
         if self._run_folder:
             self.training_tab.open_run(self._run_folder)
         self.started.emit()
+
+    def _replace_page(self, stand_in: QWidget, tab: QWidget, title: str) -> QWidget:
+        current, index = self.tabs.currentIndex(), self.tabs.indexOf(stand_in)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, tab, title)
+        self.tabs.setCurrentIndex(current)
+        stand_in.deleteLater()
+        return tab
 
     def _build_file_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")
@@ -117,7 +137,7 @@ class MainWindow(QMainWindow):
         self.hide()
         self._started = True  # a window closed within its first second starts nothing more
         # Each tab stops its workers (training saves its last completed epoch) before Qt tears down.
-        for tab in (self.training_tab, self._explorer_tab):
+        for tab in (self.training_tab, self._explorer_tab, self._compare_tab):
             if tab is not None:
                 tab.shutdown()
         thread = getattr(self, "_tensorflow_thread", None)

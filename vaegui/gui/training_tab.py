@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -27,6 +26,7 @@ from vaegui.gui.app_state import AppState
 from vaegui.gui.epoch_views_panel import EpochViewsPanel
 from vaegui.gui.loss_plot import LossPlot
 from vaegui.gui.movie_export import FormationExport
+from vaegui.gui.run_library import show_run_library
 from vaegui.gui.settings_form import SettingsForm
 from vaegui.gui.training_actions import TrainingActions, bind
 from vaegui.gui.training_files import TrainingFiles
@@ -48,7 +48,7 @@ class TrainingTab(QWidget):
         super().__init__()
         self.state = state
         self.model = TrainingModel()
-        self.runs_root: str | Path = "runs"
+        self.runs_root: str | Path = state.runs_root
         self.worker: TrainingWorker | None = None
         self.thread = None
         self._task_threads: list = []
@@ -310,14 +310,11 @@ class TrainingTab(QWidget):
     # ---- opening and overlaying runs -----------------------------------------------------
 
     def choose_run_to_open(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a run folder", str(self.runs_root))
-        if folder:
-            self.open_run(folder)
+        show_run_library(self, self.runs_root, "open", self.open_run, self.state.compare_requested.emit)
 
     def choose_run_to_overlay(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Overlay the curves of a run folder", str(self.runs_root))
-        if folder:
-            self.open_run(folder, overlay=True)
+        show_run_library(self, self.runs_root, "overlay", lambda folder: self.open_run(folder, overlay=True),
+                         self.state.compare_requested.emit)
 
     def open_run(self, folder: str | Path, *, overlay: bool = False) -> None:
         """Reopen a run (settings, curves, every epoch's views) or draw its curves as an overlay; read off-thread."""

@@ -109,6 +109,14 @@ class SelectionModel:
         self._select(LocationDetails((float(x), float(y)), vector, image, how + "."), image)
         return vector
 
+    def select_vector(self, vector: np.ndarray, xy: tuple[float, float], how: str) -> None:
+        """Decode a latent vector chosen elsewhere (the comparison's other map), marked at `xy` on this map."""
+        if self._clickable() is None:
+            return
+        vector = np.asarray(vector, np.float32)
+        image = self._viewer().decode_one(vector)
+        self._select(LocationDetails((float(xy[0]), float(xy[1])), vector, image, how), image)
+
     def clear(self) -> None:
         self._select(None)
 
@@ -202,11 +210,11 @@ class SelectionModel:
         self.posterior = (draws, self._viewer().decode_many(draws))
         self.changed.emit()
 
-    def sample_prior(self) -> None:
-        """Decode 16 random vectors from the prior N(0, I)."""
+    def sample_prior(self, draws: np.ndarray | None = None) -> None:
+        """Decode 16 random vectors from the prior N(0, I), or the `draws` given (the same ones in two models)."""
         if self.explorer.loaded is None:
             return
-        draws = prior_samples(self.explorer.loaded.z_dim, SAMPLES)
+        draws = prior_samples(self.explorer.loaded.z_dim, SAMPLES) if draws is None else np.asarray(draws, np.float32)
         self.prior = (draws, self._viewer().decode_many(draws))
         self.generated_changed.emit()
 
