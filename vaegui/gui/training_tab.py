@@ -32,6 +32,7 @@ from vaegui.gui.training_files import TrainingFiles
 from vaegui.gui.training_progress import TrainingProgress
 from vaegui.gui.training_welcome import TrainingWelcome
 from vaegui.gui.training_worker import TrainingRequest, TrainingWorker, start_thread
+from vaegui.gui.wording import wording
 from vaegui.gui.workers import TaskWorker
 from vaegui.runs.snapshot import RunSnapshot
 from vaegui.training.training_model import IDLE, TrainingModel
@@ -129,6 +130,7 @@ class TrainingTab(QWidget):
             button.clicked.connect(action.trigger)
             action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
             plot_controls.addWidget(button)
+            wording().mark_expert(button)  # presenter mode hides it for room: the File menu has it too
         self.progress_bar = QProgressBar()
         self.status_label = QLabel()
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
