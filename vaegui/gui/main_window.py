@@ -19,6 +19,8 @@ from vaegui.gui.workers import TaskWorker, start_worker
 if TYPE_CHECKING:
     from vaegui.gui.compare_tab import CompareTab
     from vaegui.gui.explorer_tab import ExplorerTab
+    from vaegui.gui.presenter_mode import PresenterMode
+    from vaegui.gui.tour import GuidedTour
 
 FIRST_PAINT_WAIT_MS = 1000
 
@@ -50,10 +52,31 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Loading TensorFlow…")
         self.state.tensorflow_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
         self.state.tensorflow_failed.connect(self.statusBar().showMessage)
+        self._tour: GuidedTour | None = None
+        self._presenter: PresenterMode | None = None
         self._build_file_menu()
-        self.expert_labels_action = build_view_menu(self)
+        self.expert_labels_action, self.presenter_action = build_view_menu(self)
         self.experiments = ExperimentsMenu(self)
-        self.glossary_action = build_help_menu(self)
+        self.tour_action, self.glossary_action = build_help_menu(self)
+
+    @property
+    def tour(self) -> GuidedTour:
+        """The guided tour (Help → Tour…), made when first asked for."""
+        if self._tour is None:
+            from vaegui.gui.tour import GuidedTour
+
+            self._tour = GuidedTour(self)
+        return self._tour
+
+    @property
+    def presenter(self) -> PresenterMode:
+        """Presenter mode (View → Presenter mode), made when first asked for."""
+        if self._presenter is None:
+            from vaegui.gui.presenter_mode import PresenterMode
+
+            self._presenter = PresenterMode(self)
+            self._presenter.toggled.connect(self.presenter_action.setChecked)
+        return self._presenter
 
     @property
     def explorer_tab(self) -> ExplorerTab:
@@ -97,6 +120,10 @@ class MainWindow(QMainWindow):
         if self._run_folder:
             self.training_tab.open_run(self._run_folder)
         self.started.emit()
+        if self.isVisible():
+            from vaegui.gui.tour import offer_tour_once
+
+            offer_tour_once(self)
 
     def _replace_page(self, stand_in: QWidget, tab: QWidget, title: str) -> QWidget:
         current, index = self.tabs.currentIndex(), self.tabs.indexOf(stand_in)

@@ -57,8 +57,11 @@ class MapControls(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         for key, widget in (("split", self.split_combo), ("points", self.subset_combo),
                             ("projection", self.method_combo), ("colour_by", self.colour_combo)):
-            layout.addWidget(words.label(QLabel(), key))
+            label = words.label(QLabel(), key)
+            layout.addWidget(label)
             widget.setToolTip(tip(key))
+            if key in ("split", "points"):  # the defaults suit a demo: presenter mode hides them, for room
+                words.mark_expert(label, widget)
             layout.addWidget(widget)
             layout.addSpacing(8)
         layout.addSpacing(8)

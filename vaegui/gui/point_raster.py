@@ -224,6 +224,11 @@ class PointRaster(pg.GraphicsObject):
         self.informViewBoundsChanged()
         self._request_image()
 
+    def set_size_px(self, size_px: int) -> None:
+        """Draw the points this many screen pixels wide (presenter mode's bigger dots)."""
+        self.size_px = size_px
+        self._request_image()
+
     def is_drawing(self) -> bool:
         """True until the image on screen shows the latest points and view."""
         return self._drawn is None and len(self.coords) > 0 or (

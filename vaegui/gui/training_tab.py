@@ -33,6 +33,7 @@ from vaegui.gui.training_files import TrainingFiles
 from vaegui.gui.training_progress import TrainingProgress
 from vaegui.gui.training_welcome import TrainingWelcome
 from vaegui.gui.training_worker import TrainingRequest, TrainingWorker, start_task, start_thread, stop_threads
+from vaegui.gui.wording import wording
 from vaegui.gui.workers import TaskWorker
 from vaegui.runs.snapshot import RunSnapshot
 from vaegui.training.training_model import IDLE, TrainingModel
@@ -131,6 +132,7 @@ class TrainingTab(QWidget):
             button.clicked.connect(action.trigger)
             action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
             plot_controls.addWidget(button)
+            wording().mark_expert(button)  # presenter mode hides it for room: the File menu has it too
         self.progress_bar = QProgressBar()
         self.status_label = QLabel()
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from vaegui.words.explorer_terms import EXPLORER_TERMS
 from vaegui.words.glossary import CONCEPTS, Concept
+from vaegui.words.tour_terms import TOUR_TERMS
 from vaegui.words.training_terms import TRAINING_TERMS
 
 
@@ -32,7 +33,8 @@ class Term:
         return set(self.concepts) | concepts_named_in(self.plain) | concepts_named_in(self.expert)
 
 
-TERMS: dict[str, Term] = {key: Term(*fields) for key, fields in {**TRAINING_TERMS, **EXPLORER_TERMS}.items()}
+TERMS: dict[str, Term] = {key: Term(*fields)
+                          for key, fields in {**TRAINING_TERMS, **EXPLORER_TERMS, **TOUR_TERMS}.items()}
 
 
 def term(key: str) -> Term:
