@@ -33,6 +33,7 @@ def _check_highlight(window, tour) -> None:
     assert tour.frame.isVisible() and tour.frame.geometry().contains(area), (step.key, tour.frame.geometry(), area)
     assert tour.bubble.isVisible() and window.rect().contains(tour.bubble.geometry())
     assert tour.bubble.title.text() == word(f"tour_{step.key}_title")
+    _check_text_whole(tour.bubble)
     assert tour.bubble.count.text() == f"{tour.index + 1} of {len(tour.steps)}"
 
 
@@ -112,6 +113,13 @@ def test_the_tour_follows_the_window_when_training_starts_during_a_step(window, 
     tour.close()
 
 
+def _check_text_whole(bubble) -> None:
+    """The bubble's wrapped text is as tall as its lines need (it was cut to one line, and again after presenter
+    mode's bigger fonts)."""
+    bubble.text.ensurePolished()
+    assert bubble.text.height() >= bubble.text.heightForWidth(bubble.text.width()), bubble.text.text()[:40]
+
+
 def test_the_first_launch_offers_the_tour_and_later_ones_do_not(qtbot):
     app_settings().remove(TOUR_OFFERED_KEY)  # a machine where vaegui never ran
     windows = []
@@ -127,6 +135,12 @@ def test_the_first_launch_offers_the_tour_and_later_ones_do_not(qtbot):
         assert offered == (launch == 1), launch
     first = windows[0].tour
     assert first.bubble.next_button.text() == "Start the tour" and first.highlighted() is None
+    _check_text_whole(first.bubble)
+    windows[0].presenter.set_active(True)  # bigger fonts: the offer grows to hold its text
+    qtbot.wait(50)
+    _check_text_whole(first.bubble)
+    assert windows[0].rect().contains(first.bubble.geometry())
+    windows[0].presenter.set_active(False)
     qtbot.mouseClick(first.bubble.next_button, Qt.MouseButton.LeftButton)
     assert first.index == 0 and first.highlighted() is windows[0].training_tab.welcome.train_button
     for window in windows:

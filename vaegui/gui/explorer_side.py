@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QStyle, QTabWidget, QVBoxLayout, QWidget
 
 from vaegui.gui.generation_panel import GenerationPanel
 from vaegui.gui.movie_export import InterpolationExport
@@ -115,6 +115,14 @@ class ExplorerSideTabs(QTabWidget):
         selected = self.selection.selected
         if isinstance(selected, PointDetails) and position < len(selected.neighbour_rows):
             self.selection.select_row(int(selected.neighbour_rows[position]))
+
+
+    def width_needed(self) -> int:
+        """The width at which no page scrolls sideways: the widest page's smallest width, its scroll bar beside it."""
+        areas = [self.widget(i) for i in range(self.count()) if isinstance(self.widget(i), QScrollArea)]
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        widest = max(area.widget().minimumSizeHint().width() for area in areas)
+        return widest + bar + 12  # and the tab's frame and margins
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:

@@ -146,6 +146,7 @@ class ExplorerTab(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([860, 400])
+        self.splitter = splitter
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self._welcome_page())
@@ -157,6 +158,17 @@ class ExplorerTab(QWidget):
         layout.addLayout(activity)
         layout.addWidget(self.message_label)
         layout.addWidget(self.pages, 1)
+
+    def widen_side_panel(self) -> tuple[int, list[int]]:
+        """Keep the side panel as wide as its pages need (presenter mode's bigger text), the map taking the rest at
+        any window size; returns its minimum width and the split before, for restore_side_panel."""
+        before = self.side_tabs.minimumWidth(), self.splitter.sizes()
+        self.side_tabs.setMinimumWidth(max(before[0], self.side_tabs.width_needed()))
+        return before
+
+    def restore_side_panel(self, before: tuple[int, list[int]]) -> None:
+        self.side_tabs.setMinimumWidth(before[0])
+        self.splitter.setSizes(before[1])
 
     def _welcome_page(self) -> QWidget:
         page = QWidget()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QToolTip, QWidget
 
@@ -123,8 +124,17 @@ class MapControls(QWidget):
         combo.activated.emit(combo.currentIndex())
 
 
+class _FittedCombo(QComboBox):
+    """A choice box as wide as its current choice, measured again when its font changes (presenter mode)."""
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            _fit_to_contents(self)
+
+
 def _combo(choices) -> QComboBox:
-    combo = QComboBox()
+    combo = _FittedCombo()
     # Sized by _fit_to_contents to the current choice, not by Qt to the longest one.
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     for text, data in choices:

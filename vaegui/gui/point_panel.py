@@ -57,13 +57,15 @@ class PointPanel(QWidget):
         self.sample_button.setEnabled(False)
         self.sample_button.clicked.connect(self.sample_requested)
         self.samples = ImageGrid(SAMPLES, 8, 40)
+        self.samples.hide()  # until drawn: no rows of black squares
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(tiles)
         layout.addWidget(self.how)
         layout.addWidget(self.bars)
-        layout.addWidget(words.label(_heading(), "neighbours"))
+        self.neighbours_heading = words.label(_heading(), "neighbours")
+        layout.addWidget(self.neighbours_heading)
         layout.addWidget(self.neighbours)
         layout.addWidget(self.sample_button)
         layout.addWidget(self.samples)
@@ -100,8 +102,8 @@ class PointPanel(QWidget):
         self._render_words(wording().expert)
         self.how.setText(how)
         self._show_bars(mu, log_var)
-        self.neighbours.set_images(neighbours, neighbour_captions)
-        self.samples.set_images(None)
+        self._show_neighbours(neighbours, neighbour_captions)
+        self.show_samples(None)
         self.sample_button.setEnabled(True)
 
     def show_location(self, title: str, decoded: np.ndarray, vector: np.ndarray, how: str) -> None:
@@ -112,12 +114,19 @@ class PointPanel(QWidget):
         self._render_words(wording().expert)
         self.how.setText(how)
         self._show_bars(vector, None)
-        self.neighbours.set_images(None)
-        self.samples.set_images(None)
+        self._show_neighbours(None)
+        self.show_samples(None)
         self.sample_button.setEnabled(False)
 
-    def show_samples(self, images: np.ndarray) -> None:
+    def show_samples(self, images: np.ndarray | None) -> None:
         self.samples.set_images(images)
+        self.samples.setVisible(images is not None)
+
+    def _show_neighbours(self, images: np.ndarray | None, captions: list[str] | None = None) -> None:
+        """A place on the map has no neighbours to show: no heading over empty tiles then."""
+        self.neighbours.set_images(images, captions)
+        for widget in (self.neighbours_heading, self.neighbours):
+            widget.setVisible(images is not None)
 
     def clear(self) -> None:
         self.showing = None
@@ -126,8 +135,8 @@ class PointPanel(QWidget):
         self._render_words(wording().expert)
         self.how.setText("")
         self._show_bars(None, None)
-        self.neighbours.set_images(None)
-        self.samples.set_images(None)
+        self._show_neighbours(None)
+        self.show_samples(None)
         self.sample_button.setEnabled(False)
 
     def _show_bars(self, mu: np.ndarray | None, log_var: np.ndarray | None) -> None:

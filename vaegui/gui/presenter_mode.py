@@ -34,6 +34,7 @@ class PresenterMode(QObject):
         self._sheets: dict[QWidget, str] = {}  # widget → its own style sheet, before font sizes were scaled
         self._hidden: list[QWidget] = []
         self._was_maximized = False
+        self._side_sizes: tuple[int, list[int]] | None = None  # the Explorer side panel's width before
         self._items: dict[object, tuple] = {}  # plot item → (what it had, what presenter mode gave it)
         self._scenes: list = []
         self._rescan = QTimer(self)
@@ -78,12 +79,20 @@ class PresenterMode(QObject):
         for scene in self._scenes:
             scene.changed.connect(self._on_scene_changed)
         self._scale_plots()
+        QTimer.singleShot(0, self, self._widen_side_panel)  # once the bigger fonts have reached the layouts
         if settings.full_screen:
             self._was_maximized = window.isMaximized()
             window.showFullScreen()
 
+    def _widen_side_panel(self) -> None:
+        if self.active and self._side_sizes is None:
+            self._side_sizes = self.window.explorer_tab.widen_side_panel()
+
     def _leave(self) -> None:
         window = self.window
+        if self._side_sizes is not None:
+            window.explorer_tab.restore_side_panel(self._side_sizes)
+            self._side_sizes = None
         if window.isFullScreen():
             window.showMaximized() if self._was_maximized else window.showNormal()
         for scene in self._scenes:

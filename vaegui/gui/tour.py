@@ -83,6 +83,7 @@ class GuidedTour(QObject):
         self.frame.hide()
         self.bubble.hide()
         window.installEventFilter(self)  # follows the window's resizes
+        self.bubble.installEventFilter(self)  # and its own font's changes (presenter mode)
         for pages in (window.training_tab.pages, window.explorer_tab.pages):
             pages.currentChanged.connect(self._on_page_changed)
 
@@ -165,7 +166,12 @@ class GuidedTour(QObject):
     def _place_bubble(self, area: QRect | None) -> None:
         """Beside the highlighted area where there is room (right, left, below, above, then over its corner)."""
         bubble, room = self.bubble, self.window.rect().adjusted(8, 8, -8, -8)
-        bubble.adjustSize()
+        # Its wrapped text needs the height of its lines at its fixed width, in the fonts its style sheet gives once
+        # polished (adjustSize on a hidden bubble measured one line: the text was cut after presenter mode too).
+        for widget in (bubble, *bubble.findChildren(QWidget)):
+            widget.ensurePolished()
+        bubble.layout().activate()
+        bubble.resize(bubble.width(), bubble.layout().totalHeightForWidth(bubble.width()))
         corner = QPoint(room.right() - bubble.width(), room.bottom() - bubble.height() - 20)
         spots = [] if area is None else [
             QPoint(area.right() + 12, area.top()), QPoint(area.left() - bubble.width() - 12, area.top()),
@@ -176,8 +182,14 @@ class GuidedTour(QObject):
         bubble.raise_()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if self.active and event.type() in (QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.LayoutRequest):
-            self._place()
+        kind = event.type()
+        if watched is self.bubble and kind != QEvent.Type.FontChange:
+            return False
+        if kind in (QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.LayoutRequest, QEvent.Type.FontChange):
+            if self.active:
+                self._place()
+            elif self.bubble.isVisible():  # the first launch's offer
+                self._place_bubble(None)
         return False
 
 

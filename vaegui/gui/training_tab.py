@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -80,6 +80,17 @@ class TrainingTab(QWidget):
 
     # ---- layout --------------------------------------------------------------------------
 
+    def _fit_settings_width(self) -> None:
+        # As wide as the settings need, no wider: the plots get the rest of a 1280 px window.
+        width = self.settings_scroll.widget().sizeHint().width()
+        self.settings_scroll.setMinimumWidth(width + 18)
+        self.settings_scroll.setMaximumWidth(width + 24)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presenter mode's bigger text: the settings need more room
+            QTimer.singleShot(0, self, self._fit_settings_width)
+
     def _build(self, dataset: str | None) -> None:
         self.form = SettingsForm(dataset)
         self.train_button, self.pause_button, self.stop_button = QPushButton(), QPushButton(), QPushButton()
@@ -115,8 +126,11 @@ class TrainingTab(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(settings_panel.sizeHint().width() + 18)
-        scroll.setMaximumWidth(settings_panel.sizeHint().width() + 24)  # the plots get the rest of a 1280 px window
+        self.settings_scroll = scroll
+        # Presenter mode hides the settings (set them before the demo): the audience gets the plots' room, the
+        # presenter keeps Train, Pause and Stop.
+        wording().mark_expert(self.form)
+        self._fit_settings_width()
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
