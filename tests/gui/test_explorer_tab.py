@@ -412,8 +412,10 @@ def test_colour_by_error_and_lists_of_worst_and_most_uncertain(open_tab, run_z2,
 def test_generation_tools_sample_interpolate_traverse_and_grid(open_tab, run_z2, qtbot):
     tab = open_tab(run_z2)
     tab.selection.select_row(3)
-    qtbot.mouseClick(tab.point_panel.sample_button, Qt.MouseButton.LeftButton)
-    assert tab.point_panel.samples.images_shown() == 16
+    panel = tab.point_panel
+    assert not panel.samples.isVisibleTo(tab) and panel.neighbours.isVisibleTo(tab)  # no black tiles before a draw
+    qtbot.mouseClick(panel.sample_button, Qt.MouseButton.LeftButton)
+    assert panel.samples.images_shown() == 16 and panel.samples.isVisibleTo(tab)
     assert len(tab.map.samples.data) == 16  # the draws are marked on the map
     qtbot.mouseClick(tab.generation_panel.prior_button, Qt.MouseButton.LeftButton)
     assert tab.generation_panel.prior_images.images_shown() == 16
