@@ -1,8 +1,26 @@
-"""What every screenshot script ends with: grab the real window into docs/screenshots/, close it, quit."""
+"""What every screenshot script shares: the app's settings of a first launch (not the person's own), and grabbing the
+real window into docs/screenshots/, closing it, quitting."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
+
+# Each screenshot shows the app as on a fresh machine (plain words, no remembered runs), whatever this machine's
+# ~/.config/vaegui holds; the tour was already offered, except where a script asks for its first launch.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="vaegui-screenshot-config-")
+
+
+def first_launch(offer_tour: bool) -> None:
+    """Settings of a first launch; `offer_tour` False: as if the tour had been offered already."""
+    if not offer_tour:
+        folder = Path(os.environ["XDG_CONFIG_HOME"]) / "vaegui"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "vaegui.conf").write_text("[tour]\noffered=true\n")
+
+
+first_launch(offer_tour=False)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 

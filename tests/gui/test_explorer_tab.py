@@ -411,9 +411,12 @@ def test_colour_by_error_and_lists_of_worst_and_most_uncertain(open_tab, run_z2,
 
 def test_generation_tools_sample_interpolate_traverse_and_grid(open_tab, run_z2, qtbot):
     tab = open_tab(run_z2)
-    tab.selection.select_row(3)
     panel = tab.point_panel
-    assert not panel.samples.isVisibleTo(tab) and panel.neighbours.isVisibleTo(tab)  # no black tiles before a draw
+    # Nothing chosen yet: the hint alone, no black tiles and no empty axes.
+    assert not any(w.isVisibleTo(tab) for w in (panel.tiles, panel.bars, panel.neighbours, panel.samples))
+    tab.selection.select_row(3)
+    assert panel.tiles.isVisibleTo(tab) and panel.bars.isVisibleTo(tab) and panel.neighbours.isVisibleTo(tab)
+    assert not panel.samples.isVisibleTo(tab)  # no black tiles before a draw
     qtbot.mouseClick(panel.sample_button, Qt.MouseButton.LeftButton)
     assert panel.samples.images_shown() == 16 and panel.samples.isVisibleTo(tab)
     assert len(tab.map.samples.data) == 16  # the draws are marked on the map

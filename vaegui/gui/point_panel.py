@@ -33,7 +33,9 @@ class PointPanel(QWidget):
         self.original = ImageTile("original", 112)
         self.reconstruction = ImageTile("", 112)
         self.showing: str | None = None  # None (nothing chosen), "point" or "location": which captions apply
-        tiles = QHBoxLayout()
+        self.tiles = QWidget()  # with the bars, hidden until something is chosen: no black squares, no empty axes
+        tiles = QHBoxLayout(self.tiles)
+        tiles.setContentsMargins(0, 0, 0, 0)
         tiles.addWidget(self.original)
         tiles.addWidget(self.reconstruction)
         tiles.addStretch(1)
@@ -61,7 +63,7 @@ class PointPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addLayout(tiles)
+        layout.addWidget(self.tiles)
         layout.addWidget(self.how)
         layout.addWidget(self.bars)
         self.neighbours_heading = words.label(_heading(), "neighbours")
@@ -71,6 +73,7 @@ class PointPanel(QWidget):
         layout.addWidget(self.samples)
         layout.addStretch(1)
         words.bind(self, self._render_words)
+        self._show_bars(None, None)
 
     def _render_words(self, expert: bool) -> None:
         # A key in the title line, not a legend box, which would cover the last dimensions' bars.
@@ -140,6 +143,8 @@ class PointPanel(QWidget):
         self.sample_button.setEnabled(False)
 
     def _show_bars(self, mu: np.ndarray | None, log_var: np.ndarray | None) -> None:
+        for widget in (self.tiles, self.bars):
+            widget.setVisible(mu is not None)
         count = 0 if mu is None else min(len(mu), MAX_BARS)
         x = np.arange(count, dtype=float)
         self.mu_bars.setOpts(x=x - 0.2 if log_var is not None else x, height=[] if mu is None else mu[:count])
