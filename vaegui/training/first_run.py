@@ -30,12 +30,13 @@ DATASET_SIZES = {"fashion_mnist": 70_000, "mnist": 70_000, "digits": 1_797}  # t
 # What the Training tab's default model costs in CPU time per 1,000 images of an epoch (training on the train part,
 # testing on the test part, the epoch's pictures and checkpoint), and once per run (loading the data, building and
 # tracing the model), measured by benchmarks/default_training.py on the reference machine: a 2-core x86-64 VM, CPU
-# only, TensorFlow 2.21 (Fashion-MNIST: 0.58-0.64 s and 5.1-7.0 s over 5 runs of 6,000 and 7,000 images; digits:
-# 0.35-0.37 s and 5.2-5.4 s over 2). CPU time, because that machine is shared: its wall clock swings with the other
-# work (the same runs took 60-93 s), while what an image costs the process does not. MNIST costs what Fashion-MNIST
-# does: the same model on the same 28×28 shape.
-CPU_SECONDS_PER_1000_IMAGES = {"fashion_mnist": 0.60, "mnist": 0.60, "digits": 0.36}
-START_CPU_SECONDS = {"fashion_mnist": 5.7, "mnist": 5.7, "digits": 5.3}
+# only, TensorFlow 2.21, the one set of defaults (batch 64). Fashion-MNIST, 6,000 images × 10 epochs: 0.424-0.438 s
+# and 3.2-3.3 s over 2 runs (CPU 28.7-29.4 s, wall 37-45 s on the busy machine); digits, 30 epochs: 0.20 s and 3.1 s.
+# (At the former form's batch 32 they were 0.58-0.64 s and 0.35-0.37 s.) CPU time, because that machine is shared:
+# its wall clock swings with the other work, while what an image costs the process does not. MNIST costs what
+# Fashion-MNIST does: the same model on the same 28×28 shape.
+CPU_SECONDS_PER_1000_IMAGES = {"fashion_mnist": 0.43, "mnist": 0.43, "digits": 0.20}
+START_CPU_SECONDS = {"fashion_mnist": 3.2, "mnist": 3.2, "digits": 3.1}
 # How many cores TensorFlow keeps busy while training this model on two idle cores: wall time = CPU time / this
 # (the README's throughput table: ~2,450 images/s by the wall clock, ~1,450 per CPU-second).
 BUSY_CORES = 1.7
