@@ -35,3 +35,26 @@ def save_and_quit(app, window, name: str, result: dict) -> None:
     result["code"] = 0
     window.close()
     app.quit()
+
+
+def train_digits_run(prefix: str, epochs: int = 15) -> str:
+    """A z_dim-2 run on the built-in digits, trained headless (as `vaegui train` would) into a temporary folder."""
+    from vaegui.cli import main as vaegui_main
+
+    folder = os.path.join(tempfile.mkdtemp(prefix=prefix), "digits-z2")
+    vaegui_main(["train", "--dataset", "digits", "--epochs", str(epochs), "--z-dim", "2", "--out", folder, "--quiet"])
+    return folder
+
+
+def once_the_explorer_shows_the_run(window, then) -> None:
+    """Call then() when TensorFlow has loaded and the Explorer has drawn the run the window was opened with."""
+    from PySide6.QtCore import QTimer
+
+    def check() -> None:
+        explorer = window.explorer_tab
+        if explorer.explorer.shown is None or explorer.is_busy():
+            QTimer.singleShot(200, check)
+        else:
+            then()
+
+    window.state.tensorflow_ready.connect(lambda _device: QTimer.singleShot(500, check))

@@ -11,7 +11,7 @@ from PIL import Image
 
 from vaegui.animation.formation import HOLD_LAST_SECONDS, formation_movie_of_run
 from vaegui.animation.movie import AnimationError, Movie, frame_durations, movie_format, mp4_available, write_movie
-from vaegui.latent.jobs import Cancelled, CancelToken
+from vaegui.cancel import Cancelled, CancelToken
 from vaegui.runs.snapshot import RunSnapshot
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from vaegui.latent.jobs import Cancelled, CancelToken, failure_message
+from vaegui.cancel import Cancelled, CancelToken
+from vaegui.latent.jobs import failure_message
 
 
 @dataclass(eq=False)

@@ -102,7 +102,8 @@ def test_unknown_command():
     done = run_cli_process("trian")
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == (
-        "vaegui: error: argument COMMAND: invalid choice: 'trian' (choose from 'gui', 'train', 'animate', 'encode', 'metrics')"
+        "vaegui: error: argument COMMAND: invalid choice: 'trian' "
+        "(choose from 'gui', 'train', 'animate', 'encode', 'metrics')"
     )
 
 

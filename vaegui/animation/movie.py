@@ -12,8 +12,8 @@ from PIL import Image
 
 from vaegui.animation import FPS_RANGE, SIZE_RANGE
 from vaegui.atomic_files import atomic_output_path
+from vaegui.cancel import Cancelled
 from vaegui.errors import VaeguiError
-from vaegui.latent.jobs import Cancelled
 
 FORMATS = {".gif": "GIF", ".mp4": "MP4"}
 VIDEO_INSTALL = 'pip install "vaegui[video]"'

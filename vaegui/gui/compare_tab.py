@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from vaegui.config import RunConfig
+from vaegui.gui.activity_row import ActivityRow
 from vaegui.gui.app_state import AppState
 from vaegui.gui.compare_panels import PickedPanel, PriorPanel, QualityTable
 from vaegui.gui.experiment_worker import ExperimentProgress, ExperimentWorker
@@ -93,22 +94,9 @@ class CompareTab(QWidget):
         self.controls = MapControls(self.comparison)
         self.controls.show_why_button.setToolTip("Reproduce, on the left run, why switching the noise off needs the "
                                                  "predict function rebuilt")
-        self.status_label = QLabel("")
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.setFixedWidth(220)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.comparison.cancel)
-        self.redraw_button = QPushButton("Draw the maps")
-        self.redraw_button.clicked.connect(self.comparison.redraw)
-        activity = QHBoxLayout()
-        for widget, stretch in ((self.status_label, 1), (self.redraw_button, 0), (self.progress_bar, 0),
-                                (self.cancel_button, 0)):
-            policy = widget.sizePolicy()
-            policy.setRetainSizeWhenHidden(True)  # the row keeps its height: nothing below jumps
-            widget.setSizePolicy(policy)
-            activity.addWidget(widget, stretch)
+        self.activity = ActivityRow("Draw the maps", self.comparison.cancel, self.comparison.redraw)
+        for name in ("status_label", "progress_bar", "cancel_button", "redraw_button"):
+            setattr(self, name, getattr(self.activity, name))
         self.message_label = QLabel("")
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("background: #5c2b2b; color: #fff; padding: 6px; border-radius: 3px;")
@@ -121,7 +109,7 @@ class CompareTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.preset_row)
         layout.addWidget(self.controls)
-        layout.addLayout(activity)
+        layout.addWidget(self.activity)
         layout.addWidget(self.message_label)
         layout.addWidget(self.pages, 1)
 
@@ -285,18 +273,9 @@ class CompareTab(QWidget):
 
     def _render_activity(self) -> None:
         activity = self.comparison.activity
-        busy = activity is not None
-        self.progress_bar.setVisible(busy)
-        self.cancel_button.setVisible(busy)
         shown = all(explorer.shown is not None for explorer in self.comparison.explorers.values())
-        self.redraw_button.setVisible(not busy and self.comparison.loaded is not None and not shown)
-        if busy:
-            text, fraction = activity
-            self.progress_bar.setRange(0, 0 if fraction is None else 1000)
-            if fraction is not None:
-                self.progress_bar.setValue(int(fraction * 1000))
-            self.status_label.setText(text)
-        elif self.status_label.text().endswith("…"):
+        self.activity.render(activity, self.comparison.loaded is not None and not shown)
+        if activity is None and self.status_label.text().endswith("…"):
             self.status_label.setText("")
 
     def _render_message(self) -> None:

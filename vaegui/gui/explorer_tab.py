@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from vaegui.atomic_files import atomic_output_path
 from vaegui.errors import VaeguiError
+from vaegui.gui.activity_row import ActivityRow
 from vaegui.gui.app_state import AppState
 from vaegui.gui.explorer_dialogs import ask_export_path, ask_keras_pair, ask_moved_dataset
 from vaegui.gui.explorer_map_view import ExplorerMapView
@@ -100,23 +100,9 @@ class ExplorerTab(QWidget):
                      "mu_only_help", "mu_only_label", "show_why_button"):
             setattr(self, name, getattr(self.controls, name))
 
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.setFixedWidth(220)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.explorer.cancel)
-        self.redraw_button = QPushButton("Draw the map")
-        self.redraw_button.clicked.connect(self.explorer.redraw)
-        for widget in (self.progress_bar, self.cancel_button, self.redraw_button):
-            policy = widget.sizePolicy()
-            policy.setRetainSizeWhenHidden(True)  # the row keeps its height: nothing below jumps
-            widget.setSizePolicy(policy)
-        self.status_label = QLabel("")
-        activity = QHBoxLayout()
-        for widget, stretch in ((self.status_label, 1), (self.redraw_button, 0), (self.progress_bar, 0),
-                                (self.cancel_button, 0)):
-            activity.addWidget(widget, stretch)
+        self.activity = ActivityRow("Draw the map", self.explorer.cancel, self.explorer.redraw)
+        for name in ("status_label", "progress_bar", "cancel_button", "redraw_button"):
+            setattr(self, name, getattr(self.activity, name))
         self.message_label = QLabel("")
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -155,7 +141,7 @@ class ExplorerTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.controls)
-        layout.addLayout(activity)
+        layout.addWidget(self.activity)
         layout.addWidget(self.message_label)
         layout.addWidget(self.pages, 1)
 
@@ -260,15 +246,7 @@ class ExplorerTab(QWidget):
     def _render_activity(self) -> None:
         activity = self.explorer.activity
         busy = activity is not None
-        self.progress_bar.setVisible(busy)
-        self.cancel_button.setVisible(busy)
-        self.redraw_button.setVisible(not busy and self.explorer.loaded is not None and self.explorer.shown is None)
-        if busy:
-            text, fraction = activity
-            self.progress_bar.setRange(0, 0 if fraction is None else 1000)
-            if fraction is not None:
-                self.progress_bar.setValue(int(fraction * 1000))
-            self.status_label.setText(text)
+        self.activity.render(activity, self.explorer.loaded is not None and self.explorer.shown is None)
         if self.pages.currentIndex() == WELCOME and busy:
             self.pages.setCurrentIndex(MAP)
 

@@ -9,8 +9,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from superqt.utils import WorkerBase
 
+from vaegui.cancel import Cancelled, CancelToken
 from vaegui.gui.workers import give_the_gui_thread_priority
-from vaegui.latent.jobs import Cancelled, CancelToken, Work, failure_message
+from vaegui.latent.jobs import Work, failure_message
 
 SHUTDOWN_WAIT_MS = 1800
 

@@ -11,22 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
+from vaegui.cancel import CancelToken
 from vaegui.errors import VaeguiError
-
-
-class CancelToken:
-    """Set by the GUI, checked by the core between steps (batches, files, iterations)."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
 
 # Niceness given to every thread but the GUI thread when training starts. TensorFlow keeps both cores
 # busy; at equal priority the window's thread got ~40 % of a core, so a 40 ms paint froze it ~100 ms.

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vaegui.cancel import Cancelled
 from vaegui.errors import VaeguiError
-from vaegui.latent.jobs import Cancelled
 from vaegui.loss_terms import kl_divergence_terms
 
 SPLITS = ("train", "test", "both")

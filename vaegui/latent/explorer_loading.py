@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from vaegui.cancel import CancelToken
 from vaegui.errors import VaeguiError
-from vaegui.latent.jobs import CancelToken
 
 
 @dataclass(frozen=True)

@@ -2,37 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from vaegui.cancel import CancelToken
 from vaegui.errors import VaeguiError
-
-
-class Cancelled(VaeguiError):
-    """The person cancelled a long computation; nothing to report."""
-
-    def __init__(self) -> None:
-        super().__init__("Cancelled.")
-
-
-class CancelToken:
-    """Set by whoever asked for the work, checked by the work between steps (batches, files, iterations)."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def raise_if_cancelled(self) -> None:
-        if self._event.is_set():
-            raise Cancelled()
-
 
 # work(report, cancel) runs on a worker thread; report(payload) hands a small copy back to the model's thread.
 Work = Callable[[Callable[[Any], None], CancelToken], Any]
