@@ -275,9 +275,12 @@ def main() -> int:
     parser.add_argument("--test-images", type=int, default=2_000)
     parser.add_argument("--repeats", type=int, default=3, help="rounds of plain Keras and vaegui, alternating")
     parser.add_argument("--strategy-repeats", type=int, default=2,
-                        help="rounds of the three KL strategies, and of each speed-up against its baseline")
+                        help="rounds of the three KL strategies, and of each speed-up against its baseline "
+                             "(at least 1)")
     parser.add_argument("--skip-speedups", action="store_true", help="only vaegui vs Keras and the KL strategies")
     args = parser.parse_args()
+    if args.strategy_repeats < 1 or args.repeats < 1:
+        parser.error("--repeats and --strategy-repeats need at least 1 round each")
     data = dataset(None if args.full else args.train_images, None if args.full else args.test_images)
     from vaegui.training.devices import device_description
 
