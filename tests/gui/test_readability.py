@@ -187,3 +187,20 @@ def test_no_wrapped_text_is_cut_on_either_welcome_page(window, qtbot, tab_index)
     assert labels
     for label in labels:
         assert label.height() >= label.heightForWidth(label.width()), label.text()[:60]
+
+
+@pytest.mark.parametrize("tab_index", [0, 1])  # the Compare tab shows its boxes once two runs are open
+def test_every_choice_box_shows_its_current_choice_whole(window, qtbot, tab_index):
+    """The Explorer's "How many" read "10 00(": its width was fitted to "All", the choice before the first render."""
+    from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox
+
+    window.tabs.setCurrentIndex(tab_index)
+    qtbot.wait(50)
+    combos = [c for c in window.tabs.currentWidget().findChildren(QComboBox) if c.isVisible() and c.currentText()]
+    assert combos
+    for combo in combos:
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                             QStyle.SubControl.SC_ComboBoxEditField, combo)
+        assert field.width() >= combo.fontMetrics().horizontalAdvance(combo.currentText()), combo.currentText()

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
+    QToolButton,
+    QToolTip,
+    QWidget,
+)
 
 from vaegui.gui.wording import wording
 from vaegui.latent.explorer_model import ExplorerModel
@@ -113,6 +124,7 @@ class MapControls(QWidget):
             index = combo.findData(value)
             if index >= 0 and index != combo.currentIndex():
                 combo.setCurrentIndex(index)
+                _fit_to_contents(combo)  # also before the box's own index signal is connected (the first render)
             combo.setEnabled(ready)
         self.mu_only_checkbox.setChecked(settings.mu_only)
         self.mu_only_checkbox.setEnabled(ready)
@@ -150,5 +162,9 @@ def _fit_to_contents(combo: QComboBox) -> None:
     widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
     combo.view().setMinimumWidth(widest + 32)
     combo.setMinimumContentsLength(0)
-    combo.setMinimumWidth(metrics.horizontalAdvance(combo.currentText()) + 48)
+    # The style says how much room its frame and arrow take ("10 000" lost its last digit to a fixed 48 px).
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    text = QSize(metrics.horizontalAdvance(combo.currentText()) + 4, metrics.height())
+    combo.setMinimumWidth(combo.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, text, combo).width())
     combo.updateGeometry()
