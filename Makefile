@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml setup.py scripts/install-system-packages.sh
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/vaegui gui --dataset digits
+	$(BIN)/vaegui gui
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider --durations=10
@@ -31,7 +31,7 @@ bench: $(STAMP)
 
 # Real windows on a virtual X screen; each script saves docs/screenshots/NAME.png.
 screenshots: $(STAMP)
-	for script in scripts/screenshots/*.py; do \
+	for script in scripts/screenshots/[!_]*.py; do \
 	  xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python $$script || exit 1; \
 	done
 

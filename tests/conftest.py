@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+# The app's preferences (QSettings: expert labels, ...) go to a folder of the test session, not the person's own.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="vaegui-test-config-")
 
 import pytest  # noqa: E402
 
@@ -32,3 +36,12 @@ def digits():
 @pytest.fixture
 def tiny_run_config():
     return tiny_config
+
+
+@pytest.fixture(autouse=True)
+def plain_wording():
+    """Each test starts with plain labels, whatever the test before it switched to."""
+    yield
+    module = sys.modules.get("vaegui.gui.wording")
+    if module is not None and module._wording is not None:
+        module._wording.set_expert(False)

@@ -38,10 +38,12 @@ def test_train_then_resume_then_reopen(tmp_path):
 def test_config_file_and_flags(tmp_path):
     config = tmp_path / "settings.json"
     config.write_text('{"model": {"z_dim": 3, "conv_filters": [4, 8], "dense_units": 8}, "training": {"epochs": 1}}')
-    done = vaegui("train", "--config", str(config), "--kl-weight", "0.5", "--out", str(tmp_path / "y"))
+    done = vaegui("train", "--config", str(config), "--kl-weight", "0.5", "--subset", "500", "--out",
+                  str(tmp_path / "y"))
     assert done.returncode == 0, done.stderr
     run = Run.open(tmp_path / "y")
     assert (run.config.model.z_dim, run.config.model.kl_weight, run.epochs_completed) == (3, 0.5, 1)
+    assert run.config.data.subset == 500
 
 
 def test_errors_are_one_clear_line_and_exit_non_zero(tmp_path):

@@ -32,6 +32,7 @@ def test_defaults_are_valid_and_round_trip_through_json(tmp_path):
         ("data", "test_fraction", 0.95, r"Test fraction 0.95 is out of range: .* to 0.9"),
         ("training", "kl_warmup_epochs", -1, r"KL warm-up -1 epochs must be 0 \(off\) up to 100000"),
         ("training", "images_per_epoch", 0, r"Images per epoch 0 must be a whole number of at least 1 \(e.g. 10000\)"),
+        ("data", "subset", 5, r"Subset of 5 images is out of range: keep 10 to 100,000,000 images"),
     ],
 )
 def test_out_of_range_settings_are_refused(section, key, value, message):
@@ -82,3 +83,16 @@ def test_images_per_epoch_comes_from_the_command_line_and_caps_an_epoch():
     assert training.images_per_epoch == 10_000
     assert (training.epoch_images(180_000), training.epoch_images(500)) == (10_000, 500)
     assert RunConfig().training.epoch_images(180_000) == 180_000  # by default an epoch is every image
+
+
+def test_a_run_saved_before_subsets_existed_still_opens_complete(tmp_path):
+    """data.subset came after config version 2: an older run's config.json without it is whole, not damaged."""
+    raw = RunConfig().to_dict()
+    del raw["data"]["subset"]
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(raw))
+    assert RunConfig.from_json_file(path, complete=True).data.subset is None
+    del raw["data"]["image_size"]
+    path.write_text(json.dumps(raw))
+    with pytest.raises(ConfigError, match=r"missing setting\(s\) data.image_size"):
+        RunConfig.from_json_file(path, complete=True)

@@ -168,3 +168,19 @@ def test_checkpoints_after_the_first_build_no_throwaway_keras_objects(tmp_path, 
     thread.join()
     assert Run.open(run.folder).epochs_completed == 3
     assert made == []
+
+
+def test_a_subset_is_kept_in_config_json_and_reopens_the_same_images(tmp_path):
+    import numpy as np
+
+    from vaegui.runs import load_run_dataset
+
+    config = tiny_config()
+    config.data.subset = 300
+    run = Run.create(tmp_path / "run", config)
+    assert json.loads((run.folder / "config.json").read_text())["data"]["subset"] == 300
+    reopened = Run.open(run.folder)
+    first, again = load_run_dataset(config), load_run_dataset(reopened.config)
+    assert len(first.train) + len(first.test) == 300
+    np.testing.assert_array_equal(first.train.images, again.train.images)
+    np.testing.assert_array_equal(first.test.images, again.test.images)

@@ -33,6 +33,7 @@ _MODEL_FLAGS = (
     "dataset",
     "image_size",
     "channels",
+    "subset",
     "z_dim",
     "conv_filters",
     "dense_units",
@@ -67,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui = commands.add_parser("gui", help="open the app (the default)")
     _add_verbose(gui)
     gui.add_argument("run_folder", nargs="?", help="a run folder to open in the Explorer")
-    gui.add_argument("--dataset", default=None, help="dataset preselected in the Training tab (default: digits)")
+    gui.add_argument("--dataset", default=None,
+                     help="dataset preselected in the Training tab (default: the best one available offline)")
 
     train = commands.add_parser(
         "train",
@@ -108,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--image-size", type=int, help=f"pixels a side to resize images to ({IMAGE_SIZE.low} to {IMAGE_SIZE.high})"
     )
     data.add_argument("--channels", type=int, choices=CHANNELS, help="1 = grayscale, 3 = RGB")
+    data.add_argument("--subset", type=int, metavar="IMAGES",
+                      help="train on this many of the dataset's images, drawn at random with --seed (default: all)")
     model = train.add_argument_group("model")
     model.add_argument("--z-dim", type=int, help=f"latent size ({Z_DIM.low} to {Z_DIM.high}; 2 is shown directly)")
     model.add_argument("--conv-filters", type=_int_list, help="conv layer widths, e.g. 32,64")
@@ -183,7 +187,8 @@ def _int_list(text: str) -> tuple[int, ...]:
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     config = RunConfig.from_json_file(settings_file(args.config)) if args.config else RunConfig()
-    _apply(config.data, args, {"dataset": "dataset", "image_size": "image_size", "channels": "channels"})
+    _apply(config.data, args, {"dataset": "dataset", "image_size": "image_size", "channels": "channels",
+                               "subset": "subset"})
     _apply(config.model, args, {name: name for name in _MODEL_FLAGS if hasattr(ModelConfig(), name)})
     _apply(config.training, args, {name: name for name in _TRAINING_FLAGS if hasattr(TrainingConfig(), name)})
     return config.validate()

@@ -32,6 +32,7 @@ class Range(NamedTuple):
 IMAGE_SIZE = Range(8, 256)  # pixels a side
 CHANNELS = (1, 3)  # grayscale, RGB
 TEST_FRACTION = Range(0.0, 0.9)  # 0: no test images
+SUBSET = Range(10, 100_000_000)  # images kept of a dataset (train and test together)
 Z_DIM = Range(2, 512)
 CONV_LAYERS = Range(1, 5)
 CONV_FILTERS = Range(1, 1024)
@@ -57,6 +58,8 @@ class DataConfig:
     test_fraction: float = 0.1
     # The dataset's path relative to the run folder when it lives inside it, so a copied run finds its copied data.
     dataset_in_run_folder: str | None = None
+    # None keeps every image; a number keeps that many, drawn at random (seeded), train and test alike.
+    subset: int | None = None
 
     def validate(self) -> None:
         if not isinstance(self.dataset, str) or not self.dataset.strip():
@@ -74,6 +77,11 @@ class DataConfig:
             raise ConfigError(
                 f"Test fraction {self.test_fraction} is out of range: choose a value from {TEST_FRACTION.low:g} "
                 f"(no test images) to {TEST_FRACTION.high:g}."
+            )
+        if self.subset is not None and self.subset not in SUBSET:
+            raise ConfigError(
+                f"Subset of {self.subset} images is out of range: keep {SUBSET.low:,} to {SUBSET.high:,} images, or "
+                "leave it empty for all of them."
             )
 
 
@@ -312,8 +320,9 @@ def _migrate(raw: dict[str, Any], source: str) -> dict[str, Any]:
     return raw
 
 
-# Not what the weights were trained with, only where the data was: runs written before it existed lack it.
-_OPTIONAL_IN_A_RUN = {"dataset_in_run_folder"}
+# Settings added after CONFIG_VERSION 2 whose default is what older runs did (or, for dataset_in_run_folder,
+# only where the data was): their absence is not a gap.
+ADDED_WITH_OLD_BEHAVIOUR = {"data.subset", "data.dataset_in_run_folder"}
 
 
 def _require_every_setting(raw: dict[str, Any], source: str) -> None:
@@ -322,7 +331,7 @@ def _require_every_setting(raw: dict[str, Any], source: str) -> None:
         for name, kind in (("data", DataConfig), ("model", ModelConfig))
         if isinstance(raw.get(name, {}), dict)
         for f in fields(kind)
-        if f.name not in raw.get(name, {}) and f.name not in _OPTIONAL_IN_A_RUN
+        if f.name not in raw.get(name, {}) and f"{name}.{f.name}" not in ADDED_WITH_OLD_BEHAVIOUR
     ]
     if missing:
         raise ConfigError(

@@ -1,4 +1,4 @@
-"""Screenshot of the Explorer tab: trains a small digits run, opens it in the real main window, selects a point."""
+"""Screenshot of the Explorer tab: trains the app's default run, opens it in the real main window, selects a point."""
 
 from __future__ import annotations
 
@@ -10,35 +10,36 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from _grab import save_and_quit  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-TARGET = ROOT / "docs" / "screenshots" / "explorer.png"
-EPOCHS = int(os.environ.get("EPOCHS", "30"))
+TARGET = "explorer.png"
+EPOCHS = int(os.environ.get("EPOCHS", "0")) or None  # None: the default run's own
 TIMEOUT_S = 300
+CLASS = 7  # the selected point's class: a sneaker in Fashion-MNIST, a 7 in the digits
 
 
-def train_digits_run(folder: Path) -> Path:
-    """A z_dim = 2 VAE on digits, trained headless exactly as `vaegui train` would."""
-    from vaegui.config import DataConfig, ModelConfig, RunConfig, TrainingConfig
+def train_default_run(folder: Path) -> Path:
+    """The Training tab's default run (the best dataset available offline), trained headless as `vaegui train`."""
+    from vaegui.gui.settings_form import gui_defaults
     from vaegui.runs import Run
     from vaegui.training import TrainingSession
 
-    config = RunConfig(DataConfig("digits"), ModelConfig(z_dim=2, conv_filters=(32, 64), dense_units=32),
-                       TrainingConfig(epochs=EPOCHS, batch_size=64, seed=0))
+    config = gui_defaults()
+    config.training.epochs = EPOCHS or config.training.epochs
     run = Run.create(folder, config)
     TrainingSession(run, run.load_dataset()).run()
     return folder
 
 
 def main() -> int:
-    folder = train_digits_run(Path(tempfile.mkdtemp(prefix="vaegui-screenshot-")) / "digits-z2")
+    folder = train_default_run(Path(tempfile.mkdtemp(prefix="vaegui-screenshot-")) / "first-run")
     from vaegui.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(dataset="digits", run_folder=str(folder))  # what `vaegui gui RUN` does
-    window.resize(1500, 920)
+    window = MainWindow(run_folder=str(folder))  # what `vaegui gui RUN` does
+    window.resize(1280, 800)
     window.show()
     window.load_tensorflow()
     tab = window.explorer_tab
@@ -59,19 +60,13 @@ def main() -> int:
             # A typical, well-reconstructed sample near the middle of its class cluster.
             latents = tab.explorer.shown.latents
             labels, mu = latents.labels, latents.mu
-            centre = np.median(mu[labels == 3], axis=0)
-            row = int(np.argmin(np.where(labels == 3, np.linalg.norm(mu - centre, axis=1), np.inf)))
+            centre = np.median(mu[labels == CLASS], axis=0)
+            row = int(np.argmin(np.where(labels == CLASS, np.linalg.norm(mu - centre, axis=1), np.inf)))
             tab.selection.select_row(row)
             tab.selection.sample_posterior()
             QTimer.singleShot(500, poll)
             return
-        app.processEvents()
-        TARGET.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(TARGET))
-        print(f"Saved {TARGET}")
-        result["code"] = 0
-        window.close()
-        app.quit()
+        save_and_quit(app, window, TARGET, result)
 
     QTimer.singleShot(200, poll)
     app.exec()

@@ -54,6 +54,28 @@ def test_digits_shapes_range_labels_and_split(digits):
         assert set(split.labels) == set(range(10))
 
 
+def test_a_subset_keeps_the_same_images_each_time_in_the_dataset_proportion(digits):
+    subset = load_dataset("digits", subset=500)
+    assert (len(subset.train), len(subset.test)) == (450, 50)  # 1617 : 180, as in the whole dataset
+    again = load_dataset("digits", subset=500)
+    np.testing.assert_array_equal(subset.train.images, again.train.images)
+    np.testing.assert_array_equal(subset.test.labels, again.test.labels)
+    other_seed = load_dataset("digits", subset=500, seed=1)
+    assert not np.array_equal(subset.train.labels, other_seed.train.labels)
+    # Every image kept is one of the dataset's own, each once.
+    whole = {image.tobytes() for image in digits.train.images}
+    assert {image.tobytes() for image in subset.train.images} <= whole
+    assert len({image.tobytes() for image in subset.train.images}) == 450
+    assert "500 of its 1,797 images" in subset.source
+    assert load_dataset("digits", subset=5000).source == digits.source  # more than there are: all of them
+
+
+@pytest.mark.parametrize("subset", [5, 2.5, True])
+def test_an_impossible_subset_is_refused(subset):
+    with pytest.raises(DataError, match="Subset .* is not possible: give a whole number of images from 10"):
+        load_dataset("digits", subset=subset)
+
+
 def test_digits_split_is_deterministic_per_seed(digits):
     again = load_dataset("digits")
     other_seed = load_dataset("digits", seed=1)

@@ -1,4 +1,5 @@
-"""The GUI tests' shared fixtures: TensorFlow loaded once, and a Training tab ready to train a tiny model."""
+"""The GUI tests' shared fixtures: TensorFlow loaded once, a Training tab ready to train a tiny model, and
+the main window as a person first sees it (1280×800)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,17 @@ def tab(qtbot, tmp_path, device):
     tab.shutdown()
 
 
+
+@pytest.fixture
+def window(qtbot):
+    from vaegui.gui.main_window import MainWindow
+
+    window = MainWindow(dataset="digits")
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window._started)  # the Explorer is built after the first paint: the whole window
+    yield window
+    for tab in (window.training_tab, window.explorer_tab):
+        tab.shutdown()

@@ -12,7 +12,9 @@ from tests.latent.conftest import train_tiny_run
 from vaegui.gui.app_state import AppState
 from vaegui.gui.explorer_tab import ExplorerTab
 from vaegui.gui.traversal_panel import MAX_SLIDERS
+from vaegui.latent.map_state import describe_row
 from vaegui.palette import CLASS_COLOURS, VALUE_COLOURS
+from vaegui.words import word
 
 WAIT_MS = 60_000
 
@@ -117,7 +119,7 @@ def test_train_and_test_overlay_uses_two_markers(open_tab, run_z2, qtbot):
     assert tab.map.point_count() == len(data.train) + len(data.test)
     symbols = tab.map.point_symbols()
     assert (symbols == "t").sum() == len(data.test) and (symbols == "o").sum() == len(data.train)
-    assert [label.text for _, label in tab.map.legend.items][-2:] == ["train", "test"]
+    assert tab.map.key_entries() == [word("key_train"), word("key_test")]
 
 
 def test_clicking_a_point_shows_its_original_and_reconstruction(open_tab, run_z2, qtbot):
@@ -151,6 +153,15 @@ def test_clicking_a_point_shows_its_original_and_reconstruction(open_tab, run_z2
     np.testing.assert_allclose([centre_x[0], centre_y[0]], mu, rtol=1e-5)
     link_x, link_y = tab.map.posterior_link.getData()
     np.testing.assert_allclose(np.column_stack([link_x, link_y]), [mu, z], rtol=1e-5)
+    # The key names each of these marks, and the hover thumbnail which picture a point is.
+    assert tab.map.key_entries() == [word(key) for key in ("key_selection", "key_centre", "key_link", "key_sigma1",
+                                                           "key_sigma2")]
+    tab.selection.sample_posterior()
+    qtbot.waitUntil(lambda: word("key_posterior_samples") in tab.map.key_entries(), timeout=60_000)
+    tab.map.plot_widget.scene().sigMouseMoved.emit(tab.map.view_box.mapViewToScene(QPointF(*tab.map.coords[row])))
+    assert tab.map.thumbnail_caption.text() == describe_row(_shown(tab).latents, row,
+                                                            tab.explorer.loaded.class_names)
+    assert tab.map.thumbnail_caption.text().startswith(f"train #{_shown(tab).latents.source_index[row]} · ")
 
 
 def test_clicking_empty_space_decodes_that_latent_vector(open_tab, run_z2, qtbot):
@@ -365,7 +376,7 @@ def test_traverse_panel_shows_at_most_16_sliders_largest_kl_first(open_tab, run_
     assert panel.grid.count() == 16 * 4
     for row, dimension in enumerate(dimensions):
         assert panel.grid.itemAtPosition(row, 0).widget().text() == f"z{dimension + 1}"
-        assert panel.grid.itemAtPosition(row, 3).widget().text() == f"KL {kl[dimension]:.2f}"
+        assert panel.grid.itemAtPosition(row, 3).widget().text() == word("traverse_kl", kl=kl[dimension])
 
 
 def test_a_far_out_point_can_be_traversed_away_and_back_to_its_own_value(open_tab, run_z2, qtbot):
@@ -388,7 +399,7 @@ def test_colour_by_error_and_lists_of_worst_and_most_uncertain(open_tab, run_z2,
     colours = np.array(tab.map.point_brush_colours())
     worst = int(np.argmax(_shown(tab).latents.reconstruction_error))
     best = int(np.argmin(_shown(tab).latents.reconstruction_error))
-    assert colours[worst] == "#fde725" and colours[best] == "#440154"
+    assert colours[worst] == VALUE_COLOURS[-1] and colours[best] == VALUE_COLOURS[0]
     rows = tab.worst_list.rows()
     errors = _shown(tab).latents.reconstruction_error[rows]
     assert rows[0] == worst and np.all(np.diff(errors) <= 0)
@@ -584,7 +595,7 @@ def test_a_2d_run_opened_after_a_pca_map_shows_direct_with_its_whole_name(open_t
     _wait_idle(qtbot, tab)
     assert tab.method_combo.currentData() == "direct" and _shown(tab).method == "direct"
     text = tab.method_combo.currentText()
-    assert text == "Direct (z_dim = 2)"
+    assert text == word("method_direct")
     assert tab.method_combo.width() >= tab.method_combo.fontMetrics().horizontalAdvance(text) + 20
 
 

@@ -10,8 +10,10 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 
 from vaegui.gui.latent_map import LatentMap
+from vaegui.gui.wording import wording
 from vaegui.gui.workers import BACKGROUND_NICE
 from vaegui.palette import CLASS_COLOURS
+from vaegui.words import word
 
 
 @pytest.fixture
@@ -96,7 +98,8 @@ def test_train_and_test_points_get_their_own_symbols(latent_map, qtbot):
     latent_map.view_box.updateAutoRange()
     _wait_drawn(qtbot, latent_map)
     assert latent_map.point_symbols().tolist() == ["o", "t", "o", "t"]
-    assert [label.text for _, label in latent_map.legend.items] == ["a", "b", "train", "test"]
+    assert [label.text for _, label in latent_map.legend.items] == ["a", "b"]  # the classes' colours
+    assert latent_map.key_entries() == ["train", "test"]  # the marks' shapes
     image = latent_map.plot_widget.grab().toImage()
     colours = ["#ff0000", "#ff0000", "#00ff00", "#00ff00"]
 
@@ -128,7 +131,8 @@ def test_hovering_a_point_shows_its_thumbnail(latent_map, qtbot):
     scene_pos = latent_map.view_box.mapViewToScene(QPointF(1.0, -1.0))
     latent_map.plot_widget.scene().sigMouseMoved.emit(scene_pos)
     assert hovered == [3] and latent_map.thumbnail.isVisible()
-    assert latent_map.thumbnail.toolTip() == "row 3" and not latent_map.thumbnail.pixmap().isNull()
+    assert latent_map.thumbnail_caption.text() == "row 3" and latent_map.thumbnail_caption.isVisible()
+    assert not latent_map.thumbnail_image.pixmap().isNull()
     empty = latent_map.view_box.mapViewToScene(QPointF(0.2, 0.8))
     latent_map.plot_widget.scene().sigMouseMoved.emit(empty)
     assert hovered == [3, None] and not latent_map.thumbnail.isVisible()
@@ -192,3 +196,31 @@ def test_the_thread_drawing_the_points_yields_to_the_window(latent_map):
     drawing = [thread for thread in threading.enumerate() if thread.name == "vaegui-map-drawing"]
     assert drawing and all(os.getpriority(os.PRIO_PROCESS, thread.native_id) >= BACKGROUND_NICE for thread in drawing)
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < BACKGROUND_NICE  # the GUI thread keeps its own
+
+
+def test_the_key_lists_exactly_the_marks_drawn(latent_map):
+    assert latent_map.key_entries() == [] and not latent_map.key.isVisible()
+    latent_map.show_selection(1.0, 1.0)
+    assert latent_map.key_entries() == [word("key_selection")] and latent_map.key.isVisible()
+    latent_map.show_sigma_ellipse(np.array([1.0, 1.0]), np.array([0.3, 0.2]), sample=np.array([1.2, 1.1]))
+    assert latent_map.key_entries() == [word(k) for k in ("key_selection", "key_centre", "key_link", "key_sigma1",
+                                                          "key_sigma2")]
+    latent_map.show_sigma_ellipse(np.array([1.0, 1.0]), np.array([0.3, 0.2]), sample=np.array([1.0, 1.0]))
+    assert word("key_link") not in latent_map.key_entries()  # mu-only: the point is the centre, no line
+    latent_map.show_samples(np.zeros((16, 2)), "posterior")
+    assert latent_map.key_entries()[-1] == word("key_posterior_samples")
+    latent_map.show_samples(np.zeros((16, 2)), "prior")
+    assert latent_map.key_entries()[-1] == word("key_prior_samples")
+    latent_map.show_path(np.array([[0, 0], [1, 1], [2, 2]]))
+    latent_map.show_location(0.5, 0.5)
+    assert latent_map.key_entries()[-2:] == [word("key_path"), word("key_location")]
+    wording().set_expert(True)
+    assert latent_map.key_entries()[-2:] == ["interpolation path", "decoded location"]
+    wording().set_expert(False)
+    latent_map.clear_overlays()
+    assert latent_map.key_entries() == [] and not latent_map.key.isVisible()
+    # A marker shape is named while points are drawn with it.
+    latent_map.set_points(latent_map.coords, np.array([0, 1, 1, 2]), ["#ff0000", "#00ff00", "#0000ff"],
+                          ["a", "b", "c"],
+                          symbols=np.array(["o", "o", "o", "o"]), symbol_names={"o": "key_train", "t": "key_test"})
+    assert latent_map.key_entries() == [word("key_train")]

@@ -10,6 +10,7 @@ import textwrap
 
 from tests.latent.conftest import train_tiny_run
 from tests.robustness.conftest import QUIET_TF
+from vaegui.data import offline_dataset_names
 
 # MainWindow.show is wrapped to record what the app looks like at the moment the window appears;
 # everything else is the real command line entry point, event loop and background import.
@@ -69,7 +70,7 @@ def test_vaegui_gui_run_shows_the_window_before_tensorflow_then_opens_the_run(tm
     assert report["tensorflow_imported_at_show"] is False
     assert report["train_button_at_show"] == "Loading TensorFlow…"
     assert report["train_enabled_at_show"] is False
-    assert report["dataset_at_show"] == "digits"
+    assert report["dataset_at_show"] == offline_dataset_names()[0]  # the default until the run is read
     # Once it is in, Train is live and the run given on the command line is on the Explorer's map.
     assert report["train_button_ready"] == "Train" and report["train_enabled_ready"] is True
     assert "z2-run" in report["explorer_source"] and "z_dim 2" in report["explorer_source"]

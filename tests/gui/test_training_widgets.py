@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import time
 
 import numpy as np
 import pytest
 
+import vaegui.data.registry as registry
 from tests.conftest import tiny_config
 from vaegui import config as settings
 from vaegui.config import RunConfig
+from vaegui.data import offline_dataset_names
 from vaegui.errors import ConfigError
 from vaegui.gui.kl_bars import KLBars
 from vaegui.gui.latent_preview import LatentPreview
@@ -20,6 +23,8 @@ from vaegui.gui.training_worker import MAX_SIGNALS_PER_SECOND, ThrottledListener
 from vaegui.runs.epoch_views import preview_coordinates
 from vaegui.training import BatchProgress
 from vaegui.training.control import TrainingControl
+from vaegui.training.first_run import FIRST_RUNS
+from vaegui.words import word
 
 
 def test_listener_sends_few_signals_but_every_batch(qtbot):
@@ -104,9 +109,9 @@ def test_loss_plot_legends_sit_beside_the_curves_not_on_them(qtbot):
     plot.flush()
     qtbot.waitExposed(plot)
     for legend, curves_plot, names in (
-        (plot.loss_legend, plot.loss_plot, ["Total", "Total (test)", "Reconstruction", "older run: total",
-                                             "older run: reconstruction"]),
-        (plot.kl_legend, plot.kl_plot, ["KL", "KL (test)", "older run: KL"]),
+        (plot.loss_legend, plot.loss_plot, ["Total", "Total (test)", word("curve_reconstruction"),
+                                             "older run: total", "older run: reconstruction"]),
+        (plot.kl_legend, plot.kl_plot, [word("curve_kl"), f"{word('curve_kl')} (test)", "older run: KL"]),
     ):
         assert [label.text for _, label in legend.items] == names
         drawn = legend.sceneBoundingRect()
@@ -125,17 +130,37 @@ def test_saved_batch_rows_become_fractional_epochs():
     assert np.all(np.isnan(losses["kl_loss"]))
 
 
+def test_the_form_starts_on_the_best_dataset_available_offline_with_its_first_run_size(qtbot, monkeypatch):
+    form = SettingsForm()
+    qtbot.addWidget(form)
+    best = offline_dataset_names()[0]
+    expected = copy.deepcopy(GUI_DEFAULTS)
+    expected.data.dataset, expected.data.subset = best, FIRST_RUNS[best].subset
+    expected.training.epochs = FIRST_RUNS[best].epochs
+    assert form.config().to_dict() == expected.to_dict()
+    if best != "digits":  # this machine has a 28×28 dataset: a subset of it, shown in the form
+        assert form.subset_box.text().replace(",", "") == str(FIRST_RUNS[best].subset)
+    # Without Fashion-MNIST or MNIST on the machine, the built-in digits, all of them.
+    monkeypatch.setattr(registry, "FASHION_MNIST_DIRS", ())
+    monkeypatch.setattr(registry, "MNIST_DIRS", ())
+    monkeypatch.delenv(registry.FASHION_MNIST_DIR_ENV, raising=False)
+    monkeypatch.delenv(registry.MNIST_DIR_ENV, raising=False)
+    fallback = SettingsForm()
+    qtbot.addWidget(fallback)
+    assert fallback.config().data.dataset == "digits"
+    assert fallback.config().data.subset is None and fallback.subset_box.text() == "all"
+
+
 def test_settings_form_round_trips_a_config(qtbot):
     form = SettingsForm()
     qtbot.addWidget(form)
-    assert form.config().to_dict() == GUI_DEFAULTS.to_dict()
     config = tiny_config(epochs=7, kl_warmup_epochs=3)
     config.model.kl_weight = 5e-4
     config.model.reconstruction_loss = "mse"
     config.model.kl_strategy = "model_add_loss"
     config.data.image_size = 16
     form.set_config(config)
-    assert form.kl_preset_box.currentText() == "Tiny KL (5e-4)"
+    assert form.kl_preset_box.currentText() == word("kl_preset_tiny")
     assert RunConfig.from_dict(form.config().to_dict()).to_dict() == config.to_dict()
 
 

@@ -284,3 +284,21 @@ def build_dataset(
         class_names=None if class_names is None else [str(item) for item in class_names],
         source=source,
     )
+
+
+def take_subset(dataset: ImageDataset, count: int | None, seed: int) -> ImageDataset:
+    """At most `count` of the dataset's images, drawn at random (seeded, so a run reloads the same ones),
+    train and test keeping the dataset's own proportion; None, or a count above the size, keeps them all."""
+    train_size, test_size = len(dataset.train), len(dataset.test)
+    total = train_size + test_size
+    if count is None or count >= total:
+        return dataset
+    test_count = min(math.floor(count * test_size / total + 0.5), count - 1)
+    rng = np.random.default_rng(seed)
+    parts = []
+    for split, kept in ((dataset.train, count - test_count), (dataset.test, test_count)):
+        positions = np.sort(rng.permutation(len(split))[:kept])
+        labels = None if split.labels is None else split.labels[positions]
+        parts.append(ImageSplit(take(split.images, positions), labels))
+    return ImageDataset(name=dataset.name, train=parts[0], test=parts[1], class_names=dataset.class_names,
+                        source=f"{dataset.source}, {count:,} of its {total:,} images")

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from vaegui.config import CHANNELS, IMAGE_SIZE, SEED, TEST_FRACTION
+from vaegui.config import CHANNELS, IMAGE_SIZE, SEED, SUBSET, TEST_FRACTION
 from vaegui.data.dataset import (
     ImageDataset,
     build_dataset,
@@ -17,6 +17,7 @@ from vaegui.data.dataset import (
     images_to_pixels,
     labels_to_int,
     prepare_images,
+    take_subset,
 )
 from vaegui.data.idx import IMAGES_PATTERN, has_idx_images, load_idx_folder
 from vaegui.data.image_folder import IMAGE_EXTENSIONS, load_image_folder
@@ -89,14 +90,21 @@ def load_dataset(
     channels: int | None = None,
     test_fraction: float = 0.1,
     seed: int = 0,
+    subset: int | None = None,
 ) -> ImageDataset:
     """Load a named dataset, a folder of images or IDX files, or an .npz file.
 
     A registry name wins over a folder of the same name; write ./digits for the folder.
     `image_size` resizes to a square (folders default to 64); `channels` 1 or 3 converts
-    (folders default to 3); sources without a test part are split by `test_fraction`.
+    (folders default to 3); sources without a test part are split by `test_fraction`;
+    `subset` keeps that many images, drawn with `seed` (the same ones every time).
     """
-    _check_options(image_size, channels, test_fraction, seed)
+    _check_options(image_size, channels, test_fraction, seed, subset)
+    return take_subset(_load_whole(name_or_path, image_size, channels, test_fraction, seed), subset, seed)
+
+
+def _load_whole(name_or_path: str | os.PathLike[str], image_size: int | None, channels: int | None,
+                test_fraction: float, seed: int) -> ImageDataset:
     text = os.fspath(name_or_path)
     key = registry_key(text)
     options = {
@@ -137,7 +145,9 @@ def load_dataset(
     )
 
 
-def _check_options(image_size: int | None, channels: int | None, test_fraction: float, seed: int) -> None:
+def _check_options(
+    image_size: int | None, channels: int | None, test_fraction: float, seed: int, subset: int | None
+) -> None:
     """The same ranges as a run's settings (vaegui.config), said in the loader's words."""
     if image_size is not None and (
         isinstance(image_size, bool)
@@ -157,6 +167,13 @@ def _check_options(image_size: int | None, channels: int | None, test_fraction: 
         )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or int(seed) not in SEED:
         raise DataError(f"Seed {seed!r} is not possible: give a whole number from {SEED.low} to {SEED.high}.")
+    if subset is not None and (
+        isinstance(subset, bool) or not isinstance(subset, (int, np.integer)) or int(subset) not in SUBSET
+    ):
+        raise DataError(
+            f"Subset {subset!r} is not possible: give a whole number of images from {SUBSET.low:,} to "
+            f"{SUBSET.high:,}, or leave it empty for all of them."
+        )
 
 
 def _load_digits(*, image_size: int | None, channels: int | None, test_fraction: float, seed: int) -> ImageDataset:

@@ -12,8 +12,11 @@ from vaegui.gui.kl_bars import KLBars
 from vaegui.gui.latent_preview import LatentPreview
 from vaegui.gui.loss_plot import REDRAW_INTERVAL_MS
 from vaegui.gui.samples_strip import SamplesStrip
+from vaegui.gui.wording import wording
 from vaegui.latent.quality import describe_quality, quality_warnings
+from vaegui.palette import HINT_TEXT
 from vaegui.training.training_model import TrainingModel
+from vaegui.words import tip
 
 # A new epoch's views from training (the loss curves' redraw, latent preview, samples, KL bars) are drawn
 # this far apart, each painted on its own: drawn together they cost the GUI thread ~70 ms at once on two
@@ -32,7 +35,7 @@ class EpochViewsPanel(QWidget):
         self.epoch_slider = QSlider(Qt.Orientation.Horizontal)
         self.epoch_slider.setRange(0, 0)
         self.epoch_slider.setEnabled(False)
-        self.epoch_slider.setToolTip("Scrub back through the epochs: latent map, reconstructions and KL bars")
+        self.epoch_slider.setToolTip(tip("scrub_epochs"))
         self.epoch_slider.valueChanged.connect(self._on_slider)
         self.epoch_label = QLabel("Epoch —")
         self.epoch_label.setMinimumWidth(130)
@@ -46,7 +49,7 @@ class EpochViewsPanel(QWidget):
         self.warning_label.hide()
         self.note = QLabel("")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555;")
+        self.note.setStyleSheet(f"color: {HINT_TEXT};")
         self.note.hide()
         self._pending_epoch: int | None = None
         self.view_timer = QTimer(self)
@@ -65,15 +68,15 @@ class EpochViewsPanel(QWidget):
         layout.addWidget(self.latent_preview, 0, 0, 2, 1)
         layout.addWidget(self.samples, 0, 1)
         layout.addWidget(self.kl_bars, 1, 1)
-        layout.setColumnStretch(0, 5)
-        layout.setColumnStretch(1, 6)
-        layout.setRowStretch(0, 2)
-        layout.setRowStretch(1, 3)
+        layout.setColumnStretch(0, 1)
+        layout.setColumnStretch(1, 1)
+        layout.setRowStretch(0, 1)  # the copies as tall as the KL bars: 28×28 pictures need the room
+        layout.setRowStretch(1, 1)
         layout.addWidget(self.quality_label, 2, 0, 1, 2)
         layout.addWidget(self.warning_label, 3, 0, 1, 2)
         layout.addWidget(self.note, 4, 0, 1, 2)
         slider_row = QHBoxLayout()
-        slider_row.addWidget(QLabel("Scrub epochs"))
+        slider_row.addWidget(wording().label(QLabel(), "scrub_epochs"))
         slider_row.addWidget(self.epoch_slider, 1)
         slider_row.addWidget(self.epoch_label)
         layout.addLayout(slider_row, 5, 0, 1, 2)

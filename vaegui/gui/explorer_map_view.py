@@ -5,9 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from vaegui.gui.latent_map import LatentMap
+from vaegui.gui.wording import wording
 from vaegui.latent.explorer_model import ExplorerModel
 from vaegui.latent.explorer_selection import PointDetails, SelectionModel
-from vaegui.latent.map_state import colour_points, describe_row
+from vaegui.latent.map_state import colour_points, describe_row, dimension_label
+from vaegui.latent.projection import METHOD_LABELS
+from vaegui.words import word
+
+SYMBOL_TERMS = {"train": "key_train", "test": "key_test"}  # the core names the split markers; the key words them
 
 
 class ExplorerMapView:
@@ -24,6 +29,21 @@ class ExplorerMapView:
         explorer.map_changed.connect(self.draw_points)
         selection.changed.connect(self.draw_selection)
         selection.generated_changed.connect(self.draw_generated)
+        wording().bind(latent_map, self._name_axes)
+
+    def _name_axes(self, expert: bool) -> None:
+        """z1 and z2 on a direct map, main directions on PCA; t-SNE and UMAP axes have no meaning of their own."""
+        shown = self.explorer.forming or self.explorer.shown
+        method = None if shown is None else shown.key.method
+        if method == "direct":
+            names = [word("map_axis_z", expert, z=dimension_label(i)) for i in (0, 1)]
+        elif method == "pca":
+            names = [word("map_axis_pc", expert, n=i) for i in (1, 2)]
+        elif method in METHOD_LABELS:
+            names = [word("map_axis_free", expert, method=METHOD_LABELS[method], n=i) for i in (1, 2)]
+        else:
+            names = ["", ""]
+        self.map.set_axis_names(*names)
 
     def _latents(self):
         explorer = self.explorer
@@ -36,6 +56,7 @@ class ExplorerMapView:
         if showing is None:
             self.map.clear()
             self._drawn = None
+            self._name_axes(wording().expert)
             return
         coords = showing.coords if explorer.forming is not None else showing.projection.coords
         drawn = (showing.key, showing.latents)  # LatentSet compares by identity
@@ -47,7 +68,8 @@ class ExplorerMapView:
             return
         view = self.map.view_box.viewRange()
         self.map.set_points(coords, colouring.categories, colouring.colours, colouring.names, colouring.symbols,
-                            colouring.symbol_names)
+                            {symbol: SYMBOL_TERMS.get(name, name) for symbol, name in colouring.symbol_names.items()})
+        self._name_axes(wording().expert)
         if drawn == self._drawn and not self._drew_forming:  # only recoloured: the person's zoom stays
             self.map.view_box.setRange(xRange=view[0], yRange=view[1], padding=0)
         self._drawn, self._drew_forming = drawn, explorer.forming is not None
@@ -65,7 +87,7 @@ class ExplorerMapView:
         else:
             latent_map.show_sigma_ellipse(None)
         posterior = self.selection.posterior
-        latent_map.show_samples(posterior[0] if posterior is not None and direct else None)
+        latent_map.show_samples(posterior[0] if posterior is not None and direct else None, "posterior")
 
     def draw_generated(self) -> None:
         latent_map, shown = self.map, self.explorer.shown
@@ -73,7 +95,7 @@ class ExplorerMapView:
         prior = self.selection.prior
         if self.selection.posterior is None:
             latent_map.show_samples(prior[0] if prior is not None and shown is not None and shown.method == "direct"
-                                    else None)
+                                    else None, "prior")
 
     def _thumbnail_for(self, row: int) -> tuple[np.ndarray, str]:
         latents = self._latents()

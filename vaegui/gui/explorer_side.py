@@ -8,10 +8,12 @@ from vaegui.gui.generation_panel import GenerationPanel
 from vaegui.gui.point_panel import PointPanel
 from vaegui.gui.sample_lists import RankedSampleList
 from vaegui.gui.traversal_panel import TraversalPanel
+from vaegui.gui.wording import wording
 from vaegui.latent.explorer_model import ExplorerModel
 from vaegui.latent.explorer_selection import PointDetails, SelectionModel
 from vaegui.latent.generation import largest_log_var, worst_reconstructions
 from vaegui.latent.map_state import describe_row
+from vaegui.words import tip, word
 
 RANKED = 30
 
@@ -30,20 +32,22 @@ class ExplorerSideTabs(QTabWidget):
         self.worst_list.row_chosen.connect(selection.select_row)
         self.log_var_list = RankedSampleList()
         self.log_var_list.row_chosen.connect(selection.select_row)
+        words = wording()
         lists = QWidget()
         lists_layout = QVBoxLayout(lists)
-        lists_layout.addWidget(QLabel("Worst reconstructions (highest loss first)"))
+        lists_layout.addWidget(words.label(QLabel(), "worst_list"))
         lists_layout.addWidget(self.worst_list)
-        lists_layout.addWidget(QLabel("Largest log_var (the encoder is least sure)"))
+        lists_layout.addWidget(words.label(QLabel(), "log_var_list"))
         lists_layout.addWidget(self.log_var_list)
         self.generation_panel = GenerationPanel()
         self.generation_panel.prior_requested.connect(selection.sample_prior)
         self.generation_panel.endpoint_requested.connect(selection.set_end)
-        self.addTab(_scrolling(self.point_panel), "Point")
-        self.addTab(_scrolling(self.traversal_panel), "Traverse")
-        self.addTab(lists, "Lists")
-        self.addTab(_scrolling(self.generation_panel), "Generate")
+        for page, key in ((_scrolling(self.point_panel), "tab_point"),
+                          (_scrolling(self.traversal_panel), "tab_traverse"), (lists, "tab_lists"),
+                          (_scrolling(self.generation_panel), "tab_generate")):
+            self.setTabToolTip(self.addTab(page, word(key)), tip(key))
         self.setMinimumWidth(380)
+        words.bind(self, lambda expert: self.render_lists())
         selection.changed.connect(self.render_selection)
         selection.traversal_changed.connect(lambda: self.traversal_panel.show_traversal(selection.traversal))
         selection.generated_changed.connect(self.render_generated)
@@ -89,11 +93,12 @@ class ExplorerSideTabs(QTabWidget):
             return
         latents = shown.latents
         names = None if self.explorer.loaded is None else self.explorer.loaded.class_names
+        expert = wording().expert
         for widget, rows, describe in (
             (self.worst_list, worst_reconstructions(latents, RANKED),
-             lambda r: f"error {latents.reconstruction_error[r]:.2f}"),
+             lambda r: word("worst_caption", expert, value=latents.reconstruction_error[r])),
             (self.log_var_list, largest_log_var(latents, RANKED),
-             lambda r: f"mean log_var {latents.log_var[r].mean():+.2f}"),
+             lambda r: word("log_var_caption", expert, value=latents.log_var[r].mean())),
         ):
             widget.set_samples(rows, latents.images(rows), [f"{describe_row(latents, r, names)} · {describe(r)}"
                                                             for r in rows])

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -27,13 +28,14 @@ from vaegui.gui.explorer_side import ExplorerSideTabs
 from vaegui.gui.job_runner import QtJobRunner
 from vaegui.gui.latent_map import LatentMap
 from vaegui.gui.map_controls import MapControls
+from vaegui.gui.wording import wording
 from vaegui.latent.explorer_loading import KerasPairSource, RunSource
 from vaegui.latent.explorer_model import ExplorerModel
 from vaegui.latent.explorer_selection import SelectionModel
 from vaegui.latent.projection import METHOD_LABELS
+from vaegui.palette import HINT_STYLE
 
 WELCOME, MAP = 0, 1
-HINT_STYLE = "color: #bbb; font-size: 11px;"
 
 
 class ExplorerTab(QWidget):
@@ -123,9 +125,10 @@ class ExplorerTab(QWidget):
         self.map = LatentMap()
         self.map.plot_widget.scene().sigMouseClicked.connect(
             lambda event: self.fit_view() if event.double() else None)
-        mouse_hint = QLabel("Click a point to inspect it · click or drag on empty space to decode there · "
-                            "Shift-drag or middle-drag to pan · wheel to zoom · double-click to fit")
+        mouse_hint = wording().label(QLabel(), "map_hint")
         mouse_hint.setStyleSheet(HINT_STYLE)
+        mouse_hint.setWordWrap(True)  # on two lines in a narrow window, rather than widening it
+        mouse_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         map_side = QWidget()
         map_layout = QVBoxLayout(map_side)
         map_layout.setContentsMargins(0, 0, 0, 0)
@@ -162,7 +165,11 @@ class ExplorerTab(QWidget):
                       "close together, and clicking anywhere shows what the model imagines there.\n\n"
                       "Train a model in the Training tab (the map follows it epoch by epoch), or open one:")
         text.setWordWrap(True)
-        text.setMaximumWidth(560)
+        # A wrapped label placed with an alignment gets its one-line size hint, not the height its lines need:
+        # fixed width and height, or its first line is drawn under the title.
+        text.setFixedWidth(560)
+        text.setMinimumHeight(text.heightForWidth(560))
+        self.welcome_text = text
         open_run = QPushButton("Open a run folder…")
         open_run.clicked.connect(self._ask_run)
         open_model = QPushButton("Open a .keras encoder and decoder…")

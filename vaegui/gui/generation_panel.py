@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
 
 from vaegui.gui.image_tiles import ImageGrid, array_to_pixmap
+from vaegui.gui.wording import wording
 from vaegui.latent.explorer_selection import INTERPOLATION_STEPS
 from vaegui.latent.explorer_selection import SAMPLES as PRIOR_SAMPLES
+from vaegui.palette import HINT_STYLE
+
+GRID_SIDE = 420  # the latent grid's largest side on screen, in pixels
 
 
 class GenerationPanel(QWidget):
@@ -18,35 +22,36 @@ class GenerationPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.prior_button = QPushButton("Sample ×16 from the prior N(0, I)")
-        self.prior_button.setToolTip(
-            "Decode random vectors from the standard normal prior. A VAE trained with a tiny KL weight leaves "
-            "holes in its latent space, and many of these come out as mush."
-        )
+        words = wording()
+        self.prior_button = words.label(QPushButton(), "sample_prior")
         self.prior_button.clicked.connect(self.prior_requested)
         self.prior_images = ImageGrid(PRIOR_SAMPLES, 8, 40)
 
-        self.a_button = QPushButton("A = selection")
-        self.b_button = QPushButton("B = selection")
+        self.a_button = words.label(QPushButton(), "a_button")
+        self.b_button = words.label(QPushButton(), "b_button")
         self.a_button.clicked.connect(lambda: self.endpoint_requested.emit("A"))
         self.b_button.clicked.connect(lambda: self.endpoint_requested.emit("B"))
         self.endpoints = QLabel("Pick two points, press A then B: the strip decodes the straight line between them.")
         self.endpoints.setWordWrap(True)
-        self.endpoints.setStyleSheet("color: #999; font-size: 11px;")
-        self.strip = ImageGrid(INTERPOLATION_STEPS, INTERPOLATION_STEPS, 36)
+        self.endpoints.setStyleSheet(HINT_STYLE)
+        # Small enough that the strip fits the side panel at its default width (no sideways scrolling).
+        self.strip = ImageGrid(INTERPOLATION_STEPS, INTERPOLATION_STEPS, 30)
 
         self.grid_size = QSpinBox()
         self.grid_size.setRange(4, 30)
         self.grid_size.setValue(15)
         self.grid_size.setSuffix(" per side")
-        self.grid_button = QPushButton("Decode a grid over the visible map")
+        self.grid_button = words.label(QPushButton(), "grid_button")
         self.grid_button.clicked.connect(lambda: self.grid_requested.emit(self.grid_size.value()))
         self.grid_note = QLabel("")
         self.grid_note.setWordWrap(True)
-        self.grid_note.setStyleSheet("color: #999; font-size: 11px;")
+        self.grid_note.setStyleSheet(HINT_STYLE)
         self.grid_image = QLabel()
         self.grid_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.grid_image.setMinimumHeight(60)
+        # The grid follows the panel's width (up to GRID_SIDE): its picture never makes the panel scroll sideways.
+        self.grid_image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._grid_mosaic: np.ndarray | None = None
 
         ends = QHBoxLayout()
         ends.addWidget(self.a_button)
@@ -55,14 +60,14 @@ class GenerationPanel(QWidget):
         grid_row.addWidget(self.grid_button, 1)
         grid_row.addWidget(self.grid_size)
         layout = QVBoxLayout(self)
-        layout.addWidget(_heading("Prior samples"))
+        layout.addWidget(words.label(_heading(), "prior_heading"))
         layout.addWidget(self.prior_button)
         layout.addWidget(self.prior_images)
-        layout.addWidget(_heading("Interpolation"))
+        layout.addWidget(words.label(_heading(), "interpolation_heading"))
         layout.addLayout(ends)
         layout.addWidget(self.endpoints)
         layout.addWidget(self.strip)
-        layout.addWidget(_heading("Latent grid (z_dim = 2)"))
+        layout.addWidget(words.label(_heading(), "grid_heading"))
         layout.addLayout(grid_row)
         layout.addWidget(self.grid_note)
         layout.addWidget(self.grid_image, 1)
@@ -74,15 +79,26 @@ class GenerationPanel(QWidget):
         self.grid_note.setText(reason)
 
     def clear_grid(self) -> None:
+        self._grid_mosaic = None
         self.grid_image.clear()
 
     def show_grid(self, mosaic: np.ndarray, note: str) -> None:
-        side = max(200, min(self.width() - 20, 420))
-        self.grid_image.setPixmap(array_to_pixmap(mosaic, side))
+        self._grid_mosaic = mosaic
+        self._scale_grid()
         self.grid_note.setText(note)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._scale_grid()
 
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
+    def _scale_grid(self) -> None:
+        if self._grid_mosaic is not None:
+            side = max(60, min(self.grid_image.width(), GRID_SIDE))
+            self.grid_image.setPixmap(array_to_pixmap(self._grid_mosaic, side))
+            self.grid_image.setMinimumHeight(side)
+
+
+def _heading() -> QLabel:
+    label = QLabel()
     label.setStyleSheet("font-weight: 600; margin-top: 8px;")
     return label

@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from vaegui.palette import HINT_STYLE
+
 
 def array_to_qimage(image: np.ndarray) -> QImage:
     """(H, W, 1|3) or (H, W) floats in [0, 1] → a QImage that owns its pixels."""
@@ -42,7 +44,7 @@ class ImageTile(QWidget):
         self.picture.setStyleSheet("background: #1e1e1e; border: 1px solid #444;")
         self.caption = QLabel(caption)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.caption.setStyleSheet("color: #888; font-size: 11px;")
+        self.caption.setStyleSheet(HINT_STYLE)
         self.caption.setVisible(bool(caption))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -57,8 +59,11 @@ class ImageTile(QWidget):
         else:
             self.picture.setPixmap(array_to_pixmap(image, self.display_size))
         if caption is not None:
-            self.caption.setText(caption)
-            self.caption.setVisible(bool(caption))
+            self.set_caption(caption)
+
+    def set_caption(self, caption: str) -> None:
+        self.caption.setText(caption)
+        self.caption.setVisible(bool(caption))
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         if event.button() == Qt.MouseButton.LeftButton and self.image is not None:

@@ -6,27 +6,39 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
+from vaegui.gui.plot_style import plain_axes, set_axis_label, set_title, style_light_plot
+from vaegui.gui.wording import wording
 from vaegui.latent.map_state import dimension_label
 from vaegui.latent.quality import ACTIVE_VARIANCE
+from vaegui.words import word
 
 ACTIVE_BRUSH, INACTIVE_BRUSH = (44, 160, 44), (190, 190, 190)
 
 
 class KLBars(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent, background="w")
+        super().__init__(parent, background="w", axisItems=plain_axes())
         self.plot_item = self.getPlotItem()
         self.plot_item.setMenuEnabled(False)
         self.plot_item.setMouseEnabled(x=False, y=False)
-        self.plot_item.setLabel("left", "mean KL")
-        self.plot_item.setLabel("bottom", "latent dimension")
-        self.plot_item.getAxis("left").setWidth(40)
-        self.plot_item.getAxis("left").enableAutoSIPrefix(False)  # "0.75", not "750 (×0.001)"
+        style_light_plot(self.plot_item)
+        # Wide enough for the ticks ("0.75") and the rotated label beside them, which would otherwise overlap.
+        self.plot_item.getAxis("left").setWidth(54)
         self.plot_item.showGrid(y=True, alpha=0.2)
         self.bars: pg.BarGraphItem | None = None
         self.values = np.empty(0)
         self.active = np.zeros(0, bool)
-        self.plot_item.setTitle("How much each latent dimension carries (mean KL)", size="9pt")
+        self.epoch: int | None = None
+        wording().bind(self, self._render_words)
+
+    def _render_words(self, expert: bool) -> None:
+        set_axis_label(self.plot_item, "left", word("kl_bars_axis", expert))
+        set_axis_label(self.plot_item, "bottom", word("dimension_axis", expert))
+        if self.epoch is None:
+            set_title(self.plot_item, word("kl_bars_title", expert))
+        else:
+            set_title(self.plot_item, word("kl_bars_title_epoch", expert, epoch=self.epoch, active=self.active_units(),
+                                           count=len(self.values)))
 
     def active_units(self) -> int:
         return int(self.active.sum())
@@ -43,9 +55,8 @@ class KLBars(pg.PlotWidget):
         self.bars = pg.BarGraphItem(x=positions, height=self.values, width=0.7, brushes=brushes, pen=None)
         self.plot_item.addItem(self.bars)
         count = len(self.values)
-        self.plot_item.setTitle(
-            f"How much each latent dimension carries — epoch {epoch}: {self.active_units()} of {count} in use "
-            "(green)", size="9pt")
+        self.epoch = epoch
+        self._render_words(wording().expert)
         step = max(1, int(np.ceil(count / 16)))
         self.plot_item.getAxis("bottom").setTicks([[(i, dimension_label(i)) for i in range(0, count, step)]])
         self.plot_item.setXRange(-0.6, count - 0.4, padding=0)
@@ -56,4 +67,5 @@ class KLBars(pg.PlotWidget):
             self.plot_item.removeItem(self.bars)
             self.bars = None
         self.values, self.active = np.empty(0), np.zeros(0, bool)
-        self.plot_item.setTitle("How much each latent dimension carries (mean KL)", size="9pt")
+        self.epoch = None
+        self._render_words(wording().expert)

@@ -9,12 +9,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from vaegui.compat import write_svg
 from vaegui.gui.image_tiles import array_to_pixmap
+from vaegui.gui.map_overlays import GridLines, MarkKey
+from vaegui.gui.plot_style import plain_axes, set_axis_label
 from vaegui.gui.point_raster import PointRaster
+from vaegui.gui.wording import wording
 from vaegui.latent.picking import PointPicker
+from vaegui.palette import DARK_HINT_TEXT, MAP_BACKGROUND
 
 PICK_RADIUS_PX = 7
 POINT_SIZE_PX = 5
@@ -43,36 +47,6 @@ class _MapViewBox(pg.ViewBox):
             super().mouseDragEvent(ev, axis)  # Shift + left or middle drag pans, right drag zooms
 
 
-class _GridLines:
-    """Grid lines at the axes' ticks, as two line items in opaque greys.
-
-    pyqtgraph's own grid (showGrid) extends the axes' tick lines over the plot and costs ~8 ms a frame
-    here (1000×750, pyqtgraph 0.14): half the 16 ms frame budget; these two items cost ~1 ms.
-    """
-
-    SHADES = ("#303030", "#222222")  # major, minor ticks, on the #161616 background
-
-    def __init__(self, plot_item: pg.PlotItem):
-        self.plot_item = plot_item
-        self.levels = [pg.PlotCurveItem(pen=pg.mkPen(shade, width=1), connect="pairs") for shade in self.SHADES]
-        for level in self.levels:
-            level.setZValue(-10)
-            plot_item.addItem(level, ignoreBounds=True)
-        plot_item.getViewBox().sigRangeChanged.connect(self.update)
-
-    def update(self, *_args) -> None:
-        (x0, x1), (y0, y1) = self.plot_item.getViewBox().viewRange()
-        bottom, left = self.plot_item.getAxis("bottom"), self.plot_item.getAxis("left")
-        x_levels = bottom.tickValues(x0, x1, max(1.0, bottom.width()))
-        y_levels = left.tickValues(y0, y1, max(1.0, left.height()))
-        for level, curve in enumerate(self.levels):
-            xs = np.asarray(x_levels[level][1] if level < len(x_levels) else [], float)
-            ys = np.asarray(y_levels[level][1] if level < len(y_levels) else [], float)
-            segments_x = np.concatenate([np.repeat(xs, 2), np.tile([x0, x1], len(ys))])
-            segments_y = np.concatenate([np.tile([y0, y1], len(xs)), np.repeat(ys, 2)])
-            curve.setData(segments_x, segments_y)
-
-
 class LatentMap(QWidget):
     """Scatter of projected latent vectors, coloured by category, with overlays for the selection and samples."""
 
@@ -86,9 +60,9 @@ class LatentMap(QWidget):
         super().__init__(parent)
         pg.setConfigOptions(antialias=False)
         self.view_box = _MapViewBox()
-        self.plot_widget = pg.PlotWidget(viewBox=self.view_box, background="#161616")
+        self.plot_widget = pg.PlotWidget(viewBox=self.view_box, background=MAP_BACKGROUND, axisItems=plain_axes())
         self.plot_item = self.plot_widget.getPlotItem()
-        self.grid = _GridLines(self.plot_item)
+        self.grid = GridLines(self.plot_item)
         self.plot_item.hideButtons()
         self.plot_item.setMenuEnabled(False)
         self.points = PointRaster(POINT_SIZE_PX)
@@ -112,9 +86,23 @@ class LatentMap(QWidget):
         self.legend = pg.LegendItem(offset=(-10, 10), labelTextColor="#dddddd", brush=pg.mkBrush(24, 24, 24),
                                     pen=pg.mkPen("#444444"))
         self.legend.setParentItem(self.plot_item.getViewBox())
-        self.thumbnail = QLabel(self.plot_widget)
-        self.thumbnail.setStyleSheet("background: #000; border: 1px solid #aaa; color: #ddd; padding: 2px;")
+        # The key: one entry for each kind of mark drawn now (selection, centre, samples…), bottom left.
+        self.key = MarkKey()
+        self.key.setParentItem(self.plot_item.getViewBox())
+        self.symbol_names: dict[str, str] = {}
+        self.samples_kind = "posterior"
+        self.axis_names: tuple[str, str] = ("", "")
+        self.thumbnail = QFrame(self.plot_widget)
+        self.thumbnail.setStyleSheet("QFrame { background: #000; border: 1px solid #aaa; } "
+                                     "QLabel { border: none; color: #ddd; font-size: 11px; }")
         self.thumbnail.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.thumbnail_image, self.thumbnail_caption = QLabel(), QLabel()
+        self.thumbnail_caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        thumbnail_layout = QVBoxLayout(self.thumbnail)
+        thumbnail_layout.setContentsMargins(3, 3, 3, 2)
+        thumbnail_layout.setSpacing(1)
+        thumbnail_layout.addWidget(self.thumbnail_image, 0, Qt.AlignmentFlag.AlignHCenter)
+        thumbnail_layout.addWidget(self.thumbnail_caption)
         self.thumbnail.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -131,6 +119,7 @@ class LatentMap(QWidget):
         self.view_box.left_clicked.connect(self._on_left_click)
         self.view_box.left_dragged.connect(self._on_left_drag)
         self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        wording().bind(self, lambda _expert: self._update_key())
 
     # ---- data ----------------------------------------------------------------------------
 
@@ -144,7 +133,8 @@ class LatentMap(QWidget):
         symbol_names: dict[str, str] | None = None,
     ) -> None:
         """Show `coords` coloured by `categories` (indices into `colours`), with a legend of `names`;
-        `symbols` gives each point a pyqtgraph symbol ('o', 't', ...) named in the legend by `symbol_names`."""
+        `symbols` gives each point a pyqtgraph symbol ('o', 't', ...) named in the key by `symbol_names` (a term
+        of vaegui.words, or plain text)."""
         self.categories = np.asarray(categories, np.int64)
         self.colours = [QColor(colour).name() for colour in colours]
         self.symbols = None if symbols is None else np.asarray(symbols)
@@ -156,8 +146,8 @@ class LatentMap(QWidget):
             if not name:
                 continue
             self.legend.addItem(pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(colour), size=9, symbol="o"), name)
-        for symbol, name in (symbol_names or {}).items():
-            self.legend.addItem(pg.ScatterPlotItem(pen=pg.mkPen("#dddddd"), brush=None, size=9, symbol=symbol), name)
+        self.symbol_names = dict(symbol_names or {})
+        self._update_key()
         self.view_box.enableAutoRange()
         self.points_changed.emit()
 
@@ -187,9 +177,11 @@ class LatentMap(QWidget):
 
     def show_selection(self, x: float | None, y: float | None = None) -> None:
         self.selection.setData([] if x is None else [x], [] if x is None else [y])
+        self._update_key()
 
     def show_location(self, x: float | None, y: float | None = None) -> None:
         self.location.setData([] if x is None else [x], [] if x is None else [y])
+        self._update_key()
 
     def show_sigma_ellipse(
         self, centre: np.ndarray | None, sigma: np.ndarray | None = None, sample: np.ndarray | None = None
@@ -208,15 +200,57 @@ class LatentMap(QWidget):
             self.posterior_link.setData([], [])
         else:
             self.posterior_link.setData([centre[0], sample[0]], [centre[1], sample[1]])
+        self._update_key()
 
-    def show_samples(self, points: np.ndarray | None) -> None:
+    def show_samples(self, points: np.ndarray | None, kind: str = "posterior") -> None:
+        """Decoded samples as ×: from the selected image's cloud (`kind` "posterior") or the prior ("prior")."""
+        self.samples_kind = kind
         self.samples.setData(pos=np.zeros((0, 2)) if points is None else np.asarray(points)[:, :2])
+        self._update_key()
 
     def show_path(self, points: np.ndarray | None) -> None:
         if points is None:
             self.path.setData([], [])
         else:
             self.path.setData(np.asarray(points)[:, 0], np.asarray(points)[:, 1])
+        self._update_key()
+
+    def set_axis_names(self, x_name: str, y_name: str) -> None:
+        """What the map's axes are (z1 and z2, or main direction 1 and 2…); empty strings for none."""
+        self.axis_names = (x_name, y_name)
+        for side, name in (("bottom", x_name), ("left", y_name)):
+            set_axis_label(self.plot_item, side, name, DARK_HINT_TEXT)
+            self.plot_item.getAxis(side).showLabel(bool(name))
+
+    # ---- the key ---------------------------------------------------------------------------
+
+    def key_entries(self) -> list[str]:
+        """The key's texts, one per kind of mark drawn now, in the chosen wording."""
+        return self.key.entries()
+
+    def _drawn_marks(self) -> list[tuple[pg.GraphicsObject, str]]:
+        """(a mark to show as the sample, its term) for each kind of mark on the map now."""
+        def drawn(item) -> bool:
+            x, _ = item.getData()
+            return x is not None and len(x) > 0
+
+        marks = []
+        if self.symbols is not None and len(self.coords):
+            for symbol, name in self.symbol_names.items():
+                if (self.symbols == symbol).any():
+                    sample = pg.ScatterPlotItem(pen=pg.mkPen("#dddddd"), brush=None, size=9, symbol=symbol)
+                    marks.append((sample, name))
+        for item, key in ((self.selection, "key_selection"), (self.posterior_centre, "key_centre"),
+                          (self.posterior_link, "key_link"), (self.ellipses[0], "key_sigma1"),
+                          (self.ellipses[1], "key_sigma2"),
+                          (self.samples, f"key_{self.samples_kind}_samples"), (self.path, "key_path"),
+                          (self.location, "key_location")):
+            if drawn(item):
+                marks.append((item, key))
+        return marks
+
+    def _update_key(self) -> None:
+        self.key.show_marks(self._drawn_marks())
 
     def clear_overlays(self) -> None:
         self.show_selection(None)
@@ -258,8 +292,8 @@ class LatentMap(QWidget):
         if row != self.hover_row:
             self.hover_row = row
             image, caption = self.thumbnail_for(row)
-            pixmap = array_to_pixmap(image, 72)
-            self.thumbnail.setPixmap(pixmap)
+            self.thumbnail_image.setPixmap(array_to_pixmap(image, 72))
+            self.thumbnail_caption.setText(caption)  # e.g. "train #402 · Sneaker": which picture this is
             self.thumbnail.setToolTip(caption)
             self.thumbnail.adjustSize()
             self.hovered.emit(row)

@@ -12,12 +12,16 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSlid
 from vaegui.atomic_files import atomic_output_path
 from vaegui.compat import write_svg
 from vaegui.errors import VaeguiError
+from vaegui.gui.plot_style import plain_axes, set_axis_label, set_title, style_light_plot
+from vaegui.gui.wording import wording
 from vaegui.loss_terms import LOSS_NAMES
+from vaegui.words import tip, word
 
 TOTAL_COLOUR = (31, 119, 180)
 RECONSTRUCTION_COLOUR = (255, 127, 14)
 KL_COLOUR = (44, 160, 44)
 OVERLAY_COLOUR = (120, 120, 120)
+CURVE_TERMS = {"loss": "curve_total", "reconstruction_loss": "curve_reconstruction", "kl_loss": "curve_kl"}
 # Curves redraw at most this often, however fast data arrives. A frame costs ~30 ms of CPU, and while
 # TensorFlow keeps every core busy that stretches to ~100 ms of wall time; at 4+ frames a second these
 # frames were the GUI's longest stalls (benchmarks/gui_training_stall.py), and at 2 a second the window
@@ -89,37 +93,31 @@ class LossPlot(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.graphics.ci.setContentsMargins(6, 6, 12, 6)
-        # Rows: each plot's legend on a line of its own above it, so a legend never hides the curves.
-        self.loss_plot = self.graphics.addPlot(row=1, col=0)
-        self.kl_plot = self.graphics.addPlot(row=3, col=0)
-        self.graphics.ci.layout.setRowStretchFactor(1, 3)
-        self.graphics.ci.layout.setRowStretchFactor(3, 2)
+        # Side by side, each plot's legend on a line of its own above it (a legend never hides the curves), so
+        # each plot keeps the tab's whole height at the default window size.
+        self.loss_plot = self.graphics.addPlot(row=1, col=0, axisItems=plain_axes())
+        self.kl_plot = self.graphics.addPlot(row=1, col=1, axisItems=plain_axes())
+        self.graphics.ci.layout.setColumnStretchFactor(0, 1)
+        self.graphics.ci.layout.setColumnStretchFactor(1, 1)
         self.kl_plot.setXLink(self.loss_plot)
-        self.loss_plot.setTitle(
-            "Loss per image — thin: each batch · thick: epoch mean · dashed: test images", size="9pt"
-        )
-        self.kl_plot.setTitle("KL divergence (its own axis: it is often much smaller)", size="9pt")
-        for plot, label in ((self.loss_plot, "loss"), (self.kl_plot, "KL")):
-            plot.setLabel("left", label)
-            plot.setLabel("bottom", "epoch")
+        for plot in (self.loss_plot, self.kl_plot):
+            style_light_plot(plot)
             plot.showGrid(x=True, y=True, alpha=0.25)
             # Long runs have 100k+ batch points: draw only what is visible, decimated to the pixel width.
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")
             plot.getAxis("left").setWidth(52)
-            plot.getAxis("left").enableAutoSIPrefix(False)
         # addLegend keeps the plot adding its named curves to the legend; with no offset the layout places it.
         self.loss_legend = self.loss_plot.addLegend(offset=None, labelTextSize="9pt", colCount=6)
         self.kl_legend = self.kl_plot.addLegend(offset=None, labelTextSize="9pt", colCount=6)
-        for row, legend in ((0, self.loss_legend), (2, self.kl_legend)):
-            self.graphics.ci.addItem(legend, row=row, col=0)
+        for column, legend in ((0, self.loss_legend), (1, self.kl_legend)):
+            self.graphics.ci.addItem(legend, row=0, col=column)
             # As small as its entries, at the right: the plots keep the height.
             legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             legend.setMaximumHeight(LEGEND_HEIGHT)  # one line of entries; pyqtgraph asks for two
             self.graphics.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignRight)
 
         colours = {"loss": TOTAL_COLOUR, "reconstruction_loss": RECONSTRUCTION_COLOUR, "kl_loss": KL_COLOUR}
-        names = {"loss": "Total", "reconstruction_loss": "Reconstruction", "kl_loss": "KL"}
         self.batch_curves: dict[str, pg.PlotDataItem] = {}
         self.epoch_curves: dict[str, pg.PlotDataItem] = {}
         self.validation_curves: dict[str, pg.PlotDataItem] = {}
@@ -133,11 +131,11 @@ class LossPlot(QWidget):
                 symbolSize=5,
                 symbolBrush=colour,
                 symbolPen=None,
-                name=names[name],
+                name=name,  # the legend's text comes from CURVE_TERMS, in the chosen wording
             )
             self.validation_curves[name] = plot.plot(
                 pen=_pen(colour, 1.8, style=Qt.PenStyle.DashLine),
-                name=f"{names[name]} (test)" if name != "reconstruction_loss" else None,
+                name=f"{name} (test)" if name != "reconstruction_loss" else None,
             )
         self.overlay_curves: list[pg.PlotDataItem] = []
         self.overlay_names: list[str] = []
@@ -152,16 +150,17 @@ class LossPlot(QWidget):
         self.redraw_timer.setInterval(REDRAW_INTERVAL_MS)
         self.redraw_timer.timeout.connect(self.flush)
 
-        self.log_scale_box = QCheckBox("Log scale")
+        words = wording()
+        self.log_scale_box = words.label(QCheckBox(), "log_scale")
         self.log_scale_box.toggled.connect(self.set_log_scale)
-        self.batch_box = QCheckBox("Per-batch curves")
+        self.batch_box = words.label(QCheckBox(), "per_batch")
         self.batch_box.setChecked(True)
         self.batch_box.toggled.connect(self._redraw_batches)
         self.smoothing_slider = QSlider(Qt.Orientation.Horizontal)
         self.smoothing_slider.setRange(0, 98)
         self.smoothing_slider.setValue(int(self.smoothing * 100))
         self.smoothing_slider.setMaximumWidth(160)
-        self.smoothing_slider.setToolTip("Smooths the per-batch curves (exponential moving average)")
+        self.smoothing_slider.setToolTip(tip("smoothing"))
         self.smoothing_slider.valueChanged.connect(self._on_smoothing_changed)
         self.smoothing_label = QLabel()
         self._on_smoothing_changed(self.smoothing_slider.value())
@@ -171,7 +170,7 @@ class LossPlot(QWidget):
         controls.addWidget(self.log_scale_box)
         controls.addWidget(self.batch_box)
         controls.addSpacing(12)
-        controls.addWidget(QLabel("Smoothing"))
+        controls.addWidget(words.label(QLabel(), "smoothing"))
         controls.addWidget(self.smoothing_slider)
         controls.addWidget(self.smoothing_label)
         controls.addStretch(1)
@@ -180,6 +179,21 @@ class LossPlot(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.graphics, 1)
         layout.addLayout(controls)
+        words.bind(self, self._render_words)
+
+    def _render_words(self, expert: bool) -> None:
+        set_title(self.loss_plot, word("loss_title", expert))
+        set_title(self.kl_plot, word("kl_title", expert))
+        for plot, key in ((self.loss_plot, "axis_loss"), (self.kl_plot, "axis_kl")):
+            set_axis_label(plot, "left", word(key, expert))
+            set_axis_label(plot, "bottom", word("axis_epoch", expert))
+        for legend in (self.loss_legend, self.kl_legend):
+            for sample, label in legend.items:
+                name = sample.item.opts.get("name") or ""
+                loss, test = name.removesuffix(" (test)"), name.endswith(" (test)")
+                if loss in CURVE_TERMS:
+                    text = word(CURVE_TERMS[loss], expert)
+                    label.setText(word("curve_test", expert, name=text) if test else text)
 
     # ---- data in -------------------------------------------------------------------------
 

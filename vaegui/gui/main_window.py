@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 from vaegui.gui.app_state import AppState, import_tensorflow
 from vaegui.gui.training_tab import TrainingTab
+from vaegui.gui.window_menus import build_help_menu, build_view_menu
 from vaegui.gui.workers import TaskWorker, start_worker
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ class MainWindow(QMainWindow):
         self.state.tensorflow_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
         self.state.tensorflow_failed.connect(self.statusBar().showMessage)
         self._build_file_menu()
+        self.expert_labels_action = build_view_menu(self)
+        self.glossary_action = build_help_menu(self)
 
     @property
     def explorer_tab(self) -> ExplorerTab:

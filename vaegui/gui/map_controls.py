@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QToolButton, QToolTip, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QToolTip, QWidget
 
+from vaegui.gui.wording import wording
 from vaegui.latent.explorer_model import ExplorerModel
-from vaegui.latent.map_state import SPLIT_LABELS, SPLITS, SUBSETS
+from vaegui.latent.map_state import SPLITS, SUBSETS
+from vaegui.latent.projection import METHOD_LABELS
+from vaegui.palette import HINT_TEXT
+from vaegui.words import tip, word
 
-COLOUR_LABELS = {"label": "Label", "error": "Reconstruction error", "kl": "KL"}
-MU_ONLY_PLAIN = ("Each image is encoded as a small cloud of possible points; the map shows one random point of each "
-                 "cloud. mu-only shows each cloud's centre (mu) instead, so the same image always lands on the same "
-                 "spot.")
+COLOUR_MODES = ("label", "error", "kl")
+MU_ONLY_HINT_WIDTH = 180  # pixels: the hint's two lines, whatever room the row has left
 MU_ONLY_HELP = (
-    f"{MU_ONLY_PLAIN}<br><br>"
+    f"{tip('mu_only')}<br><br>"
     "<b>Why the encoder's predict function is rebuilt</b><br>"
     "The sampling layer computes z = mu + exp(log_var / 2) · ε · <i>factor</i>. <i>factor</i> is a plain "
     "Python attribute. Keras traced the encoder's predict function at its first call and froze the value "
@@ -30,41 +32,43 @@ class MapControls(QWidget):
     def __init__(self, explorer: ExplorerModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.explorer = explorer
-        self.split_combo = _combo([(SPLIT_LABELS[s], s) for s in SPLITS])
+        words = wording()
+        self.split_combo = _combo([("", s) for s in SPLITS])
         self.subset_combo = _combo([("All" if n is None else f"{n:,}".replace(",", " "), n) for n in SUBSETS])
-        self.subset_combo.setToolTip("A random subset keeps t-SNE quick on large datasets; PCA and direct take all.")
         self.method_combo = _combo([])
-        self.colour_combo = _combo(list((label, key) for key, label in COLOUR_LABELS.items()))
-        self.mu_only_checkbox = QCheckBox("mu-only")
-        self.mu_only_checkbox.setToolTip(MU_ONLY_PLAIN)
+        self.colour_combo = _combo([("", key) for key in COLOUR_MODES])
+        self.mu_only_checkbox = words.label(QCheckBox(), "mu_only")
         self.mu_only_help = QToolButton()
         self.mu_only_help.setText("?")
         self.mu_only_help.setToolTip(MU_ONLY_HELP)
         self.mu_only_help.clicked.connect(
             lambda: QToolTip.showText(self.mu_only_help.mapToGlobal(self.mu_only_help.rect().bottomLeft()),
                                       MU_ONLY_HELP, self.mu_only_help))
-        self.mu_only_label = QLabel("cloud centres, no random draw (z = mu): rebuilds the encoder's predict function")
-        self.mu_only_label.setStyleSheet("color: #bbb; font-size: 11px;")
-        self.show_why_button = QToolButton()
-        self.show_why_button.setText("Show why")
-        self.show_why_button.setToolTip("Reproduce, on this model, why switching the noise off needs the predict "
-                                        "function rebuilt: three small maps of the same images")
+        self.mu_only_label = words.label(QLabel(), "mu_only_hint")
+        self.mu_only_label.setStyleSheet(f"color: {HINT_TEXT}; font-size: 11px;")
+        # It takes the row's room left, on two lines if need be: the row fits a 1280-pixel window.
+        self.mu_only_label.setWordWrap(True)
+        self.mu_only_label.setMinimumWidth(MU_ONLY_HINT_WIDTH)
+        self.mu_only_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.show_why_button = words.label(QToolButton(), "show_why")
         self.show_why_button.clicked.connect(explorer.show_why_mu_only)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for text, widget in (("Split", self.split_combo), ("Points", self.subset_combo),
-                             ("Projection", self.method_combo), ("Colour by", self.colour_combo)):
-            layout.addWidget(QLabel(text))
+        for key, widget in (("split", self.split_combo), ("points", self.subset_combo),
+                            ("projection", self.method_combo), ("colour_by", self.colour_combo)):
+            layout.addWidget(words.label(QLabel(), key))
+            widget.setToolTip(tip(key))
             layout.addWidget(widget)
             layout.addSpacing(8)
         layout.addSpacing(8)
         layout.addWidget(self.mu_only_checkbox)
         layout.addWidget(self.mu_only_help)
-        layout.addWidget(self.mu_only_label)
+        layout.addWidget(self.mu_only_label, 1)
         layout.addWidget(self.show_why_button)
-        layout.addStretch(1)
 
+        for combo in (self.split_combo, self.method_combo, self.colour_combo):
+            combo.currentIndexChanged.connect(lambda _index, c=combo: _fit_to_contents(c))
         self.split_combo.activated.connect(lambda i: explorer.set_split(self.split_combo.itemData(i)))
         self.subset_combo.activated.connect(lambda i: explorer.set_subset(self.subset_combo.itemData(i)))
         self.method_combo.activated.connect(lambda i: explorer.set_method(self.method_combo.itemData(i)))
@@ -72,14 +76,25 @@ class MapControls(QWidget):
         self.mu_only_checkbox.clicked.connect(explorer.set_mu_only)
         explorer.settings_changed.connect(self.render)
         explorer.source_changed.connect(self._fill_methods)
+        words.bind(self, self._render_words)
         self.render()
+
+    def _render_words(self, expert: bool) -> None:
+        for combo, keys in ((self.split_combo, [f"split_{s}" for s in SPLITS]),
+                            (self.colour_combo, [f"colour_{m}" for m in COLOUR_MODES])):
+            for index, key in enumerate(keys):
+                combo.setItemText(index, word(key, expert))
+            _fit_to_contents(combo)
+        self._fill_methods()
 
     def _fill_methods(self) -> None:
         combo = self.method_combo
         combo.clear()
         model: QStandardItemModel = combo.model()
         for choice in self.explorer.methods:
-            combo.addItem(choice.label, choice.method)
+            # The method's name in the chosen wording, then what the choice adds ("(not installed)").
+            label = word(f"method_{choice.method}", wording().expert) + choice.label[len(METHOD_LABELS[choice.method]):]
+            combo.addItem(label, choice.method)
             item = model.item(combo.count() - 1)
             item.setEnabled(choice.available)
             if choice.reason:
@@ -107,15 +122,20 @@ class MapControls(QWidget):
 
 def _combo(choices) -> QComboBox:
     combo = QComboBox()
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    # Sized by _fit_to_contents to the current choice, not by Qt to the longest one.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     for text, data in choices:
         combo.addItem(text, data)
+    _fit_to_contents(combo)
     return combo
 
 
 def _fit_to_contents(combo: QComboBox) -> None:
-    # AdjustToContents measures once: refilled items ("Direct (z_dim = 2)") would otherwise be cut off.
-    widest = max((combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+    # AdjustToContents measures once: refilled items ("Direct (z_dim = 2)") would otherwise be cut off. The box is as
+    # wide as its current choice, the list as its widest, so a long choice not taken does not widen the window.
+    metrics = combo.fontMetrics()
+    widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+    combo.view().setMinimumWidth(widest + 32)
     combo.setMinimumContentsLength(0)
-    combo.setMinimumWidth(widest + 48)
+    combo.setMinimumWidth(metrics.horizontalAdvance(combo.currentText()) + 48)
     combo.updateGeometry()

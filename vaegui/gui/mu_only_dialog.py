@@ -6,7 +6,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QWidget
 
+from vaegui.gui.plot_style import plain_axes
 from vaegui.latent.mu_only_demo import MuOnlyDemo
+from vaegui.palette import HINT_TEXT, MAP_BACKGROUND
 
 
 class MuOnlyDialog(QDialog):
@@ -24,7 +26,7 @@ class MuOnlyDialog(QDialog):
         axes = _axes(demo.mu)
         self.plots = []
         for column, step in enumerate(demo.steps):
-            plot = pg.PlotWidget(background="#161616")
+            plot = pg.PlotWidget(background=MAP_BACKGROUND, axisItems=plain_axes())
             plot.setMinimumSize(240, 220)
             plot.setMouseEnabled(False, False)
             plot.hideButtons()
@@ -37,7 +39,7 @@ class MuOnlyDialog(QDialog):
             layout.addWidget(plot, 1, column)
             layout.addWidget(text, 2, column)
         key = QLabel("grey +: the cloud centres (mu) · blue dots: what the encoder returned (z)")
-        key.setStyleSheet("color: #666;")
+        key.setStyleSheet(f"color: {HINT_TEXT};")
         layout.addWidget(key, 3, 0, 1, 3)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -8,8 +8,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vaegui.gui.image_tiles import ImageGrid, ImageTile
+from vaegui.gui.plot_style import plain_axes, set_axis_label, set_title
+from vaegui.gui.wording import wording
 from vaegui.latent.explorer_selection import NEIGHBOURS, SAMPLES
 from vaegui.latent.map_state import dimension_label
+from vaegui.palette import DARK_HINT_TEXT, HINT_STYLE, MAP_BACKGROUND
+from vaegui.words import word
 
 MAX_BARS = 32
 MU_COLOUR = "#4fc3f7"
@@ -22,28 +26,26 @@ class PointPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.title = QLabel("Click a point on the map, or empty space to decode that place.")
+        words = wording()
+        self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-weight: 600;")
         self.original = ImageTile("original", 112)
-        self.reconstruction = ImageTile("reconstruction", 112)
+        self.reconstruction = ImageTile("", 112)
+        self.showing: str | None = None  # None (nothing chosen), "point" or "location": which captions apply
         tiles = QHBoxLayout()
         tiles.addWidget(self.original)
         tiles.addWidget(self.reconstruction)
         tiles.addStretch(1)
         self.how = QLabel("")
         self.how.setWordWrap(True)
-        self.how.setStyleSheet("color: #999; font-size: 11px;")
+        self.how.setStyleSheet(HINT_STYLE)
 
-        self.bars = pg.PlotWidget(background="#161616")
+        self.bars = pg.PlotWidget(background=MAP_BACKGROUND, axisItems=plain_axes())
         self.bars.setFixedHeight(150)
         self.bars.setMenuEnabled(False)
         self.bars.setMouseEnabled(x=False, y=False)
         self.bars.hideButtons()
-        # A key in the title line, not a legend box, which would cover the last dimensions' bars.
-        self.bars.setTitle(f'<span style="color:{MU_COLOUR}">■ mu</span>&nbsp;&nbsp;&nbsp;'
-                           f'<span style="color:{LOG_VAR_COLOUR}">■ log_var</span>', size="9pt")
-        self.bars.getPlotItem().setLabel("bottom", "latent dimension")
         self.mu_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush=MU_COLOUR, pen=None, name="mu")
         self.log_var_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush=LOG_VAR_COLOUR, pen=None, name="log_var")
         self.bars.addItem(self.mu_bars)
@@ -51,11 +53,7 @@ class PointPanel(QWidget):
 
         self.neighbours = ImageGrid(NEIGHBOURS, 8, 40)
         self.neighbours.tile_clicked.connect(self.neighbour_clicked)
-        self.sample_button = QPushButton("Sample ×16 from the posterior")
-        self.sample_button.setToolTip(
-            "Decode 16 draws z ~ N(mu, exp(log_var)) for this image: what the sampling layer feeds the decoder "
-            "while training. With mu-only on, the map shows only mu; these show the noise it leaves out."
-        )
+        self.sample_button = words.label(QPushButton(), "sample_posterior")
         self.sample_button.setEnabled(False)
         self.sample_button.clicked.connect(self.sample_requested)
         self.samples = ImageGrid(SAMPLES, 8, 40)
@@ -65,11 +63,24 @@ class PointPanel(QWidget):
         layout.addLayout(tiles)
         layout.addWidget(self.how)
         layout.addWidget(self.bars)
-        layout.addWidget(_heading("Nearest neighbours in latent space"))
+        layout.addWidget(words.label(_heading(), "neighbours"))
         layout.addWidget(self.neighbours)
         layout.addWidget(self.sample_button)
         layout.addWidget(self.samples)
         layout.addStretch(1)
+        words.bind(self, self._render_words)
+
+    def _render_words(self, expert: bool) -> None:
+        # A key in the title line, not a legend box, which would cover the last dimensions' bars.
+        set_title(self.bars.getPlotItem(), f'<span style="color:{MU_COLOUR}">■ {word("bars_mu", expert)}</span>'
+                  f'&nbsp;&nbsp;&nbsp;<span style="color:{LOG_VAR_COLOUR}">■ {word("bars_log_var", expert)}</span>',
+                  DARK_HINT_TEXT)
+        set_axis_label(self.bars.getPlotItem(), "bottom", word("dimension_axis", expert), DARK_HINT_TEXT)
+        if self.showing is None:
+            self.title.setText(word("point_prompt", expert))
+        location = self.showing == "location"
+        self.original.set_caption(word("empty_place" if location else "original", expert))
+        self.reconstruction.set_caption(word("decoded_here" if location else "reconstruction", expert))
 
     def show_point(
         self,
@@ -83,8 +94,10 @@ class PointPanel(QWidget):
         how: str,
     ) -> None:
         self.title.setText(title)
-        self.original.set_image(original, "original")
-        self.reconstruction.set_image(reconstruction, "reconstruction")
+        self.showing = "point"
+        self.original.set_image(original)
+        self.reconstruction.set_image(reconstruction)
+        self._render_words(wording().expert)
         self.how.setText(how)
         self._show_bars(mu, log_var)
         self.neighbours.set_images(neighbours, neighbour_captions)
@@ -93,8 +106,10 @@ class PointPanel(QWidget):
 
     def show_location(self, title: str, decoded: np.ndarray, vector: np.ndarray, how: str) -> None:
         self.title.setText(title)
-        self.original.set_image(None, "(empty space)")
-        self.reconstruction.set_image(decoded, "decoded here")
+        self.showing = "location"
+        self.original.set_image(None)
+        self.reconstruction.set_image(decoded)
+        self._render_words(wording().expert)
         self.how.setText(how)
         self._show_bars(vector, None)
         self.neighbours.set_images(None)
@@ -105,9 +120,10 @@ class PointPanel(QWidget):
         self.samples.set_images(images)
 
     def clear(self) -> None:
-        self.title.setText("Click a point on the map, or empty space to decode that place.")
-        self.original.set_image(None, "original")
-        self.reconstruction.set_image(None, "reconstruction")
+        self.showing = None
+        self.original.set_image(None)
+        self.reconstruction.set_image(None)
+        self._render_words(wording().expert)
         self.how.setText("")
         self._show_bars(None, None)
         self.neighbours.set_images(None)
@@ -125,7 +141,7 @@ class PointPanel(QWidget):
             self.bars.setXRange(-0.7, count - 0.3, padding=0)
 
 
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setStyleSheet("color: #aaa; font-size: 11px; margin-top: 6px;")
+def _heading() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(f"{HINT_STYLE} margin-top: 6px;")
     return label

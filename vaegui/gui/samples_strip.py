@@ -8,7 +8,10 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from vaegui.gui.image_tiles import array_to_qimage
+from vaegui.gui.wording import wording
 from vaegui.latent.generation import image_mosaic
+from vaegui.palette import HINT_TEXT, LIGHT_PLOT_TEXT
+from vaegui.words import word
 
 GAP = 1  # pixels between tiles, at the images' own resolution
 
@@ -16,19 +19,27 @@ GAP = 1  # pixels between tiles, at the images' own resolution
 class SamplesStrip(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.title = QLabel("Test images (top) and their reconstructions (bottom)")
-        self.title.setStyleSheet("color: #444; font-size: 9pt;")
-        self.picture = QLabel("Reconstructions appear after the first epoch.")
+        self.title = QLabel()
+        self.title.setStyleSheet(f"color: {LIGHT_PLOT_TEXT}; font-size: 9pt;")
+        self.picture = QLabel()
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setMinimumHeight(60)
         self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.picture.setStyleSheet("color: #888;")
+        self.picture.setStyleSheet(f"color: {HINT_TEXT};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.title)
         layout.addWidget(self.picture, 1)
         self._image: QImage | None = None
         self.shown_epoch: int | None = None
+        wording().bind(self, self._render_words)
+
+    def _render_words(self, expert: bool) -> None:
+        if self.shown_epoch is None:
+            self.title.setText(word("samples_title", expert))
+            self.picture.setText(word("samples_waiting", expert))
+        else:
+            self.title.setText(word("samples_title_epoch", expert, epoch=self.shown_epoch))
 
     def show_samples(self, epoch: int, originals: np.ndarray, reconstructions: np.ndarray) -> None:
         if len(originals) == 0:
@@ -37,15 +48,14 @@ class SamplesStrip(QWidget):
         pairs = np.concatenate([originals, reconstructions[: len(originals)]])
         self._image = array_to_qimage(image_mosaic(pairs, columns=len(originals), gap=GAP, margin=0))
         self.shown_epoch = epoch
-        self.title.setText(f"Test images (top) and their reconstructions (bottom) — epoch {epoch}")
+        self._render_words(wording().expert)
         self._rescale()
 
     def clear_samples(self) -> None:
         self._image = None
         self.shown_epoch = None
         self.picture.setPixmap(QPixmap())
-        self.picture.setText("Reconstructions appear after the first epoch.")
-        self.title.setText("Test images (top) and their reconstructions (bottom)")
+        self._render_words(wording().expert)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
@@ -55,12 +65,14 @@ class SamplesStrip(QWidget):
         if self._image is None:
             return
         size = self.picture.size()
-        # Whole-number nearest-neighbour scaling keeps tiny images (8×8 digits) crisp, not blurred.
-        factor = max(1, min(size.width() // self._image.width(), size.height() // self._image.height()))
-        pixmap = QPixmap.fromImage(self._image).scaled(
-            self._image.width() * factor,
-            self._image.height() * factor,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.FastTransformation,
-        )
+        fit = min(size.width() / self._image.width(), size.height() / self._image.height())
+        if fit >= 2:
+            # Whole-number nearest-neighbour scaling keeps tiny images (8×8 digits) crisp, not blurred.
+            width, height = self._image.width() * int(fit), self._image.height() * int(fit)
+            mode = Qt.TransformationMode.FastTransformation
+        else:
+            # Less than twice the size: fill the space (a whole number would leave 28×28 images at 1×, tiny).
+            width, height = int(self._image.width() * fit), int(self._image.height() * fit)
+            mode = Qt.TransformationMode.SmoothTransformation
+        pixmap = QPixmap.fromImage(self._image).scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio, mode)
         self.picture.setPixmap(pixmap)

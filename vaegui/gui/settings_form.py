@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from vaegui.config import (
     IMAGE_SIZE,
     KL_STRATEGIES,
     KL_WARMUP_EPOCHS,
+    SUBSET,
     Z_DIM,
     DataConfig,
     ModelConfig,
@@ -36,17 +38,16 @@ from vaegui.config import (
 )
 from vaegui.data import dataset_names
 from vaegui.errors import ConfigError
+from vaegui.gui.wording import wording
+from vaegui.training.first_run import best_offline_dataset, first_run
+from vaegui.words import tip, word
 
 IMAGE_FOLDER_ITEM = "Image folder…"
 DATA_FILES_ITEM = "IDX/NPZ files…"
-KL_PRESETS = (("Autoencoder (0)", 0.0), ("Tiny KL (5e-4)", 5e-4), ("Standard VAE (1)", 1.0))
-CUSTOM_KL = "Custom"
-KL_STRATEGY_LABELS = {
-    "train_step": "Custom train_step (GradientTape)",
-    "encoder_layer": "KL layer in the encoder (add_loss)",
-    "model_add_loss": "add_loss on the whole model",
-}
-RECONSTRUCTION_LABELS = {"bce": "Binary cross-entropy", "mse": "Mean squared error"}
+KL_PRESETS = (("kl_preset_0", 0.0), ("kl_preset_tiny", 5e-4), ("kl_preset_1", 1.0))  # (term, β)
+RECONSTRUCTION_LOSS_TERMS = {"bce": "loss_bce", "mse": "loss_mse"}
+# Settings only practitioners change: presenter mode may hide them (Wording.expert_controls).
+EXPERT_SETTINGS = ("colour", "kl_warmup", "kl_strategy", "reconstruction_loss", "conv_filters", "dense_units", "seed")
 # Native side of the built-in datasets, to check the conv layers fit before anything loads.
 NATIVE_IMAGE_SIZES = {"digits": 8, "mnist": 28, "fashion_mnist": 28}
 
@@ -58,6 +59,17 @@ NATIVE_IMAGE_SIZES = {"digits": 8, "mnist": 28, "fashion_mnist": 28}
 GUI_DEFAULTS = RunConfig(data=DataConfig(dataset="digits"), training=TrainingConfig(epochs=30))
 
 
+def gui_defaults(dataset: str | None = None) -> RunConfig:
+    """The settings a new window starts with: GUI_DEFAULTS on `dataset` (default: the best one available offline),
+    with that dataset's first-run subset and epochs."""
+    config = copy.deepcopy(GUI_DEFAULTS)
+    config.data.dataset = dataset or best_offline_dataset()
+    sized = first_run(config.data.dataset)
+    if sized is not None:
+        config.data.subset, config.training.epochs = sized.subset, sized.epochs
+    return config
+
+
 class SettingsForm(QWidget):
     """Every field a person may set before training; `config()` turns them into a validated RunConfig."""
 
@@ -66,12 +78,13 @@ class SettingsForm(QWidget):
     def __init__(self, dataset: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self._last_dataset_index = 0
+        self.row_labels: dict[str, QLabel] = {}  # by term key, e.g. "kl_weight"
 
+        words = wording()
         self.dataset_box = QComboBox()
         self.dataset_box.addItems(dataset_names())
         self.dataset_box.insertSeparator(self.dataset_box.count())
         self.dataset_box.addItems([IMAGE_FOLDER_ITEM, DATA_FILES_ITEM])
-        self.dataset_box.setToolTip("A built-in dataset, a folder of images (sub-folders = classes), IDX or .npz files")
         self.dataset_box.activated.connect(self._on_dataset_activated)
         self.dataset_box.currentIndexChanged.connect(self._on_dataset_changed)
 
@@ -80,32 +93,35 @@ class SettingsForm(QWidget):
         self.image_size_box.setRange(int(IMAGE_SIZE.low) - 1, int(IMAGE_SIZE.high))
         self.image_size_box.setSpecialValueText("native")
         self.image_size_box.setSuffix(" px")
-        self.image_size_box.setToolTip("Resize images to a square of this side; 'native' keeps the dataset's size")
         self.channels_box = QComboBox()
         self.channels_box.addItems(["native", "grey (1)", "colour (3)"])
+        self.subset_box = QSpinBox()
+        # As the image size: one below the smallest count reads "all".
+        self.subset_box.setRange(int(SUBSET.low) - 1, int(SUBSET.high))
+        self.subset_box.setSpecialValueText("all")
+        self.subset_box.setSingleStep(1000)
+        self.subset_box.setGroupSeparatorShown(True)
 
         self.z_dim_box = QSpinBox()
         _set_range(self.z_dim_box, Z_DIM)
-        self.z_dim_box.setToolTip("Latent size: 2 lets you see the latent space directly")
 
         self.kl_preset_box = QComboBox()
-        self.kl_preset_box.addItems([name for name, _ in KL_PRESETS] + [CUSTOM_KL])
+        self.kl_preset_box.addItems([""] * (len(KL_PRESETS) + 1))
         self.kl_preset_box.activated.connect(self._on_kl_preset)
         self.kl_weight_edit = QLineEdit()
         self.kl_weight_edit.setMaximumWidth(80)
-        self.kl_weight_edit.setToolTip("β: 0 = plain autoencoder, 1 = standard VAE")
         self.kl_weight_edit.textEdited.connect(self._sync_kl_preset)
         self.warmup_box = QSpinBox()
         _set_range(self.warmup_box, KL_WARMUP_EPOCHS)
         self.warmup_box.setSpecialValueText("off")
         self.warmup_box.setSuffix(" epochs")
-        self.warmup_box.setToolTip("KL warm-up: β rises linearly to its value over the first N epochs")
         self.kl_strategy_box = QComboBox()
         for strategy in KL_STRATEGIES:
-            self.kl_strategy_box.addItem(KL_STRATEGY_LABELS.get(strategy, strategy), strategy)
+            self.kl_strategy_box.addItem("", strategy)
         self.reconstruction_box = QComboBox()
-        for key, label in RECONSTRUCTION_LABELS.items():
-            self.reconstruction_box.addItem(label, key)
+        for key in RECONSTRUCTION_LOSS_TERMS:
+            self.reconstruction_box.addItem("", key)
+        words.bind(self, self._render_choices)
 
         self.epochs_box = QSpinBox()
         _set_range(self.epochs_box, EPOCHS)
@@ -114,7 +130,6 @@ class SettingsForm(QWidget):
         self.learning_rate_edit = QLineEdit()
         self.learning_rate_edit.setMaximumWidth(80)
         self.conv_filters_edit = QLineEdit()
-        self.conv_filters_edit.setToolTip("Filters of each stride-2 conv layer, e.g. 32,64 (each halves the image)")
         self.dense_units_box = QSpinBox()
         _set_range(self.dense_units_box, DENSE_UNITS)
         self.seed_edit = QLineEdit()
@@ -135,27 +150,30 @@ class SettingsForm(QWidget):
         folder_row.addWidget(self.run_folder_edit, 1)
         folder_row.addWidget(self.run_folder_button)
 
-        data_group = QGroupBox("Data")
-        data_form = QFormLayout(data_group)
-        data_form.addRow("Dataset", self.dataset_box)
-        data_form.addRow("Image size", self.image_size_box)
-        data_form.addRow("Colour", self.channels_box)
-        model_group = QGroupBox("Model")
-        model_form = QFormLayout(model_group)
-        model_form.addRow("Latent size (z_dim)", self.z_dim_box)
-        model_form.addRow("KL weight (β)", kl_row)
-        model_form.addRow("KL warm-up", self.warmup_box)
-        model_form.addRow("KL strategy", self.kl_strategy_box)
-        model_form.addRow("Reconstruction loss", self.reconstruction_box)
-        model_form.addRow("Conv filters", self.conv_filters_edit)
-        model_form.addRow("Dense width", self.dense_units_box)
-        training_group = QGroupBox("Training")
-        training_form = QFormLayout(training_group)
-        training_form.addRow("Epochs", self.epochs_box)
-        training_form.addRow("Batch size", self.batch_size_box)
-        training_form.addRow("Learning rate", self.learning_rate_edit)
-        training_form.addRow("Seed", self.seed_edit)
-        training_form.addRow("Run folder", folder_row)
+        groups = []
+        for group_key, rows in (
+            ("group_data", (("dataset", self.dataset_box), ("image_size", self.image_size_box),
+                            ("colour", self.channels_box), ("subset", self.subset_box))),
+            ("group_model", (("z_dim", self.z_dim_box), ("kl_weight", kl_row), ("kl_warmup", self.warmup_box),
+                             ("kl_strategy", self.kl_strategy_box), ("reconstruction_loss", self.reconstruction_box),
+                             ("conv_filters", self.conv_filters_edit), ("dense_units", self.dense_units_box))),
+            ("group_training", (("epochs", self.epochs_box), ("batch_size", self.batch_size_box),
+                                ("learning_rate", self.learning_rate_edit), ("seed", self.seed_edit),
+                                ("run_folder", folder_row))),
+        ):
+            group = QGroupBox()
+            words.bind(group, lambda expert, g=group, k=group_key: g.setTitle(word(k, expert)))
+            form = QFormLayout(group)
+            for key, field in rows:
+                self.row_labels[key] = label = words.label(QLabel(), key)
+                form.addRow(label, field)
+                fields = [field] if isinstance(field, QWidget) else [field.itemAt(i).widget()
+                                                                     for i in range(field.count())]
+                for widget in fields:
+                    widget.setToolTip(tip(key))
+                if key in EXPERT_SETTINGS:
+                    words.mark_expert(label, *fields)
+            groups.append(group)
 
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
@@ -164,15 +182,14 @@ class SettingsForm(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for group in (data_group, model_group, training_group):
+        for group in groups:
             layout.addWidget(group)
         layout.addWidget(self.message_label)
 
-        self.set_config(GUI_DEFAULTS)
-        if dataset:
-            self.set_dataset(dataset)
+        self.set_config(gui_defaults(dataset))
         for signal in (
             self.image_size_box.valueChanged,
+            self.subset_box.valueChanged,
             self.z_dim_box.valueChanged,
             self.epochs_box.valueChanged,
             self.batch_size_box.valueChanged,
@@ -189,6 +206,7 @@ class SettingsForm(QWidget):
         self.set_dataset(config.data.dataset)
         self.image_size_box.setValue(config.data.image_size or self.image_size_box.minimum())
         self.channels_box.setCurrentIndex({None: 0, 1: 1, 3: 2}.get(config.data.channels, 0))
+        self.subset_box.setValue(config.data.subset or self.subset_box.minimum())
         self._test_fraction = config.data.test_fraction
         model, training = config.model, config.training
         self.z_dim_box.setValue(model.z_dim)
@@ -213,13 +231,14 @@ class SettingsForm(QWidget):
 
     def config(self) -> RunConfig:
         """The settings as a validated RunConfig; raises ConfigError with a short reason if one is wrong."""
-        image_size = self.image_size_box.value()
+        image_size, subset = self.image_size_box.value(), self.subset_box.value()
         config = RunConfig(
             data=DataConfig(
                 dataset=self.dataset(),
                 image_size=None if image_size == self.image_size_box.minimum() else image_size,
                 channels=(None, 1, 3)[self.channels_box.currentIndex()],
                 test_fraction=self._test_fraction,
+                subset=None if subset == self.subset_box.minimum() else subset,
             ),
             model=ModelConfig(
                 z_dim=self.z_dim_box.value(),
@@ -302,6 +321,17 @@ class SettingsForm(QWidget):
             self.dataset_box.setCurrentIndex(self._last_dataset_index)
 
     # ---- small helpers ----------------------------------------------------------------------
+
+    def _render_choices(self, expert: bool) -> None:
+        """The choices' wording; what each stands for (item data, preset index) stays."""
+        for index, (key, _) in enumerate(KL_PRESETS):
+            self.kl_preset_box.setItemText(index, word(key, expert))
+        self.kl_preset_box.setItemText(len(KL_PRESETS), word("kl_preset_custom", expert))
+        for index, strategy in enumerate(KL_STRATEGIES):
+            self.kl_strategy_box.setItemText(index, word(f"strategy_{strategy}", expert))
+        for index, key in enumerate(RECONSTRUCTION_LOSS_TERMS.values()):
+            self.reconstruction_box.setItemText(index, word(key, expert))
+
 
     def _on_kl_preset(self, index: int) -> None:
         if index < len(KL_PRESETS):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -29,12 +30,14 @@ from vaegui.gui.settings_form import SettingsForm
 from vaegui.gui.training_actions import TrainingActions, bind
 from vaegui.gui.training_files import TrainingFiles
 from vaegui.gui.training_progress import TrainingProgress
+from vaegui.gui.training_welcome import TrainingWelcome
 from vaegui.gui.training_worker import TrainingRequest, TrainingWorker, start_thread
 from vaegui.gui.workers import TaskWorker
 from vaegui.runs.snapshot import RunSnapshot
 from vaegui.training.training_model import IDLE, TrainingModel
 
 SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
+WELCOME, PLOTS = 0, 1
 
 
 class TrainingTab(QWidget):
@@ -61,6 +64,8 @@ class TrainingTab(QWidget):
                              (self.actions.export_curves, self.files.choose_curves_export),
                              (self.actions.export_history, self.files.choose_history_export)):
             action.triggered.connect(slot)
+        for signal in (self.model.mode_changed, self.model.run_changed):
+            signal.connect(self._show_page)
         self.model.mode_changed.connect(self._update_actions)
         self.model.run_changed.connect(self._on_run_changed)
         self.model.epochs_changed.connect(self._update_actions)
@@ -108,7 +113,7 @@ class TrainingTab(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(settings_panel.sizeHint().width() + 18)
-        scroll.setMaximumWidth(settings_panel.sizeHint().width() + 60)
+        scroll.setMaximumWidth(settings_panel.sizeHint().width() + 24)  # the plots get the rest of a 1280 px window
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -129,6 +134,8 @@ class TrainingTab(QWidget):
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.setWordWrap(True)  # start notes, such as skipped files, can be long
         self.status_label.setStyleSheet("color: #444;")
+        # Room for two lines from the start: a longer status (the run folder) does not push the plots up.
+        self.status_label.setMinimumHeight(2 * self.status_label.fontMetrics().lineSpacing() + 4)
         self.views = EpochViewsPanel(self.model, self.loss_plot.flush)
         for name in ("samples", "latent_preview", "kl_bars", "epoch_slider", "epoch_label"):
             setattr(self, name, getattr(self.views, name))
@@ -136,7 +143,6 @@ class TrainingTab(QWidget):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.error_label)
         top_layout.addWidget(self.loss_plot, 1)
         top_layout.addWidget(self.progress_bar)
         top_layout.addWidget(self.status_label)
@@ -146,10 +152,17 @@ class TrainingTab(QWidget):
         splitter.setStretchFactor(0, 11)
         splitter.setStretchFactor(1, 9)
         splitter.setChildrenCollapsible(False)
+        self.welcome = TrainingWelcome(self.form, self.actions.train)
+        self.pages = QStackedWidget()
+        for page in (self.welcome, splitter):  # WELCOME, PLOTS
+            self.pages.addWidget(page)
+        right = QVBoxLayout()
+        right.addWidget(self.error_label)
+        right.addWidget(self.pages, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(scroll)
-        layout.addWidget(splitter, 1)
+        layout.addLayout(right, 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._render_overlays()
 
@@ -168,6 +181,10 @@ class TrainingTab(QWidget):
 
     def learning_views_pending(self) -> bool:
         return self.views.views_pending()
+
+    def _show_page(self) -> None:
+        """The welcome until a run is trained or opened; then the curves and pictures."""
+        self.pages.setCurrentIndex(WELCOME if self.model.run is None and self.model.mode == IDLE else PLOTS)
 
     def _update_actions(self) -> None:
         tensorflow = "failed" if self._tensorflow_error else "ready" if self.state.tensorflow_loaded else "loading"

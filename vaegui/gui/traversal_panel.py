@@ -6,8 +6,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from vaegui.gui.image_tiles import ImageTile
+from vaegui.gui.wording import wording
 from vaegui.latent.map_state import dimension_label
 from vaegui.latent.traversal import MAX_DIMENSIONS, Traversal
+from vaegui.palette import HINT_STYLE
+from vaegui.words import word
 
 MAX_SLIDERS = MAX_DIMENSIONS
 
@@ -20,14 +23,14 @@ class TraversalPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.hint = QLabel("Select a point or an empty place on the map, then move a slider to change one "
-                           "coordinate and watch the image change.")
+        self.hint = wording().label(QLabel(), "traverse_hint")
         self.hint.setWordWrap(True)
         self.image = ImageTile("", 160)
         self.reset_button = QPushButton("Reset to the selection")
         self.reset_button.clicked.connect(self.reset_requested)
         self.grid = QGridLayout()
         self.sliders: list[tuple[int, QSlider, QLabel]] = []
+        self.kl_labels: list[tuple[QLabel, float]] = []
         self._axes: tuple = ()
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
@@ -36,6 +39,11 @@ class TraversalPanel(QWidget):
         layout.addWidget(self.reset_button)
         layout.addStretch(1)
         self.show_traversal(None)
+        wording().bind(self, self._render_words)
+
+    def _render_words(self, expert: bool) -> None:
+        for label, kl in self.kl_labels:
+            label.setText(word("traverse_kl", expert, kl=kl))
 
     def show_traversal(self, traversal: Traversal | None) -> None:
         axes = () if traversal is None else traversal.axes
@@ -58,7 +66,7 @@ class TraversalPanel(QWidget):
     def _build_rows(self, axes) -> None:
         while self.grid.count():
             self.grid.takeAt(0).widget().deleteLater()
-        self.sliders = []
+        self.sliders, self.kl_labels = [], []
         for row, axis in enumerate(axes):
             name = QLabel(dimension_label(axis.dimension))
             name.setToolTip(f"How much {dimension_label(axis.dimension)} carries, as its mean KL: {axis.kl:.3f} "
@@ -67,8 +75,9 @@ class TraversalPanel(QWidget):
             value = QLabel("")
             value.setMinimumWidth(48)
             slider.valueChanged.connect(lambda position, d=axis.dimension: self._moved(d, position))
-            kl_label = QLabel(f"KL {axis.kl:.2f}")
-            kl_label.setStyleSheet("color: #888; font-size: 11px;")
+            kl_label = QLabel(word("traverse_kl", wording().expert, kl=axis.kl))
+            kl_label.setStyleSheet(HINT_STYLE)
+            self.kl_labels.append((kl_label, axis.kl))
             for column, widget in enumerate((name, slider, value, kl_label)):
                 self.grid.addWidget(widget, row, column)
             self.sliders.append((axis.dimension, slider, value))

@@ -55,6 +55,7 @@ def load_run_dataset(config: RunConfig, folder: str | Path | None = None) -> Ima
         channels=data.channels,
         test_fraction=data.test_fraction,
         seed=config.training.seed or 0,
+        subset=data.subset,
     )
 
 
