@@ -6,7 +6,7 @@
 CelebA is not available offline: the folder holds synthetic face-like images (benchmarks/_face_images.py: a
 gradient background, hair, a skin-toned face with eyes, brows and mouth, each image seeded by its number, so the
 folder is the same on every machine), JPEG quality 90, ~3 KiB each, named like img_align_celeba's (000001.jpg …).
-It is written once, outside the repository, to ~/.cache/vaegui-bench/faces96-N (N = --images; ~650 MiB and ~10
+It is written once, outside the repository, to ~/.cache/vaegui-bench/faces96-N (N = --images; ~790 MiB and ~10
 minutes on 2 cores for 200,000) and reused; missing files are filled in. --images 20000 makes a quick check.
 
 Parts:
