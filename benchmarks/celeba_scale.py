@@ -37,7 +37,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np  # noqa: E402
 
@@ -54,7 +53,7 @@ def stats(samples: list[float]) -> str:
 
 
 def make(folder: Path, count: int) -> None:
-    from _face_images import folder_bytes, make_faces
+    from benchmarks._face_images import folder_bytes, make_faces
 
     started = time.perf_counter()
     written = make_faces(folder, count)
@@ -115,9 +114,10 @@ def peak_rss_gib() -> float:
 def explore(run_folder: Path, clicks: int) -> dict:
     """The explorer part, in this (fresh) process; its figures as a dict."""
     import tensorflow as tf  # noqa: F401  (loaded before the tab, as the app does before Explore goes live)
-    from _explorer_map import MapFigures, empty_plot_frames, pan_zoom_frames
-    from _explorer_tab import _idle, _new_tab, click_times, wait_until
     from PySide6.QtWidgets import QApplication
+
+    from benchmarks._explorer_map import MapFigures, empty_plot_frames, pan_zoom_frames
+    from benchmarks._explorer_tab import _idle, _new_tab, click_times, wait_until
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     floor, floor_cpu = empty_plot_frames()
