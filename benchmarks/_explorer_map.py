@@ -99,6 +99,30 @@ def map_figures(coords: np.ndarray, labels: np.ndarray, repeats: int = 3, frames
     first_image = (time.perf_counter() - started) * 1000
     figures = MapFigures(len(coords), first_image, [], [], [], 0, [], [], [], [], 0.0)
     draw_times = _record_draw_times(latent_map)
+    pan_zoom_frames(latent_map, figures, repeats, frames)
+    figures.draw = list(draw_times)
+    rng = np.random.default_rng(1)
+    for _ in range(10):
+        moved = coords + rng.normal(0, 0.01, coords.shape).astype(np.float32)
+        started = time.perf_counter()
+        latent_map.update_coords(moved)
+        figures.update_coords.append((time.perf_counter() - started) * 1000)
+        run_event_loop(0.1)  # t-SNE hands over at most ten layouts a second
+    wait_drawn(latent_map)
+    started = time.perf_counter()
+    latent_map.pick(float(coords[0, 0]), float(coords[0, 1]))
+    figures.picker_build = (time.perf_counter() - started) * 1000
+    (x0, x1), (y0, y1) = latent_map.view_box.viewRange()
+    for x, y in rng.uniform((x0, y0), (x1, y1), (1000, 2)):
+        started = time.perf_counter()
+        latent_map.pick(float(x), float(y))
+        figures.pick.append((time.perf_counter() - started) * 1000)
+    latent_map.close()
+    return figures
+
+
+def pan_zoom_frames(latent_map, figures: MapFigures, repeats: int = 3, frames: int = 120) -> None:
+    """Pan and zoom gestures on a shown map (a bare LatentMap or the Explorer's own), added to `figures`."""
     view_box, widget = latent_map.view_box, latent_map.plot_widget
 
     def gap() -> bool:
@@ -119,25 +143,6 @@ def map_figures(coords: np.ndarray, labels: np.ndarray, repeats: int = 3, frames
         figures.zoom += times
         figures.frames_with_gap += gaps
         figures.sharp_after_rest.append(_until_sharp(latent_map))
-    figures.draw = list(draw_times)
-    rng = np.random.default_rng(1)
-    for _ in range(10):
-        moved = coords + rng.normal(0, 0.01, coords.shape).astype(np.float32)
-        started = time.perf_counter()
-        latent_map.update_coords(moved)
-        figures.update_coords.append((time.perf_counter() - started) * 1000)
-        run_event_loop(0.1)  # t-SNE hands over at most ten layouts a second
-    wait_drawn(latent_map)
-    started = time.perf_counter()
-    latent_map.pick(float(coords[0, 0]), float(coords[0, 1]))
-    figures.picker_build = (time.perf_counter() - started) * 1000
-    (x0, x1), (y0, y1) = view_box.viewRange()
-    for x, y in rng.uniform((x0, y0), (x1, y1), (1000, 2)):
-        started = time.perf_counter()
-        latent_map.pick(float(x), float(y))
-        figures.pick.append((time.perf_counter() - started) * 1000)
-    latent_map.close()
-    return figures
 
 
 def _until_sharp(latent_map) -> float:

@@ -48,8 +48,6 @@ def _idle(tab) -> bool:
 
 def click_figures(run_folder, clicks: int = 300) -> TabFigures:
     """Clicks and drags on a real ExplorerTab showing `run_folder` (a z_dim 2 run), through Qt's own events."""
-    from PySide6.QtCore import QPointF, Qt
-    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     app, figures = QApplication.instance(), TabFigures()
@@ -57,7 +55,26 @@ def click_figures(run_folder, clicks: int = 300) -> TabFigures:
     tab.explorer.set_subset(None)
     tab.open_run_folder(run_folder)
     wait_until(app, lambda: _idle(tab))
-    latent_map, rng = tab.map, np.random.default_rng(0)
+    figures.click = click_times(tab, clicks)
+    latent_map = tab.map
+    (x0, x1), (y0, y1) = latent_map.view_box.viewRange()
+    for x in np.linspace(x0, x1, 200):
+        started = time.perf_counter()
+        latent_map.location_dragged.emit(float(x), 0.0)
+        tab.point_panel.repaint()
+        figures.drag.append((time.perf_counter() - started) * 1000)
+    tab.shutdown()
+    tab.close()
+    return figures
+
+
+def click_times(tab, clicks: int, seed: int = 0) -> list[float]:
+    """Milliseconds of real clicks on `tab`'s shown map (every other on a point, the rest anywhere), each until the
+    point panel (original, reconstruction, decoded place, neighbours) is painted."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtTest import QTest
+
+    latent_map, rng, times = tab.map, np.random.default_rng(seed), []
     (x0, x1), (y0, y1) = latent_map.view_box.viewRange()
     viewport = latent_map.plot_widget.viewport()
     for i in range(clicks):
@@ -70,15 +87,8 @@ def click_figures(run_folder, clicks: int = 300) -> TabFigures:
         # A real press and release through Qt and pyqtgraph's scene: pick, decode, show, repaint.
         QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pixel)
         tab.point_panel.repaint()
-        figures.click.append((time.perf_counter() - started) * 1000)
-    for x in np.linspace(x0, x1, 200):
-        started = time.perf_counter()
-        latent_map.location_dragged.emit(float(x), 0.0)
-        tab.point_panel.repaint()
-        figures.drag.append((time.perf_counter() - started) * 1000)
-    tab.shutdown()
-    tab.close()
-    return figures
+        times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def map_figures(run_folder, figures: TabFigures, repeats: int = 3) -> TabFigures:

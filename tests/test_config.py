@@ -31,6 +31,7 @@ def test_defaults_are_valid_and_round_trip_through_json(tmp_path):
         ("data", "image_size", 4, r"Image size 4 is out of range"),
         ("data", "test_fraction", 0.95, r"Test fraction 0.95 is out of range: .* to 0.9"),
         ("training", "kl_warmup_epochs", -1, r"KL warm-up -1 epochs must be 0 \(off\) up to 100000"),
+        ("training", "images_per_epoch", 0, r"Images per epoch 0 must be a whole number of at least 1 \(e.g. 10000\)"),
         ("data", "subset", 5, r"Subset of 5 images is out of range: keep 10 to 100,000,000 images"),
     ],
 )
@@ -72,6 +73,16 @@ def test_image_shape_check_suggests_sizes():
     ModelConfig(conv_filters=(32, 64)).check_image_shape((28, 28, 1))
     with pytest.raises(ConfigError, match=r"multiple of 8. Choose image size 24 or 32"):
         ModelConfig(conv_filters=(8, 8, 8)).check_image_shape((28, 28, 1))
+
+
+def test_images_per_epoch_comes_from_the_command_line_and_caps_an_epoch():
+    from vaegui.cli import build_parser, config_from_args
+
+    args = build_parser().parse_args(["train", "--config", "celeba_96", "--images-per-epoch", "10000"])
+    training = config_from_args(args).training
+    assert training.images_per_epoch == 10_000
+    assert (training.epoch_images(180_000), training.epoch_images(500)) == (10_000, 500)
+    assert RunConfig().training.epoch_images(180_000) == 180_000  # by default an epoch is every image
 
 
 def test_a_run_saved_before_subsets_existed_still_opens_complete(tmp_path):

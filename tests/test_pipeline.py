@@ -82,3 +82,14 @@ def test_a_lazy_folder_over_the_budget_streams_every_epoch(tmp_path):
     for path in lazy.paths:
         Image.new("L", (8, 8), 255).save(path)
     assert np.all(epoch(batches) == 1.0), "not cached: the second epoch reads the files again"
+
+
+def test_images_per_pass_draws_that_many_different_images_each_epoch():
+    images = numbered_images(50)
+    batches = image_batches(images, 8, shuffle=True, seed=2, images_per_pass=20)
+    first, second = ids(epoch(batches), 50), ids(epoch(batches), 50)
+    assert len(first) == len(second) == 20
+    assert len(set(first)) == len(set(second)) == 20, "no image twice in one epoch"
+    assert set(first) != set(second), "each epoch is a new draw from all 50"
+    assert len(set(first) | set(second)) > 20
+    np.testing.assert_array_equal(epoch(image_batches(images, 8, images_per_pass=80)), images)  # more than there are

@@ -52,6 +52,7 @@ _TRAINING_FLAGS = (
     "seed",
     "kl_warmup_epochs",
     "steps_per_execution",
+    "images_per_epoch",
     "jit_compile",
     "strategy",
     "mixed_precision",
@@ -132,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     training.add_argument(
         "--steps-per-execution", type=int, help="batches per compiled call (faster, coarser progress)"
+    )
+    training.add_argument(
+        "--images-per-epoch", type=int, metavar="N",
+        help="train each epoch on N training images drawn at random (default: all), for very large folders",
     )
     training.add_argument("--jit-compile", action=argparse.BooleanOptionalAction, default=None, help="XLA")
     training.add_argument("--strategy", choices=DISTRIBUTION_STRATEGIES, help="tf.distribute strategy")

@@ -41,6 +41,7 @@ EPOCHS = Range(1, 100_000)
 BATCH_SIZE = Range(1, 65_536)
 KL_WARMUP_EPOCHS = Range(0, 100_000)
 STEPS_PER_EXECUTION = Range(1, 10_000)
+IMAGES_PER_EPOCH = Range(1, 2**31 - 1)
 SEED = Range(0, 2**31 - 1)
 MAX_LEARNING_RATE = 10.0
 MAX_Z_DIM = Z_DIM.high
@@ -161,6 +162,10 @@ class TrainingConfig:
     # β rises linearly from kl_weight/N to kl_weight over the first N epochs (0 = off).
     kl_warmup_epochs: int = 0
     steps_per_execution: int = 1
+    # None: an epoch is the whole training split. A number: each epoch trains on that many training images
+    # drawn afresh at random, and measures the test loss on that many test images at most (always the same
+    # ones), so epochs on a very large folder (CelebA's 200,000 images) take minutes, not hours.
+    images_per_epoch: int | None = None
     jit_compile: bool = False
     strategy: str = "default"
     mixed_precision: bool = False
@@ -192,12 +197,21 @@ class TrainingConfig:
                 f"Steps per execution {self.steps_per_execution} must be {STEPS_PER_EXECUTION.low} to "
                 f"{STEPS_PER_EXECUTION.high}."
             )
+        if self.images_per_epoch is not None and self.images_per_epoch not in IMAGES_PER_EPOCH:
+            raise ConfigError(
+                f"Images per epoch {self.images_per_epoch!r} must be a whole number of at least "
+                f"{IMAGES_PER_EPOCH.low:g} (e.g. 10000), or empty for the whole training set."
+            )
         if self.strategy not in DISTRIBUTION_STRATEGIES:
             raise ConfigError(
                 f"Distribution strategy '{self.strategy}' is unknown: "
                 f"choose one of {', '.join(DISTRIBUTION_STRATEGIES)}."
             )
 
+
+    def epoch_images(self, train_count: int) -> int:
+        """How many of the `train_count` training images one epoch trains on."""
+        return train_count if self.images_per_epoch is None else min(train_count, self.images_per_epoch)
 
     def check_batch_fits(self, train_count: int, replicas: int = 1) -> None:
         """A batch (per replica, so `replicas` times larger in all) must not exceed the training set."""

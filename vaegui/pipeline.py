@@ -14,11 +14,15 @@ from vaegui.data.image_array import PIXEL_SCALES, InMemoryImages, as_image_array
 CACHE_BUDGET_BYTES = 2 * 1024**3
 
 
-def _batched_indices(count: int, batch_size: int, shuffle: bool, seed: int | None) -> tf.data.Dataset:
+def _batched_indices(
+    count: int, batch_size: int, shuffle: bool, seed: int | None, images_per_pass: int | None
+) -> tf.data.Dataset:
     indices = tf.data.Dataset.range(count)
     if shuffle:
         # Shuffling indices, not images, keeps the shuffle buffer tiny however large the images are.
         indices = indices.shuffle(count, seed=seed, reshuffle_each_iteration=True)
+    if images_per_pass is not None and images_per_pass < count:
+        indices = indices.take(images_per_pass)  # after the shuffle: another random draw on each pass
     return indices.batch(batch_size)
 
 
@@ -30,6 +34,7 @@ def image_batches(
     seed: int | None = None,
     prefetch: bool = True,
     cache_budget_bytes: int | None = None,
+    images_per_pass: int | None = None,
 ) -> tf.data.Dataset:
     """Batches of float32 images in [0, 1], shuffled each epoch if asked, prefetched so the step never waits.
 
@@ -39,11 +44,12 @@ def image_batches(
     neither a float32 one nor a TensorFlow constant (which tf.data's graph rewrite copies once more
     on the first batch). A lazy source whose decoded pixels fit in `cache_budget_bytes` (default
     CACHE_BUDGET_BYTES) is decoded once: later epochs read the cache, still reshuffled, and the
-    first epoch streams as before. Under tf.distribute, each global batch is split between the replicas.
+    first epoch streams as before. `images_per_pass` stops each pass (epoch) after that many images: with
+    `shuffle`, a new random draw each time. Under tf.distribute, each global batch is split between the replicas.
     """
     source = as_image_array(images)
     count = len(source)
-    batches = _batched_indices(count, batch_size, shuffle, seed)
+    batches = _batched_indices(count, batch_size, shuffle, seed, images_per_pass)
     image_shape = tuple(source.shape[1:])
     in_memory = isinstance(source, InMemoryImages)
     if not in_memory:

@@ -21,6 +21,14 @@ def test_radius_is_per_axis_because_axes_are_scaled_differently_on_screen():
     assert picker.nearest(0.0, 2.8, 5.0, 0.5) == 1
 
 
+def test_in_a_crowd_the_nearest_on_screen_wins_over_the_nearest_in_data_units():
+    # x stretched ten times less than y on screen: 40 points just above the cursor are nearest in data units,
+    # but 0.9 of a cursor radius away on screen; the one 0.5 to the right is half a radius away: it is the one.
+    above = np.column_stack([np.linspace(-0.02, 0.02, 40), np.full(40, 0.09)])
+    coords = np.vstack([above, [[0.5, 0.0]]]).astype(np.float32)
+    assert PointPicker(coords).nearest(0.0, 0.0, 1.0, 0.1) == 40
+
+
 def test_latent_neighbours_exclude_the_point_itself():
     vectors = np.array([[0, 0], [1, 0], [5, 5], [0.5, 0]], np.float32)
     rows = LatentNeighbours(vectors).of_row(0, vectors[0], k=2)

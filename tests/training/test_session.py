@@ -63,6 +63,20 @@ def test_reports_every_batch_and_epoch_and_checkpoints_each_epoch(tmp_path, digi
     )
 
 
+def test_images_per_epoch_trains_on_a_random_draw_and_tests_on_a_fixed_few(tmp_path, digits):
+    run, recorder, _ = train(tmp_path, digits, epochs=2, batch_size=50, images_per_epoch=200)
+    assert recorder.starts[0].train_images == 200 and recorder.starts[0].batches_per_epoch == 4
+    assert len(recorder.batches) == 2 * 4 and [b.batches for b in recorder.batches] == [4] * 8
+    session = TrainingSession(run, digits)
+    tested = session.test_images()
+    assert len(tested) == len(digits.test) == 180  # 200 asked, 180 in the test split: all of them
+    run.config.training.images_per_epoch = 100
+    tested, again = session.test_images(), session.test_images()
+    assert len(tested) == 100
+    np.testing.assert_array_equal(tested[:], again[:])  # the same ones every epoch
+    assert all(math.isfinite(e.record["val_loss"]) for e in recorder.epochs)
+
+
 def test_batch_losses_average_to_the_epoch_loss(tmp_path, digits):
     run, recorder, _ = train(tmp_path, digits, epochs=1, batch_size=49)  # 1617 = 33 × 49: equal batches
     mean_of_batches = np.mean([b.losses["loss"] for b in recorder.batches])

@@ -86,6 +86,7 @@ class LatentMap(QWidget):
         self.legend = pg.LegendItem(offset=(-10, 10), labelTextColor="#dddddd", brush=pg.mkBrush(24, 24, 24),
                                     pen=pg.mkPen("#444444"))
         self.legend.setParentItem(self.plot_item.getViewBox())
+        self._legend_shown: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (colours, names) in the legend
         # The key: one entry for each kind of mark drawn now (selection, centre, samples…), bottom left.
         self.key = MarkKey()
         self.key.setParentItem(self.plot_item.getViewBox())
@@ -141,11 +142,14 @@ class LatentMap(QWidget):
         self.coords = np.asarray(coords, np.float32)
         self._picker = None
         self.points.set_points(self.coords, self.categories, self.colours, self.symbols)
-        self.legend.clear()
-        for colour, name in zip(colours, names):
-            if not name:
-                continue
-            self.legend.addItem(pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(colour), size=9, symbol="o"), name)
+        legend = (tuple(self.colours), tuple(names))
+        if legend != self._legend_shown:  # a map filling in is drawn hundreds of times with the same legend
+            self._legend_shown = legend
+            self.legend.clear()
+            for colour, name in zip(colours, names):
+                if not name:
+                    continue
+                self.legend.addItem(pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(colour), size=9, symbol="o"), name)
         self.symbol_names = dict(symbol_names or {})
         self._update_key()
         self.view_box.enableAutoRange()

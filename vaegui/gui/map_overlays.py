@@ -45,11 +45,18 @@ class MarkKey(pg.LegendItem):
     def __init__(self) -> None:
         super().__init__(offset=(10, -10), labelTextColor="#dddddd", brush=pg.mkBrush(24, 24, 24, 220),
                          pen=pg.mkPen("#444444"), labelTextSize="8pt", verSpacing=-4)
+        self.shown: tuple[bool, tuple[str, ...]] | None = None  # (expert wording, the marks' terms) on show now
         self.hide()
 
     def show_marks(self, marks: list[tuple[pg.GraphicsObject, str]]) -> None:
         """`marks`: (an item drawn like the mark, its vaegui.words term or plain text), in the key's order."""
         expert = wording().expert
+        # Rebuilding costs ~20 ms (pyqtgraph lays the labels out again), and a map filling in while its images are
+        # encoded is drawn hundreds of times: the same marks in the same words keep the key as it is.
+        shown = (expert, tuple(name for _, name in marks))
+        if shown == self.shown:
+            return
+        self.shown = shown
         self.clear()
         for item, name in marks:
             self.addItem(item, word(name, expert) if name in TERMS else name)

@@ -224,7 +224,8 @@ class SettingsForm(QWidget):
         self.seed_edit.setText("" if training.seed is None else str(training.seed))
         # Settings the form does not show travel along unchanged.
         self._hidden_training = {
-            key: getattr(training, key) for key in ("steps_per_execution", "jit_compile", "strategy", "mixed_precision")
+            key: getattr(training, key)
+            for key in ("steps_per_execution", "images_per_epoch", "jit_compile", "strategy", "mixed_precision")
         }
         self.show_message("")
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-CANDIDATES = 16
-
 
 class PointPicker:
     """Nearest projected point to a map location, within a radius given per axis (the cursor's size in data units).
@@ -24,9 +22,10 @@ class PointPicker:
         """Row of the point nearest (x, y) in screen terms, or None if none is within the radii."""
         if len(self.coords) == 0 or radius_x <= 0 or radius_y <= 0:
             return None
-        k = min(CANDIDATES, len(self.coords))
-        distances, rows = self._tree.query([x, y], k=k, distance_upper_bound=max(radius_x, radius_y))
-        rows = np.atleast_1d(rows)[np.isfinite(np.atleast_1d(distances))]
+        # Every point within the cursor's ellipse lies in the circle of its larger radius: all are candidates, so
+        # the nearest on screen is among them even in a crowd where the axes are scaled differently (a fixed count
+        # of nearest points in data units can all lie along the squeezed axis and miss it).
+        rows = np.asarray(self._tree.query_ball_point([x, y], max(radius_x, radius_y)), np.int64)
         if len(rows) == 0:
             return None
         # The axes may be scaled differently on screen: compare in units of each axis's radius.

@@ -86,7 +86,7 @@ class TrainingSession:
 
         run, config = self.run_folder, self.run_folder.config
         training = config.training
-        train_count = len(self.dataset.train)
+        train_count = training.epoch_images(len(self.dataset.train))
         configure_devices()
         # Before any other TensorFlow work: a multi-worker strategy sets up the runtime itself.
         choice = create_strategy(training.strategy)
@@ -126,9 +126,10 @@ class TrainingSession:
 
         # Workers must shuffle alike, as each takes its share of the same global batches.
         seed = 0 if training.seed is None and choice.name == "multiworker" else training.seed
-        train_batches = image_batches(self.dataset.train.images, global_batch, shuffle=True, seed=seed)
-        test_split = self.dataset.test if len(self.dataset.test) else None
-        test_batches = image_batches(test_split.images, global_batch) if test_split else None
+        train_batches = image_batches(self.dataset.train.images, global_batch, shuffle=True, seed=seed,
+                                      images_per_pass=train_count)
+        test_images = self.test_images()
+        test_batches = image_batches(test_images, global_batch) if test_images is not None else None
         tensorboard = TensorBoardLog(run.tensorboard_dir) if choice.is_chief else None
         callback = SessionCallback(self, train_count, test_batches, global_batch, tensorboard)
         device = device_description() + (f" · {choice.describe()}" if choice.distributed else "")
@@ -168,6 +169,16 @@ class TrainingSession:
             raise callback.failure
         stopped = self.stop_requested and run.epochs_completed < training.epochs
         return TrainingResult(run.epochs_completed, stopped, str(run.folder))
+
+    def test_images(self):
+        """The test images each epoch's test loss is measured on: all of them, or with `images_per_epoch` at most
+        that many, chosen at random once (the same ones every epoch, so the figures compare), None when none."""
+        images, limit = self.dataset.test.images, self.run_folder.config.training.images_per_epoch
+        if not len(images):
+            return None
+        if limit is None or limit >= len(images):
+            return images
+        return images.subset(np.sort(np.random.default_rng(0).choice(len(images), limit, replace=False)))
 
     # ---- each epoch, seen through the same probe images ----------------------------------
 
