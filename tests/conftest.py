@@ -12,6 +12,9 @@ os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 # The app's own settings (the Runs dialog remembers run folders) go to a folder of the test session, also in the
 # app processes tests start, never to the person's ~/.config.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="vaegui-test-config-")
+# Likewise vaegui's cache (the image folders' checked headers, vaegui/data/verified_images.py); not all of
+# XDG_CACHE_HOME, which fontconfig would then rebuild for every process.
+os.environ["VAEGUI_CACHE"] = tempfile.mkdtemp(prefix="vaegui-test-cache-")
 
 import pytest  # noqa: E402
 

@@ -220,3 +220,40 @@ def test_a_folder_of_only_broken_images_lists_them(tmp_path):
         load_dataset(tmp_path)
 
     assert "zero.png" in str(error.value)
+
+
+def test_a_rescan_trusts_headers_it_checked_while_the_file_is_unchanged(tmp_path, monkeypatch):
+    """A large folder's second scan opens only files changed since the first (each kept with its size and time)."""
+    import vaegui.data.verified_images as verified_images
+
+    monkeypatch.setenv("VAEGUI_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(verified_images, "REMEMBER_FROM_FILES", 1)  # as for a folder of thousands
+    folder = tmp_path / "faces"
+    folder.mkdir()
+    for i in range(4):
+        save_rgb(folder / f"{i}.png", (60 * i, 0, 0))
+    assert len(image_folder.scan_image_folder(folder).paths) == 4
+    assert list(verified_images.cache_folder().glob("*.npz"))  # the record, in the cache, not the data folder
+    assert sorted(os.listdir(folder)) == [f"{i}.png" for i in range(4)]
+
+    # Broken in place, same size and time: trusted (its header is not read again) ...
+    target = folder / "1.png"
+    status = target.stat()
+    target.write_bytes(b"x" * status.st_size)
+    os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert len(image_folder.scan_image_folder(folder).paths) == 4
+    # ... and checked again once its time changes: then it is found broken and skipped.
+    os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+    scan = image_folder.scan_image_folder(folder)
+    assert len(scan.paths) == 3 and scan.skipped_files[0][0] == str(target)
+
+
+def test_a_small_folder_is_checked_every_time_and_leaves_no_record(tmp_path, monkeypatch):
+    import vaegui.data.verified_images as verified_images
+
+    monkeypatch.setenv("VAEGUI_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "few"
+    folder.mkdir()
+    save_rgb(folder / "a.png", (0, 0, 0))
+    assert len(image_folder.scan_image_folder(folder).paths) == 1
+    assert not verified_images.cache_folder().exists()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from vaegui.latent import LatentNeighbours, PointPicker
 
@@ -33,3 +34,15 @@ def test_latent_neighbours_exclude_the_point_itself():
     vectors = np.array([[0, 0], [1, 0], [5, 5], [0.5, 0]], np.float32)
     rows = LatentNeighbours(vectors).of_row(0, vectors[0], k=2)
     assert rows.tolist() == [3, 1]
+
+
+@pytest.mark.parametrize("dims", [2, 16, 200])
+def test_latent_neighbours_match_a_full_scan_at_low_and_high_dimensions(dims):
+    """A KD-tree at 2-D, one product over every sample above: both give the exact nearest samples, nearest first."""
+    rng = np.random.default_rng(dims)
+    vectors = rng.standard_normal((3_000, dims)).astype(np.float32)
+    neighbours = LatentNeighbours(vectors)
+    for row in (0, 17, 2_999):
+        distances = np.linalg.norm(vectors.astype(np.float64) - vectors[row], axis=1)
+        distances[row] = np.inf
+        assert neighbours.of_row(row, vectors[row], k=8).tolist() == np.argsort(distances)[:8].tolist()

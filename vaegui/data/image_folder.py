@@ -15,6 +15,7 @@ from PIL import Image, ImageOps
 
 from vaegui.data.dataset import ImageDataset, build_dataset
 from vaegui.data.image_array import float_to_pixels, pixels_to_float
+from vaegui.data.verified_images import VerifiedImages
 from vaegui.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -255,16 +256,19 @@ def _is_image_name(name: str) -> bool:
     return name.lower().endswith(IMAGE_EXTENSIONS)
 
 
-def _add_checked_files(entries: Sequence[os.DirEntry[str]], label: int, scan: FolderScan) -> int:
+def _add_checked_files(entries: Sequence[os.DirEntry[str]], label: int, scan: FolderScan,
+                       verified: VerifiedImages) -> int:
     added = 0
     for entry in entries:
         try:
-            size = entry.stat().st_size
+            status = entry.stat()
         except OSError as error:
             scan.skipped_files.append((entry.path, f"cannot be read: {error.strerror}"))
             continue
-        reason = check_image_file(entry.path, size)
+        size, time_ns = status.st_size, status.st_mtime_ns
+        reason = None if verified.is_known(entry.path, size, time_ns) else check_image_file(entry.path, size)
         if reason is None:
+            verified.add(entry.path, size, time_ns)
             scan.paths.append(entry.path)
             scan.labels.append(label)
             added += 1
@@ -307,17 +311,21 @@ def scan_image_folder(folder: Path) -> FolderScan:
     except OSError as error:
         raise DataError(f"Cannot open {folder}: {error.strerror or error}.") from error
 
-    scan = FolderScan()
+    scan, verified = FolderScan(), VerifiedImages(folder)
     top_files = [entry for entry in entries if entry.is_file() and _is_image_name(entry.name)]
     sub_folders = [entry for entry in entries if entry.is_dir()]
     if top_files or not sub_folders:
-        _add_checked_files(top_files, 0, scan)
+        _add_checked_files(top_files, 0, scan, verified)
+        verified.save(len(top_files))
         scan.labels = []
         return scan
+    checked = 0
     for sub_folder in sub_folders:
         files = _image_files_below(sub_folder.path, scan)
-        if _add_checked_files(files, len(scan.class_names), scan):
+        checked += len(files)
+        if _add_checked_files(files, len(scan.class_names), scan, verified):
             scan.class_names.append(sub_folder.name)
+    verified.save(checked)
     if len(scan.class_names) < 2:
         # One class says nothing (e.g. celeba/img_align_celeba): treat it as unlabelled.
         scan.labels = []

@@ -35,18 +35,39 @@ class PointPicker:
         return int(rows[best]) if screen_distance[best] <= 1.0 else None
 
 
+# Up to this many latent dimensions a KD-tree finds neighbours fastest; above it, one matrix-vector product over every
+# sample does. Measured at 200,000 samples (2 cores, loaded): 16-D KD-tree 5.0 ms a query against 2.0 ms brute force;
+# 32-D 32 vs 3.4 ms; 200-D (the CelebA config) 143 vs 20 ms, and the tree took 1.0 s to build. At 2-D the tree's
+# 0.03 ms beats brute force's 0.25 ms.
+KD_TREE_MAX_DIMS = 8
+
+
 class LatentNeighbours:
     """The k samples closest to a sample in latent space (on mu, the posterior means)."""
 
     def __init__(self, vectors: np.ndarray):
-        from scipy.spatial import cKDTree
-
-        self._tree = cKDTree(np.asarray(vectors, np.float64))
+        vectors = np.asarray(vectors)
         self._count = len(vectors)
+        self._tree = None
+        if vectors.ndim == 2 and vectors.shape[1] <= KD_TREE_MAX_DIMS:
+            from scipy.spatial import cKDTree
+
+            self._tree = cKDTree(np.asarray(vectors, np.float64))
+        else:
+            # |v - q|² = |v|² - 2 v·q + |q|²; the last term is the same for every v, so it is left out of the ranking.
+            self._vectors = np.ascontiguousarray(vectors, np.float32)
+            self._norms = np.einsum("ij,ij->i", self._vectors, self._vectors)
 
     def of_row(self, row: int, vector: np.ndarray, k: int = 8) -> np.ndarray:
         """Rows of the k nearest other samples, nearest first."""
         k_query = min(k + 1, self._count)
-        _, rows = self._tree.query(np.asarray(vector, np.float64), k=k_query)
-        rows = np.atleast_1d(rows)
+        if k_query <= 0:
+            return np.empty(0, np.int64)
+        if self._tree is not None:
+            _, rows = self._tree.query(np.asarray(vector, np.float64), k=k_query)
+            rows = np.atleast_1d(rows)
+        else:
+            distances = self._norms - 2.0 * (self._vectors @ np.asarray(vector, np.float32))
+            nearest = np.argpartition(distances, k_query - 1)[:k_query]
+            rows = nearest[np.argsort(distances[nearest], kind="stable")]
         return rows[rows != row][:k]
