@@ -176,8 +176,8 @@ def test_every_coloured_text_in_the_window_meets_wcag_aa(window):
     assert len(checked) >= 10  # hints, captions, headings and messages were found and checked
 
 
-@pytest.mark.parametrize("tab_index", [0, 1])
-def test_no_wrapped_text_is_cut_on_either_welcome_page(window, qtbot, tab_index):
+@pytest.mark.parametrize("tab_index", [0, 1, 2])
+def test_no_wrapped_text_is_cut_on_any_welcome_page(window, qtbot, tab_index):
     """Each visible wrapped label is as tall as its lines need (the Explorer's welcome drew its first line under
     the title: a wrapped label placed with an alignment got its one-line height)."""
     window.tabs.setCurrentIndex(tab_index)

@@ -29,6 +29,7 @@ from vaegui.gui.latent_map import LatentMap
 from vaegui.gui.map_controls import MapControls
 from vaegui.gui.run_library import show_run_library
 from vaegui.gui.training_worker import start_thread
+from vaegui.gui.welcome_page import welcome_page
 from vaegui.latent.comparison import SIDES, ComparisonModel
 from vaegui.palette import HINT_STYLE
 from vaegui.runs.library import RunSummary
@@ -151,35 +152,20 @@ class CompareTab(QWidget):
         return page
 
     def _welcome_page(self) -> QWidget:
-        page = QWidget()
-        title = QLabel("Compare two runs side by side")
-        title.setStyleSheet("font-size: 20px; font-weight: 600;")
-        text = QLabel("Two latent maps next to each other: a point picked on one is marked on both, with both "
-                      "reconstructions; random points are decoded by both; their figures sit in one table.\n\n"
-                      "The seed article's experiment trains a plain autoencoder (KL weight β = 0) and a VAE with a "
-                      "tiny KL weight (β = 5e-4) on the same images: their maps look alike, and both decode mush "
-                      "from most random points. Train both with the Training tab's settings, or pick two runs:")
-        text.setWordWrap(True)
-        text.setFixedWidth(600)
-        text.setMinimumHeight(text.heightForWidth(600))  # an aligned item gets its size hint, not its wrapped height
         self.welcome_choose = QPushButton("Choose two runs…")
         self.welcome_choose.clicked.connect(self.choose_runs)
         self.welcome_preset = QPushButton("Train an autoencoder and a tiny-KL VAE…")
         self.welcome_preset.clicked.connect(self.preset_requested)
         self.welcome_preset.setToolTip("Experiments ▸ Autoencoder vs tiny-KL VAE: the Training tab's settings, "
                                        "β 0 and 5e-4, one after the other")
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.welcome_choose)
-        buttons.addWidget(self.welcome_preset)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        for widget in (title, text):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addLayout(buttons)
-        layout.addStretch(2)
-        return page
+        return welcome_page(
+            "Compare two runs side by side",
+            "Two latent maps next to each other: a point picked on one is marked on both, with both "
+            "reconstructions; random points are decoded by both; their figures sit in one table.\n\n"
+            "The seed article's experiment trains a plain autoencoder (KL weight β = 0) and a VAE with a tiny KL "
+            "weight (β = 5e-4) on the same images: their maps look alike, and both decode mush from most random "
+            "points. Train both with the Training tab's settings, or pick two runs:",
+            [self.welcome_choose, self.welcome_preset], width=600)
 
     # ---- comparing -----------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from vaegui.gui.job_runner import QtJobRunner
 from vaegui.gui.latent_map import LatentMap
 from vaegui.gui.map_controls import MapControls
 from vaegui.gui.run_library import show_run_library
+from vaegui.gui.welcome_page import welcome_page
 from vaegui.gui.wording import wording
 from vaegui.latent.explorer_loading import KerasPairSource, RunSource
 from vaegui.latent.explorer_model import ExplorerModel
@@ -157,34 +158,16 @@ class ExplorerTab(QWidget):
         self.splitter.setSizes(before[1])
 
     def _welcome_page(self) -> QWidget:
-        page = QWidget()
-        title = QLabel("Train a model or open one")
-        title.setStyleSheet("font-size: 20px; font-weight: 600;")
-        text = QLabel("Its latent space appears here as a map: every image becomes a point, similar images land "
-                      "close together, and clicking anywhere shows what the model imagines there.\n\n"
-                      "Train a model in the Training tab (the map follows it epoch by epoch), or open one:")
-        text.setWordWrap(True)
-        # A wrapped label placed with an alignment gets its one-line size hint, not the height its lines need:
-        # fixed width and height, or its first line is drawn under the title.
-        text.setFixedWidth(560)
-        text.setMinimumHeight(text.heightForWidth(560))
-        self.welcome_text = text
         open_run = QPushButton("Open a run folder…")
         open_run.clicked.connect(self._ask_run)
         open_model = QPushButton("Open a .keras encoder and decoder…")
         open_model.clicked.connect(self._ask_keras_pair)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(open_run)
-        buttons.addWidget(open_model)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        for widget in (title, text):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addLayout(buttons)
-        layout.addStretch(2)
-        return page
+        return welcome_page(
+            "Train a model or open one",
+            "Its latent space appears here as a map: every image becomes a point, similar images land close "
+            "together, and clicking anywhere shows what the model imagines there.\n\n"
+            "Train a model in the Training tab (the map follows it epoch by epoch), or open one:",
+            [open_run, open_model])
 
     # ---- opening models ------------------------------------------------------------------
 
