@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from vaegui.config_values import read_section
 from vaegui.errors import ConfigError
 
 CONFIG_VERSION = 2
@@ -258,9 +259,9 @@ class RunConfig:
                 "only 'data', 'model', 'training' and 'version' are allowed."
             )
         config = cls(
-            data=_section(DataConfig, raw.get("data", {}), "data", source),
-            model=_section(ModelConfig, raw.get("model", {}), "model", source),
-            training=_section(TrainingConfig, raw.get("training", {}), "training", source),
+            data=read_section(DataConfig, raw.get("data", {}), "data", source),
+            model=read_section(ModelConfig, raw.get("model", {}), "model", source),
+            training=read_section(TrainingConfig, raw.get("training", {}), "training", source),
         )
         if complete and not migrated:
             _require_every_setting(raw, source)
@@ -338,65 +339,3 @@ def _require_every_setting(raw: dict[str, Any], source: str) -> None:
             f"{source} is missing setting(s) {', '.join(missing)}. A run's config.json lists every setting its "
             "weights were trained with, and vaegui cannot guess them: put them back as they were, or train a new run."
         )
-
-
-def _section(kind: type, raw: Any, name: str, source: str) -> Any:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: section '{name}' must be a JSON object of settings.")
-    known = {f.name: f for f in fields(kind)}
-    unknown = set(raw) - set(known)
-    if unknown:
-        raise ConfigError(
-            f"{source}: unknown setting(s) {', '.join(sorted(unknown))} in '{name}'. "
-            f"Known settings there: {', '.join(known)}."
-        )
-    values = {}
-    defaults = kind()
-    for key, value in raw.items():
-        values[key] = _coerce(value, type(getattr(defaults, key)), known[key].type, f"{name}.{key}", source)
-    return kind(**values)
-
-
-def _coerce(value: Any, default_type: type, annotation: Any, key: str, source: str) -> Any:
-    optional = "None" in str(annotation)
-    if value is None:
-        if optional:
-            return None
-        raise ConfigError(f"{source}: setting '{key}' must not be empty.")
-    annotation = str(annotation)
-    wrong = ConfigError(f"{source}: setting '{key}' has the wrong type ({value!r}); expected {_describe(annotation)}.")
-    if annotation.startswith("tuple"):
-        if not isinstance(value, (list, tuple)) or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value
-        ):
-            raise wrong
-        return tuple(value)
-    if annotation.startswith("bool"):
-        if not isinstance(value, bool):
-            raise wrong
-        return value
-    if annotation.startswith("int"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
-            raise wrong
-        return value
-    if annotation.startswith("float"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise wrong
-        return float(value)
-    if annotation.startswith("str"):
-        if not isinstance(value, str):
-            raise wrong
-        return value
-    return value
-
-
-def _describe(annotation: str) -> str:
-    base = annotation.split("|")[0].strip()
-    return {
-        "int": "a whole number",
-        "float": "a number",
-        "bool": "true or false",
-        "str": "text",
-    }.get(base, "a list of whole numbers" if base.startswith("tuple") else base)
