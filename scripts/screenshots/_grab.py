@@ -37,13 +37,31 @@ def save_and_quit(app, window, name: str, result: dict) -> None:
     app.quit()
 
 
-def train_digits_run(prefix: str, epochs: int = 15) -> str:
-    """A z_dim-2 run on the built-in digits, trained headless (as `vaegui train` would) into a temporary folder."""
+def window_on_a_digits_run(prefix: str):
+    """The real main window at 1280×800 on a z_dim-2 digits run trained headless (as `vaegui train` would) into a
+    temporary folder, TensorFlow loading; with the result dict save_and_quit fills in."""
+    from PySide6.QtWidgets import QApplication
+
     from vaegui.cli import main as vaegui_main
+    from vaegui.gui.main_window import MainWindow
 
     folder = os.path.join(tempfile.mkdtemp(prefix=prefix), "digits-z2")
-    vaegui_main(["train", "--dataset", "digits", "--epochs", str(epochs), "--z-dim", "2", "--out", folder, "--quiet"])
-    return folder
+    vaegui_main(["train", "--dataset", "digits", "--epochs", "15", "--z-dim", "2", "--out", folder, "--quiet"])
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(dataset="digits", run_folder=folder)
+    window.resize(1280, 800)
+    window.show()
+    window.load_tensorflow()
+    return app, window, {"code": 1}
+
+
+def run_until_saved(app, result: dict, timeout_ms: int = 300_000) -> int:
+    """Run the app until a script's picture is saved (0) or the time is up (1)."""
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(timeout_ms, app.quit)
+    app.exec()
+    return result["code"]
 
 
 def once_the_explorer_shows_the_run(window, then) -> None:

@@ -12,11 +12,11 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
+from _grab import save_and_quit  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-TARGET = ROOT / "docs" / "screenshots" / "compare.png"
+TARGET = "compare.png"
 EPOCHS = int(os.environ.get("EPOCHS", "30"))
 TIMEOUT_S = 300
 
@@ -78,13 +78,7 @@ def main() -> int:
             tab.comparison.sample_prior()
             QTimer.singleShot(500, poll)
             return
-        app.processEvents()
-        TARGET.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(TARGET))
-        print(f"Saved {TARGET}")
-        result["code"] = 0
-        window.close()
-        app.quit()
+        save_and_quit(app, window, TARGET, result)
 
     QTimer.singleShot(200, poll)
     app.exec()

@@ -10,11 +10,11 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from _grab import save_and_quit  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-TARGET = ROOT / "docs" / "screenshots" / "reopened.png"
+TARGET = "reopened.png"
 EPOCHS = int(os.environ.get("EPOCHS", "12"))
 TIMEOUT_S = 300
 
@@ -54,13 +54,7 @@ def main() -> int:
             QTimer.singleShot(200, poll)
             return
         tab.epoch_slider.setValue(EPOCHS // 2)  # scrubbed back: the map as it was half-way
-        app.processEvents()
-        TARGET.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(TARGET))
-        print(f"Saved {TARGET}")
-        result["code"] = 0
-        window.close()
-        app.quit()
+        save_and_quit(app, window, TARGET, result)
 
     QTimer.singleShot(200, poll)
     app.exec()

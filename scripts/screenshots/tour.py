@@ -7,24 +7,14 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from _grab import once_the_explorer_shows_the_run, save_and_quit, train_digits_run  # noqa: E402
+from _grab import once_the_explorer_shows_the_run, run_until_saved, save_and_quit, window_on_a_digits_run  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from vaegui.gui.main_window import MainWindow  # noqa: E402
-
-TIMEOUT_MS = 300_000
 STEP = "mu_only"
 
 
 def main() -> int:
-    folder = train_digits_run("vaegui-tour-")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(dataset="digits", run_folder=folder)
-    window.resize(1280, 800)
-    window.show()
-    window.load_tensorflow()
-    result = {"code": 1}
+    app, window, result = window_on_a_digits_run("vaegui-tour-")
 
     def when_shown() -> None:
         tour = window.tour
@@ -32,9 +22,7 @@ def main() -> int:
         QTimer.singleShot(500, lambda: save_and_quit(app, window, "tour.png", result))
 
     once_the_explorer_shows_the_run(window, when_shown)
-    QTimer.singleShot(TIMEOUT_MS, app.quit)
-    app.exec()
-    return result["code"]
+    return run_until_saved(app, result)
 
 
 if __name__ == "__main__":
