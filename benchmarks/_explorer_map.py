@@ -84,7 +84,7 @@ def _gesture(widget, move: Callable[[int], None], frames: int, on_frame: Callabl
 
 def map_figures(coords: np.ndarray, labels: np.ndarray, repeats: int = 3, frames: int = 120) -> MapFigures:
     """Every figure of the map widget for these points, each gesture repeated `repeats` times."""
-    from vaegui.gui.latent_map import LatentMap
+    from vaegui.gui.map.latent_map import LatentMap
     from vaegui.palette import CLASS_COLOURS
 
     latent_map = LatentMap()

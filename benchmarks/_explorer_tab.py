@@ -32,7 +32,7 @@ def wait_until(app, condition, timeout_s: float = 600.0) -> None:
 
 def _new_tab():
     from vaegui.gui.app_state import AppState
-    from vaegui.gui.explorer_tab import ExplorerTab
+    from vaegui.gui.explorer.explorer_tab import ExplorerTab
 
     state = AppState()
     state.tensorflow_loaded = True

@@ -80,7 +80,7 @@ def tab_part(args, folder: Path, summary: list[str]) -> None:
     images filling in while they are encoded, and the mu-only switch."""
     from benchmarks._explorer_data import fashion_run
     from benchmarks._explorer_tab import click_figures, map_figures
-    from tests.latent.conftest import train_tiny_run
+    from tests.conftest import train_tiny_run
     from vaegui.data import offline_dataset_names
 
     print("Training a tiny digits run (z_dim 2) ...", flush=True)

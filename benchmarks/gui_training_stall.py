@@ -30,7 +30,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from vaegui.config import RunConfig  # noqa: E402
-from vaegui.gui.settings_form import GUI_DEFAULTS  # noqa: E402
+from vaegui.gui.training.settings_form import GUI_DEFAULTS  # noqa: E402
 from vaegui.runs import Run  # noqa: E402
 
 TICK_MS = 10

@@ -94,7 +94,7 @@ def gui(epochs: int, folder: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from vaegui.gui.app_state import AppState, import_tensorflow
-    from vaegui.gui.training_tab import IDLE, TrainingTab
+    from vaegui.gui.training.training_tab import IDLE, TrainingTab
 
     app = QApplication.instance() or QApplication([])
     device = import_tensorflow()

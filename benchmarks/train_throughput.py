@@ -217,9 +217,9 @@ def vaegui_training_tab(data_file: str, train_images: int, epochs: int, root: st
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
+    from vaegui.app.training_model import IDLE
     from vaegui.gui.app_state import AppState, import_tensorflow
-    from vaegui.gui.training_tab import TrainingTab
-    from vaegui.training.training_model import IDLE
+    from vaegui.gui.training.training_tab import TrainingTab
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     state = AppState()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -46,6 +47,28 @@ def tiny_run_config():
 def plain_wording():
     """Each test starts with plain labels, whatever the test before it switched to."""
     yield
-    module = sys.modules.get("vaegui.gui.wording")
+    module = sys.modules.get("vaegui.gui.common.wording")
     if module is not None and module._wording is not None:
         module._wording.set_expert(False)
+
+
+def train_tiny_run(folder: Path, z_dim: int = 2, epochs: int = 2):
+    """A run folder with `epochs` real epochs of a tiny conv (4, 8) / dense 8 VAE on digits."""
+    from vaegui.runs import Run
+    from vaegui.training import TrainingSession
+
+    config = tiny_config(epochs=epochs)
+    config.model.z_dim = z_dim
+    run = Run.create(folder, config)
+    TrainingSession(run, run.load_dataset(), probe_size=64).run()
+    return Run.open(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    return train_tiny_run(tmp_path_factory.mktemp("runs") / "z2", z_dim=2)
+
+
+@pytest.fixture(scope="session")
+def tiny_run_z4(tmp_path_factory):
+    return train_tiny_run(tmp_path_factory.mktemp("runs") / "z4", z_dim=4)

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.latent.conftest import train_tiny_run
+from tests.conftest import train_tiny_run
 from tests.latent.test_foreign_model import _keras_io_pair
 from tests.test_cli import vaegui
 from vaegui.runs import Run

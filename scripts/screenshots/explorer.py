@@ -22,7 +22,7 @@ CLASS = 7  # the selected point's class: a sneaker in Fashion-MNIST, a 7 in the 
 
 def train_default_run(folder: Path) -> Path:
     """The Training tab's default run (the best dataset available offline), trained headless as `vaegui train`."""
-    from vaegui.gui.settings_form import gui_defaults
+    from vaegui.gui.training.settings_form import gui_defaults
     from vaegui.runs import Run
     from vaegui.training import TrainingSession
 

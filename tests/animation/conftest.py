@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.latent.conftest import train_tiny_run
+from tests.conftest import train_tiny_run
 
 
 @pytest.fixture(scope="session")

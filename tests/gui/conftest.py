@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from vaegui.gui.app_state import AppState, import_tensorflow
-from vaegui.gui.training_tab import TrainingTab
+from vaegui.gui.training.training_tab import TrainingTab
 
 
 @pytest.fixture(scope="session")

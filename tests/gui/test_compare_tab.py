@@ -9,11 +9,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from tests.conftest import tiny_config
-from tests.latent.conftest import train_tiny_run
+from tests.conftest import tiny_config, train_tiny_run
+from vaegui.app.explorer_selection import LocationDetails, PointDetails
 from vaegui.gui.app_state import AppState, import_tensorflow
-from vaegui.gui.compare_tab import CompareTab
-from vaegui.latent.explorer_selection import LocationDetails, PointDetails
+from vaegui.gui.compare.compare_tab import CompareTab
 from vaegui.runs.library import format_figure, read_run_summary
 
 WAIT_MS = 120_000

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from tests.conftest import tiny_config
 from vaegui.config import DataConfig
 from vaegui.gui.app_state import AppState
-from vaegui.gui.explorer_tab import ExplorerTab
+from vaegui.gui.explorer.explorer_tab import ExplorerTab
 from vaegui.latent.encoding import SPLIT_TEST
 from vaegui.runs import Run
 

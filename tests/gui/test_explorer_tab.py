@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from tests.latent.conftest import train_tiny_run
+from tests.conftest import train_tiny_run
+from vaegui.app.map_state import describe_row
 from vaegui.gui.app_state import AppState
-from vaegui.gui.explorer_tab import ExplorerTab
-from vaegui.gui.traversal_panel import MAX_SLIDERS
-from vaegui.latent.map_state import describe_row
+from vaegui.gui.explorer.explorer_tab import ExplorerTab
+from vaegui.gui.explorer.traversal_panel import MAX_SLIDERS
 from vaegui.palette import CLASS_COLOURS, VALUE_COLOURS
 from vaegui.words import word
 
@@ -623,7 +623,7 @@ def test_the_dataset_question_offers_files_and_defaults_to_data_available_offlin
     from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
     from vaegui.data import offline_dataset_names
-    from vaegui.gui import explorer_dialogs
+    from vaegui.gui.explorer import explorer_dialogs
 
     asked = {}
 

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 
-from vaegui.gui.latent_map import LatentMap
-from vaegui.gui.wording import wording
-from vaegui.gui.workers import BACKGROUND_NICE
+from vaegui.gui.common.wording import wording
+from vaegui.gui.common.workers import BACKGROUND_NICE
+from vaegui.gui.map.latent_map import LatentMap
 from vaegui.palette import CLASS_COLOURS
 from vaegui.words import word
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from tests.latent.conftest import train_tiny_run
+from tests.conftest import train_tiny_run
 from tests.robustness.conftest import QUIET_TF
 from vaegui.data import offline_dataset_names
 

@@ -24,7 +24,7 @@ def _moved_run(tmp_path, digits):
 
 
 def test_the_explorer_asks_where_moved_images_are_and_checks_them(qtbot, tmp_path, digits, monkeypatch):
-    import vaegui.gui.explorer_tab as explorer_tab
+    import vaegui.gui.explorer.explorer_tab as explorer_tab
 
     run, moved = _moved_run(tmp_path, digits)
     asked = []
@@ -39,7 +39,7 @@ def test_the_explorer_asks_where_moved_images_are_and_checks_them(qtbot, tmp_pat
 
 
 def test_continue_training_asks_where_moved_images_are_then_trains(qtbot, tab, tmp_path, digits, monkeypatch):
-    import vaegui.gui.explorer_dialogs as dialogs
+    import vaegui.gui.explorer.explorer_dialogs as dialogs
 
     run, moved = _moved_run(tmp_path, digits)
     monkeypatch.setattr(dialogs, "ask_moved_dataset", lambda parent, problem: moved)

@@ -7,11 +7,11 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from tests.latent.conftest import train_tiny_run
+from tests.conftest import train_tiny_run
 from vaegui.animation import INTERPOLATION_STEPS
 from vaegui.animation.movie import mp4_available
 from vaegui.gui.app_state import AppState
-from vaegui.gui.explorer_tab import ExplorerTab
+from vaegui.gui.explorer.explorer_tab import ExplorerTab
 from vaegui.gui.main_window import MainWindow
 
 WAIT_MS = 120_000

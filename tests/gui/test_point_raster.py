@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vaegui.gui.point_raster import rasterize, symbol_footprint
+from vaegui.gui.map.point_raster import rasterize, symbol_footprint
 
 ONE_PIXEL = np.array([[0, 0]])
 

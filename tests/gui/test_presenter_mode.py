@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QComboBox, QLabel
 
-from vaegui.gui.training_tab import PLOTS
-from vaegui.gui.wording import wording
+from vaegui.gui.common.wording import wording
+from vaegui.gui.training.training_tab import PLOTS
 
 WAIT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
 def run_z2(tmp_path_factory):
-    from tests.latent.conftest import train_tiny_run
+    from tests.conftest import train_tiny_run
 
     return train_tiny_run(tmp_path_factory.mktemp("runs") / "z2", z_dim=2)
 

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-from vaegui.gui.explorer_tab import MAP
-from vaegui.gui.latent_preview import LatentPreview
-from vaegui.gui.loss_plot import LossPlot
-from vaegui.gui.plot_style import PlainAxis, plain_number
-from vaegui.gui.training_tab import PLOTS
-from vaegui.gui.wording import wording
+from vaegui.gui.common.plot_style import PlainAxis, plain_number
+from vaegui.gui.common.wording import wording
+from vaegui.gui.explorer.explorer_tab import MAP
+from vaegui.gui.training.latent_preview import LatentPreview
+from vaegui.gui.training.loss_plot import LossPlot
+from vaegui.gui.training.training_tab import PLOTS
 from vaegui.palette import (
     DARK_HINT_TEXT,
     HINT_TEXT,
@@ -29,7 +29,7 @@ BACKGROUND = re.compile(r"background(?:-color)?:\s*(#[0-9a-fA-F]{3,6})")
 
 @pytest.fixture(scope="module")
 def run_z2(tmp_path_factory):
-    from tests.latent.conftest import train_tiny_run
+    from tests.conftest import train_tiny_run
 
     return train_tiny_run(tmp_path_factory.mktemp("runs") / "z2", z_dim=2)
 

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from tests.test_run_library import run_folder_without_weights
 from vaegui.gui.app_state import AppState
-from vaegui.gui.explorer_tab import ExplorerTab
-from vaegui.gui.run_library import REMEMBERED_KEY, remember_run, remembered_runs
-from vaegui.gui.run_table import COLUMN
-from vaegui.gui.training_tab import TrainingTab
+from vaegui.gui.explorer.explorer_tab import ExplorerTab
+from vaegui.gui.runs.run_library import REMEMBERED_KEY, remember_run, remembered_runs
+from vaegui.gui.runs.run_table import COLUMN
+from vaegui.gui.training.training_tab import TrainingTab
 from vaegui.runs.library import NAME_FILE
 
 WAIT_MS = 30_000

@@ -23,11 +23,11 @@ SCRIPT = textwrap.dedent(
         def eventFilter(self, obj, event):
             if event.type() == QEvent.Type.Paint and "at_paint" not in report:
                 report["at_paint"] = sorted(m for m in HEAVY if m in sys.modules)
-                report["explorer_imported_at_paint"] = "vaegui.gui.explorer_tab" in sys.modules
+                report["explorer_imported_at_paint"] = "vaegui.gui.explorer.explorer_tab" in sys.modules
             return False
 
     def started():
-        from vaegui.gui.explorer_tab import ExplorerTab
+        from vaegui.gui.explorer.explorer_tab import ExplorerTab
 
         report["explorer_in_its_tab"] = isinstance(window.tabs.widget(1), ExplorerTab)
         # Not on screen, so it does not load runs while training (it would compete for the CPU).
@@ -66,7 +66,7 @@ def test_a_window_shown_but_never_painted_still_builds_the_explorer(qtbot):
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
-    from vaegui.gui.explorer_tab import ExplorerTab
+    from vaegui.gui.explorer.explorer_tab import ExplorerTab
     from vaegui.gui.main_window import FIRST_PAINT_WAIT_MS, MainWindow
 
     window = MainWindow()

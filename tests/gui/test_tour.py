@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 
+from vaegui.gui.common.wording import app_settings
+from vaegui.gui.demo.tour import TOUR_OFFERED_KEY
 from vaegui.gui.main_window import MainWindow
-from vaegui.gui.tour import TOUR_OFFERED_KEY
-from vaegui.gui.wording import app_settings
 from vaegui.words import word
 from vaegui.words.tour_terms import TOUR_STEPS
 
@@ -17,7 +17,7 @@ WAIT_MS = 120_000
 
 @pytest.fixture(scope="module")
 def run_z2(tmp_path_factory):
-    from tests.latent.conftest import train_tiny_run
+    from tests.conftest import train_tiny_run
 
     return train_tiny_run(tmp_path_factory.mktemp("runs") / "z2", z_dim=2)
 

@@ -19,12 +19,12 @@ from PySide6.QtCore import Qt
 
 from tests.conftest import tiny_config
 from tests.gui.conftest import set_tiny_settings
+from vaegui.app.training_model import IDLE, PAUSED, TRAINING
 from vaegui.gui.app_state import AppState
-from vaegui.gui.epoch_views_panel import VIEW_STAGGER_MS
-from vaegui.gui.training_tab import TrainingTab
-from vaegui.gui.workers import BACKGROUND_NICE
+from vaegui.gui.common.workers import BACKGROUND_NICE
+from vaegui.gui.training.epoch_views_panel import VIEW_STAGGER_MS
+from vaegui.gui.training.training_tab import TrainingTab
 from vaegui.runs import Run
-from vaegui.training.training_model import IDLE, PAUSED, TRAINING
 
 TRAIN_IMAGES = 1617  # digits minus its 10 % test split
 TEST_IMAGES = 180

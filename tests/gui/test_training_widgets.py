@@ -14,12 +14,17 @@ from vaegui import config as settings
 from vaegui.config import RunConfig
 from vaegui.data import offline_dataset_names
 from vaegui.errors import ConfigError
-from vaegui.gui.kl_bars import KLBars
-from vaegui.gui.latent_preview import LatentPreview
-from vaegui.gui.loss_plot import LossPlot, batch_rows_to_arrays, smooth
-from vaegui.gui.samples_strip import SamplesStrip
-from vaegui.gui.settings_form import DATA_FILES_ITEM, GUI_DEFAULTS, IMAGE_FOLDER_ITEM, SettingsForm
-from vaegui.gui.training_worker import MAX_SIGNALS_PER_SECOND, ThrottledListener, TrainingRequest, TrainingWorker
+from vaegui.gui.training.kl_bars import KLBars
+from vaegui.gui.training.latent_preview import LatentPreview
+from vaegui.gui.training.loss_plot import LossPlot, batch_rows_to_arrays, smooth
+from vaegui.gui.training.samples_strip import SamplesStrip
+from vaegui.gui.training.settings_form import DATA_FILES_ITEM, GUI_DEFAULTS, IMAGE_FOLDER_ITEM, SettingsForm
+from vaegui.gui.training.training_worker import (
+    MAX_SIGNALS_PER_SECOND,
+    ThrottledListener,
+    TrainingRequest,
+    TrainingWorker,
+)
 from vaegui.runs.epoch_views import preview_coordinates
 from vaegui.training import BatchProgress
 from vaegui.training.control import TrainingControl

@@ -6,12 +6,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel
 
+from vaegui.app.training_model import IDLE
 from vaegui.gui.app_state import AppState, import_tensorflow
+from vaegui.gui.common.wording import EXPERT_LABELS_KEY, Wording, app_settings, wording
 from vaegui.gui.glossary_dialog import GlossaryDialog
-from vaegui.gui.training_tab import PLOTS, WELCOME, TrainingTab
-from vaegui.gui.wording import EXPERT_LABELS_KEY, Wording, app_settings, wording
+from vaegui.gui.training.training_tab import PLOTS, WELCOME, TrainingTab
 from vaegui.training.first_run import dataset_title
-from vaegui.training.training_model import IDLE
 from vaegui.words import CONCEPTS, concepts_shown, word
 
 WAIT_MS = 180_000

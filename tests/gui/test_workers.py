@@ -8,8 +8,8 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread
 
 from tests.conftest import tiny_config
-from vaegui.gui.training_worker import TrainingRequest, TrainingWorker, start_thread
-from vaegui.gui.workers import TaskWorker, start_worker
+from vaegui.gui.common.workers import TaskWorker, start_worker
+from vaegui.gui.training.training_worker import TrainingRequest, TrainingWorker, start_thread
 from vaegui.training.control import TrainingControl
 
 WAIT_MS = 120_000

@@ -130,7 +130,7 @@ def tensorflow_device() -> str:
 
 
 def test_explorer_shows_why_a_damaged_run_cannot_be_explored(qtbot, trained_run, tensorflow_device):
-    from vaegui.gui.explorer_tab import ExplorerTab
+    from vaegui.gui.explorer.explorer_tab import ExplorerTab
 
     weights = trained_run / "checkpoints" / "epoch-00002.weights.h5"
     weights.write_bytes(b"")
@@ -147,7 +147,7 @@ def test_explorer_shows_why_a_damaged_run_cannot_be_explored(qtbot, trained_run,
 
 
 def test_explorer_names_the_bad_setting_of_a_run_folder(qtbot, trained_run):
-    from vaegui.gui.explorer_tab import ExplorerTab
+    from vaegui.gui.explorer.explorer_tab import ExplorerTab
 
     config = trained_run / "config.json"
     config.write_text(config.read_text().replace('"z_dim": 2', '"z_dim": "two"'))
@@ -165,7 +165,7 @@ def test_explorer_names_the_bad_setting_of_a_run_folder(qtbot, trained_run):
 
 @pytest.fixture
 def training_tab(qtbot, tmp_path, tensorflow_device):
-    from vaegui.gui.training_tab import TrainingTab
+    from vaegui.gui.training.training_tab import TrainingTab
 
     state = AppState()
     tab = TrainingTab(state, dataset="digits")
@@ -186,7 +186,7 @@ def training_tab(qtbot, tmp_path, tensorflow_device):
 
 
 def test_training_tab_refuses_a_batch_larger_than_the_data(qtbot, training_tab):
-    from vaegui.gui.training_tab import IDLE
+    from vaegui.gui.training.training_tab import IDLE
 
     training_tab.form.batch_size_box.setValue(5000)
     qtbot.mouseClick(training_tab.train_button, Qt.MouseButton.LeftButton)
@@ -199,7 +199,7 @@ def test_training_tab_refuses_a_batch_larger_than_the_data(qtbot, training_tab):
 
 
 def test_training_tab_says_why_nan_stopped_training_and_keeps_the_run(qtbot, training_tab, trained_run):
-    from vaegui.gui.training_tab import IDLE
+    from vaegui.gui.training.training_tab import IDLE
 
     before = (trained_run / "state.json").read_text()
     training_tab.open_run(trained_run)
@@ -217,7 +217,7 @@ def test_training_tab_says_why_nan_stopped_training_and_keeps_the_run(qtbot, tra
 
 def test_training_tab_says_how_many_image_files_it_skipped(qtbot, training_tab, tmp_path):
     from tests.robustness.test_data_corpus import messy_folder
-    from vaegui.gui.training_tab import IDLE
+    from vaegui.gui.training.training_tab import IDLE
 
     folder = messy_folder(tmp_path / "messy")
     training_tab.form.set_dataset(str(folder))

@@ -28,7 +28,7 @@ from vaegui.animation.drawing import (
     vertical_text,
 )
 from vaegui.animation.movie import AnimationError, Movie, check_fps, check_size, frame_durations
-from vaegui.latent.map_state import class_name, dimension_label
+from vaegui.app.map_state import class_name, dimension_label
 from vaegui.palette import class_colour
 from vaegui.runs.epoch_views import EpochViews
 from vaegui.runs.snapshot import RunSnapshot

@@ -10,17 +10,17 @@ from PySide6.QtGui import QAction, QHideEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 from vaegui.gui.app_state import AppState, import_tensorflow
-from vaegui.gui.experiments_menu import ExperimentsMenu
-from vaegui.gui.run_library import remember_run
-from vaegui.gui.training_tab import TrainingTab
+from vaegui.gui.common.workers import TaskWorker, start_worker
+from vaegui.gui.compare.experiments_menu import ExperimentsMenu
+from vaegui.gui.runs.run_library import remember_run
+from vaegui.gui.training.training_tab import TrainingTab
 from vaegui.gui.window_menus import build_help_menu, build_view_menu
-from vaegui.gui.workers import TaskWorker, start_worker
 
 if TYPE_CHECKING:
-    from vaegui.gui.compare_tab import CompareTab
-    from vaegui.gui.explorer_tab import ExplorerTab
-    from vaegui.gui.presenter_mode import PresenterMode
-    from vaegui.gui.tour import GuidedTour
+    from vaegui.gui.compare.compare_tab import CompareTab
+    from vaegui.gui.demo.presenter_mode import PresenterMode
+    from vaegui.gui.demo.tour import GuidedTour
+    from vaegui.gui.explorer.explorer_tab import ExplorerTab
 
 FIRST_PAINT_WAIT_MS = 1000
 
@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
     def tour(self) -> GuidedTour:
         """The guided tour (Help → Tour…), made when first asked for."""
         if self._tour is None:
-            from vaegui.gui.tour import GuidedTour
+            from vaegui.gui.demo.tour import GuidedTour
 
             self._tour = GuidedTour(self)
         return self._tour
@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
     def presenter(self) -> PresenterMode:
         """Presenter mode (View → Presenter mode), made when first asked for."""
         if self._presenter is None:
-            from vaegui.gui.presenter_mode import PresenterMode
+            from vaegui.gui.demo.presenter_mode import PresenterMode
 
             self._presenter = PresenterMode(self)
             self._presenter.toggled.connect(self.presenter_action.setChecked)
@@ -105,8 +105,8 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
-        from vaegui.gui.compare_tab import CompareTab
-        from vaegui.gui.explorer_tab import ExplorerTab
+        from vaegui.gui.compare.compare_tab import CompareTab
+        from vaegui.gui.explorer.explorer_tab import ExplorerTab
 
         explorer = self._explorer_tab = self._replace_page(self._explorer_page, ExplorerTab(self.state), "Explorer")
         self._compare_tab = self._replace_page(self._compare_page, CompareTab(self.state), "Compare")
@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
             self.training_tab.open_run(self._run_folder)
         self.started.emit()
         if self.isVisible():
-            from vaegui.gui.tour import offer_tour_once
+            from vaegui.gui.demo.tour import offer_tour_once
 
             offer_tour_once(self)
 

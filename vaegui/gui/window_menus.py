@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
-from vaegui.gui.wording import wording
+from vaegui.gui.common.wording import wording
 
 # F11: full screen in most desktop apps, and no other action of the window uses it.
 PRESENTER_SHORTCUT = "F11"

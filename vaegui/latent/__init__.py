@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from vaegui.latent.cache import ResultCache
 from vaegui.latent.encoding import SPLITS, Cancelled, LatentSet, encode_split
 from vaegui.latent.picking import LatentNeighbours, PointPicker
 from vaegui.latent.projection import METHOD_LABELS, Projection, ProjectionError, available_methods, project
@@ -16,7 +15,6 @@ __all__ = [
     "PointPicker",
     "Projection",
     "ProjectionError",
-    "ResultCache",
     "available_methods",
     "encode_split",
     "project",

@@ -1,0 +1,1 @@
+"""Qt-free state models the views render: the Explorer, its selection and map, comparisons, training."""

@@ -1,0 +1,281 @@
+"""What the person picked on the Explorer's map and what was decoded from it: the point or place, traversal,
+samples, interpolation and grid; Qt-free, decoding through the GUI thread's viewer copy (~1 ms)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from psygnal import Signal
+
+from vaegui.app.explorer_model import ExplorerModel
+from vaegui.app.map_state import ShownMap, describe_row
+from vaegui.latent.generation import image_mosaic, interpolate, latent_grid, posterior_samples, prior_samples
+from vaegui.latent.traversal import Traversal
+
+NEIGHBOURS = 8
+SAMPLES = 16
+INTERPOLATION_STEPS = 10
+
+
+@dataclass(frozen=True, eq=False)
+class PointDetails:
+    """A point of the map: which image, its encoding, its reconstruction and nearest neighbours."""
+
+    row: int
+    split: int  # SPLIT_TRAIN or SPLIT_TEST: with `index`, which image this is, whatever map shows it
+    index: int
+    title: str
+    original: np.ndarray
+    reconstruction: np.ndarray
+    mu: np.ndarray
+    log_var: np.ndarray
+    z: np.ndarray
+    xy: tuple[float, float]
+    neighbour_rows: np.ndarray
+    neighbour_images: np.ndarray
+    neighbour_captions: list[str]
+    how: str
+
+    @property
+    def vector(self) -> np.ndarray:
+        return self.mu
+
+
+@dataclass(frozen=True, eq=False)
+class LocationDetails:
+    """An empty place on the map decoded: the latent vector behind it and the image it decodes to."""
+
+    xy: tuple[float, float]
+    vector: np.ndarray
+    image: np.ndarray
+    how: str
+
+    @property
+    def title(self) -> str:
+        return f"Empty place ({self.xy[0]:.2f}, {self.xy[1]:.2f})"
+
+
+@dataclass(frozen=True, eq=False)
+class InterpolationEnd:
+    vector: np.ndarray
+    xy: tuple[float, float]
+    shown: ShownMap  # the map it was picked on: its path is drawn only there
+
+
+class SelectionModel:
+    changed = Signal()  # `selected` changed (and with it the traversal's base and the posterior samples)
+    traversal_changed = Signal()
+    generated_changed = Signal()  # prior samples, interpolation or grid
+    said = Signal(str)  # a short hint for the status line
+
+    def __init__(self, explorer: ExplorerModel):
+        self.explorer = explorer
+        self.selected: PointDetails | LocationDetails | None = None
+        self.traversal: Traversal | None = None
+        self.posterior: tuple[np.ndarray, np.ndarray] | None = None  # (draws, images)
+        self.prior: tuple[np.ndarray, np.ndarray] | None = None
+        self.ends: dict[str, InterpolationEnd | None] = {"A": None, "B": None}
+        self.interpolation: tuple[np.ndarray, np.ndarray] | None = None  # (images, path on the map)
+        self.grid: tuple[np.ndarray, np.ndarray, int, str] | None = None  # (vectors, mosaic, per side, note)
+        self._map: ShownMap | None = None
+        self._decoded_for = None  # the source whose decodings are on screen
+        explorer.source_changed.connect(self._on_source_changed)
+        explorer.map_changed.connect(self._on_map_changed)
+
+    # ---- selecting ----------------------------------------------------------------------------
+
+    def _clickable(self) -> ShownMap | None:
+        explorer = self.explorer
+        if explorer.forming is not None:
+            self.said.emit("The map is still forming: wait for it to finish (or press Cancel) to click on it.")
+            return None
+        return explorer.shown
+
+    def select_row(self, row: int) -> None:
+        """Inspect map point `row`: original, reconstruction of its z, mu/log_var, neighbours."""
+        shown = self._clickable()
+        if shown is None or not 0 <= row < len(shown.latents):
+            return
+        self._select(*self._point_details(shown, row))
+
+    def select_location(self, x: float, y: float) -> np.ndarray | None:
+        """Decode an empty place of the map: the vector itself (Direct), PCA's inverse, or neighbours' mean."""
+        shown = self._clickable()
+        if shown is None:
+            return None
+        vector, how = shown.projection.location_to_latent(x, y)
+        image = self._viewer().decode_one(vector)
+        self._select(LocationDetails((float(x), float(y)), vector, image, how + "."), image)
+        return vector
+
+    def select_vector(self, vector: np.ndarray, xy: tuple[float, float], how: str) -> None:
+        """Decode a latent vector chosen elsewhere (the comparison's other map), marked at `xy` on this map."""
+        if self._clickable() is None:
+            return
+        vector = np.asarray(vector, np.float32)
+        image = self._viewer().decode_one(vector)
+        self._select(LocationDetails((float(xy[0]), float(xy[1])), vector, image, how), image)
+
+    def clear(self) -> None:
+        self._select(None)
+
+    def _select(self, details: PointDetails | LocationDetails | None, base_image: np.ndarray | None = None) -> None:
+        """`base_image`: the selection's vector already decoded (saves a decoder call on a click)."""
+        self.selected, self.posterior = details, None
+        shown = self.explorer.shown
+        self.traversal = None if details is None or shown is None else Traversal.around(
+            details.vector, shown.latents.mu, shown.dimension_order, shown.dimension_kl)
+        if self.traversal is not None and base_image is not None:
+            self.traversal = replace(self.traversal, image=base_image)
+        else:
+            self._decode_traversal()
+        self.changed.emit()
+        self.traversal_changed.emit()
+
+    def _point_details(self, shown: ShownMap, row: int) -> tuple[PointDetails, np.ndarray]:
+        """The point's details, and its mu decoded (the traversal's starting image): one decoder call for both."""
+        latents, names = shown.latents, self._class_names()
+        mu, log_var, z = latents.mu[row], latents.log_var[row], latents.z[row]
+        reconstruction, from_mu = self._viewer().decode_many(np.stack([z, mu]))
+        neighbours = shown.neighbours.of_row(row, mu, NEIGHBOURS)
+        how = ("Reconstruction: the decoder's image of this point's place, the centre of its cloud (mu-only is on)."
+               if latents.mu_only else
+               "Reconstruction: the decoder's image of this point's place, a random draw from its cloud "
+               "(mu-only is off).")
+        x, y = shown.projection.coords[row]
+        title = (f"{describe_row(latents, row, names)} · error {latents.reconstruction_error[row]:.2f} · "
+                 f"KL {latents.kl[row]:.2f}")
+        details = PointDetails(row, int(latents.split[row]), int(latents.source_index[row]), title, latents.image(row),
+                               reconstruction, mu, log_var, z, (float(x), float(y)), neighbours,
+                               latents.images(neighbours), [describe_row(latents, r, names) for r in neighbours], how)
+        return details, from_mu
+
+    def _on_map_changed(self) -> None:
+        shown = self.explorer.shown
+        if shown is self._map:
+            return  # recoloured, or a layout still forming: the selection stands
+        self._map = shown
+        selected = self.selected
+        if isinstance(selected, PointDetails) and shown is not None:
+            # The same image, wherever it is in the new map (another split, subset, epoch or projection).
+            latents = shown.latents
+            rows = np.flatnonzero((latents.split == selected.split) & (latents.source_index == selected.index))
+            self._select(*self._point_details(shown, int(rows[0]))) if len(rows) else self._select(None)
+        elif isinstance(selected, LocationDetails) and shown is not None and shown.method == "direct":
+            self.select_location(*selected.xy)  # a place in a 2-D latent space stays that place
+        elif selected is not None:
+            self._select(None)
+        self.generated_changed.emit()  # the interpolation's path belongs to the map it was picked on
+
+    def _on_source_changed(self) -> None:
+        loaded = self.explorer.loaded
+        if loaded is not None and loaded.source == self._decoded_for:
+            self._redecode_generated()  # the same model at a newer epoch
+            return
+        # Another model: nothing decoded by the previous one may stay on screen.
+        self._decoded_for = None if loaded is None else loaded.source
+        self.prior, self.interpolation, self.grid = None, None, None
+        self.ends = {"A": None, "B": None}
+        self._map = None
+        self._select(None)
+        self.generated_changed.emit()
+
+    # ---- traversal -----------------------------------------------------------------------------
+
+    def set_traversal_value(self, dimension: int, value: float) -> None:
+        if self.traversal is None:
+            return
+        self.traversal = self.traversal.with_value(dimension, value)
+        self._decode_traversal()
+        self.traversal_changed.emit()
+
+    def reset_traversal(self) -> None:
+        if self.traversal is not None:
+            self.traversal = self.traversal.reset()
+            self._decode_traversal()
+            self.traversal_changed.emit()
+
+    def _decode_traversal(self) -> None:
+        if self.traversal is not None:
+            self.traversal = replace(self.traversal, image=self._viewer().decode_one(self.traversal.vector))
+
+    # ---- generating ----------------------------------------------------------------------------
+
+    def sample_posterior(self) -> None:
+        """Decode 16 draws from the selected image's cloud N(mu, exp(log_var))."""
+        if not isinstance(self.selected, PointDetails):
+            return
+        draws = posterior_samples(self.selected.mu, self.selected.log_var, SAMPLES)
+        self.posterior = (draws, self._viewer().decode_many(draws))
+        self.changed.emit()
+
+    def sample_prior(self, draws: np.ndarray | None = None) -> None:
+        """Decode 16 random vectors from the prior N(0, I), or the `draws` given (the same ones in two models)."""
+        if self.explorer.loaded is None:
+            return
+        draws = prior_samples(self.explorer.loaded.z_dim, SAMPLES) if draws is None else np.asarray(draws, np.float32)
+        self.prior = (draws, self._viewer().decode_many(draws))
+        self.generated_changed.emit()
+
+    def set_end(self, end: str) -> None:
+        """Take the selection as end A or B of an interpolation; with both set, decode the line between."""
+        shown = self.explorer.shown
+        if self.selected is None or shown is None:
+            self.said.emit("Select a point or an empty place on the map first.")
+            return
+        self.ends[end] = InterpolationEnd(np.array(self.selected.vector, np.float32), self.selected.xy, shown)
+        self._interpolate()
+        self.generated_changed.emit()
+
+    def _interpolate(self) -> None:
+        a, b = self.ends["A"], self.ends["B"]
+        if a is None or b is None:
+            self.interpolation = None
+            return
+        images = self._viewer().decode_many(interpolate(a.vector, b.vector, INTERPOLATION_STEPS))
+        path = interpolate(np.array(a.xy), np.array(b.xy), INTERPOLATION_STEPS)
+        self.interpolation = (images, path)
+
+    def interpolation_path(self) -> np.ndarray | None:
+        """The line between the ends on the map, if both were picked on the map shown now."""
+        a, b = self.ends["A"], self.ends["B"]
+        if self.interpolation is None or a.shown is not self.explorer.shown or b.shown is not self.explorer.shown:
+            return None
+        return self.interpolation[1]
+
+    def decode_grid(self, per_side: int, visible: tuple[tuple[float, float], tuple[float, float]] | None) -> None:
+        """Decode a per_side × per_side grid over the visible map (Direct), else over the central 98 % of mu."""
+        shown, loaded = self.explorer.shown, self.explorer.loaded
+        if shown is None or loaded is None or loaded.z_dim != 2:
+            return
+        if shown.method == "direct" and visible is not None:
+            (x0, x1), (y0, y1) = visible
+            note = "Grid over the visible map; each image is decoded from its place."
+        else:
+            (x0, y0), (x1, y1) = np.percentile(shown.latents.mu, [1, 99], axis=0)
+            note = "Grid over the central 98% of the encoded images (switch to Direct to choose the area by zooming)."
+        vectors = latent_grid((x0, x1), (y0, y1), per_side)
+        self.grid = (vectors, image_mosaic(self._viewer().decode_many(vectors), per_side), per_side, note)
+        self.generated_changed.emit()
+
+    def _redecode_generated(self) -> None:
+        """The same model at a newer epoch: decode the same vectors again, to watch them change."""
+        viewer = None if self.explorer.loaded is None else self.explorer.loaded.viewer
+        if viewer is None:
+            return
+        if self.prior is not None:
+            self.prior = (self.prior[0], viewer.decode_many(self.prior[0]))
+        if self.grid is not None:
+            vectors, _, per_side, note = self.grid
+            self.grid = (vectors, image_mosaic(viewer.decode_many(vectors), per_side), per_side, note)
+        self._interpolate()
+        self.generated_changed.emit()
+
+    # ---- helpers -------------------------------------------------------------------------------
+
+    def _viewer(self):
+        return self.explorer.loaded.viewer
+
+    def _class_names(self) -> list[str] | None:
+        return None if self.explorer.loaded is None else self.explorer.loaded.class_names

@@ -1,0 +1,139 @@
+"""The app's JobRunner: superqt workers on Qt thread pools, each loaded model's lane a pool of one thread."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+from superqt.utils import WorkerBase
+
+from vaegui.app.jobs import Work, failure_message
+from vaegui.cancel import Cancelled, CancelToken
+from vaegui.gui.common.workers import give_the_gui_thread_priority
+
+SHUTDOWN_WAIT_MS = 1800
+
+
+class _JobSignals(QObject):
+    # The signals superqt's WorkerBase.run emits (its own signals class is private), then ours.
+    started = Signal()
+    finished = Signal()
+    _finished = Signal(object)
+    returned = Signal(object)
+    errored = Signal(object)
+    warned = Signal(tuple)
+    progress = Signal(object)
+    outcome = Signal(object, object)  # (result, error), from the worker thread, before `finished`
+
+
+class _JobWorker(WorkerBase):
+    """Runs work(report, cancel); hands the outcome to the GUI thread through a queued signal.
+
+    Its signals object lives on the GUI thread (created there), so it is also deleted there: a QObject
+    deleted in a worker thread can deadlock PySide against the GUI thread (tests/gui/test_workers.py).
+    """
+
+    def __init__(self, work: Work, token: CancelToken):
+        super().__init__(SignalsClass=_JobSignals)
+        self._work, self.token = work, token
+        # Python keeps the runnable (the pool would delete it on the worker thread, and its signals with it);
+        # the runner drops it on the GUI thread once run() has emitted its last signal.
+        self.setAutoDelete(False)
+
+    def work(self) -> None:
+        give_the_gui_thread_priority()
+        try:
+            result, error = self._work(self.signals.progress.emit, self.token), None
+        except Exception as caught:  # reported on the GUI thread, whatever it is
+            result, error = None, caught
+            if not isinstance(caught, Cancelled) and not self.token.cancelled and \
+                    type(caught).__module__.split(".")[0] != "vaegui":
+                traceback.print_exc()
+        self.signals.outcome.emit(result, error)
+
+
+class QtJob:
+    def __init__(self, worker: _JobWorker, lane: QtLane | None):
+        self.worker, self.lane = worker, lane
+        self.token = worker.token
+
+    def cancel(self) -> None:
+        self.token.cancel()
+        self.worker.quit()
+
+
+class QtLane:
+    """A pool of one thread that never expires: every job of one loaded model runs on that same thread."""
+
+    def __init__(self, name: str, parent: QObject):
+        self.name = name
+        self.pool = QThreadPool(parent)
+        self.pool.setMaxThreadCount(1)
+        self.pool.setExpiryTimeout(-1)
+
+
+class QtJobRunner(QObject):
+    """Starts jobs on a lane's pool (a model's own thread) or on Qt's global pool (projections)."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._running: set[QtJob] = set()  # until the outcome is delivered
+        self._alive: set[QtJob] = set()  # until the worker's run() has emitted its last signal
+        self._lanes: list[QtLane] = []
+        self._retired: list[QtLane] = []
+
+    def new_lane(self, name: str) -> QtLane:
+        lane = QtLane(name, self)
+        self._lanes.append(lane)
+        return lane
+
+    def retire_lane(self, lane: QtLane) -> None:
+        """Its model is no longer explored: its jobs are cancelled, and its thread ends once they are done."""
+        for job in list(self._running):
+            if job.lane is lane:
+                job.cancel()
+        if lane in self._lanes:
+            self._lanes.remove(lane)
+            lane.pool.setExpiryTimeout(0)
+            # Kept until its thread has ended: deleting a busy QThreadPool would wait for it here.
+            self._retired = [old for old in self._retired if old.pool.activeThreadCount()] + [lane]
+
+    def submit(self, work: Work, *, lane: QtLane | None, on_done: Callable[[Any], None],
+               on_failed: Callable[[str], None], on_cancelled: Callable[[], None],
+               on_progress: Callable[[Any], None] | None = None) -> QtJob:
+        token = CancelToken()
+        worker = _JobWorker(work, token)
+        job = QtJob(worker, lane)
+
+        def finish(result, error) -> None:
+            self._running.discard(job)
+            if token.cancelled or isinstance(error, Cancelled):
+                on_cancelled()
+            elif error is not None:
+                on_failed(failure_message(error))
+            else:
+                on_done(result)
+
+        if on_progress is not None:
+            worker.signals.progress.connect(lambda payload: None if token.cancelled else on_progress(payload))
+        worker.signals.outcome.connect(finish)
+        worker.signals._finished.connect(lambda _worker: self._alive.discard(job))
+        self._running.add(job)
+        self._alive.add(job)
+        (lane.pool if lane is not None else QThreadPool.globalInstance()).start(worker)
+        return job
+
+    def running(self) -> int:
+        return len(self._running)
+
+    def shutdown(self, wait_ms: int = SHUTDOWN_WAIT_MS) -> bool:
+        """Cancel every job and wait for the threads (True when all stopped in time)."""
+        for job in list(self._running):
+            job.cancel()
+        stopped = True
+        for lane in [*self._lanes, *self._retired]:
+            stopped &= lane.pool.waitForDone(wait_ms)
+        stopped &= QThreadPool.globalInstance().waitForDone(wait_ms)
+        return stopped

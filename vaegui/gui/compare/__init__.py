@@ -1,0 +1,1 @@
+"""The Compare tab and the experiments that fill it."""

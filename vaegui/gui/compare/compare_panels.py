@@ -1,0 +1,182 @@
+"""The Compare tab's panels under the two maps: the picked image as both models see it, prior samples from both, and
+a table of both runs' figures; each renders the ComparisonModel."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vaegui.app.comparison import SIDES, ComparisonModel
+from vaegui.app.explorer_selection import SAMPLES, PointDetails
+from vaegui.gui.common.image_tiles import ImageGrid, ImageTile
+from vaegui.palette import HINT_STYLE
+from vaegui.runs.library import FIGURES, RunSummary, format_figure
+
+NOTE_STYLE = HINT_STYLE
+TILE = 84
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-weight: 600;")
+    return label
+
+
+def _note(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(NOTE_STYLE)
+    return label
+
+
+class PickedPanel(QWidget):
+    """The image or place picked on either map: the original, and what each model makes of it."""
+
+    HINT = ("Click a point on either map: the same image is marked on both, with both reconstructions. Click empty "
+            "space to decode that place in both.")
+
+    def __init__(self, comparison: ComparisonModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.comparison = comparison
+        self.title = _note(self.HINT)
+        self.original = ImageTile("original", TILE)
+        self.decoded = {side: ImageTile("", TILE) for side in SIDES}
+        self.link_note = _note()
+        tiles = QGridLayout()
+        tiles.addWidget(self.original, 0, 0)
+        tiles.addWidget(self.decoded["a"], 0, 1)
+        tiles.addWidget(self.decoded["b"], 0, 2)
+        tiles.setColumnStretch(3, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(_heading("The picked image, as each model sees it"))
+        layout.addWidget(self.title)
+        layout.addLayout(tiles)
+        layout.addWidget(self.link_note)
+        layout.addStretch(1)
+        for selection in comparison.selections.values():
+            selection.changed.connect(self.render)
+        comparison.link_changed.connect(self.render)
+        comparison.source_changed.connect(self.render)
+
+    def render(self) -> None:
+        comparison = self.comparison
+        selected = {side: comparison.selections[side].selected for side in SIDES}
+        point = next((s for s in selected.values() if isinstance(s, PointDetails)), None)
+        place = point is None and any(s is not None for s in selected.values())
+        self.original.set_image(None if point is None else point.original,
+                                "no original:\na place" if place else "original\n")
+        for side in SIDES:
+            picked, name = selected[side], comparison.side_name(side)
+            what = ("—" if picked is None else "reconstruction" if isinstance(picked, PointDetails) else
+                    "decoded there")
+            self.decoded[side].set_image(None if picked is None else
+                                         picked.reconstruction if isinstance(picked, PointDetails) else picked.image,
+                                         f"{name}\n{what}")
+            self.decoded[side].setToolTip("" if picked is None else picked.how)
+        self.title.setText(comparison.describe_pick() or self.HINT)
+        self.link_note.setText(comparison.link_note)
+
+
+class PriorPanel(QWidget):
+    """16 random latent vectors from the prior N(0, I), decoded by both models (the same vectors when they fit both)."""
+
+    def __init__(self, comparison: ComparisonModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.comparison = comparison
+        self.button = QPushButton(f"Decode {SAMPLES} random points in both")
+        self.button.setToolTip("Draw random points from the standard normal cloud N(0, I) (prior samples) and decode "
+                               "them with both models. A plain autoencoder, or a VAE with a tiny KL weight, leaves "
+                               "holes in its latent space: many of these come out as mush.")
+        self.button.clicked.connect(comparison.sample_prior)
+        self.grids = {side: ImageGrid(SAMPLES, 8, 30) for side in SIDES}
+        self.names = {side: _note() for side in SIDES}
+        self.note = _note()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(_heading("Random points, decoded by both (prior samples)"))
+        layout.addWidget(self.button)
+        for side in SIDES:
+            layout.addWidget(self.names[side])
+            layout.addWidget(self.grids[side], 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+        for selection in comparison.selections.values():
+            selection.generated_changed.connect(self.render)
+        comparison.source_changed.connect(self.render)
+        self.render()
+
+    def render(self) -> None:
+        comparison = self.comparison
+        ready = comparison.loaded is not None
+        self.button.setEnabled(ready)
+        for side in SIDES:
+            prior = comparison.selections[side].prior
+            self.grids[side].set_images(None if prior is None else prior[1])
+            self.names[side].setText(comparison.side_name(side))
+        priors = [comparison.selections[side].prior for side in SIDES]
+        if any(p is None for p in priors):
+            self.note.setText("")
+        elif priors[0][0].shape == priors[1][0].shape:
+            self.note.setText("The same random points, decoded by each model.")
+        else:
+            self.note.setText("The latent spaces differ in size: each model decodes its own random points.")
+
+
+class QualityTable(QTableWidget):
+    """Both runs' settings and last-epoch figures, one row each, in plain words (the technical name in brackets)."""
+
+    SETTINGS = (("dataset", "Dataset"), ("z_dim", "Latent size (z_dim)"), ("beta", "How tidy the map must be (KL "
+                "weight β)"), ("epochs", "Epochs trained"))
+
+    def __init__(self, comparison: ComparisonModel, parent: QWidget | None = None):
+        super().__init__(len(self.SETTINGS) + len(FIGURES), 2, parent)
+        self.comparison = comparison
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setWordWrap(False)
+        labels = [label for _, label in self.SETTINGS] + [figure.label for figure in FIGURES]
+        self.setVerticalHeaderLabels(labels)
+        for row, figure in enumerate(FIGURES, start=len(self.SETTINGS)):
+            self.verticalHeaderItem(row).setToolTip(figure.tip)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        comparison.source_changed.connect(self.render)
+        self.render()
+        # Tall enough for every row: the figures are read together, not scrolled through.
+        self.setMinimumHeight(self.verticalHeader().length() + self.horizontalHeader().sizeHint().height()
+                              + 2 * self.frameWidth())
+
+    def render(self) -> None:
+        names = []
+        for column, side in enumerate(SIDES):
+            summary = self.comparison.summaries[side]
+            names.append(self.comparison.side_name(side))
+            for row, text in enumerate(self._column(summary)):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.setItem(row, column, item)
+        self.setHorizontalHeaderLabels(names)
+
+    def _column(self, summary: RunSummary | None) -> list[str]:
+        if summary is None:
+            return [""] * self.rowCount()
+        settings = [summary.dataset or "—", str(summary.z_dim), f"{summary.kl_weight:g}",
+                    str(summary.epochs_completed)]
+        return settings + [format_figure(figure.key, summary.figure(figure.key)) for figure in FIGURES]
+
+    def cell(self, label: str, side: str) -> str:
+        """The text shown for the row labelled `label`, in `side`'s column."""
+        row = next(r for r in range(self.rowCount()) if self.verticalHeaderItem(r).text() == label)
+        return self.item(row, SIDES.index(side)).text()

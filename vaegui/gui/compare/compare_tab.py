@@ -1,0 +1,294 @@
+"""Compare tab: two runs side by side (two latent maps with linked selection, one set of map controls, the picked
+image in both, prior samples from both, their figures), and the experiment that trains a pair to compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vaegui.app.comparison import SIDES, ComparisonModel
+from vaegui.config import RunConfig
+from vaegui.gui.app_state import AppState
+from vaegui.gui.common.activity_row import ActivityRow
+from vaegui.gui.common.job_runner import QtJobRunner
+from vaegui.gui.common.welcome_page import welcome_page
+from vaegui.gui.compare.compare_panels import PickedPanel, PriorPanel, QualityTable
+from vaegui.gui.compare.experiment_worker import ExperimentProgress, ExperimentWorker
+from vaegui.gui.map.explorer_map_view import ExplorerMapView
+from vaegui.gui.map.latent_map import LatentMap
+from vaegui.gui.map.map_controls import MapControls
+from vaegui.gui.runs.run_library import show_run_library
+from vaegui.gui.training.training_worker import start_thread
+from vaegui.palette import HINT_STYLE
+from vaegui.runs.library import RunSummary
+from vaegui.training.control import TrainingControl
+from vaegui.training.experiments import ExperimentResult, plan_ae_vs_tiny_kl
+
+WELCOME, COMPARISON = 0, 1
+SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
+
+
+class CompareTab(QWidget):
+    preset_requested = Signal()  # the welcome page's button: the window starts the experiment with the form's settings
+
+    def __init__(self, state: AppState):
+        super().__init__()
+        self.state = state
+        self.runner = QtJobRunner(self)
+        self.comparison = ComparisonModel(self.runner)
+        self._preset: tuple[object, TrainingControl] | None = None  # (thread, control) while the experiment trains
+        self._build()
+        self.map_views = {side: ExplorerMapView(self.maps[side], self.comparison.explorers[side],
+                                                self.comparison.selections[side]) for side in SIDES}
+        comparison = self.comparison
+        for signal, slot in ((comparison.source_changed, self._render_source),
+                             (comparison.activity_changed, self._render_activity),
+                             (comparison.message_changed, self._render_message)):
+            signal.connect(slot)
+        for selection in comparison.selections.values():
+            selection.said.connect(lambda text: self.status_label.setText(text))
+        comparison.explorers["a"].demo_ready.connect(self._show_mu_only_demo)
+        self._render_source()
+
+    # ---- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.choose_button = QPushButton("Choose two runs…")
+        self.choose_button.setToolTip("Pick two runs from the list of runs to show side by side")
+        self.choose_button.clicked.connect(self.choose_runs)
+        self.fit_button = QToolButton()
+        self.fit_button.setText("Fit views")
+        self.fit_button.setToolTip("Zoom both maps to show every point (or double-click a map)")
+        self.fit_button.clicked.connect(self.fit_views)
+        top = QHBoxLayout()
+        top.addWidget(self.choose_button)
+        top.addStretch(1)
+        top.addWidget(self.fit_button)
+
+        self.preset_label = QLabel("")
+        self.preset_bar = QProgressBar()
+        self.preset_bar.setRange(0, 1000)
+        self.preset_bar.setTextVisible(False)
+        self.preset_cancel = QPushButton("Cancel")
+        self.preset_cancel.setToolTip("Stop after the current batch; the runs keep their completed epochs")
+        self.preset_cancel.clicked.connect(self.cancel_preset)
+        self.preset_row = QWidget()
+        preset = QHBoxLayout(self.preset_row)
+        preset.setContentsMargins(0, 0, 0, 0)
+        preset.addWidget(self.preset_label, 1)
+        preset.addWidget(self.preset_bar)
+        preset.addWidget(self.preset_cancel)
+        self.preset_row.hide()
+
+        self.controls = MapControls(self.comparison)
+        self.controls.show_why_button.setToolTip("Reproduce, on the left run, why switching the noise off needs the "
+                                                 "predict function rebuilt")
+        self.activity = ActivityRow("Draw the maps", self.comparison.cancel, self.comparison.redraw)
+        for name in ("status_label", "progress_bar", "cancel_button", "redraw_button"):
+            setattr(self, name, getattr(self.activity, name))
+        self.message_label = QLabel("")
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("background: #5c2b2b; color: #fff; padding: 6px; border-radius: 3px;")
+        self.message_label.hide()
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._welcome_page())
+        self.pages.addWidget(self._comparison_page())
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.preset_row)
+        layout.addWidget(self.controls)
+        layout.addWidget(self.activity)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.pages, 1)
+
+    def _comparison_page(self) -> QWidget:
+        self.maps = {side: LatentMap() for side in SIDES}
+        self.map_titles = {side: QLabel("") for side in SIDES}
+        maps = QSplitter(Qt.Orientation.Horizontal)
+        for side in SIDES:
+            column = QWidget()
+            column_layout = QVBoxLayout(column)
+            column_layout.setContentsMargins(0, 0, 0, 0)
+            self.map_titles[side].setTextFormat(Qt.TextFormat.RichText)
+            column_layout.addWidget(self.map_titles[side])
+            column_layout.addWidget(self.maps[side], 1)
+            self.maps[side].plot_widget.scene().sigMouseClicked.connect(
+                lambda event, side=side: self.maps[side].view_box.autoRange() if event.double() else None)
+            maps.addWidget(column)
+        hint = QLabel("Click a point: the same image is marked on both maps · click or drag on empty space: decoded "
+                      "by both · wheel to zoom · double-click to fit")
+        hint.setStyleSheet(HINT_STYLE)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(maps, 1)
+        top_layout.addWidget(hint)
+        self.picked_panel = PickedPanel(self.comparison)
+        self.prior_panel = PriorPanel(self.comparison)
+        self.quality_table = QualityTable(self.comparison)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        for widget in (self.picked_panel, self.prior_panel, self.quality_table):
+            bottom.addWidget(widget)
+        bottom.setSizes([330, 330, 520])
+        page = QSplitter(Qt.Orientation.Vertical)
+        page.addWidget(top)
+        page.addWidget(bottom)
+        page.setStretchFactor(0, 3)
+        page.setStretchFactor(1, 2)
+        page.setChildrenCollapsible(False)
+        return page
+
+    def _welcome_page(self) -> QWidget:
+        self.welcome_choose = QPushButton("Choose two runs…")
+        self.welcome_choose.clicked.connect(self.choose_runs)
+        self.welcome_preset = QPushButton("Train an autoencoder and a tiny-KL VAE…")
+        self.welcome_preset.clicked.connect(self.preset_requested)
+        self.welcome_preset.setToolTip("Experiments ▸ Autoencoder vs tiny-KL VAE: the Training tab's settings, "
+                                       "β 0 and 5e-4, one after the other")
+        return welcome_page(
+            "Compare two runs side by side",
+            "Two latent maps next to each other: a point picked on one is marked on both, with both "
+            "reconstructions; random points are decoded by both; their figures sit in one table.\n\n"
+            "The seed article's experiment trains a plain autoencoder (KL weight β = 0) and a VAE with a tiny KL "
+            "weight (β = 5e-4) on the same images: their maps look alike, and both decode mush from most random "
+            "points. Train both with the Training tab's settings, or pick two runs:",
+            [self.welcome_choose, self.welcome_preset], width=600)
+
+    # ---- comparing -----------------------------------------------------------------------
+
+    def compare(self, a: RunSummary, b: RunSummary) -> None:
+        """Show runs `a` (left) and `b` (right) side by side."""
+        self.comparison.open(a, b)
+
+    def choose_runs(self) -> None:
+        show_run_library(self, self.state.runs_root, "compare", None, self.compare)
+
+    def fit_views(self) -> None:
+        for latent_map in self.maps.values():
+            latent_map.view_box.autoRange()
+
+    # ---- the experiment ------------------------------------------------------------------
+
+    def train_ae_vs_tiny_kl(self, config: RunConfig, runs_root: str | Path) -> bool:
+        """Train `config` twice, β 0 then 5e-4 (same seed), in a worker; the comparison opens when both are done."""
+        if self._preset is not None:
+            self.status_label.setText("The experiment is already training: wait for it, or press Cancel.")
+            return False
+        planned = plan_ae_vs_tiny_kl(config)
+        control = TrainingControl()
+        worker = ExperimentWorker(planned, Path(runs_root), control)
+        # This tab's own methods: Qt delivers them on the GUI thread (the worker lives in its thread).
+        worker.status.connect(self._on_preset_status)
+        worker.progress.connect(self._on_preset_progress)
+        worker.finished.connect(self._on_preset_finished)
+        worker.failed.connect(self._on_preset_failed)
+        self._preset = (start_thread(worker, self), control)
+        self.preset_label.setText(f"Starting: {' and '.join(plan.name for plan in planned)} on "
+                                  f"{config.data.dataset}…")
+        self.preset_bar.setValue(0)
+        self.preset_cancel.setEnabled(True)
+        self.preset_row.show()
+        self._render_source()
+        return True
+
+    def preset_running(self) -> bool:
+        return self._preset is not None
+
+    def cancel_preset(self) -> None:
+        if self._preset is not None:
+            self._preset[1].stop()
+            self.preset_cancel.setEnabled(False)
+            self.preset_label.setText("Stopping after the current batch…")
+
+    def _on_preset_status(self, text: str) -> None:
+        self.preset_label.setText(text)
+
+    def _on_preset_progress(self, progress: ExperimentProgress) -> None:
+        if self._preset is not None and not self._preset[1].stop_requested:
+            self.preset_label.setText(progress.describe())
+        self.preset_bar.setValue(int(progress.fraction * 1000))
+
+    def _on_preset_finished(self, result: ExperimentResult) -> None:
+        self._preset_ended()
+        folders = ", ".join(str(summary.folder) for summary in result.runs)
+        if result.stopped or len(result.runs) != 2:
+            self.status_label.setText(f"Experiment cancelled; kept: {folders}." if folders else
+                                      "Experiment cancelled before a run was made.")
+            return
+        self.status_label.setText(f"Trained {folders}.")
+        self.compare(*result.runs)
+
+    def _on_preset_failed(self, message: str) -> None:
+        self._preset_ended()
+        self.message_label.setText(f"The experiment stopped: {message}")
+        self.message_label.show()
+
+    def _preset_ended(self) -> None:
+        self._preset = None
+        self.preset_row.hide()
+        self._render_source()
+
+    # ---- rendering the model -------------------------------------------------------------
+
+    def _render_source(self) -> None:
+        comparison = self.comparison
+        opened = any(summary is not None for summary in comparison.summaries.values())
+        self.pages.setCurrentIndex(COMPARISON if opened else WELCOME)
+        for widget in (self.controls, self.choose_button, self.fit_button):  # the welcome page has its own buttons
+            widget.setVisible(opened)
+        self.welcome_preset.setEnabled(self._preset is None)
+        for side in SIDES:
+            summary = comparison.summaries[side]
+            self.map_titles[side].setText("" if summary is None else
+                                          f"<b>{'Left' if side == 'a' else 'Right'}: {summary.name}</b> · "
+                                          f"{summary.describe()}")
+        self._render_activity()
+
+    def _render_activity(self) -> None:
+        activity = self.comparison.activity
+        shown = all(explorer.shown is not None for explorer in self.comparison.explorers.values())
+        self.activity.render(activity, self.comparison.loaded is not None and not shown)
+        if activity is None and self.status_label.text().endswith("…"):
+            self.status_label.setText("")
+
+    def _render_message(self) -> None:
+        message = self.comparison.message
+        self.message_label.setText(message)
+        self.message_label.setVisible(bool(message))
+
+    def _show_mu_only_demo(self) -> None:
+        from vaegui.gui.explorer.mu_only_dialog import MuOnlyDialog
+
+        self.mu_only_dialog = MuOnlyDialog(self.comparison.explorers["a"].mu_only_demo, self)
+        self.mu_only_dialog.show()
+
+    # ---- state for the window and the tests ----------------------------------------------
+
+    def is_busy(self) -> bool:
+        return self.comparison.is_busy()
+
+    def shutdown(self) -> None:
+        """Stop the experiment (its runs keep their completed epochs) and the maps' jobs, waiting briefly."""
+        if self._preset is not None:
+            thread, control = self._preset
+            control.stop()
+            try:
+                if thread.isRunning():
+                    thread.wait(SHUTDOWN_WAIT_MS)
+            except RuntimeError:
+                pass  # its C++ side is already gone
+        self.comparison.shutdown()
+        self.runner.shutdown()

@@ -1,0 +1,1 @@
+"""Showing the app to a room: the guided tour and presenter mode."""

@@ -1,0 +1,371 @@
+"""The latent map: every sample drawn as one image, KD-tree picking, hover thumbnails, click/drag to decode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from vaegui.compat import write_svg
+from vaegui.gui.common.image_tiles import array_to_pixmap
+from vaegui.gui.common.plot_style import plain_axes, set_axis_label
+from vaegui.gui.common.wording import wording
+from vaegui.gui.map.map_overlays import GridLines, MarkKey
+from vaegui.gui.map.point_raster import PointRaster
+from vaegui.latent.picking import PointPicker
+from vaegui.palette import DARK_HINT_TEXT, MAP_BACKGROUND
+
+PICK_RADIUS_PX = 7
+POINT_SIZE_PX = 5
+
+
+class _MapViewBox(pg.ViewBox):
+    """Left click picks or decodes, left drag decodes continuously; Shift/middle drag pans, wheel/right drag zooms."""
+
+    left_clicked = Signal(float, float)
+    left_dragged = Signal(float, float, bool)  # x, y, drag finished
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            point = self.mapSceneToView(ev.scenePos())
+            self.left_clicked.emit(point.x(), point.y())
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802
+        if ev.button() == Qt.MouseButton.LeftButton and not ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            ev.accept()
+            point = self.mapSceneToView(ev.scenePos())
+            self.left_dragged.emit(point.x(), point.y(), ev.isFinish())
+        else:
+            super().mouseDragEvent(ev, axis)  # Shift + left or middle drag pans, right drag zooms
+
+
+class LatentMap(QWidget):
+    """Scatter of projected latent vectors, coloured by category, with overlays for the selection and samples."""
+
+    point_clicked = Signal(int)  # row
+    points_changed = Signal()  # new points, colours or coordinates were drawn
+    location_clicked = Signal(float, float)
+    location_dragged = Signal(float, float)
+    hovered = Signal(object)  # row or None
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        pg.setConfigOptions(antialias=False)
+        self.view_box = _MapViewBox()
+        self.plot_widget = pg.PlotWidget(viewBox=self.view_box, background=MAP_BACKGROUND, axisItems=plain_axes())
+        self.plot_item = self.plot_widget.getPlotItem()
+        self.grid = GridLines(self.plot_item)
+        self.plot_item.hideButtons()
+        self.plot_item.setMenuEnabled(False)
+        self.points = PointRaster(POINT_SIZE_PX)
+        self.plot_item.addItem(self.points)
+        self.ellipses = [pg.PlotCurveItem(pen=pg.mkPen("#ffffff", width=1.5, style=s)) for s in (Qt.PenStyle.SolidLine,
+                                                                                               Qt.PenStyle.DashLine)]
+        # The posterior's centre (mu) and a line to the point on the map (z, a draw from it when mu-only is off).
+        self.posterior_centre = pg.ScatterPlotItem(pxMode=True, size=11, symbol="+", pen=pg.mkPen("#ffffff", width=2),
+                                                   brush=None)
+        self.posterior_link = pg.PlotCurveItem(pen=pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DotLine))
+        self.samples = pg.ScatterPlotItem(pxMode=True, size=7, symbol="x", pen=pg.mkPen("#ffffff"), brush=None)
+        self.path = pg.PlotDataItem(pen=pg.mkPen("#ffd54f", width=2), symbol="o", symbolSize=6,
+                                    symbolBrush="#ffd54f", symbolPen=None)
+        self.selection = pg.ScatterPlotItem(pxMode=True, size=15, symbol="o", pen=pg.mkPen("#ffffff", width=2),
+                                            brush=None)
+        self.location = pg.ScatterPlotItem(pxMode=True, size=16, symbol="+", pen=pg.mkPen("#ffd54f", width=2.5),
+                                           brush=None)
+        for item in self._overlays():
+            item.setZValue(10)
+            self.plot_item.addItem(item)
+        self.legend = pg.LegendItem(offset=(-10, 10), labelTextColor="#dddddd", brush=pg.mkBrush(24, 24, 24),
+                                    pen=pg.mkPen("#444444"))
+        self.legend.setParentItem(self.plot_item.getViewBox())
+        self._legend_shown: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (colours, names) in the legend
+        # The key: one entry for each kind of mark drawn now (selection, centre, samples…), bottom left.
+        self.key = MarkKey()
+        self.key.setParentItem(self.plot_item.getViewBox())
+        self.symbol_names: dict[str, str] = {}
+        self.samples_kind = "posterior"
+        self.axis_names: tuple[str, str] = ("", "")
+        self.thumbnail = QFrame(self.plot_widget)
+        self.thumbnail.setStyleSheet("QFrame { background: #000; border: 1px solid #aaa; } "
+                                     "QLabel { border: none; color: #ddd; font-size: 11px; }")
+        self.thumbnail.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.thumbnail_image, self.thumbnail_caption = QLabel(), QLabel()
+        self.thumbnail_caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        thumbnail_layout = QVBoxLayout(self.thumbnail)
+        thumbnail_layout.setContentsMargins(3, 3, 3, 2)
+        thumbnail_layout.setSpacing(1)
+        thumbnail_layout.addWidget(self.thumbnail_image, 0, Qt.AlignmentFlag.AlignHCenter)
+        thumbnail_layout.addWidget(self.thumbnail_caption)
+        self.thumbnail.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget)
+
+        self.coords = np.zeros((0, 2), np.float32)
+        self.categories = np.zeros(0, np.int64)
+        self.colours: list[str] = []
+        self.symbols: np.ndarray | None = None
+        self._picker: PointPicker | None = None
+        self.thumbnail_for: Callable[[int], tuple[np.ndarray, str]] | None = None
+        self.hover_row: int | None = None
+
+        self.view_box.left_clicked.connect(self._on_left_click)
+        self.view_box.left_dragged.connect(self._on_left_drag)
+        self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        wording().bind(self, lambda _expert: self._update_key())
+
+    # ---- data ----------------------------------------------------------------------------
+
+    def set_points(
+        self,
+        coords: np.ndarray,
+        categories: np.ndarray,
+        colours: list[str],
+        names: list[str],
+        symbols: np.ndarray | None = None,
+        symbol_names: dict[str, str] | None = None,
+    ) -> None:
+        """Show `coords` coloured by `categories` (indices into `colours`), with a legend of `names`;
+        `symbols` gives each point a pyqtgraph symbol ('o', 't', ...) named in the key by `symbol_names` (a term
+        of vaegui.words, or plain text)."""
+        self.categories = np.asarray(categories, np.int64)
+        self.colours = [QColor(colour).name() for colour in colours]
+        self.symbols = None if symbols is None else np.asarray(symbols)
+        self.coords = np.asarray(coords, np.float32)
+        self._picker = None
+        self.points.set_points(self.coords, self.categories, self.colours, self.symbols)
+        legend = (tuple(self.colours), tuple(names))
+        if legend != self._legend_shown:  # a map filling in is drawn hundreds of times with the same legend
+            self._legend_shown = legend
+            self.legend.clear()
+            for colour, name in zip(colours, names):
+                if not name:
+                    continue
+                self.legend.addItem(pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(colour), size=9, symbol="o"), name)
+        self.symbol_names = dict(symbol_names or {})
+        self._update_key()
+        self.view_box.enableAutoRange()
+        self.points_changed.emit()
+
+    def update_coords(self, coords: np.ndarray) -> None:
+        """Move the points (e.g. a t-SNE layout forming) keeping their colours."""
+        self.coords = np.asarray(coords, np.float32)
+        self._picker = None
+        self.points.set_coords(self.coords)
+        self.points_changed.emit()
+
+    def clear(self) -> None:
+        self.set_points(np.zeros((0, 2), np.float32), np.zeros(0, np.int64), [], [])
+        self.clear_overlays()
+
+    def point_count(self) -> int:
+        return len(self.coords)
+
+    def point_brush_colours(self) -> list[str]:
+        """The colour each drawn point has, as '#rrggbb' (what a person sees)."""
+        return np.asarray(self.colours, dtype=object)[self.categories].tolist() if len(self.categories) else []
+
+    def point_symbols(self) -> np.ndarray:
+        """The pyqtgraph symbol each drawn point has ('o' circle, 't' triangle, ...)."""
+        return np.full(len(self.coords), "o") if self.symbols is None else self.symbols
+
+    # ---- overlays ------------------------------------------------------------------------
+
+    def show_selection(self, x: float | None, y: float | None = None) -> None:
+        self.selection.setData([] if x is None else [x], [] if x is None else [y])
+        self._update_key()
+
+    def show_location(self, x: float | None, y: float | None = None) -> None:
+        self.location.setData([] if x is None else [x], [] if x is None else [y])
+        self._update_key()
+
+    def show_sigma_ellipse(
+        self, centre: np.ndarray | None, sigma: np.ndarray | None = None, sample: np.ndarray | None = None
+    ) -> None:
+        """The 1σ and 2σ contours of the posterior N(mu, sigma²) around `centre`, its centre marked,
+        and a line from the centre to `sample` (the point drawn from it) when that is elsewhere."""
+        angles = np.linspace(0, 2 * np.pi, 120)
+        for scale, ellipse in zip((1.0, 2.0), self.ellipses):
+            if centre is None:
+                ellipse.setData([], [])
+            else:
+                ellipse.setData(centre[0] + scale * sigma[0] * np.cos(angles),
+                                centre[1] + scale * sigma[1] * np.sin(angles))
+        self.posterior_centre.setData(pos=np.zeros((0, 2)) if centre is None else [np.asarray(centre)[:2]])
+        if centre is None or sample is None or np.allclose(sample, centre):
+            self.posterior_link.setData([], [])
+        else:
+            self.posterior_link.setData([centre[0], sample[0]], [centre[1], sample[1]])
+        self._update_key()
+
+    def show_samples(self, points: np.ndarray | None, kind: str = "posterior") -> None:
+        """Decoded samples as ×: from the selected image's cloud (`kind` "posterior") or the prior ("prior")."""
+        self.samples_kind = kind
+        self.samples.setData(pos=np.zeros((0, 2)) if points is None else np.asarray(points)[:, :2])
+        self._update_key()
+
+    def show_path(self, points: np.ndarray | None) -> None:
+        if points is None:
+            self.path.setData([], [])
+        else:
+            self.path.setData(np.asarray(points)[:, 0], np.asarray(points)[:, 1])
+        self._update_key()
+
+    def set_axis_names(self, x_name: str, y_name: str) -> None:
+        """What the map's axes are (z1 and z2, or main direction 1 and 2…); empty strings for none."""
+        self.axis_names = (x_name, y_name)
+        for side, name in (("bottom", x_name), ("left", y_name)):
+            set_axis_label(self.plot_item, side, name, DARK_HINT_TEXT)
+            self.plot_item.getAxis(side).showLabel(bool(name))
+
+    # ---- the key ---------------------------------------------------------------------------
+
+    def key_entries(self) -> list[str]:
+        """The key's texts, one per kind of mark drawn now, in the chosen wording."""
+        return self.key.entries()
+
+    def _drawn_marks(self) -> list[tuple[pg.GraphicsObject, str]]:
+        """(a mark to show as the sample, its term) for each kind of mark on the map now."""
+        def drawn(item) -> bool:
+            x, _ = item.getData()
+            return x is not None and len(x) > 0
+
+        marks = []
+        if self.symbols is not None and len(self.coords):
+            for symbol, name in self.symbol_names.items():
+                if (self.symbols == symbol).any():
+                    sample = pg.ScatterPlotItem(pen=pg.mkPen("#dddddd"), brush=None, size=9, symbol=symbol)
+                    marks.append((sample, name))
+        for item, key in ((self.selection, "key_selection"), (self.posterior_centre, "key_centre"),
+                          (self.posterior_link, "key_link"), (self.ellipses[0], "key_sigma1"),
+                          (self.ellipses[1], "key_sigma2"),
+                          (self.samples, f"key_{self.samples_kind}_samples"), (self.path, "key_path"),
+                          (self.location, "key_location")):
+            if drawn(item):
+                marks.append((item, key))
+        return marks
+
+    def _update_key(self) -> None:
+        self.key.show_marks(self._drawn_marks())
+
+    def clear_overlays(self) -> None:
+        self.show_selection(None)
+        self.show_location(None)
+        self.show_sigma_ellipse(None)
+        self.show_samples(None)
+        self.show_path(None)
+
+    # ---- picking -------------------------------------------------------------------------
+
+    def pick(self, x: float, y: float) -> int | None:
+        """Row of the point under (x, y) within a few screen pixels, by KD-tree."""
+        if len(self.coords) == 0:
+            return None
+        if self._picker is None:
+            self._picker = PointPicker(self.coords)
+        pixel_width, pixel_height = self.view_box.viewPixelSize()
+        return self._picker.nearest(x, y, PICK_RADIUS_PX * pixel_width, PICK_RADIUS_PX * pixel_height)
+
+    def _on_left_click(self, x: float, y: float) -> None:
+        row = self.pick(x, y)
+        if row is None:
+            self.location_clicked.emit(x, y)
+        else:
+            self.point_clicked.emit(row)
+
+    def _on_left_drag(self, x: float, y: float, _finished: bool) -> None:
+        self.location_dragged.emit(x, y)
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        if not self.view_box.sceneBoundingRect().contains(scene_pos):
+            self._hide_thumbnail()
+            return
+        point = self.view_box.mapSceneToView(scene_pos)
+        row = self.pick(point.x(), point.y())
+        if row is None or self.thumbnail_for is None:
+            self._hide_thumbnail()
+            return
+        if row != self.hover_row:
+            self.hover_row = row
+            image, caption = self.thumbnail_for(row)
+            self.thumbnail_image.setPixmap(array_to_pixmap(image, 72))
+            self.thumbnail_caption.setText(caption)  # e.g. "train #402 · Sneaker": which picture this is
+            self.thumbnail.setToolTip(caption)
+            self.thumbnail.adjustSize()
+            self.hovered.emit(row)
+        widget_pos = self.plot_widget.mapFromScene(scene_pos)
+        self._place_thumbnail(QPoint(int(widget_pos.x()), int(widget_pos.y())))
+
+    def _place_thumbnail(self, cursor: QPoint) -> None:
+        x, y = cursor.x() + 16, cursor.y() + 16
+        if x + self.thumbnail.width() > self.plot_widget.width():
+            x = cursor.x() - 16 - self.thumbnail.width()
+        if y + self.thumbnail.height() > self.plot_widget.height():
+            y = cursor.y() - 16 - self.thumbnail.height()
+        self.thumbnail.move(x, y)
+        self.thumbnail.show()
+        self.thumbnail.raise_()
+
+    def _hide_thumbnail(self) -> None:
+        if self.hover_row is not None:
+            self.hover_row = None
+            self.hovered.emit(None)
+        self.thumbnail.hide()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self._hide_thumbnail()
+        super().leaveEvent(event)
+
+    def _overlays(self) -> list:
+        return [*self.ellipses, self.posterior_link, self.posterior_centre, self.samples, self.path, self.selection,
+                self.location]
+
+    # ---- export --------------------------------------------------------------------------
+
+    def export_image(self, path: str) -> None:
+        """PNG (twice the screen size, by pyqtgraph's ImageExporter) or SVG (by Qt's SVG generator)."""
+        with self._points_as_scatter() as scatter:
+            if path.lower().endswith(".svg"):
+                self._export_svg(path, scatter)
+            else:
+                from pyqtgraph.exporters import ImageExporter
+
+                exporter = ImageExporter(self.plot_item)
+                exporter.parameters()["width"] = max(800, int(self.plot_item.width() * 2))
+                exporter.export(path)
+
+    @contextmanager
+    def _points_as_scatter(self):
+        """The points as a scatter item while exporting: the screen image would be scaled up, not redrawn."""
+        brushes = np.empty(len(self.colours), dtype=object)
+        brushes[:] = [pg.mkBrush(colour) for colour in self.colours]  # one shared brush per category
+        scatter = pg.ScatterPlotItem(pxMode=True, pen=None, size=POINT_SIZE_PX, antialias=False)
+        scatter.setData(x=self.coords[:, 0], y=self.coords[:, 1], brush=brushes[self.categories],
+                        symbol=self.point_symbols())
+        self.points.hide()
+        self.plot_item.addItem(scatter, ignoreBounds=True)
+        try:
+            yield scatter
+        finally:
+            self.plot_item.removeItem(scatter)
+            self.points.show()
+
+    def _export_svg(self, path: str, scatter: pg.ScatterPlotItem) -> None:
+        # Through Qt's SVG generator: pyqtgraph's SVGExporter fails on these plots (see vaegui.compat.write_svg).
+        # Export mode makes the scatter draw each point as a vector symbol, not a cached pixmap.
+        view = self.plot_widget
+        size = view.viewport().size()
+        self.thumbnail.hide()
+        scatter.setExportMode(True, {"antialias": False})
+        try:
+            write_svg(path, size.width(), size.height(), "vaegui latent map", view.render)
+        finally:
+            scatter.setExportMode(False)

@@ -1,0 +1,337 @@
+"""The latent map's points drawn as one image at screen resolution, so a frame costs the same for 2k or 200k points."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtGui import QColor, QImage
+
+from vaegui.gui.common.workers import yield_to_the_gui_thread
+
+# The image covers the view and this much of its width/height again on each side, so panning up to that far
+# only moves an image that is already drawn; beyond it the points are drawn again at once.
+MARGIN = 0.5
+# Zooming scales the drawn image (points grow or shrink) until the view rests or the scale is this far off.
+ZOOM_TOLERANCE = 1.5
+REFINE_AFTER_MS = 120  # "the view rests": no pan or zoom for this long
+MAX_COLOURS = 255  # index 0 of the image is "no point"
+
+
+def symbol_footprint(symbol: str, size_px: int) -> np.ndarray:
+    """(k, 2) pixel offsets (row down, column right) that pyqtgraph's `symbol` of `size_px` covers, rim first."""
+    path = Symbols[symbol]
+    reach = size_px // 2 + 1
+    offsets = [
+        (row, column)
+        for row in range(-reach, reach + 1)
+        for column in range(-reach, reach + 1)
+        if path.contains(QPointF(column / size_px, row / size_px))
+    ] or [(0, 0)]
+    # Drawn rim first and centre last, each point's own centre pixel stays visible where points crowd.
+    offsets.sort(key=lambda offset: -(offset[0] ** 2 + offset[1] ** 2))
+    return np.array(offsets, np.int64)
+
+
+def rasterize(
+    pixels: np.ndarray, colour_index: np.ndarray, footprints: list[np.ndarray], symbol_of: np.ndarray | None,
+    width: int, height: int,
+) -> np.ndarray:
+    """(height, width) uint8 image: each point's colour index + 1 stamped over its symbol's footprint, 0 elsewhere.
+
+    `pixels` are (N, 2) float image coordinates (column, row; row 0 at the top). Where points overlap the
+    later one wins, as in a scatter plot. Where many points share a pixel, stamping each pixel once is cheaper.
+    """
+    reach = max(int(np.abs(footprint).max()) for footprint in footprints)  # pixels a symbol spans from its centre
+    pad = 2 * reach  # a point up to `reach` outside the image still shows its rim; its stamp stays in the padding
+    padded_width, padded_height = width + 2 * pad, height + 2 * pad
+    columns = np.floor(pixels[:, 0]).astype(np.int64)
+    rows = np.floor(pixels[:, 1]).astype(np.int64)
+    inside = (columns >= -reach) & (columns < width + reach) & (rows >= -reach) & (rows < height + reach)
+    image = np.zeros(padded_width * padded_height, np.uint8)
+    for symbol, footprint in enumerate(footprints):
+        chosen = inside if symbol_of is None else inside & (symbol_of == symbol)
+        centres = (rows[chosen] + pad) * padded_width + columns[chosen] + pad
+        values = colour_index[chosen].astype(np.uint8) + 1
+        if len(centres) * 8 > padded_width * padded_height:
+            # Dense: the last point on each pixel decides its colour, so stamp each occupied pixel once.
+            occupied = np.zeros_like(image)
+            occupied[centres] = values
+            centres = np.flatnonzero(occupied)
+            values = occupied[centres]
+        targets = np.empty_like(centres)
+        for row, column in footprint:
+            np.add(centres, row * padded_width + column, out=targets)
+            image[targets] = values
+    return image.reshape(padded_height, padded_width)[pad:pad + height, pad:pad + width]
+
+
+_footprint = functools.lru_cache(maxsize=64)(symbol_footprint)
+
+
+@dataclass(frozen=True)
+class _Points:
+    """What is drawn, immutable so that the drawing thread can read it while the GUI moves on."""
+
+    coords: np.ndarray  # (N, 2) float32
+    colour_index: np.ndarray  # (N,) uint8: row of `colour_table` - 1
+    colour_table: tuple[int, ...]  # ARGB, entry 0 transparent (no point)
+    symbols: tuple[str, ...]  # pyqtgraph symbol names
+    symbol_of: np.ndarray | None  # (N,) int8 index into `symbols`, None: all the first
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One image to draw: the points and where the screen's pixels lie (whole pixels, margins included)."""
+
+    points: _Points
+    scale: tuple[float, float]  # screen pixels per data unit (y negative: the map's y points up)
+    offset: tuple[float, float]  # screen position of data (0, 0) minus the image's top-left corner
+    device_pixel_ratio: float
+    footprints: tuple[np.ndarray, ...]  # one per symbol, at the symbol size in device pixels
+    width: int  # image size in device pixels
+    height: int
+    rect: QRectF  # the data rectangle the image covers
+    pixel_size: tuple[float, float]  # data units per screen pixel
+    number: int
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """A finished image and the data rectangle it covers."""
+
+    rect: QRectF
+    pixel_size: tuple[float, float]
+    image: QImage
+    number: int
+    seconds: float  # time it took to draw
+
+
+def _draw(request: _Request) -> _Drawn:
+    """The image for `request` (any thread: numpy and QImage only)."""
+    started = time.perf_counter()
+    points = request.points
+    scale, offset = np.array(request.scale, np.float32), np.array(request.offset, np.float32)
+    pixels = (points.coords * scale + offset) * np.float32(request.device_pixel_ratio)
+    indexed = np.ascontiguousarray(rasterize(pixels, points.colour_index, list(request.footprints),
+                                             points.symbol_of, request.width, request.height))
+    image = QImage(indexed.data, request.width, request.height, request.width, QImage.Format.Format_Indexed8)
+    image.setColorTable(list(points.colour_table))
+    # One conversion here saves one on every frame (drawing an indexed image converts it each time).
+    argb = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    argb.setDevicePixelRatio(request.device_pixel_ratio)  # its pixels are the screen's, not the scene's
+    return _Drawn(request.rect, request.pixel_size, argb, request.number, time.perf_counter() - started)
+
+
+class _DrawingThread:
+    """One background thread that draws the latest request; requests it had no time for are dropped."""
+
+    def __init__(self, deliver: Callable[[_Drawn], None]):
+        self._deliver = deliver
+        self._condition = threading.Condition()
+        self._waiting: _Request | None = None
+        self._stopped = False
+        threading.Thread(target=self._loop, name="vaegui-map-drawing", daemon=True).start()
+
+    def submit(self, request: _Request) -> None:
+        with self._condition:
+            self._waiting = request
+            self._condition.notify()
+
+    def stop(self) -> None:
+        with self._condition:
+            self._stopped = True
+            self._condition.notify()
+
+    def _loop(self) -> None:
+        # Drawing competes with the GUI thread for the CPU: the frames that move the last image come first.
+        yield_to_the_gui_thread()
+        while True:
+            with self._condition:
+                while self._waiting is None and not self._stopped:
+                    self._condition.wait()
+                if self._stopped:
+                    return
+                request, self._waiting = self._waiting, None
+            try:
+                self._deliver(_draw(request))
+            except RuntimeError:  # the map was deleted while drawing: nobody to show it to
+                return
+
+
+class PointRaster(pg.GraphicsObject):
+    """Every point of the map in one image, drawn again off the GUI thread when the view rests or runs out of margin.
+
+    A scatter item paints each point on every frame (51 ms a pan frame at 70k points here); this item
+    paints one image, so a pan or zoom frame costs a few milliseconds at any point count. The picture is
+    the same: each point is stamped with the pixels pyqtgraph's own symbol covers at that size.
+    """
+
+    drawn = Signal(object)  # a _Drawn, from the drawing thread to the GUI thread
+
+    def __init__(self, size_px: int):
+        super().__init__()
+        self.size_px = size_px
+        self._points = _Points(np.zeros((0, 2), np.float32), np.zeros(0, np.uint8), (0,),
+                               ("o",), None)
+        self._bounds: tuple[np.ndarray, np.ndarray] | None = None
+        self._drawn: _Drawn | None = None
+        self._requested = 0  # number of the latest request; the image on screen answers request _drawn.number
+        self._refine = QTimer()
+        self._refine.setSingleShot(True)
+        self._refine.setInterval(REFINE_AFTER_MS)
+        self._refine.timeout.connect(self._request_image)
+        self.drawn.connect(self._show)
+        self._thread = _DrawingThread(self.drawn.emit)
+        self.destroyed.connect(self._thread.stop)
+
+    @property
+    def coords(self) -> np.ndarray:
+        return self._points.coords
+
+    def set_points(self, coords: np.ndarray, categories: np.ndarray, colours: list[str],
+                   symbols: np.ndarray | None) -> None:
+        """Points at `coords` with colour `colours[categories[i]]` and pyqtgraph symbol `symbols[i]` (or all 'o')."""
+        unique_colours = list(dict.fromkeys(QColor(colour).name() for colour in colours))
+        table_index = {colour: i for i, colour in enumerate(unique_colours)}
+        category_to_colour = np.array([table_index[QColor(c).name()] % MAX_COLOURS for c in colours], np.uint8)
+        if symbols is None or np.ndim(symbols) == 0:
+            names, symbol_of = ["o" if symbols is None else str(symbols)], None
+        else:
+            names, symbol_of = np.unique(np.asarray(symbols).astype(str), return_inverse=True)
+            symbol_of = symbol_of.astype(np.int8)
+        self._points = _Points(
+            self._points.coords, category_to_colour[np.asarray(categories, np.int64)],
+            (0, *(QColor(colour).rgba() for colour in unique_colours[:MAX_COLOURS])),
+            tuple(str(name) for name in names), symbol_of,
+        )
+        self.set_coords(coords)
+
+    def set_coords(self, coords: np.ndarray) -> None:
+        """Move the points, keeping colours and symbols (a forming t-SNE layout)."""
+        self._points = replace(self._points, coords=np.asarray(coords, np.float32))
+        # pyqtgraph asks for the bounds on every frame. Column by column: min(axis=0) of (N, 2) is 20x slower.
+        columns = (self.coords[:, 0], self.coords[:, 1])
+        self._bounds = None if len(self.coords) == 0 else (
+            np.array([column.min() for column in columns]), np.array([column.max() for column in columns]))
+        self.informViewBoundsChanged()
+        self._request_image()
+
+    def set_size_px(self, size_px: int) -> None:
+        """Draw the points this many screen pixels wide (presenter mode's bigger dots)."""
+        self.size_px = size_px
+        self._request_image()
+
+    def is_drawing(self) -> bool:
+        """True until the image on screen shows the latest points and view."""
+        return self._drawn is None and len(self.coords) > 0 or (
+            self._drawn is not None and self._drawn.number < self._requested)
+
+    def is_settled(self) -> bool:
+        """Drawn for the view as it is, at its scale: no image to wait for, none planned for when the view rests."""
+        return not self.is_drawing() and not self._refine.isActive()
+
+    def covers(self, rect: QRectF) -> bool:
+        """Whether the image on screen covers `rect` (data coordinates): no blank strip where points should be."""
+        return len(self.coords) == 0 or self._drawn is not None and self._drawn.rect.contains(rect)
+
+    # ---- following the view -------------------------------------------------------------
+
+    def viewRangeChanged(self) -> None:  # noqa: N802 (pyqtgraph's hook)
+        self._follow_view()
+
+    def viewTransformChanged(self) -> None:  # noqa: N802
+        self._follow_view()
+
+    def _follow_view(self) -> None:
+        """Keep the image while it still shows the view well; ask for a new one when it cannot."""
+        self.prepareGeometryChange()  # the item covers the view, wherever that goes
+        view = self.getViewBox()
+        if len(self.coords) == 0 or not isinstance(view, pg.ViewBox) or view.width() < 1 or view.height() < 1:
+            return
+        drawn, view_rect, pixel_size = self._drawn, view.viewRect(), view.viewPixelSize()
+        if drawn is None or not drawn.rect.contains(view_rect):
+            self._request_image()  # blank margins would show
+            return
+        scale = max(abs(np.log(drawn.pixel_size[axis] / pixel_size[axis])) for axis in (0, 1))
+        if scale > np.log(ZOOM_TOLERANCE):
+            self._request_image()
+        elif scale > 1e-3 or drawn.rect.center() != view_rect.center():
+            self._refine.start()  # sharpen and re-centre once the view rests
+
+    def _request_image(self) -> None:
+        self._refine.stop()
+        request = self._make_request()
+        if request is None:
+            self._drawn = None
+            self.update()
+            return
+        self._requested = request.number
+        self._thread.submit(request)
+
+    def _make_request(self) -> _Request | None:
+        view = self.getViewBox()
+        to_screen = self.deviceTransform_()  # data to screen pixels; None until shown
+        if len(self.coords) == 0 or to_screen is None or not isinstance(view, pg.ViewBox):
+            return None
+        # Whole screen pixels, so that the image's pixels are the screen's and points stay crisp.
+        view_on_screen = to_screen.mapRect(view.viewRect())
+        margin_x, margin_y = MARGIN * view_on_screen.width(), MARGIN * view_on_screen.height()
+        left, top = np.floor(view_on_screen.left() - margin_x), np.floor(view_on_screen.top() - margin_y)
+        right, bottom = np.ceil(view_on_screen.right() + margin_x), np.ceil(view_on_screen.bottom() + margin_y)
+        ratio = self._device_pixel_ratio()
+        rect = to_screen.inverted()[0].mapRect(QRectF(left, top, right - left, bottom - top))
+        size = max(1, round(self.size_px * ratio))  # as pyqtgraph's symbols: size_px screen pixels, sharp on HiDPI
+        footprints = tuple(_footprint(symbol, size) for symbol in self._points.symbols)
+        # The view only scales and shifts: screen x = m11·x + dx, screen y = m22·y + dy.
+        return _Request(
+            self._points, (to_screen.m11(), to_screen.m22()), (to_screen.dx() - left, to_screen.dy() - top),
+            ratio, footprints, max(1, int((right - left) * ratio)), max(1, int((bottom - top) * ratio)), rect,
+            view.viewPixelSize(), self._requested + 1,
+        )
+
+    def _device_pixel_ratio(self) -> float:
+        scene = self.scene()
+        views = scene.views() if scene is not None else []
+        return float(views[0].devicePixelRatioF()) if views else 1.0
+
+    def _show(self, drawn: _Drawn) -> None:
+        if self._drawn is None or drawn.number > self._drawn.number:
+            self._drawn = drawn
+            self.update()
+
+    # ---- what pyqtgraph asks of an item --------------------------------------------------
+
+    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange=None):  # noqa: N802
+        """The points' extent (auto-range), not the image's, which grows with the view."""
+        if self._bounds is None:
+            return (None, None)
+        return float(self._bounds[0][axis]), float(self._bounds[1][axis])
+
+    def pixelPadding(self) -> float:  # noqa: N802
+        return self.size_px / 2 + 1
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        view = self.getViewBox()
+        return view.viewRect() if isinstance(view, pg.ViewBox) else QRectF()
+
+    def paint(self, painter, *args) -> None:
+        drawn = self._drawn
+        if drawn is None or len(self.coords) == 0:
+            return
+        # Drawn in screen coordinates: the image's rows already run downwards, as the screen's do.
+        on_screen = painter.transform().mapRect(drawn.rect)
+        painter.save()
+        painter.resetTransform()
+        if abs(on_screen.width() - drawn.image.width() / self._device_pixel_ratio()) < 0.5:
+            painter.drawImage(on_screen.topLeft().toPoint(), drawn.image)  # a pan: one pixel-exact copy
+        else:
+            painter.drawImage(on_screen, drawn.image)  # a zoom in progress: scaled until the view rests
+        painter.restore()

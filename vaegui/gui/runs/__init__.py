@@ -1,0 +1,1 @@
+"""The Runs dialog: every run folder, summed up in a sortable table."""

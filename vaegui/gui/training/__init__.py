@@ -1,0 +1,1 @@
+"""The Training tab: settings, actions, loss curves, progress and the epoch-by-epoch views."""

@@ -1,0 +1,98 @@
+"""LatentPreview: the probe images' latent means after each epoch, as a scatter coloured by label."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+from vaegui.app.map_state import dimension_label
+from vaegui.gui.common.plot_style import plain_axes, set_axis_label, set_title, style_light_plot
+from vaegui.gui.common.wording import wording
+from vaegui.palette import class_colour
+from vaegui.words import word
+
+
+class LatentPreview(pg.PlotWidget):
+    """One scatter item per class (so the legend names them), redrawn when the epoch slider moves."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent, background="w", axisItems=plain_axes())
+        self.plot_item = self.getPlotItem()
+        style_light_plot(self.plot_item)
+        self.plot_item.showGrid(x=True, y=True, alpha=0.2)
+        self.plot_item.getAxis("left").setWidth(36)
+        self.plot_item.setMenuEnabled(False)
+        self.legend = self.plot_item.addLegend(offset=(2, 2), labelTextSize="7pt", verSpacing=-6, colCount=5)
+        self.legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+        self.class_names: list[str] | None = None
+        self.scatters: dict[int, pg.ScatterPlotItem] = {}
+        self.point_count = 0
+        self.shown_epoch: int | None = None
+        self.axes_label = "z"
+        wording().bind(self, self._render_words)
+
+    def _render_words(self, expert: bool) -> None:
+        if self.shown_epoch is None:
+            set_title(self.plot_item, word("preview_title", expert))
+        else:
+            set_title(self.plot_item, word("preview_title_count", expert, count=f"{self.point_count:,}"))
+        for side, index in (("bottom", 0), ("left", 1)):
+            name = (word("axis_pc", expert, n=index + 1) if self.axes_label == "PC" else dimension_label(index))
+            set_axis_label(self.plot_item, side, name)
+
+    def set_class_names(self, names: list[str] | None) -> None:
+        names = list(names) if names else None
+        if names != self.class_names:
+            self.clear_points()  # the legend rows carry the old names
+            # Long names ("Ankle boot") in fewer columns: five of them would run past the plot's right edge.
+            self.legend.setColumnCount(4 if names and max(len(n) for n in names) > 6 else 5)
+        self.class_names = names
+
+    def clear_points(self) -> None:
+        for item in self.scatters.values():
+            self.plot_item.removeItem(item)
+        self.legend.clear()
+        self.scatters = {}
+        self.point_count = 0
+        self.shown_epoch = None
+        self._render_words(wording().expert)
+
+    def show_codes(self, epoch: int, coords: np.ndarray, labels: np.ndarray | None, axes_label: str) -> None:
+        # One item per class, created once and then only fed new points: re-creating ten items (and
+        # their legend rows) every epoch costs the GUI thread ~60 ms.
+        if labels is None:
+            groups = {-1: np.arange(len(coords))}
+        else:
+            groups = {int(label): np.flatnonzero(labels == label) for label in np.unique(labels)}
+        for label in sorted(groups):
+            if label not in self.scatters:
+                colour = QColor(class_colour(label))
+                colour.setAlpha(200)
+                scatter = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(colour), pxMode=True)
+                self.plot_item.addItem(scatter)
+                if label >= 0:
+                    self.legend.addItem(scatter, self._class_name(label))
+                self.scatters[label] = scatter
+        for label, scatter in self.scatters.items():
+            chosen = groups.get(label)
+            if chosen is None:
+                scatter.setData([], [])
+            else:
+                scatter.setData(coords[chosen, 0], coords[chosen, 1])
+        self.point_count = len(coords)
+        self.shown_epoch = epoch
+        self.axes_label = axes_label  # "z": the latent axes themselves; "PC": their main directions
+        self._render_words(wording().expert)
+        self.plot_item.autoRange(padding=0.05)
+        # Head-room above the points for the legend's rows, so it does not hide any of them.
+        rows = math.ceil(len(self.legend.items) / self.legend.columnCount) if self.legend.items else 0
+        (_, _), (bottom, top) = self.plot_item.viewRange()
+        self.plot_item.setYRange(bottom, top + (0.05 + 0.13 * rows) * (top - bottom), padding=0)
+
+    def _class_name(self, label: int) -> str:
+        names = self.class_names
+        return names[label] if names and label < len(names) else str(label)

@@ -1,0 +1,390 @@
+"""Training tab: lays out the settings, the actions, the curves and the epoch views, rendering the Training model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vaegui.app.training_model import IDLE, TrainingModel
+from vaegui.gui.app_state import AppState
+from vaegui.gui.common.movie_export import FormationExport
+from vaegui.gui.common.wording import wording
+from vaegui.gui.common.workers import TaskWorker
+from vaegui.gui.runs.run_library import show_run_library
+from vaegui.gui.training.epoch_views_panel import EpochViewsPanel
+from vaegui.gui.training.loss_plot import LossPlot
+from vaegui.gui.training.settings_form import SettingsForm
+from vaegui.gui.training.training_actions import TrainingActions, bind
+from vaegui.gui.training.training_files import TrainingFiles
+from vaegui.gui.training.training_progress import TrainingProgress
+from vaegui.gui.training.training_welcome import TrainingWelcome
+from vaegui.gui.training.training_worker import TrainingRequest, TrainingWorker, start_task, start_thread, stop_threads
+from vaegui.runs.snapshot import RunSnapshot
+
+SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
+WELCOME, PLOTS = 0, 1
+
+
+class TrainingTab(QWidget):
+    """The first tab: a person who has never written code trains a VAE here and watches it learn."""
+
+    def __init__(self, state: AppState, dataset: str | None = None):
+        super().__init__()
+        self.state = state
+        self.model = TrainingModel()
+        self.runs_root: str | Path = state.runs_root
+        self.worker: TrainingWorker | None = None
+        self.thread = None
+        self._task_threads: list = []
+        self.actions = TrainingActions(self)
+        self.files = TrainingFiles(self)
+        self.export_curves, self.export_history_csv = self.files.export_curves, self.files.export_history_csv
+        self._tensorflow_error = ""
+        self._build(dataset)
+        self.progress = TrainingProgress(self.model, self.progress_bar, self.status_label, state)
+        self.movie_export = FormationExport(self)  # the map's formation as a GIF or MP4
+        for action, slot in ((self.actions.train, self.start_training), (self.actions.pause, self.toggle_pause),
+                             (self.actions.stop, self.stop_training), (self.actions.continue_, self.continue_training),
+                             (self.actions.open_run, self.choose_run_to_open),
+                             (self.actions.overlay, self.choose_run_to_overlay),
+                             (self.actions.export_curves, self.files.choose_curves_export),
+                             (self.actions.export_history, self.files.choose_history_export)):
+            action.triggered.connect(slot)
+        for signal in (self.model.mode_changed, self.model.run_changed):
+            signal.connect(self._show_page)
+        self.model.mode_changed.connect(self._update_actions)
+        self.model.run_changed.connect(self._on_run_changed)
+        self.model.epochs_changed.connect(self._update_actions)
+        self.model.overlays_changed.connect(self._render_overlays)
+        self.form.changed.connect(self._update_actions)
+        state.tensorflow_ready.connect(lambda _device: self._update_actions())
+        state.tensorflow_failed.connect(self._on_tensorflow_failed)
+        self._update_actions()
+
+    # ---- layout --------------------------------------------------------------------------
+
+    def _fit_settings_width(self) -> None:
+        # As wide as the settings need, no wider: the plots get the rest of a 1280 px window.
+        width = self.settings_scroll.widget().sizeHint().width()
+        self.settings_scroll.setMinimumWidth(width + 18)
+        self.settings_scroll.setMaximumWidth(width + 24)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presenter mode's bigger text: the settings need more room
+            QTimer.singleShot(0, self, self._fit_settings_width)
+
+    def _build(self, dataset: str | None) -> None:
+        self.form = SettingsForm(dataset)
+        self.train_button, self.pause_button, self.stop_button = QPushButton(), QPushButton(), QPushButton()
+        self.continue_button, self.open_button = QPushButton(), QPushButton()
+        self.overlay_button = QToolButton()
+        self.overlay_button.setText("Overlays")
+        self.overlay_button.setToolTip("Draw other runs' curves in grey for comparison, or remove them")
+        self.overlay_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.overlay_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.overlay_menu = QMenu(self.overlay_button)
+        self.overlay_button.setMenu(self.overlay_menu)
+        self.train_button.setMinimumHeight(34)
+        self.train_button.setStyleSheet("QPushButton:enabled { font-weight: bold; }")
+        for button, action in ((self.train_button, self.actions.train), (self.pause_button, self.actions.pause),
+                               (self.stop_button, self.actions.stop), (self.continue_button, self.actions.continue_),
+                               (self.open_button, self.actions.open_run)):
+            bind(button, action)
+        buttons = QGridLayout()
+        buttons.addWidget(self.train_button, 0, 0, 1, 2)
+        buttons.addWidget(self.pause_button, 1, 0)
+        buttons.addWidget(self.stop_button, 1, 1)
+        buttons.addWidget(self.continue_button, 2, 0, 1, 2)
+        buttons.addWidget(self.open_button, 3, 0)
+        buttons.addWidget(self.overlay_button, 3, 1)
+        settings_panel = QWidget()
+        settings_layout = QVBoxLayout(settings_panel)
+        settings_layout.setContentsMargins(6, 6, 6, 6)
+        settings_layout.addWidget(self.form)
+        settings_layout.addLayout(buttons)
+        settings_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(settings_panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.settings_scroll = scroll
+        # Presenter mode hides the settings (set them before the demo): the audience gets the plots' room, the
+        # presenter keeps Train, Pause and Stop.
+        wording().mark_expert(self.form)
+        self._fit_settings_width()
+
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.setStyleSheet(
+            "background: #fdecea; color: #8a1c12; border: 1px solid #f5c2bd; border-radius: 3px; padding: 6px;")
+        self.error_label.hide()
+        self.loss_plot = LossPlot()
+        plot_controls = self.loss_plot.layout().itemAt(1).layout()
+        for text, action in (("Export curves…", self.actions.export_curves),
+                             ("Export history CSV…", self.actions.export_history)):
+            button = QPushButton(text)
+            button.clicked.connect(action.trigger)
+            action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
+            plot_controls.addWidget(button)
+            wording().mark_expert(button)  # presenter mode hides it for room: the File menu has it too
+        self.progress_bar = QProgressBar()
+        self.status_label = QLabel()
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setWordWrap(True)  # start notes, such as skipped files, can be long
+        self.status_label.setStyleSheet("color: #444;")
+        # Room for two lines from the start: a longer status (the run folder) does not push the plots up.
+        self.status_label.setMinimumHeight(2 * self.status_label.fontMetrics().lineSpacing() + 4)
+        self.views = EpochViewsPanel(self.model, self.loss_plot.flush)
+        for name in ("samples", "latent_preview", "kl_bars", "epoch_slider", "epoch_label"):
+            setattr(self, name, getattr(self.views, name))
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.loss_plot, 1)
+        top_layout.addWidget(self.progress_bar)
+        top_layout.addWidget(self.status_label)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.views)
+        splitter.setStretchFactor(0, 11)
+        splitter.setStretchFactor(1, 9)
+        splitter.setChildrenCollapsible(False)
+        self.welcome = TrainingWelcome(self.form, self.actions.train)
+        self.pages = QStackedWidget()
+        for page in (self.welcome, splitter):  # WELCOME, PLOTS
+            self.pages.addWidget(page)
+        right = QVBoxLayout()
+        right.addWidget(self.error_label)
+        right.addWidget(self.pages, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(scroll)
+        layout.addLayout(right, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._render_overlays()
+
+    # ---- the model's state, for the window, scripts and tests ----------------------------
+
+    @property
+    def mode(self) -> str:
+        return self.model.mode
+
+    @property
+    def run(self) -> RunSnapshot | None:
+        return self.model.run
+
+    def is_training(self) -> bool:
+        return self.thread is not None
+
+    def learning_views_pending(self) -> bool:
+        return self.views.views_pending()
+
+    def _show_page(self) -> None:
+        """The welcome until a run is trained or opened; then the curves and pictures."""
+        self.pages.setCurrentIndex(WELCOME if self.model.run is None and self.model.mode == IDLE else PLOTS)
+
+    def _update_actions(self) -> None:
+        tensorflow = "failed" if self._tensorflow_error else "ready" if self.state.tensorflow_loaded else "loading"
+        self.actions.update(self.model, tensorflow, self.form.epochs_box.value())
+        self.form.setEnabled(self.model.mode == IDLE)
+
+    def _on_tensorflow_failed(self, message: str) -> None:
+        self._tensorflow_error = message
+        self.show_error(f"TensorFlow could not be loaded, so training is not possible: {message}")
+        self._update_actions()
+
+    # ---- starting, pausing, stopping -----------------------------------------------------
+
+    def start_training(self) -> bool:
+        """Train a new run with the form's settings; False (with the reason shown) if they are refused."""
+        if not self.model.can_start(self.state.tensorflow_loaded):
+            return False
+        config = self.form.check()
+        if config is None:
+            return False
+        folder = self.form.run_folder()
+        request = TrainingRequest(config=config, folder=Path(folder) if folder else None,
+                                  runs_root=Path(self.runs_root))
+        self.model.show_run(None)
+        self._start_worker(request, f"Starting a new run on {config.data.dataset}…")
+        return True
+
+    def continue_training(self) -> bool:
+        """Train the open run up to the form's epoch count, with the form's training settings."""
+        run, epochs = self.model.run, self.form.epochs_box.value()
+        if run is None or not self.model.can_start(self.state.tensorflow_loaded):
+            return False
+        config = self.form.check()
+        if config is None:
+            return False
+        done = self.model.epochs_completed
+        if epochs <= done:
+            self.form.show_message(f"This run already has {done} epochs: set Epochs above {done} to continue "
+                                   "training it.")
+            return False
+        # The weights fit one architecture and one image size: only the training settings may change.
+        changes = {key: getattr(config.training, key) for key in ("epochs", "batch_size", "learning_rate",
+                                                                   "kl_warmup_epochs")}
+        self._start_worker(TrainingRequest(folder=run.folder, training_changes=changes),
+                           f"Continuing {run.folder} to epoch {epochs}…")
+        return True
+
+    def _start_worker(self, request: TrainingRequest, message: str) -> None:
+        self.hide_error()
+        control = self.model.begin()
+        self.worker = worker = TrainingWorker(request, control)
+        # Only this tab's own methods: a QObject receiver makes Qt deliver on the GUI thread; a plain callable
+        # would run in the worker's thread (the worker lives there).
+        worker.run_ready.connect(self._on_run_ready)
+        worker.status.connect(self._on_status)
+        worker.started.connect(self._on_started)
+        worker.batch_progress.connect(self._on_batch)
+        worker.epoch_finished.connect(self._on_epoch)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        worker.dataset_missing.connect(self._on_dataset_missing)
+        self.progress.starting(message)
+        self.thread = start_thread(worker, self)
+
+    def toggle_pause(self) -> None:
+        self.model.pause()
+
+    def stop_training(self) -> None:
+        self.model.stop()
+
+    def shutdown(self) -> None:
+        """Stop training and wait for it (the last completed epoch is on disk) before the window closes."""
+        if self.model.control is not None:
+            self.model.control.stop()
+        stop_threads([self.thread, *self._task_threads], SHUTDOWN_WAIT_MS)  # a movie being drawn is cancelled
+
+    # ---- worker signals (GUI thread) -----------------------------------------------------
+
+    def _on_run_ready(self, snapshot: RunSnapshot) -> None:
+        if self.model.run is None or self.model.run.folder != snapshot.folder:
+            self.model.show_run(snapshot)
+        self.form.set_config(snapshot.config)
+        self.state.run_opened.emit(str(snapshot.folder), snapshot.epochs_completed)
+
+    def _on_status(self, text: str) -> None:
+        self.progress.on_status(text)
+
+    def _on_started(self, start) -> None:
+        self.progress.on_started(start)
+
+    def _on_batch(self, update) -> None:
+        self.loss_plot.add_batches(update.positions, update.losses)
+        self.progress.on_batch(update)
+
+    def _on_epoch(self, update) -> None:
+        self.loss_plot.add_epoch(update.record)
+        self.model.add_epoch(update.record, update.views)
+        self.progress.on_epoch(update)
+        if self.model.run is not None:
+            self.state.checkpoint_saved.emit(str(self.model.run.folder), update.epoch)
+
+    def _on_finished(self, result) -> None:
+        self.progress.on_finished(result)
+        self._training_ended()
+
+    def _on_failed(self, message: str) -> None:
+        self.show_error(message)
+        self.progress.on_failed()
+        self._training_ended()
+
+    def _on_dataset_missing(self, folder: str, problem: str) -> None:
+        self.files.dataset_missing(Path(folder), problem)  # asked once training has ended
+
+    def _training_ended(self) -> None:
+        self.loss_plot.flush()
+        self.views.finish()  # the last epoch's views, one at a time like the others
+        self.worker = self.thread = None
+        self.model.ended()
+        self.files.locate_if_missing()
+
+    # ---- opening and overlaying runs -----------------------------------------------------
+
+    def choose_run_to_open(self) -> None:
+        show_run_library(self, self.runs_root, "open", self.open_run, self.state.compare_requested.emit)
+
+    def choose_run_to_overlay(self) -> None:
+        show_run_library(self, self.runs_root, "overlay", lambda folder: self.open_run(folder, overlay=True),
+                         self.state.compare_requested.emit)
+
+    def open_run(self, folder: str | Path, *, overlay: bool = False) -> None:
+        """Reopen a run (settings, curves, every epoch's views) or draw its curves as an overlay; read off-thread."""
+        if not overlay and not self.model.can_open():
+            self.show_error("Stop training before opening another run.")
+            return
+        worker = TaskWorker(RunSnapshot.read, Path(folder))
+        worker.finished.connect(self._on_overlay_opened if overlay else self._on_run_opened)
+        worker.failed.connect(self.show_error)
+        start_task(worker, self, self._task_threads)
+
+    def _on_run_opened(self, snapshot: RunSnapshot) -> None:
+        if not self.model.can_open():
+            self.show_error("Stop training before opening another run.")
+            return
+        self.hide_error()
+        self.form.set_config(snapshot.config)
+        self.form.run_folder_edit.clear()
+        self.model.show_run(snapshot)
+        self.progress.opened(snapshot)
+        self.state.run_opened.emit(str(snapshot.folder), snapshot.epochs_completed)
+
+    def _on_run_changed(self) -> None:
+        run = self.model.run
+        if run is None:
+            self.loss_plot.clear()
+        else:
+            self.loss_plot.set_history(list(run.history), list(run.batch_history))
+        self._update_actions()
+
+    def _on_overlay_opened(self, snapshot: RunSnapshot) -> None:
+        if not snapshot.history:
+            self.show_error(f"The run in {snapshot.folder} has no completed epoch, so it has no curves to overlay.")
+            return
+        self.model.add_overlay(snapshot.name, snapshot.folder, snapshot.history)
+
+    def _render_overlays(self) -> None:
+        overlays = self.model.overlays
+        self.loss_plot.set_overlays([(o.name, list(o.history)) for o in overlays])
+        menu = self.overlay_menu
+        menu.clear()
+        menu.addAction(self.actions.overlay)
+        if overlays:
+            menu.addSeparator()
+        for overlay in overlays:
+            menu.addAction(f"Remove {overlay.name}", lambda name=overlay.name: self.model.remove_overlay(name))
+        self.overlay_button.setText(f"Overlays ({len(overlays)})" if overlays else "Overlay run…")
+
+    # ---- messages ------------------------------------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def hide_error(self) -> None:
+        self.error_label.clear()
+        self.error_label.hide()

@@ -1,0 +1,90 @@
+"""The Training tab before any run: one big action that trains on the best dataset, and what will happen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from vaegui.errors import ConfigError
+from vaegui.gui.training.settings_form import GUI_DEFAULTS, SettingsForm
+from vaegui.palette import HINT_TEXT
+from vaegui.training.first_run import dataset_title, estimate_seconds
+
+COLUMN_WIDTH = 600
+WHAT_HAPPENS = (
+    "A variational autoencoder (VAE) learns to squeeze each picture into a couple of numbers, its place on a map, "
+    "and to redraw the picture from that place alone. While it learns you will see its errors fall, its copies of "
+    "test pictures sharpen, and a map where similar pictures gather together."
+)
+
+
+class TrainingWelcome(QWidget):
+    """Shown in place of the empty plots; the button triggers the tab's Train action (and is enabled alike) and
+    names what the form's settings will train on."""
+
+    def __init__(self, form: SettingsForm, train: QAction, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.form, self.train = form, train
+        self.estimate: float | None = None
+        self.title = QLabel("Watch a model learn")
+        self.title.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.train_button = QPushButton()
+        self.train_button.setMinimumHeight(48)
+        self.train_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.train_button.setStyleSheet("QPushButton { font-size: 15px; font-weight: 600; padding: 8px 24px; }")
+        self.explanation = QLabel(WHAT_HAPPENS)
+        self.note = QLabel()
+        self.note.setStyleSheet(f"color: {HINT_TEXT};")
+        # One centred column of text: wrapped labels placed with an alignment would not get their height.
+        column = QWidget()
+        column.setMaximumWidth(COLUMN_WIDTH)
+        column_layout = QVBoxLayout(column)
+        column_layout.setSpacing(12)
+        for widget in (self.title, self.train_button, self.explanation, self.note):
+            if isinstance(widget, QLabel):
+                widget.setWordWrap(True)
+                widget.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            column_layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter if widget is self.train_button
+                                    else Qt.AlignmentFlag(0))
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column, 4)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        self.train_button.clicked.connect(train.trigger)
+        train.changed.connect(self.render)
+        form.changed.connect(self.render)
+        self.render()
+
+    def render(self) -> None:
+        """Name the dataset the button trains on and, when it is known, about how long that takes."""
+        try:
+            config = self.form.config()
+        except ConfigError as error:
+            config, problem = None, str(error)
+        data = self.form.dataset() if config is None else config.data.dataset
+        same_model = config is not None and (config.model, config.training.batch_size) == (
+            GUI_DEFAULTS.model, GUI_DEFAULTS.training.batch_size)
+        # The table was measured with the default model only; another model's time is not guessed.
+        self.estimate = estimate_seconds(data, config.data.subset, config.training.epochs) if same_model else None
+        about = f" (about {_round_seconds(self.estimate)})" if self.estimate is not None else ""
+        self.train_button.setText(f"Train a model on {dataset_title(data) or 'your pictures'}{about}")
+        self.train_button.setEnabled(self.train.isEnabled())
+        if config is None:
+            note = problem
+        elif self.train.isEnabled():
+            note = "Or change the settings on the left first; Open run… shows a run trained before."
+        else:  # TensorFlow loading (or failed: the tab's message says so)
+            note = "Getting ready: loading TensorFlow…" if "Loading" in self.train.text() else ""
+        self.note.setText(note)
+
+
+def _round_seconds(seconds: float) -> str:
+    """A time as people say it: '30 s', '2 min'; rounded, since it is an estimate."""
+    if seconds < 90:
+        return f"{max(5, int(round(seconds / 5.0)) * 5)} s"
+    return f"{int(round(seconds / 60.0))} min"
