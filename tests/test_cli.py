@@ -8,7 +8,11 @@ import shlex
 import subprocess
 import sys
 
+import pytest
+
 from vaegui.runs import Run
+
+pytestmark = pytest.mark.spawns  # left out of `make test-fast` (tests/suite_tiers.py)
 
 TINY = ["--z-dim", "2", "--conv-filters", "4,8", "--dense-units", "8", "--batch-size", "64", "--seed", "3"]
 

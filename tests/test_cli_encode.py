@@ -15,6 +15,8 @@ from tests.test_cli import vaegui
 from vaegui.runs import Run
 from vaegui.runs.history import QUALITY_COLUMNS
 
+pytestmark = [pytest.mark.trains, pytest.mark.spawns]  # left out of `make test-fast` (tests/suite_tiers.py)
+
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):

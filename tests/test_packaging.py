@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.spawns  # left out of `make test-fast` (tests/suite_tiers.py)
+
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_CONFIGS = sorted(path.stem for path in (REPO / "resources" / "configs").glob("*.json"))
 # What setup.py and pyproject.toml need to build the wheel (a copy, so the build leaves no build/ in the checkout).

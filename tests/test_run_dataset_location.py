@@ -16,6 +16,8 @@ from vaegui.runs.dataset_location import DatasetMismatchError, DatasetMissingErr
 from vaegui.runs.history import read_history_rows
 from vaegui.training import TrainingSession
 
+pytestmark = [pytest.mark.trains, pytest.mark.spawns]  # left out of `make test-fast` (tests/suite_tiers.py)
+
 
 def save_digits(path: Path, digits, *, classes: int = 10, flip: bool = False, size: int | None = None) -> Path:
     """Digits (both splits) as an .npz of uint8 pixels: the same images each time unless told otherwise."""

@@ -58,6 +58,11 @@ def kept_folder(name: str, recipe: dict, build: Callable[[Path], None]) -> Path:
 
     `name` says what it is (it only names the folder); `recipe` must hold everything `build` varies on.
     """
+    if os.environ.get("VAEGUI_FAST_TESTS") == "1":
+        import pytest
+
+        pytest.fail(f"A test asked for a trained run ({name}), which `make test-fast` leaves out: mark its module "
+                    "`pytestmark = pytest.mark.trains` (tests/suite_tiers.py).", pytrace=False)
     code = training_code_digest()[:12]
     recipe_key = hashlib.sha256(json.dumps({"name": name, **recipe}, sort_keys=True).encode()).hexdigest()[:12]
     root = fixture_root()
