@@ -14,6 +14,7 @@ another's, nor the kept original.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -40,13 +41,16 @@ def fixture_root() -> Path:
 
 @cache
 def training_code_digest() -> str:
-    """sha256 of the vaegui source a training depends on, this file, and the versions of the libraries it uses."""
+    """sha256 of the vaegui code a training depends on, this file, and the versions of the libraries it uses.
+
+    The code is hashed as parsed (ast.dump), so editing a comment or the layout of a line keeps every fixture.
+    """
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(PACKAGE)
         if relative.parts[0] in NOT_IN_TRAINING:
             continue
-        digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(str(relative).encode() + b"\0" + ast.dump(ast.parse(path.read_bytes())).encode() + b"\0")
     digest.update(Path(__file__).read_bytes())
     for library in LIBRARIES:
         digest.update(f"{library}=={version(library)}".encode())
