@@ -36,9 +36,8 @@ class PointPicker:
 
 
 # Up to this many latent dimensions a KD-tree finds neighbours fastest; above it, one matrix-vector product over every
-# sample does. Measured at 200,000 samples (2 cores, loaded): 16-D KD-tree 5.0 ms a query against 2.0 ms brute force;
-# 32-D 32 vs 3.4 ms; 200-D (the CelebA config) 143 vs 20 ms, and the tree took 1.0 s to build. At 2-D the tree's
-# 0.03 ms beats brute force's 0.25 ms.
+# sample does: a KD-tree's search approaches a full scan as the dimensions grow, and it takes time to build
+# (docs/performance.md, 200k images).
 KD_TREE_MAX_DIMS = 8
 
 

@@ -15,22 +15,21 @@ from vaegui.latent.encoding import Cancelled
 
 METHOD_LABELS = {"direct": "Direct (z_dim = 2)", "pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 LAYOUT_INTERVAL_S = 0.1  # intermediate t-SNE layouts reach the GUI at most ten times a second
-# t-SNE's iteration budget, all phases together. On Fashion-MNIST latents (10k, z_dim 8) the 5-NN label
-# accuracy of the layout is the same after 250 iterations as after 750; 500 lets the clusters settle.
+# t-SNE's iteration budget, all phases together: on latent codes fewer than openTSNE's default 750 keep the
+# same neighbourhoods, and 500 lets the clusters settle.
 TSNE_ITERATIONS = 500
 EARLY_EXAGGERATION_SHARE = 0.25  # the first quarter pulls the clusters together (openTSNE's default: 250 of 750)
 # openTSNE's FFT gradient, interpolating over intervals twice its default width and on a coarser grid while the
-# map is small (20 intervals, not 50): 10k Fashion-MNIST latents (z_dim 8) take 10.3 s of CPU instead of 14.3 s
-# (the late iterations, where the map spreads and the grid grows with it, cost 3-4x less than with the defaults),
-# 5-NN label accuracy 0.530 instead of 0.531.
+# map is small: the late iterations, where the map spreads and the grid grows with it, cost a fraction of what
+# the defaults cost, and the layout keeps the same neighbours (docs/performance.md, t-SNE settings).
 FFT_INTERVAL_WIDTH = 2
 FFT_MIN_INTERVALS = 20
-# Below this many points Barnes-Hut on one thread is cheaper (the FFT grid costs ~12 ms an iteration even for
-# 800 points, Barnes-Hut ~4 ms); at 3k they are even, at 10k the FFT is 3x cheaper.
+# Below this many points Barnes-Hut on one thread is cheaper: the FFT grid costs the same each iteration however
+# few the points; above it the FFT wins more the more points there are.
 FFT_FROM_POINTS = 3_000
 # Points × iterations between openTSNE's callbacks (cancel checks, live layouts): every 10 iterations at 10k
 # points (~5 layouts a second), every one from 100k. Each callback makes openTSNE compute the KL divergence
-# too (+15 % CPU at every 10 iterations, +30 % at every 5), so no more often than the map needs.
+# too, which costs CPU in proportion, so no more often than the map needs.
 POINT_ITERATIONS_PER_CALLBACK = 100_000
 AFFINITY_SHARE = 0.05  # of the progress bar: the neighbour search before the first iteration
 NEIGHBOURS_FOR_INVERSE = 8
@@ -205,8 +204,7 @@ def _tsne(vectors, seed, progress, cancel, on_layout, iterations) -> Projection:
     # The neighbour search runs its threads independently: it may use every core, also the window's.
     affinities = PerplexityBasedNN(
         vectors, perplexity=perplexity, n_jobs=_cores(), random_state=seed, verbose=False,
-        # Latent vectors have few dimensions, where an exact KD-tree search beats Annoy's approximate one
-        # (10k points, z_dim 8: ~2.5 s instead of ~8 s on two cores).
+        # Latent vectors have few dimensions, where an exact KD-tree search beats Annoy's approximate one.
         method="exact" if vectors.shape[1] <= EXACT_NEIGHBOURS_MAX_DIM else "auto",
     )
     tsne = TSNE(
