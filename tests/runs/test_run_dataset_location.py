@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.conftest import tiny_config
-from tests.test_cli import TINY, vaegui
+from tests.robustness.conftest import run_cli
+from tests.test_cli import TINY
 from vaegui.runs import Run, relocate_dataset
 from vaegui.runs.dataset_location import DatasetMismatchError, DatasetMissingError
 from vaegui.runs.history import read_history_rows
 from vaegui.training import TrainingSession
 
-pytestmark = [pytest.mark.trains, pytest.mark.spawns]  # left out of `make test-fast` (tests/suite_tiers.py)
+pytestmark = pytest.mark.trains  # left out of `make test-fast` (tests/suite_tiers.py)
 
 
 def save_digits(path: Path, digits, *, classes: int = 10, flip: bool = False, size: int | None = None) -> Path:
@@ -42,11 +44,23 @@ def train(folder: Path, data: Path | str, epochs: int = 1) -> Run:
     return Run.open(folder)
 
 
+@pytest.fixture
+def vaegui(capsys):
+    """`vaegui ARGS` as a finished process reports it, run in this process: what these tests check is where a run
+    finds its data, which the command does the same in any process (tests/test_cli.py starts real ones)."""
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        code, out, err = run_cli(capsys, *args)
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return run
+
+
 def config_json(folder: Path) -> dict:
     return json.loads((folder / "config.json").read_text())
 
 
-def test_a_run_copied_with_its_data_resumes_in_the_copy(tmp_path, digits):
+def test_a_run_copied_with_its_data_resumes_in_the_copy(tmp_path, digits, vaegui):
     original = tmp_path / "server" / "R"
     data = save_digits(original / "data" / "digits.npz", digits)
     first = vaegui("train", "--dataset", str(data), "--epochs", "1", *TINY, "--out", str(original))
@@ -65,7 +79,7 @@ def test_a_run_copied_with_its_data_resumes_in_the_copy(tmp_path, digits):
     assert len(Run.open(copy).load_dataset().train) == len(digits.train)
 
 
-def test_a_moved_dataset_is_refused_clearly_until_the_run_is_pointed_at_it(tmp_path, digits):
+def test_a_moved_dataset_is_refused_clearly_until_the_run_is_pointed_at_it(tmp_path, digits, vaegui):
     data = save_digits(tmp_path / "data" / "digits.npz", digits)
     out = tmp_path / "runs" / "R"
     assert vaegui("train", "--dataset", str(data), "--epochs", "1", *TINY, "--out", str(out)).returncode == 0
@@ -89,7 +103,7 @@ def test_a_moved_dataset_is_refused_clearly_until_the_run_is_pointed_at_it(tmp_p
     assert vaegui("train", "--resume", str(out), "--epochs", "3").returncode == 0
 
 
-def test_other_data_is_refused_with_the_difference(tmp_path, digits):
+def test_other_data_is_refused_with_the_difference(tmp_path, digits, vaegui):
     run = train(tmp_path / "R", save_digits(tmp_path / "digits.npz", digits))
     before = (run.folder / "config.json").read_text()
     cases = {
