@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.conftest import tiny_config
-from tests.robustness.conftest import run_cli
 from tests.test_cli import TINY
+from tests.test_cli import vaegui_in_process as vaegui  # where a run finds its data, not the process
 from vaegui.runs import Run, relocate_dataset
 from vaegui.runs.dataset_location import DatasetMismatchError, DatasetMissingError
 from vaegui.runs.history import read_history_rows
@@ -44,23 +43,11 @@ def train(folder: Path, data: Path | str, epochs: int = 1) -> Run:
     return Run.open(folder)
 
 
-@pytest.fixture
-def vaegui(capsys):
-    """`vaegui ARGS` as a finished process reports it, run in this process: what these tests check is where a run
-    finds its data, which the command does the same in any process (tests/test_cli.py starts real ones)."""
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        code, out, err = run_cli(capsys, *args)
-        return subprocess.CompletedProcess(args, code, out, err)
-
-    return run
-
-
 def config_json(folder: Path) -> dict:
     return json.loads((folder / "config.json").read_text())
 
 
-def test_a_run_copied_with_its_data_resumes_in_the_copy(tmp_path, digits, vaegui):
+def test_a_run_copied_with_its_data_resumes_in_the_copy(tmp_path, digits):
     original = tmp_path / "server" / "R"
     data = save_digits(original / "data" / "digits.npz", digits)
     first = vaegui("train", "--dataset", str(data), "--epochs", "1", *TINY, "--out", str(original))
@@ -79,7 +66,7 @@ def test_a_run_copied_with_its_data_resumes_in_the_copy(tmp_path, digits, vaegui
     assert len(Run.open(copy).load_dataset().train) == len(digits.train)
 
 
-def test_a_moved_dataset_is_refused_clearly_until_the_run_is_pointed_at_it(tmp_path, digits, vaegui):
+def test_a_moved_dataset_is_refused_clearly_until_the_run_is_pointed_at_it(tmp_path, digits):
     data = save_digits(tmp_path / "data" / "digits.npz", digits)
     out = tmp_path / "runs" / "R"
     assert vaegui("train", "--dataset", str(data), "--epochs", "1", *TINY, "--out", str(out)).returncode == 0
@@ -103,7 +90,7 @@ def test_a_moved_dataset_is_refused_clearly_until_the_run_is_pointed_at_it(tmp_p
     assert vaegui("train", "--resume", str(out), "--epochs", "3").returncode == 0
 
 
-def test_other_data_is_refused_with_the_difference(tmp_path, digits, vaegui):
+def test_other_data_is_refused_with_the_difference(tmp_path, digits):
     run = train(tmp_path / "R", save_digits(tmp_path / "digits.npz", digits))
     before = (run.folder / "config.json").read_text()
     cases = {
