@@ -77,7 +77,8 @@ def test_a_shipped_config_is_found_by_name_and_a_path_still_works(tmp_path, monk
 
 
 def test_train_config_by_name_through_the_cli(tmp_path):
-    from tests.test_cli import TINY, vaegui
+    from tests.test_cli import TINY
+    from tests.test_cli import vaegui_in_process as vaegui  # the shipped configs found, in any process
     from vaegui.runs import Run
 
     done = vaegui("train", "--config", "digits", "--epochs", "1", *TINY, "--out", str(tmp_path / "r"))
