@@ -20,7 +20,7 @@ os.environ["VAEGUI_CACHE"] = tempfile.mkdtemp(prefix="vaegui-test-cache-")
 import pytest  # noqa: E402
 
 # The tiers (`make test`, `make test-fast`) and how xdist spreads the tests: hooks and a guard, in suite_tiers.py.
-from tests.suite_tiers import fast_tier_guard, pytest_collection_modifyitems, pytest_configure  # noqa: E402, F401
+from tests.suite_tiers import fast_tier_guard, pytest_configure, pytest_itemcollected  # noqa: E402, F401
 from tests.trained_fixtures import copy_of, kept_folder  # noqa: E402
 from vaegui.config import DataConfig, ModelConfig, RunConfig, TrainingConfig  # noqa: E402
 

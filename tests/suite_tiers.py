@@ -1,4 +1,4 @@
-"""The suite's two tiers and how tests are spread over pytest-xdist's workers (hooks imported by tests/conftest.py).
+"""The suite's two tiers: `make test` and `make test-fast` (hooks and a guard imported by tests/conftest.py).
 
 `make test` runs everything. `make test-fast` runs the tests that show no window, train no model and start no
 process (`-m "not gui and not trains and not spawns"`), for the inner loop. A test is marked
@@ -35,29 +35,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", marker)
 
 
-# Before pytest-xdist's own hook, which reads the xdist_group marks.
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    tests_folder = config.rootpath / "tests"
-    for item in items:
-        fixtures = set(getattr(item, "fixturenames", ()))
-        parts = item.path.relative_to(tests_folder).parts if item.path.is_relative_to(tests_folder) else ()
-        if (parts and parts[0] in GUI_FOLDERS) or fixtures & GUI_FIXTURES:
-            item.add_marker(pytest.mark.gui)
-        if fixtures & TRAINED_FIXTURES:
-            item.add_marker(pytest.mark.trains)
-        # Tests that share a module-scoped fixture (a tab showing 200,000 points, a model loaded once) run on one
-        # worker, which builds it once; the others are spread one by one.
-        if _uses_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
-
-
-def _uses_module_fixture(item: pytest.Item) -> bool:
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return False
-    return any(definition.scope == "module" for definitions in info.name2fixturedefs.values()
-               for definition in definitions)
+def pytest_itemcollected(item: pytest.Item) -> None:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    tests_folder = item.config.rootpath / "tests"
+    parts = item.path.relative_to(tests_folder).parts if item.path.is_relative_to(tests_folder) else ()
+    if (parts and parts[0] in GUI_FOLDERS) or fixtures & GUI_FIXTURES:
+        item.add_marker(pytest.mark.gui)
+    if fixtures & TRAINED_FIXTURES:
+        item.add_marker(pytest.mark.trains)
 
 
 @pytest.fixture(autouse=True)
