@@ -36,7 +36,7 @@ test-fast: $(STAMP)
 	VAEGUI_FAST_TESTS=1 $(PYTEST) -m "not gui and not trains and not spawns" --durations=5 --cpu-durations=5
 
 lint: $(STAMP)
-	$(BIN)/ruff check vaegui tests benchmarks
+	$(BIN)/ruff check vaegui tests benchmarks scripts
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
