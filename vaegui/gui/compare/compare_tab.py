@@ -22,6 +22,7 @@ from vaegui.app.comparison import SIDES, ComparisonModel
 from vaegui.config import RunConfig
 from vaegui.gui.app_state import AppState
 from vaegui.gui.common.activity_row import ActivityRow
+from vaegui.gui.common.elided_label import ElidedLabel
 from vaegui.gui.common.job_runner import QtJobRunner
 from vaegui.gui.common.welcome_page import welcome_page
 from vaegui.gui.compare.compare_panels import PickedPanel, PriorPanel, QualityTable
@@ -116,13 +117,12 @@ class CompareTab(QWidget):
 
     def _comparison_page(self) -> QWidget:
         self.maps = {side: LatentMap() for side in SIDES}
-        self.map_titles = {side: QLabel("") for side in SIDES}
+        self.map_titles = {side: ElidedLabel("") for side in SIDES}  # a long run name never widens the window
         maps = QSplitter(Qt.Orientation.Horizontal)
         for side in SIDES:
             column = QWidget()
             column_layout = QVBoxLayout(column)
             column_layout.setContentsMargins(0, 0, 0, 0)
-            self.map_titles[side].setTextFormat(Qt.TextFormat.RichText)
             column_layout.addWidget(self.map_titles[side])
             column_layout.addWidget(self.maps[side], 1)
             self.maps[side].plot_widget.scene().sigMouseClicked.connect(
@@ -253,7 +253,7 @@ class CompareTab(QWidget):
         for side in SIDES:
             summary = comparison.summaries[side]
             self.map_titles[side].setText("" if summary is None else
-                                          f"<b>{'Left' if side == 'a' else 'Right'}: {summary.name}</b> · "
+                                          f"{'Left' if side == 'a' else 'Right'}: {summary.name} · "
                                           f"{summary.describe()}")
         self._render_activity()
 

@@ -9,11 +9,11 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vaegui.gui.common.wording import app_settings, wording
+from vaegui.gui.explorer.explorer_side import GENERATE_PAGE
 from vaegui.words.tour_terms import TOUR_STEPS
 
 HIGHLIGHT = "#ff9800"
 TOUR_OFFERED_KEY = "tour/offered"  # the first launch offers the tour; later ones do not
-GENERATE_SIDE_TAB = 3  # the Explorer's side tabs: Point, Traverse, Lists, Generate
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def tour_steps(window) -> list[TourStep]:
         TourStep("mu_only", "explorer", lambda: window.explorer_tab.mu_only_checkbox),
         TourStep("empty", "explorer", lambda: window.explorer_tab.map, **map_),
         TourStep("generate", "explorer", lambda: window.explorer_tab.generation_panel, **map_,
-                 side_tab=GENERATE_SIDE_TAB),
+                 side_tab=GENERATE_PAGE),
     ]
     assert tuple(step.key for step in steps) == TOUR_STEPS  # one list of steps: the words' and these agree
     return steps

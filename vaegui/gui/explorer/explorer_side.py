@@ -17,6 +17,7 @@ from vaegui.latent.generation import largest_log_var, worst_reconstructions
 from vaegui.words import tip, word
 
 RANKED = 30
+POINT_PAGE, TRAVERSE_PAGE, LISTS_PAGE, GENERATE_PAGE = range(4)
 
 
 class ExplorerSideTabs(QTabWidget):
@@ -33,6 +34,8 @@ class ExplorerSideTabs(QTabWidget):
         self.worst_list.row_chosen.connect(selection.select_row)
         self.log_var_list = RankedSampleList()
         self.log_var_list.row_chosen.connect(selection.select_row)
+        for ranked in (self.worst_list, self.log_var_list):
+            ranked.row_chosen.connect(self.show_choice)
         words = wording()
         lists = QWidget()
         lists_layout = QVBoxLayout(lists)
@@ -55,6 +58,14 @@ class ExplorerSideTabs(QTabWidget):
         selection.generated_changed.connect(self.render_generated)
         explorer.map_changed.connect(self.render_lists)
         explorer.source_changed.connect(self._on_source_changed)
+
+    def show_choice(self) -> None:
+        """A point or place the person chose: show what it is (the Point page), unless the page on show works on the
+        choice itself (Traverse starts from it; Generate waits for the other end of a morph)."""
+        page, ends = self.currentIndex(), self.selection.ends
+        picking_an_end = page == GENERATE_PAGE and (ends["A"] is None) != (ends["B"] is None)
+        if page != TRAVERSE_PAGE and not picking_an_end:
+            self.setCurrentIndex(POINT_PAGE)
 
     def render_selection(self) -> None:
         selected, panel = self.selection.selected, self.point_panel

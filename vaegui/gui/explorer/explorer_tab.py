@@ -25,6 +25,7 @@ from vaegui.atomic_files import atomic_output_path
 from vaegui.errors import VaeguiError
 from vaegui.gui.app_state import AppState
 from vaegui.gui.common.activity_row import ActivityRow
+from vaegui.gui.common.elided_label import ElidedLabel
 from vaegui.gui.common.job_runner import QtJobRunner
 from vaegui.gui.common.welcome_page import welcome_page
 from vaegui.gui.common.wording import wording
@@ -50,6 +51,8 @@ class ExplorerTab(QWidget):
         self._deferred_follow: tuple[str, int, bool] | None = None
         self._build()
         self.map_view = ExplorerMapView(self.map, self.explorer, self.selection)
+        for chosen in (self.map.point_clicked, self.map.location_clicked, self.map.location_dragged):
+            chosen.connect(self.side_tabs.show_choice)  # after the selection has it
         for signal, slot in ((self.explorer.source_changed, self._render_source),
                              (self.explorer.map_changed, self._render_map_state),
                              (self.explorer.activity_changed, self._render_activity),
@@ -76,7 +79,7 @@ class ExplorerTab(QWidget):
             "Explore a VAE trained elsewhere: a .keras encoder returning (z_mean, z_log_var, z) and a .keras "
             "decoder, as in the keras.io VAE example.")
         self.open_model_button.clicked.connect(self._ask_keras_pair)
-        self.source_label = QLabel()
+        self.source_label = ElidedLabel()  # a long run name ends in "…" rather than widening the window
         self.fit_button = QToolButton()
         self.fit_button.setText("Fit view")
         self.fit_button.setToolTip("Zoom to show every point (or double-click the map)")
@@ -212,7 +215,7 @@ class ExplorerTab(QWidget):
     def _render_source(self) -> None:
         loaded, waiting = self.explorer.loaded, self.explorer.waiting_for
         if loaded is not None:
-            self.source_label.setText(f"<b>{loaded.name}</b>{loaded.describe()[len(loaded.name):]}")
+            self.source_label.setText(loaded.describe())
         elif waiting is not None:
             self.source_label.setText(f"{waiting.name}: no completed epoch yet — the map appears after the first.")
         else:
