@@ -91,6 +91,12 @@ class TrainingTab(QWidget):
         if event.type() == QEvent.Type.FontChange:  # presenter mode's bigger text: the settings need more room
             QTimer.singleShot(0, self, self._fit_settings_width)
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        # A font changed while the tab was hidden (presenter mode turned on in another tab) reaches its buttons'
+        # style only once they are shown: measured again then.
+        QTimer.singleShot(0, self, self._fit_settings_width)
+
     def _build(self, dataset: str | None) -> None:
         self.form = SettingsForm(dataset)
         self.train_button, self.pause_button, self.stop_button = QPushButton(), QPushButton(), QPushButton()

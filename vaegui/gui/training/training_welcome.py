@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -37,7 +37,7 @@ class TrainingWelcome(QWidget):
         self.note = QLabel()
         self.note.setStyleSheet(f"color: {HINT_TEXT};")
         # One centred column of text: wrapped labels placed with an alignment would not get their height.
-        column = QWidget()
+        self.column = column = QWidget()
         column.setMaximumWidth(COLUMN_WIDTH)
         column_layout = QVBoxLayout(column)
         column_layout.setSpacing(12)
@@ -81,6 +81,18 @@ class TrainingWelcome(QWidget):
         else:  # TensorFlow loading (or failed: the tab's message says so)
             note = "Getting ready: loading TensorFlow…" if "Loading" in self.train.text() else ""
         self.note.setText(note)
+        self._fit_column()
+
+    def _fit_column(self) -> None:
+        """The column as wide as its button needs (its words, in presenter mode's bigger text), else COLUMN_WIDTH."""
+        margins = self.column.layout().contentsMargins()
+        needed = self.train_button.sizeHint().width() + margins.left() + margins.right()
+        self.column.setMaximumWidth(max(COLUMN_WIDTH, needed))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            QTimer.singleShot(0, self, self._fit_column)  # once the button's own style sheet has its new font
 
 
 def _round_seconds(seconds: float) -> str:
