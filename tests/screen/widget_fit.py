@@ -43,8 +43,8 @@ def window_report(window: QWidget) -> dict:
     of it its parents show, and what is wrong with its text."""
     widgets = []
     for widget in window.findChildren(QWidget):
-        if not widget.isVisible() or widget.isWindow() or widget.width() <= 0 or widget.height() <= 0:
-            continue
+        if not widget.isVisible() or widget.window() is not window or widget.width() <= 0 or widget.height() <= 0:
+            continue  # hidden, or in a window of its own (a dialog: reported as that window)
         rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
         shown, scrolled = _shown_part(widget, window, rect)
         problems = text_problems(widget)

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 TRAINING_TERMS: dict[str, tuple] = {
+    # ---- the welcome ----
+    "welcome_train": ("Train a model on {data}", "Train a VAE on {data}",
+                      "How long it takes was measured on this computer: a few training steps timed when the app "
+                      "first started, then how long each training of these settings took."),
+    "welcome_your_pictures": ("your pictures", "your dataset"),
+    "welcome_note_ready": ("Or change the settings on the left first; Open run… shows a run trained before.",
+                           "Or change the settings on the left first; Open run… reopens a run folder."),
+    "welcome_note_loading": ("Getting ready: loading TensorFlow…", "Getting ready: loading TensorFlow…"),
+    "welcome_note_timing": ("Timing a few training steps on this computer for an estimate…",
+                            "Timing a few training steps on this computer for an estimate…"),
     # ---- settings: data ----
     "group_data": ("Pictures", "Data"),
     "dataset": ("Which pictures", "Dataset",

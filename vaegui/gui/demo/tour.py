@@ -137,7 +137,9 @@ class GuidedTour(QObject):
         words = wording()
         text = words.word(f"tour_{step.key}")
         if waiting:
-            text += f"<br><br><i>{words.word(step.waiting)}</i>"
+            # The time training takes, as the Training tab's welcome says it: one estimate, measured here.
+            estimate = window.training_tab.welcome.estimate_words()
+            text += f"<br><br><i>{words.word(step.waiting, estimate=f', {estimate}' if estimate else '')}</i>"
         self.bubble.show_step(words.word(f"tour_{step.key}_title"), text, index, len(self.steps))
         self._place()
 

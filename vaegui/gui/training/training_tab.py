@@ -176,7 +176,7 @@ class TrainingTab(QWidget):
         splitter.setStretchFactor(0, 11)
         splitter.setStretchFactor(1, 9)
         splitter.setChildrenCollapsible(False)
-        self.welcome = TrainingWelcome(self.form, self.actions.train)
+        self.welcome = TrainingWelcome(self.form, self.actions.train, self.state, self.model, self.actions.continue_)
         self.pages = QStackedWidget()
         for page in (self.welcome, splitter):  # WELCOME, PLOTS
             self.pages.addWidget(page)
@@ -284,6 +284,7 @@ class TrainingTab(QWidget):
         if self.model.control is not None:
             self.model.control.stop()
         stop_threads([self.thread, *self._task_threads], SHUTDOWN_WAIT_MS)  # a movie being drawn is cancelled
+        self.welcome.times.shutdown()  # a first launch's timing of a few batches
 
     # ---- worker signals (GUI thread) -----------------------------------------------------
 
