@@ -13,6 +13,18 @@ from vaegui.runs.history import QUALITY_COLUMNS
 from vaegui.runs.library import FIGURES, format_figure
 
 KEYS = (*LOSS_NAMES, *(f"val_{name}" for name in LOSS_NAMES), "beta", *QUALITY_COLUMNS)
+# One name per quantity, the text's and the JSON's: each text line ends in its JSON key. The figures the Compare
+# tab shows keep its labels (vaegui.runs.library.FIGURES); the others are named here.
+LABELS = {
+    **{figure.key: figure.label for figure in FIGURES},
+    "val_reconstruction_loss": "Reconstruction loss on test images",
+    "kl_loss": "Distance from the standard cloud (KL, training)",
+    "val_kl_loss": "Distance from the standard cloud (KL, test images)",
+    "beta": "KL weight this epoch (β)",
+    "participation_ratio": "Main directions, smoothly counted (participation ratio)",
+    "hidden_units": "Hidden units",
+    "reconstruction_error": "Reconstruction error of the test images from their centres (mu)",
+}
 
 
 def add_parser(commands) -> None:
@@ -47,14 +59,14 @@ def metrics_command(args: argparse.Namespace) -> int:
         return 0
     print(f"{run.folder} · {config.data.dataset} · z_dim {config.model.z_dim} · β {config.model.kl_weight:g} · "
           f"epoch {int(last['epoch'])} of {config.training.epochs}")
-    width = max(len(figure.label) for figure in FIGURES)
-    for figure in FIGURES:
-        text = format_figure(figure.key, figures.get(figure.key))
-        if figure.key == "active_units" and figures.get(figure.key) is not None:
+    width = max(len(LABELS[key]) for key in KEYS)
+    for key in KEYS:
+        text = format_figure(key, figures.get(key)) if key != "beta" else _beta(figures.get(key))
+        if key == "active_units" and figures.get(key) is not None:
             text += f" of {config.model.z_dim}"
-        if figure.key == "dead_hidden_units" and figures.get("hidden_units") is not None:
+        if key == "dead_hidden_units" and figures.get("hidden_units") is not None:
             text += f" of {int(figures['hidden_units'])}"
-        print(f"  {figure.label:<{width}}  {text}")
+        print(f"  {LABELS[key]:<{width}}  {text:>10}  {key}")
     if measured_now:
         print(f"(Latent quality measured now on {int(last.get('images', 0)):,} test images: this run's history has "
               "none.)")
@@ -69,6 +81,10 @@ def _measure(run) -> dict[str, float]:
     split = dataset.test if len(dataset.test) else dataset.train
     images, labels = quality_sample(split.images, split.labels)
     return measure_quality(run.load_model(dataset.image_shape), images, labels).to_record()
+
+
+def _beta(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
 
 
 def _number(value) -> float | None:
