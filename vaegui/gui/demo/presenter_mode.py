@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from vaegui.app.presenter import PresenterSettings
 from vaegui.gui.common.wording import wording
+from vaegui.gui.map.map_overlays import set_legend_text_size
 from vaegui.gui.map.point_raster import PointRaster
 
 FONT_SIZE = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)(px|pt)")
@@ -188,11 +189,7 @@ def _apply(item, values: tuple) -> None:
         item.label.setFont(font)
         item._updateLabel()  # pyqtgraph's: places the name again and resizes the axis to it
     elif isinstance(item, pg.LegendItem):
-        # pyqtgraph's setLabelTextSize records the size but leaves the entries as drawn: each is set again.
-        item.opts["labelTextSize"] = values[0]
-        for _, label in item.items:
-            label.setText(label.text, size=values[0])
-        item.updateSize()
+        set_legend_text_size(item, values[0])
     elif isinstance(item, pg.LabelItem):
         if values[0]:
             item.setText(item.text, size=values[0])

@@ -274,11 +274,19 @@ class ExplorerTab(QWidget):
         if path is not None:
             (self.export_map if what == "map" else self.export_coordinates)(path)
 
+    def map_export_title(self) -> str:
+        """What an exported map shows: the model, the epoch, how the points are drawn and how many."""
+        loaded, shown = self.explorer.loaded, self.explorer.shown
+        if loaded is None or shown is None:
+            return ""
+        how = " · centres only (mu-only)" if shown.key.latents.mu_only else ""
+        return f"{loaded.describe()} — {METHOD_LABELS[shown.method]} of {len(shown.latents):,} points{how}"
+
     def export_map(self, path: str | Path) -> None:
         path = Path(path)
         try:
             with atomic_output_path(path, suffix=path.suffix) as temp:
-                self.map.export_image(str(temp))
+                self.map.export_image(str(temp), self.map_export_title())
         except OSError as error:
             self._say_problem(f"Cannot write {path} ({error.strerror or error}): choose a folder you can write to.")
             return

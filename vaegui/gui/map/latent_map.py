@@ -15,12 +15,15 @@ from vaegui.compat import write_svg
 from vaegui.gui.common.image_tiles import array_to_pixmap
 from vaegui.gui.common.plot_style import plain_axes, set_axis_label
 from vaegui.gui.common.wording import wording
-from vaegui.gui.map.map_overlays import GridLines, MarkKey
+from vaegui.gui.map.map_overlays import GridLines, MarkKey, set_legend_text_size
 from vaegui.gui.map.point_raster import PointRaster
 from vaegui.latent.picking import PointPicker
 from vaegui.palette import DARK_HINT_TEXT, MAP_BACKGROUND
 
 PICK_RADIUS_PX = 7
+EXPORT_LEGEND_PT = 12  # the legend's and key's text in an exported picture
+EXPORT_TITLE_SIZE = "13pt"
+LIGHT_TEXT = "#dddddd"
 POINT_SIZE_PX = 5
 
 
@@ -330,9 +333,10 @@ class LatentMap(QWidget):
 
     # ---- export --------------------------------------------------------------------------
 
-    def export_image(self, path: str) -> None:
-        """PNG (twice the screen size, by pyqtgraph's ImageExporter) or SVG (by Qt's SVG generator)."""
-        with self._points_as_scatter() as scatter:
+    def export_image(self, path: str, title: str = "") -> None:
+        """PNG (twice the screen size, by pyqtgraph's ImageExporter) or SVG (by Qt's SVG generator), with `title`
+        above the map and the legend and key in EXPORT_LEGEND_SIZE text."""
+        with self._points_as_scatter() as scatter, self._dressed_for_a_file(title):
             if path.lower().endswith(".svg"):
                 self._export_svg(path, scatter)
             else:
@@ -341,6 +345,23 @@ class LatentMap(QWidget):
                 exporter = ImageExporter(self.plot_item)
                 exporter.parameters()["width"] = max(800, int(self.plot_item.width() * 2))
                 exporter.export(path)
+
+    @contextmanager
+    def _dressed_for_a_file(self, title: str):
+        """A picture shown on its own needs to say what it is, and its key's 9 pt text was tiny in it: a title and
+        a bigger legend while exporting, the map on screen as it was afterwards."""
+        legends = [(legend, legend.opts.get("labelTextSize") or "9pt") for legend in (self.legend, self.key)]
+        for legend, size in legends:
+            set_legend_text_size(legend, f"{max(EXPORT_LEGEND_PT, float(size[:-2])):g}pt")
+        if title:
+            self.plot_item.setTitle(title, size=EXPORT_TITLE_SIZE, color=LIGHT_TEXT)
+        try:
+            yield
+        finally:
+            if title:
+                self.plot_item.setTitle(None)
+            for legend, size in legends:
+                set_legend_text_size(legend, size)
 
     @contextmanager
     def _points_as_scatter(self):

@@ -64,3 +64,12 @@ class MarkKey(pg.LegendItem):
 
     def entries(self) -> list[str]:
         return [label.text for _, label in self.items]
+
+
+def set_legend_text_size(legend: pg.LegendItem, size: str) -> None:
+    """Every entry of a key or legend drawn at `size` ('12pt'), also those added later. pyqtgraph's own
+    setLabelTextSize records the size but leaves the entries drawn as they were."""
+    legend.opts["labelTextSize"] = size
+    for _, label in legend.items:
+        label.setText(label.text, size=size)
+    legend.updateSize()
