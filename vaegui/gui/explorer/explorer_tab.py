@@ -29,7 +29,7 @@ from vaegui.gui.common.elided_label import ElidedLabel
 from vaegui.gui.common.job_runner import QtJobRunner
 from vaegui.gui.common.welcome_page import welcome_page
 from vaegui.gui.common.wording import wording
-from vaegui.gui.explorer.explorer_dialogs import ask_export_path, ask_keras_pair, ask_moved_dataset
+from vaegui.gui.explorer.explorer_dialogs import ask_export_path, ask_keras_pair, ask_moved_dataset, ask_trust
 from vaegui.gui.explorer.explorer_side import ExplorerSideTabs
 from vaegui.gui.map.explorer_map_view import ExplorerMapView
 from vaegui.gui.map.latent_map import LatentMap
@@ -244,14 +244,11 @@ class ExplorerTab(QWidget):
         self.status_label.setText(self.explorer.status)
 
     def _ask_question(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         from vaegui.app.explorer_loading import TrustQuestion
 
         question = self.explorer.question
         if isinstance(question, TrustQuestion):
-            answer = QMessageBox.question(self, "Open a file that holds code?", question.text + "\n\nOpen it anyway?")
-            self.explorer.answer_trust(answer == QMessageBox.StandardButton.Yes)
+            self.explorer.answer_trust(ask_trust(self, question.text))
         else:
             self.explorer.answer_locate(ask_moved_dataset(self, question.text))
 
