@@ -19,6 +19,7 @@ from vaegui.app.explorer_selection import SAMPLES, LocationDetails, PointDetails
 from vaegui.app.jobs import JobRunner
 from vaegui.app.map_state import MapSettings, MethodChoice, ShownMap, default_method, describe_row
 from vaegui.latent.generation import prior_samples
+from vaegui.latent.prior_fit import describe_prior_fit, prior_fit
 from vaegui.runs.library import RunSummary
 
 SIDES = ("a", "b")
@@ -269,6 +270,13 @@ class ComparisonModel:
         draws = prior_samples(z_dims.pop(), SAMPLES) if len(z_dims) == 1 else None
         for selection in self.selections.values():
             selection.sample_prior(draws)
+
+    def prior_lesson(self, side: str) -> str:
+        """Where this side's random draws land on its map, and what that makes of them, in words ('' before)."""
+        shown, prior = self.explorers[side].shown, self.selections[side].prior
+        if shown is None or prior is None:
+            return ""
+        return describe_prior_fit(self.side_name(side), prior_fit(shown.latents.mu, prior[0]))
 
 
 def row_of(shown: ShownMap, split: int, index: int) -> int | None:

@@ -35,7 +35,7 @@ from vaegui.gui.training.training_worker import start_thread
 from vaegui.palette import HINT_STYLE
 from vaegui.runs.library import RunSummary
 from vaegui.training.control import TrainingControl
-from vaegui.training.experiments import ExperimentResult, plan_ae_vs_tiny_kl
+from vaegui.training.experiments import ExperimentResult, plan_ae_vs_tiny_kl, plan_standard_vae
 
 WELCOME, COMPARISON = 0, 1
 SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
@@ -50,6 +50,8 @@ class CompareTab(QWidget):
         self.runner = QtJobRunner(self)
         self.comparison = ComparisonModel(self.runner)
         self._preset: tuple[object, TrainingControl] | None = None  # (thread, control) while the experiment trains
+        self._contrast_with: RunSummary | None = None  # the left run a β = 1 run is being trained for
+        self._draw_prior_when_shown = False
         self._build()
         self.map_views = {side: ExplorerMapView(self.maps[side], self.comparison.explorers[side],
                                                 self.comparison.selections[side]) for side in SIDES}
@@ -61,6 +63,8 @@ class CompareTab(QWidget):
         for selection in comparison.selections.values():
             selection.said.connect(lambda text: self.status_label.setText(text))
         comparison.explorers["a"].demo_ready.connect(self._show_mu_only_demo)
+        for explorer in comparison.explorers.values():
+            explorer.map_changed.connect(self._draw_prior_if_asked)
         self._render_source()
 
     # ---- layout --------------------------------------------------------------------------
@@ -73,8 +77,14 @@ class CompareTab(QWidget):
         self.fit_button.setText("Fit views")
         self.fit_button.setToolTip("Zoom both maps to show every point (or double-click a map)")
         self.fit_button.clicked.connect(self.fit_views)
+        self.contrast_button = QPushButton("Train a standard VAE (β 1) to compare…")
+        self.contrast_button.setToolTip(
+            "Train the left run's settings once more with β = 1 (a standard VAE), then set it beside the left run: its "
+            "random draws land among its pictures, and it decodes them into new pictures")
+        self.contrast_button.clicked.connect(self.train_standard_vae)
         top = QHBoxLayout()
         top.addWidget(self.choose_button)
+        top.addWidget(self.contrast_button)
         top.addStretch(1)
         top.addWidget(self.fit_button)
 
@@ -118,6 +128,13 @@ class CompareTab(QWidget):
     def _comparison_page(self) -> QWidget:
         self.maps = {side: LatentMap() for side in SIDES}
         self.map_titles = {side: ElidedLabel("") for side in SIDES}  # a long run name never widens the window
+        # Where the random draws (the x marks) land on each map, and what that makes of them: the lesson of the
+        # autoencoder against a VAE, in a sentence under each map.
+        self.lessons = {side: QLabel("") for side in SIDES}
+        for lesson in self.lessons.values():
+            lesson.setWordWrap(True)
+            lesson.setStyleSheet("font-weight: 600;")
+            lesson.hide()
         maps = QSplitter(Qt.Orientation.Horizontal)
         for side in SIDES:
             column = QWidget()
@@ -125,6 +142,7 @@ class CompareTab(QWidget):
             column_layout.setContentsMargins(0, 0, 0, 0)
             column_layout.addWidget(self.map_titles[side])
             column_layout.addWidget(self.maps[side], 1)
+            column_layout.addWidget(self.lessons[side])
             self.maps[side].plot_widget.scene().sigMouseClicked.connect(
                 lambda event, side=side: self.maps[side].view_box.autoRange() if event.double() else None)
             maps.addWidget(column)
@@ -138,6 +156,8 @@ class CompareTab(QWidget):
         top_layout.addWidget(hint)
         self.picked_panel = PickedPanel(self.comparison)
         self.prior_panel = PriorPanel(self.comparison)
+        for selection in self.comparison.selections.values():
+            selection.generated_changed.connect(self._render_lessons)
         self.quality_table = QualityTable(self.comparison)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         for widget in (self.picked_panel, self.prior_panel, self.quality_table):
@@ -163,8 +183,9 @@ class CompareTab(QWidget):
             "Two latent maps next to each other: a point picked on one is marked on both, with both "
             "reconstructions; random points are decoded by both; their figures sit in one table.\n\n"
             "The seed article's experiment trains a plain autoencoder (KL weight β = 0) and a VAE with a tiny KL "
-            "weight (β = 5e-4) on the same images: their maps look alike, and both decode mush from most random "
-            "points. Train both with the Training tab's settings, or pick two runs:",
+            "weight (β = 5e-4) on the same images: their maps look alike, and random points drawn as a VAE draws "
+            "them land where few of their pictures lie, so they decode to mush or to the same picture again. Train "
+            "both with the Training tab's settings, or pick two runs:",
             [self.welcome_choose, self.welcome_preset], width=600)
 
     # ---- comparing -----------------------------------------------------------------------
@@ -184,10 +205,24 @@ class CompareTab(QWidget):
 
     def train_ae_vs_tiny_kl(self, config: RunConfig, runs_root: str | Path) -> bool:
         """Train `config` twice, β 0 then 5e-4 (same seed), in a worker; the comparison opens when both are done."""
+        return self._train(plan_ae_vs_tiny_kl(config), runs_root)
+
+    def train_standard_vae(self) -> bool:
+        """Train the left run's settings with β = 1, then compare the left run with it."""
+        left = self.comparison.summaries["a"]
+        if left is None:
+            return False
+        config = RunConfig.from_json_file(Path(left.folder) / "config.json")
+        self._contrast_with = left
+        started = self._train((plan_standard_vae(config),), Path(left.folder).parent)  # beside the left run
+        if not started:
+            self._contrast_with = None
+        return started
+
+    def _train(self, planned, runs_root: str | Path) -> bool:
         if self._preset is not None:
             self.status_label.setText("The experiment is already training: wait for it, or press Cancel.")
             return False
-        planned = plan_ae_vs_tiny_kl(config)
         control = TrainingControl()
         worker = ExperimentWorker(planned, Path(runs_root), control)
         # This tab's own methods: Qt delivers them on the GUI thread (the worker lives in its thread).
@@ -197,7 +232,7 @@ class CompareTab(QWidget):
         worker.failed.connect(self._on_preset_failed)
         self._preset = (start_thread(worker, self), control)
         self.preset_label.setText(f"Starting: {' and '.join(plan.name for plan in planned)} on "
-                                  f"{config.data.dataset}…")
+                                  f"{planned[0].config.data.dataset}…")
         self.preset_bar.setValue(0)
         self.preset_cancel.setEnabled(True)
         self.preset_row.show()
@@ -224,14 +259,19 @@ class CompareTab(QWidget):
     def _on_preset_finished(self, result: ExperimentResult) -> None:
         self._preset_ended()
         folders = ", ".join(str(summary.folder) for summary in result.runs)
-        if result.stopped or len(result.runs) != 2:
+        if result.stopped or len(result.runs) != (1 if self._contrast_with is not None else 2):
+            self._contrast_with = None
             self.status_label.setText(f"Experiment cancelled; kept: {folders}." if folders else
                                       "Experiment cancelled before a run was made.")
             return
         self.status_label.setText(f"Trained {folders}.")
-        self.compare(*result.runs)
+        left = self._contrast_with
+        self._contrast_with = None
+        self.compare(*((left, result.runs[0]) if left is not None else result.runs))
+        self._draw_prior_when_shown = True  # the lesson at a glance: where the random draws land on both maps
 
     def _on_preset_failed(self, message: str) -> None:
+        self._contrast_with = None
         self._preset_ended()
         self.message_label.setText(f"The experiment stopped: {message}")
         self.message_label.show()
@@ -249,6 +289,9 @@ class CompareTab(QWidget):
         self.pages.setCurrentIndex(COMPARISON if opened else WELCOME)
         for widget in (self.controls, self.choose_button, self.fit_button):  # the welcome page has its own buttons
             widget.setVisible(opened)
+        betas = [summary.kl_weight for summary in comparison.summaries.values() if summary is not None]
+        self.contrast_button.setVisible(opened and 1.0 not in betas)
+        self.contrast_button.setEnabled(self._preset is None)
         self.welcome_preset.setEnabled(self._preset is None)
         for side in SIDES:
             summary = comparison.summaries[side]
@@ -263,6 +306,21 @@ class CompareTab(QWidget):
         self.activity.render(activity, self.comparison.loaded is not None and not shown)
         if activity is None and self.status_label.text().endswith("…"):
             self.status_label.setText("")
+        self._draw_prior_if_asked()
+
+    def _draw_prior_if_asked(self) -> None:
+        """After the experiment, once both maps are drawn: the random draws decoded by both and marked on both."""
+        comparison = self.comparison
+        shown = all(explorer.shown is not None for explorer in comparison.explorers.values())
+        if self._draw_prior_when_shown and shown and comparison.loaded is not None and not comparison.is_busy():
+            self._draw_prior_when_shown = False
+            comparison.sample_prior()
+
+    def _render_lessons(self) -> None:
+        for side, label in self.lessons.items():
+            text = self.comparison.prior_lesson(side)
+            label.setText(text)
+            label.setVisible(bool(text))
 
     def _render_message(self) -> None:
         message = self.comparison.message
