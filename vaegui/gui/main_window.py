@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
+        self.training_tab.build_plots()  # its curves and epoch views (pyqtgraph), not seen before a run
         from vaegui.gui.compare.compare_tab import CompareTab
         from vaegui.gui.explorer.explorer_tab import ExplorerTab
 

@@ -3,6 +3,7 @@ thread at first launch, replaced by what each whole training took; remembered in
 
 from __future__ import annotations
 
+import atexit
 import json
 import time
 
@@ -21,6 +22,19 @@ from vaegui.training.first_run import (
 )
 
 PACE_KEY = "training/pace/{dataset}"
+_RUNNING: dict = {}  # timings under way: QThread -> its worker, kept alive until the thread ends
+
+
+def _wait_for_timings() -> None:
+    for thread in list(_RUNNING):
+        try:
+            thread.quit()
+            thread.wait(60_000)
+        except RuntimeError:
+            pass
+
+
+atexit.register(_wait_for_timings)
 
 
 class TrainingTimes(QObject):
@@ -74,13 +88,25 @@ class TrainingTimes(QObject):
         if (dataset not in IMAGE_SHAPES or self.pace(dataset) is not None or self.measuring is not None
                 or not self.state.tensorflow_loaded):
             return
-        from vaegui.gui.common.workers import TaskWorker, start_worker
+        from PySide6.QtCore import QThread
+
+        from vaegui.gui.common.workers import TaskWorker
 
         self.measuring = dataset
         worker = TaskWorker(time_default_batches, dataset, RunConfig().training.batch_size)
         worker.finished.connect(self._on_timed)
         worker.failed.connect(self._on_timing_failed)
-        self._thread = start_worker(worker, self)
+        # A thread of no widget's: a window (or a test's tab) deleted within the timing's seconds must not delete it
+        # while it runs (Qt aborts); it is kept until it ends, and waited for when the program ends.
+        thread = QThread()
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        for signal in (worker.finished, worker.failed):
+            signal.connect(thread.quit)
+        thread.finished.connect(lambda: _RUNNING.pop(thread, None))
+        _RUNNING[thread] = worker
+        self._thread = thread
+        thread.start()
 
     def shutdown(self) -> None:
         """Wait for a timing under way (a few seconds at most): a thread still running when Qt deletes it aborts."""
