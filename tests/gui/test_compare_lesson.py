@@ -12,7 +12,7 @@ from tests.gui.test_compare_tab import WAIT_MS, _ready, compare_tab, pair  # noq
 from vaegui.app.comparison import SIDES
 from vaegui.gui.app_state import AppState
 from vaegui.gui.compare.compare_tab import CompareTab
-from vaegui.latent.prior_fit import describe_prior_fit, prior_fit
+from vaegui.latent.prior_fit import describe_prior_fit, explain_prior_fit, prior_fit
 from vaegui.runs.library import read_run_summary
 
 
@@ -37,6 +37,7 @@ def test_each_map_says_where_the_random_draws_land(compare_tab, qtbot):  # noqa:
         assert len(tab.maps[side].samples.data) == len(prior[0]) == 16  # the draws, as marks on the map
         assert tab.prior_panel.grids[side].images_shown() == 16  # what the model decodes there
         assert tab.lessons[side].text() == describe_prior_fit(tab.comparison.side_name(side), fits[side])
+        assert tab.lessons[side].toolTip() == explain_prior_fit(fits[side])
     # The autoencoder's pictures lie away from where the draws fall; the standard VAE's around them.
     assert fits["a"].pictures_reached < fits["b"].pictures_reached
     assert not tab.contrast_button.isVisible()  # a β 1 run is on show already

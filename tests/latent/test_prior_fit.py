@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vaegui.latent.prior_fit import describe_prior_fit, prior_fit
+from vaegui.latent.prior_fit import describe_prior_fit, explain_prior_fit, prior_fit
 
 
 def test_a_map_tidied_to_the_prior_takes_the_draws_among_its_pictures():
@@ -17,5 +17,7 @@ def test_a_map_tidied_to_the_prior_takes_the_draws_among_its_pictures():
     wide = prior_fit(rng.standard_normal((1500, 2)) * 8 + 20, draws)
     assert wide.spread > 6 and wide.draws_among_pictures == 0 and wide.pictures_reached == 0
     text = describe_prior_fit("Autoencoder (β 0)", wide)
-    assert text.startswith("Autoencoder (β 0): 0% of its pictures lie where random draws fall")
-    assert "wider than the draws" in text and "mush" in text
+    assert text == "Autoencoder (β 0): 0% of the random draws land among its pictures, so it decodes them as mush " \
+                   "or the same few pictures."
+    assert "0% of its pictures lie where random draws fall" in explain_prior_fit(wide)
+    assert "wider than the draws" in explain_prior_fit(wide)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 MARK = "@@vaegui-screen@@"
+STARTED = time.monotonic()
 SETTLE_MS = 300  # the window manager's answer to a resize or a new window, and the repaint after it
 
 
@@ -48,11 +49,12 @@ class Driver:
         loop.exec()
 
     def wait_until(self, predicate: Callable[[], object], what: str, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
         while not predicate():
-            if time.monotonic() > deadline:
+            if time.monotonic() > started + timeout:
                 raise TimeoutError(f"waited {timeout:.0f} s for {what}")
             self.wait(25)
+        log(f"waited {time.monotonic() - started:.1f} s for {what}")
 
     # ---- the person's hands -------------------------------------------------------------------
 
@@ -85,6 +87,7 @@ class Driver:
 
         from tests.screen.widget_fit import window_report, windows
 
+        log(f"state {name}")
         self.wait(SETTLE_MS)
         self.count += 1
         shot = self.shots / f"{self.prefix}-{self.count:02d}-{name}.png"
@@ -100,6 +103,11 @@ class Driver:
                 self.wait(20)
         if answer == "eof":
             raise SystemExit("the test process went away")
+
+
+def log(text: str) -> None:
+    """A line in the app's log (the test's failure message names it): where a slow walk spent its time."""
+    print(f"[screen {time.monotonic() - STARTED:6.1f} s] {text}", file=sys.stderr, flush=True)
 
 
 def say(message: dict) -> None:

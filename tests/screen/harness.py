@@ -4,6 +4,7 @@ read from the X server where each of its windows is, then let it go on."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -66,15 +67,18 @@ class AppUnderTest:
     it walk to its end. Its states and the error that ended it early are in `walk`."""
 
     def __init__(self, screen: XScreen, walk_name: str, gui_args: list[str], shots: Path, prefix: str,
-                 timeout: float = 300.0):
+                 timeout: float = 300.0, **environment: str):
         self.screen = screen
         self.walk = Walk({}, log=shots / f"{prefix}.log")
         self._waiting = False
+        # In a folder of its own (the runs it trains go to ./runs there), with this checkout importable.
         env = screen.environment(XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="vaegui-screen-config-"),
+                                 PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
                                  VAEGUI_SCREEN_SHOTS=str(shots), VAEGUI_SCREEN_PREFIX=prefix,
-                                 TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", PYTHONUNBUFFERED="1")
+                                 TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", PYTHONUNBUFFERED="1",
+                                 **environment)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.screen.app_driver", walk_name, *gui_args], cwd=ROOT, env=env,
+            [sys.executable, "-m", "tests.screen.app_driver", walk_name, *gui_args], cwd=shots, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(self.walk.log, "w"), text=True)
         self._timer = threading.Timer(timeout, self._time_out, (timeout,))
         self._timer.start()

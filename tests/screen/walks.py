@@ -3,6 +3,7 @@ through (tests/screen/app_driver.py). Each walk's state names are listed here fo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 TOUR_STATES = tuple(f"tour-{n}" for n in range(1, 9))
@@ -14,7 +15,14 @@ DEMO_STATES = (
     "run-open", "training-held",
 )
 SECOND_WINDOW_STATES = ("second-window", "second-window-refused")
+# The larger screen's walk: a run trained before (vaegui gui RUN), the same tabs and presenter mode, a comparison of
+# two runs trained before; the states that need training or t-SNE are the small screen's (its limits are the tight
+# ones) and its run time is the suite's.
+RUN_STATES = ("run-first-launch", "run-opened", "explorer", "explorer-point", "mu-only-on", "mu-only-off",
+              "presenter-training", "presenter-explorer", "presenter-hover", "compare", "presenter-compare",
+              "runs-dialog")
 TINY_EPOCHS = 3
+SHOWCASE = os.environ.get("VAEGUI_SCREEN_SHOWCASE", "") not in ("", "0")  # set by scripts/screenshots
 
 
 # ---- steps ----------------------------------------------------------------------------------------
@@ -59,6 +67,12 @@ def _central_row(latent_map) -> int:
     return int(np.argmin(np.linalg.norm(coords - np.median(coords, axis=0), axis=1)))
 
 
+def _estimate_words(training) -> str:
+    """The welcome's time estimate ('' where the app has none: a build before it measured one)."""
+    words = getattr(training.welcome, "estimate_words", None)
+    return words() if words is not None else ""
+
+
 def _side_tab_name(explorer_tab) -> str:
     return explorer_tab.side_tabs.tabText(explorer_tab.side_tabs.currentIndex())
 
@@ -88,18 +102,22 @@ def demo_walk(driver, window) -> None:
     bubble = window.tour.bubble
     driver.click(bubble.next_button)  # Start the tour
     for name in TOUR_STATES:
-        driver.state(name, tour=bubble.text.text(), estimate=training.welcome.estimate_words())
+        driver.state(name, tour=bubble.text.text(), estimate=_estimate_words(training))
         driver.click(bubble.next_button)
     driver.wait_until(lambda: window.state.tensorflow_loaded, "TensorFlow", 90)
     _click_tab(driver, window.tabs, window.tabs.indexOf(training))  # the tour ended on the Explorer
     # This machine timed at first launch: a few batches, off the GUI thread.
     driver.wait_until(lambda: training.welcome.estimate is not None, "the first launch's timing", 60)
     window.tour.show_step(1)  # the tour's "Watch it learn" says the time too
-    driver.state("welcome-ready", button=training.welcome.train_button.text(), tour=bubble.text.text(),
-                 estimate=training.welcome.estimate_words())
+    tour_text = bubble.text.text()
     window.tour.close()
+    driver.state("welcome-ready", button=training.welcome.train_button.text(), tour=tour_text,
+                 estimate=_estimate_words(training))
 
-    _tiny_settings(window)
+    if SHOWCASE:  # make screenshots: the form's own model on the digits, for pictures worth showing
+        training.form.set_dataset("digits")
+    else:
+        _tiny_settings(window)
     driver.click(training.welcome.train_button)
     driver.wait_until(lambda: training.model.epochs_completed >= 1, "the first epoch", 60)
     driver.state("training")
@@ -163,6 +181,8 @@ def demo_walk(driver, window) -> None:
     _presenter(driver, window, False)
 
     compare = window.compare_tab
+    # The experiment trains the form's settings: one epoch is enough for the tests' checks.
+    training.form.epochs_box.setValue(10 if SHOWCASE else 1)
     window.experiments.ae_vs_tiny_kl.trigger()
     driver.wait_until(lambda: compare.preset_running(), "the experiment", 20)
     driver.wait(1500)
@@ -187,7 +207,9 @@ def demo_walk(driver, window) -> None:
     done = training.model.epochs_completed
     training.form.epochs_box.setValue(500)
     driver.click(training.continue_button)
-    driver.wait_until(lambda: training.model.epochs_completed > done, "the held run's next epoch", 60)
+    # The run's lock is taken as its worker starts, before it loads the data ("Loading …").
+    driver.wait_until(lambda: "Loading" in training.status_label.text() or training.model.epochs_completed > done,
+                      "the held run's start", 60)
     driver.state("training-held")
     driver.click(training.stop_button)
     driver.wait_until(lambda: not training.is_training(), "training stopped", 30)
@@ -207,5 +229,57 @@ def second_window_walk(driver, window) -> None:
     driver.state("second-window-refused", error=training.error_label.text(), progress=training.progress_bar.text())
 
 
-WALKS: dict[str, Callable] = {"demo": demo_walk, "second-window": second_window_walk}
-STATES = {"demo": DEMO_STATES, "second-window": SECOND_WINDOW_STATES}
+def run_walk(driver, window) -> None:
+    """`vaegui gui RUN` on a run trained before: its curves, its map and presenter mode, then a comparison of two
+    runs trained before (VAEGUI_SCREEN_COMPARE: their folders, '|' between) and the Runs dialog."""
+    from vaegui.runs.library import read_run_summary
+
+    training, explorer_tab = window.training_tab, window.explorer_tab
+    driver.wait_until(lambda: window.tour.bubble.isVisible(), "the first launch's offer of the tour", 20)
+    driver.state("run-first-launch")
+    driver.click(window.tour.bubble.close_button)  # Not now
+    driver.wait_until(lambda: window.state.tensorflow_loaded and training.model.run is not None
+                      and not training.learning_views_pending(), "TensorFlow and the run", 90)
+    driver.state("run-opened")
+    _click_tab(driver, window.tabs, window.tabs.indexOf(explorer_tab))
+    explorer = explorer_tab.explorer
+    driver.wait_until(lambda: _map_ready(explorer), "the Explorer's map", 60)
+    driver.state("explorer")
+    latent_map = explorer_tab.map
+    row = _central_row(latent_map)
+    pixel = _point_pixel(latent_map, row)
+    driver.pointer(latent_map.plot_widget.viewport(), pixel.x(), pixel.y(), click=True)
+    driver.wait_until(lambda: explorer_tab.selection.selected is not None, "the chosen point", 20)
+    driver.state("explorer-point", side_tab=_side_tab_name(explorer_tab))
+    for on in (True, False):
+        driver.click(explorer_tab.mu_only_checkbox)
+        driver.wait_until(lambda on=on: _map_ready(explorer) and explorer.shown.key.latents.mu_only == on,
+                          "the map redrawn after mu-only", 60)
+        driver.state("mu-only-on" if on else "mu-only-off")
+    _presenter(driver, window, True)
+    _click_tab(driver, window.tabs, window.tabs.indexOf(training))
+    driver.state("presenter-training")
+    _click_tab(driver, window.tabs, window.tabs.indexOf(explorer_tab))
+    driver.state("presenter-explorer")
+    _hover(driver, latent_map, (row + 11) % latent_map.point_count())
+    driver.state("presenter-hover")
+    _presenter(driver, window, False)
+    compare = window.compare_tab
+    window.state.compare_requested.emit(*(read_run_summary(folder) for folder in
+                                          os.environ["VAEGUI_SCREEN_COMPARE"].split("|")))
+    driver.wait_until(lambda: all(e.shown is not None for e in compare.comparison.explorers.values())
+                      and not compare.is_busy(), "both maps", 60)
+    driver.click(compare.prior_panel.button)
+    driver.state("compare")
+    _presenter(driver, window, True)
+    driver.state("presenter-compare")
+    _presenter(driver, window, False)
+    training.choose_run_to_open()
+    dialog = training.run_library
+    driver.wait_until(lambda: dialog.isVisible() and not dialog.is_loading(), "the Runs dialog", 20)
+    driver.state("runs-dialog")
+    dialog.reject()
+
+
+WALKS: dict[str, Callable] = {"demo": demo_walk, "second-window": second_window_walk, "run": run_walk}
+STATES = {"demo": DEMO_STATES, "second-window": SECOND_WINDOW_STATES, "run": RUN_STATES}

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -11,11 +13,13 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QGraphicsView,
     QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QStyle,
     QStyleOptionComboBox,
     QTabBar,
@@ -53,7 +57,10 @@ def window_report(window: QWidget) -> dict:
         if shown != rect and not scrolled and _reportable(widget):
             problems.append(f"cut by its parent: {shown.width()}×{shown.height()} of {rect.width()}×{rect.height()} "
                             "shown")
-        widgets.append({"name": describe(widget), "rect": [rect.x(), rect.y(), rect.width(), rect.height()],
+        if isinstance(widget, QScrollArea) and widget.verticalScrollBar().isVisible():
+            problems.append("its content needs scrolling: part of it is out of sight")
+        # Where it shows: a scroll area's content reaches past its view by design (scrolled, not off the screen).
+        widgets.append({"name": describe(widget), "rect": [shown.x(), shown.y(), shown.width(), shown.height()],
                         "problems": problems})
     hint, minimum = window.minimumSizeHint(), window.minimumSize()
     return {"id": int(window.winId()), "title": window.windowTitle(), "class": type(window).__name__,
@@ -103,8 +110,26 @@ def text_problems(widget: QWidget) -> list[str]:
         return []
 
 
+def _legend_problems(view) -> list[str]:
+    """A plot's keys and legends (pyqtgraph items, not widgets) cut by the plot's edges."""
+    import pyqtgraph as pg
+
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    problems = []
+    for item in view.scene().items():
+        if isinstance(item, pg.LegendItem) and item.isVisible() and item.items:
+            box = item.sceneBoundingRect()
+            if not shown.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(box):
+                names = ", ".join(label.text for _, label in item.items[:3])
+                problems.append(f"legend ({names}…) cut by the plot: {box.width():.0f}×{box.height():.0f} at "
+                                f"({box.x():.0f}, {box.y():.0f}) in a view of {shown.width():.0f}×{shown.height():.0f}")
+    return problems
+
+
 def _problems(widget: QWidget):
     metrics, style = widget.fontMetrics(), widget.style()
+    if isinstance(widget, QGraphicsView) and "pyqtgraph" in sys.modules:  # the plots' keys and legends
+        yield from _legend_problems(widget)
     if isinstance(widget, QLabel):
         text = widget.text()
         if not text or widget.pixmap() is not None and not widget.pixmap().isNull():
@@ -172,7 +197,9 @@ def _problems(widget: QWidget):
                     and widget.sectionSize(index) + SLACK < needed:
                 yield f"column {index} heading cut: {widget.sectionSize(index)} px of {needed}"
     elif isinstance(widget, QAbstractItemView):
-        if widget.horizontalScrollBar().maximum() > 0:
+        if widget.property("showsEveryRow") and widget.verticalScrollBar().maximum() > 0:
+            yield f"some of its rows are out of sight: {widget.verticalScrollBar().maximum()} px to scroll"
+        if widget.horizontalScrollBar().isVisible() and widget.horizontalScrollBar().maximum() > 0:
             yield f"its rows are wider than the view: {widget.horizontalScrollBar().maximum()} px scroll sideways"
     elif isinstance(widget, QTabBar):
         for index in range(widget.count()):

@@ -19,7 +19,7 @@ from vaegui.app.explorer_selection import SAMPLES, LocationDetails, PointDetails
 from vaegui.app.jobs import JobRunner
 from vaegui.app.map_state import MapSettings, MethodChoice, ShownMap, default_method, describe_row
 from vaegui.latent.generation import prior_samples
-from vaegui.latent.prior_fit import describe_prior_fit, prior_fit
+from vaegui.latent.prior_fit import describe_prior_fit, explain_prior_fit, prior_fit
 from vaegui.runs.library import RunSummary
 
 SIDES = ("a", "b")
@@ -271,12 +271,14 @@ class ComparisonModel:
         for selection in self.selections.values():
             selection.sample_prior(draws)
 
-    def prior_lesson(self, side: str) -> str:
-        """Where this side's random draws land on its map, and what that makes of them, in words ('' before)."""
+    def prior_lesson(self, side: str) -> tuple[str, str]:
+        """Where this side's random draws land on its map and what that makes of them, in words, and the figures
+        behind them (('', '') before the draws)."""
         shown, prior = self.explorers[side].shown, self.selections[side].prior
         if shown is None or prior is None:
-            return ""
-        return describe_prior_fit(self.side_name(side), prior_fit(shown.latents.mu, prior[0]))
+            return "", ""
+        fit = prior_fit(shown.latents.mu, prior[0])
+        return describe_prior_fit(self.side_name(side), fit), explain_prior_fit(fit)
 
 
 def row_of(shown: ShownMap, split: int, index: int) -> int | None:

@@ -49,15 +49,20 @@ def _nearest(points: np.ndarray, among: np.ndarray, exclude_self: bool = False) 
 
 
 def describe_prior_fit(name: str, fit: PriorFit) -> str:
-    """What the random draws do in this model, and why, in one plain sentence."""
-    where = (f"{fit.pictures_reached:.0%} of its pictures lie where random draws fall, and "
-             f"{fit.draws_among_pictures:.0%} of the draws land among its pictures")
-    if fit.spread >= WIDE:
-        where += f" (its pictures spread {fit.spread:.0f}× wider than the draws)"
-    elif fit.spread <= NARROW:
-        where += f" (its pictures crowd into a space {1 / max(fit.spread, 1e-6):.0f}× narrower than the draws)"
+    """What the random draws do in this model, in one short sentence (two lines under a map in presenter mode)."""
+    among = f"{fit.draws_among_pictures:.0%} of the random draws land among its pictures"
     if fit.draws_among_pictures < 0.5:
-        outcome = "most draws fall where it learned no picture, so it decodes them as mush or the same few pictures"
-    else:
-        outcome = "it decodes them into new pictures like the ones it learned"
-    return f"{name}: {where}: {outcome}."
+        return f"{name}: {among}, so it decodes them as mush or the same few pictures."
+    return f"{name}: {among}, so it decodes them into new pictures like the ones it learned."
+
+
+def explain_prior_fit(fit: PriorFit) -> str:
+    """The figures behind the sentence, for its tooltip."""
+    text = (f"{fit.pictures_reached:.0%} of its pictures lie where random draws fall (the standard cloud's 95 % "
+            f"ball); {fit.draws_among_pictures:.0%} of the draws land as near a picture as most pictures are to "
+            "another.")
+    if fit.spread >= WIDE:
+        text += f" Its pictures spread {fit.spread:.0f}× wider than the draws."
+    elif fit.spread <= NARROW:
+        text += f" Its pictures crowd into a space {1 / max(fit.spread, 1e-6):.0f}× narrower than the draws."
+    return text + " A VAE's KL term pulls its map onto the cloud the draws come from; β 0 leaves it anywhere."

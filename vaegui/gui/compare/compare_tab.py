@@ -25,6 +25,8 @@ from vaegui.gui.common.activity_row import ActivityRow
 from vaegui.gui.common.elided_label import ElidedLabel
 from vaegui.gui.common.job_runner import QtJobRunner
 from vaegui.gui.common.welcome_page import welcome_page
+from vaegui.gui.common.wording import wording
+from vaegui.gui.common.wrapped_label import WrappedLabel
 from vaegui.gui.compare.compare_panels import PickedPanel, PriorPanel, QualityTable
 from vaegui.gui.compare.experiment_worker import ExperimentProgress, ExperimentWorker
 from vaegui.gui.map.explorer_map_view import ExplorerMapView
@@ -64,7 +66,7 @@ class CompareTab(QWidget):
             selection.said.connect(lambda text: self.status_label.setText(text))
         comparison.explorers["a"].demo_ready.connect(self._show_mu_only_demo)
         for explorer in comparison.explorers.values():
-            explorer.map_changed.connect(self._draw_prior_if_asked)
+            explorer.map_changed.connect(self._render_activity)  # the redraw button goes once both maps are drawn
         self._render_source()
 
     # ---- layout --------------------------------------------------------------------------
@@ -130,9 +132,8 @@ class CompareTab(QWidget):
         self.map_titles = {side: ElidedLabel("") for side in SIDES}  # a long run name never widens the window
         # Where the random draws (the x marks) land on each map, and what that makes of them: the lesson of the
         # autoencoder against a VAE, in a sentence under each map.
-        self.lessons = {side: QLabel("") for side in SIDES}
+        self.lessons = {side: WrappedLabel("") for side in SIDES}  # as tall as its lines at the map's width
         for lesson in self.lessons.values():
-            lesson.setWordWrap(True)
             lesson.setStyleSheet("font-weight: 600;")
             lesson.hide()
         maps = QSplitter(Qt.Orientation.Horizontal)
@@ -159,6 +160,8 @@ class CompareTab(QWidget):
         for selection in self.comparison.selections.values():
             selection.generated_changed.connect(self._render_lessons)
         self.quality_table = QualityTable(self.comparison)
+        # Presenter mode hides the figures, for room: the maps, the lessons and the pictures are what a room sees.
+        wording().mark_expert(self.quality_table)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         for widget in (self.picked_panel, self.prior_panel, self.quality_table):
             bottom.addWidget(widget)
@@ -318,8 +321,9 @@ class CompareTab(QWidget):
 
     def _render_lessons(self) -> None:
         for side, label in self.lessons.items():
-            text = self.comparison.prior_lesson(side)
+            text, figures = self.comparison.prior_lesson(side)
             label.setText(text)
+            label.setToolTip(figures)
             label.setVisible(bool(text))
 
     def _render_message(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
@@ -11,19 +10,16 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from vaegui.compat import write_svg
 from vaegui.gui.common.image_tiles import array_to_pixmap
 from vaegui.gui.common.plot_style import plain_axes, set_axis_label
 from vaegui.gui.common.wording import wording
-from vaegui.gui.map.map_overlays import GridLines, MarkKey, set_legend_text_size
+from vaegui.gui.map.map_overlays import GridLines, MarkKey
 from vaegui.gui.map.point_raster import PointRaster
 from vaegui.latent.picking import PointPicker
 from vaegui.palette import DARK_HINT_TEXT, MAP_BACKGROUND
 
 PICK_RADIUS_PX = 7
-EXPORT_LEGEND_PT = 12  # the legend's and key's text in an exported picture
-EXPORT_TITLE_SIZE = "13pt"
-LIGHT_TEXT = "#dddddd"
+LEGEND_MARGIN_PX = 60  # of the map's height, kept for the axis below the legend and the space above it
 POINT_SIZE_PX = 5
 
 
@@ -125,6 +121,22 @@ class LatentMap(QWidget):
         self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
         wording().bind(self, lambda _expert: self._update_key())
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """The class legend in as many columns as the map's height needs: ten classes in one column ran off a map
+        250 pixels tall (the Compare tab at 1280×800), hiding the last ones."""
+        count = len(self.legend.items)
+        if not count:
+            return
+        row = max(label.boundingRect().height() for _, label in self.legend.items) + 2
+        room = max(row, self.plot_widget.height() - LEGEND_MARGIN_PX)
+        columns = max(1, -(-int(count * row) // int(room)))
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
+
     # ---- data ----------------------------------------------------------------------------
 
     def set_points(
@@ -153,6 +165,7 @@ class LatentMap(QWidget):
                 if not name:
                     continue
                 self.legend.addItem(pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(colour), size=9, symbol="o"), name)
+            self._fit_legend()
         self.symbol_names = dict(symbol_names or {})
         self._update_key()
         self.view_box.enableAutoRange()
@@ -334,59 +347,7 @@ class LatentMap(QWidget):
     # ---- export --------------------------------------------------------------------------
 
     def export_image(self, path: str, title: str = "") -> None:
-        """PNG (twice the screen size, by pyqtgraph's ImageExporter) or SVG (by Qt's SVG generator), with `title`
-        above the map and the legend and key in EXPORT_LEGEND_SIZE text."""
-        with self._points_as_scatter() as scatter, self._dressed_for_a_file(title):
-            if path.lower().endswith(".svg"):
-                self._export_svg(path, scatter)
-            else:
-                from pyqtgraph.exporters import ImageExporter
+        """PNG or SVG of the map, with `title` above it and a legend to read (vaegui.gui.map.map_export)."""
+        from vaegui.gui.map.map_export import export_map_image
 
-                exporter = ImageExporter(self.plot_item)
-                exporter.parameters()["width"] = max(800, int(self.plot_item.width() * 2))
-                exporter.export(path)
-
-    @contextmanager
-    def _dressed_for_a_file(self, title: str):
-        """A picture shown on its own needs to say what it is, and its key's 9 pt text was tiny in it: a title and
-        a bigger legend while exporting, the map on screen as it was afterwards."""
-        legends = [(legend, legend.opts.get("labelTextSize") or "9pt") for legend in (self.legend, self.key)]
-        for legend, size in legends:
-            set_legend_text_size(legend, f"{max(EXPORT_LEGEND_PT, float(size[:-2])):g}pt")
-        if title:
-            self.plot_item.setTitle(title, size=EXPORT_TITLE_SIZE, color=LIGHT_TEXT)
-        try:
-            yield
-        finally:
-            if title:
-                self.plot_item.setTitle(None)
-            for legend, size in legends:
-                set_legend_text_size(legend, size)
-
-    @contextmanager
-    def _points_as_scatter(self):
-        """The points as a scatter item while exporting: the screen image would be scaled up, not redrawn."""
-        brushes = np.empty(len(self.colours), dtype=object)
-        brushes[:] = [pg.mkBrush(colour) for colour in self.colours]  # one shared brush per category
-        scatter = pg.ScatterPlotItem(pxMode=True, pen=None, size=POINT_SIZE_PX, antialias=False)
-        scatter.setData(x=self.coords[:, 0], y=self.coords[:, 1], brush=brushes[self.categories],
-                        symbol=self.point_symbols())
-        self.points.hide()
-        self.plot_item.addItem(scatter, ignoreBounds=True)
-        try:
-            yield scatter
-        finally:
-            self.plot_item.removeItem(scatter)
-            self.points.show()
-
-    def _export_svg(self, path: str, scatter: pg.ScatterPlotItem) -> None:
-        # Through Qt's SVG generator: pyqtgraph's SVGExporter fails on these plots (see vaegui.compat.write_svg).
-        # Export mode makes the scatter draw each point as a vector symbol, not a cached pixmap.
-        view = self.plot_widget
-        size = view.viewport().size()
-        self.thumbnail.hide()
-        scatter.setExportMode(True, {"antialias": False})
-        try:
-            write_svg(path, size.width(), size.height(), "vaegui latent map", view.render)
-        finally:
-            scatter.setExportMode(False)
+        export_map_image(self, path, title)

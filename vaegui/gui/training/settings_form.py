@@ -55,6 +55,7 @@ from vaegui.palette import HINT_TEXT
 from vaegui.words import tip, word
 
 IMAGE_FOLDER_ITEM = "Image folder…"
+FORM_ROW_SPACING = 3
 DATA_FILES_ITEM = "IDX/NPZ files…"
 KL_PRESETS = (("kl_preset_0", 0.0), ("kl_preset_tiny", 5e-4), ("kl_preset_1", 1.0))  # (term, β)
 RECONSTRUCTION_LOSS_TERMS = {"bce": "loss_bce", "mse": "loss_mse"}
@@ -172,6 +173,9 @@ class SettingsForm(QWidget):
             group = QGroupBox()
             words.bind(group, lambda expert, g=group, k=group_key: g.setTitle(word(k, expert)))
             form = QFormLayout(group)
+            # Every setting and the buttons under them in a 1280×800 window's height, with no scrolling.
+            form.setVerticalSpacing(FORM_ROW_SPACING)
+            form.setContentsMargins(8, 4, 8, 6)
             for key, field in rows:
                 self.row_labels[key] = label = words.label(QLabel(), key)
                 form.addRow(label, field)
