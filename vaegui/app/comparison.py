@@ -249,7 +249,7 @@ class ComparisonModel:
         if a.z_dim != b.z_dim:
             return (f"The latent spaces differ in size (z_dim {a.z_dim} and {b.z_dim}): a place picked on one map is "
                     "decoded there only; images picked are marked on both.")
-        return "An image picked on either map is marked on both; a place picked is decoded by both models."
+        return ""  # the usual case: the panel's own hint says it already (its room goes to the maps)
 
     def _set_link_note(self, text: str) -> None:
         if text != self.link_note:
