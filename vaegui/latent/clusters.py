@@ -92,7 +92,7 @@ def _name(number: int, rows: np.ndarray, labels: np.ndarray | None, class_names:
     if labels is None:
         return f"group {number + 1}", pictures
     counts = np.bincount(labels[rows])
-    order = np.argsort(counts, kind="stable")[::-1]
+    order = np.argsort(-counts, kind="stable")  # ties: the smaller class first
     first, second = int(order[0]), int(order[1]) if len(order) > 1 else None
     share = counts[first] / len(rows)
 

@@ -25,6 +25,7 @@ from vaegui.gui.common.activity_row import ActivityRow
 from vaegui.gui.common.job_runner import QtJobRunner
 from vaegui.gui.common.welcome_page import welcome_page
 from vaegui.gui.compare.compare_panels import PickedPanel, PriorPanel, QualityTable
+from vaegui.gui.compare.compare_verbs import CompareVerbs
 from vaegui.gui.compare.experiment_worker import ExperimentProgress, ExperimentWorker
 from vaegui.gui.map.explorer_map_view import ExplorerMapView
 from vaegui.gui.map.latent_map import LatentMap
@@ -52,6 +53,7 @@ class CompareTab(QWidget):
         self._build()
         self.map_views = {side: ExplorerMapView(self.maps[side], self.comparison.explorers[side],
                                                 self.comparison.selections[side]) for side in SIDES}
+        self.verbs = CompareVerbs(self)  # find and filter, groups and a direction on both maps (issue 22)
         comparison = self.comparison
         for signal, slot in ((comparison.source_changed, self._render_source),
                              (comparison.activity_changed, self._render_activity),
@@ -125,11 +127,11 @@ class CompareTab(QWidget):
             self.map_titles[side].setTextFormat(Qt.TextFormat.RichText)
             column_layout.addWidget(self.map_titles[side])
             column_layout.addWidget(self.maps[side], 1)
-            self.maps[side].plot_widget.scene().sigMouseClicked.connect(
-                lambda event, side=side: self.maps[side].view_box.autoRange() if event.double() else None)
             maps.addWidget(column)
         hint = QLabel("Click a point: the same image is marked on both maps · click or drag on empty space: decoded "
-                      "by both · wheel to zoom · double-click to fit")
+                      "by both · Shift-drag a box, Ctrl-drag a lasso: a group on both · wheel to zoom · double-click "
+                      "to fit")
+        hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -291,4 +293,5 @@ class CompareTab(QWidget):
             except RuntimeError:
                 pass  # its C++ side is already gone
         self.comparison.shutdown()
+        self.verbs.shutdown()
         self.runner.shutdown()
