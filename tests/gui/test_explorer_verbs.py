@@ -70,13 +70,13 @@ def explorer(tab):
     return tab
 
 
-def _pixel(tab, x: float, y: float) -> QPoint:
-    view = tab.map.plot_widget.mapFromScene(tab.map.view_box.mapViewToScene(QPointF(float(x), float(y))))
+def _pixel(latent_map, x: float, y: float) -> QPoint:
+    view = latent_map.plot_widget.mapFromScene(latent_map.view_box.mapViewToScene(QPointF(float(x), float(y))))
     return QPoint(int(round(view.x())), int(round(view.y())))
 
 
-def _place(tab, pixel: QPoint) -> tuple[float, float]:
-    where = tab.map.view_box.mapSceneToView(tab.map.plot_widget.mapToScene(pixel))
+def _place(latent_map, pixel: QPoint) -> tuple[float, float]:
+    where = latent_map.view_box.mapSceneToView(latent_map.plot_widget.mapToScene(pixel))
     return where.x(), where.y()
 
 
@@ -85,9 +85,9 @@ def _send(viewport, kind, pixel: QPoint, buttons, modifiers, button=Qt.MouseButt
     QApplication.sendEvent(viewport, QMouseEvent(kind, local, viewport.mapToGlobal(local), button, buttons, modifiers))
 
 
-def _drag(tab, pixels: list[QPoint], modifiers) -> None:
+def _drag(latent_map, pixels: list[QPoint], modifiers) -> None:
     """A person's drag: press, moves (slower than pyqtgraph's mouse rate limit drops them), release."""
-    viewport = tab.map.plot_widget.viewport()
+    viewport = latent_map.plot_widget.viewport()
     left = Qt.MouseButton.LeftButton
     _send(viewport, QEvent.Type.MouseButtonPress, pixels[0], left, modifiers)
     for pixel in pixels[1:]:
@@ -96,8 +96,8 @@ def _drag(tab, pixels: list[QPoint], modifiers) -> None:
     _send(viewport, QEvent.Type.MouseButtonRelease, pixels[-1], Qt.MouseButton.NoButton, modifiers)
 
 
-def _double_click(tab, pixel: QPoint) -> None:
-    viewport, left = tab.map.plot_widget.viewport(), Qt.MouseButton.LeftButton
+def _double_click(latent_map, pixel: QPoint) -> None:
+    viewport, left = latent_map.plot_widget.viewport(), Qt.MouseButton.LeftButton
     up = Qt.MouseButton.NoButton
     for kind, buttons in ((QEvent.Type.MouseButtonPress, left), (QEvent.Type.MouseButtonRelease, up),
                           (QEvent.Type.MouseButtonDblClick, left), (QEvent.Type.MouseButtonRelease, up)):
@@ -107,14 +107,14 @@ def _double_click(tab, pixel: QPoint) -> None:
 def test_a_lasso_and_boxes_make_the_group_and_dim_the_rest(explorer, qtbot):
     tab = explorer
     coords = tab.explorer.shown.projection.coords
-    centre = _pixel(tab, *np.median(coords, axis=0))
+    centre = _pixel(tab.map, *np.median(coords, axis=0))
     angles = np.linspace(0, 2 * np.pi, 14)
     radii = 90 + 40 * np.sin(3 * angles)  # a lobed loop, not a circle
     path = [QPoint(int(centre.x() + r * np.cos(a)), int(centre.y() + r * np.sin(a))) for r, a in zip(radii, angles)]
-    _drag(tab, path, CTRL)
+    _drag(tab.map, path, CTRL)
     groups = tab.verbs.verbs.groups
     # Independently: Qt's own polygon test over every point, with the path mapped to the map's units here.
-    polygon = QPolygonF([QPointF(*_place(tab, pixel)) for pixel in path])
+    polygon = QPolygonF([QPointF(*_place(tab.map, pixel)) for pixel in path])
     expected = [row for row, (x, y) in enumerate(coords.astype(float))
                 if polygon.containsPoint(QPointF(x, y), Qt.FillRule.OddEvenFill)]
     assert groups.rows.tolist() == expected and len(expected) > 20
@@ -132,24 +132,24 @@ def test_a_lasso_and_boxes_make_the_group_and_dim_the_rest(explorer, qtbot):
 
     # A Shift-drag box: exactly the points within its corners.
     corner_a, corner_b = QPoint(centre.x() - 120, centre.y() - 60), QPoint(centre.x() + 30, centre.y() + 80)
-    _drag(tab, [corner_a, QPoint(centre.x(), centre.y()), corner_b], SHIFT)
-    (x0, y0), (x1, y1) = _place(tab, corner_a), _place(tab, corner_b)
+    _drag(tab.map, [corner_a, QPoint(centre.x(), centre.y()), corner_b], SHIFT)
+    (x0, y0), (x1, y1) = _place(tab.map, corner_a), _place(tab.map, corner_b)
     in_box = np.flatnonzero((coords[:, 0] >= min(x0, x1)) & (coords[:, 0] <= max(x0, x1)) &
                             (coords[:, 1] >= min(y0, y1)) & (coords[:, 1] <= max(y0, y1)))
     assert groups.rows.tolist() == in_box.tolist()
     # "adds to it", then "takes from it": the panel's buttons, then boxes elsewhere.
     qtbot.mouseClick(panel.mode_buttons["add"], Qt.MouseButton.LeftButton)
     corner_c, corner_d = QPoint(centre.x() + 40, centre.y() - 100), QPoint(centre.x() + 140, centre.y())
-    _drag(tab, [corner_c, corner_d], SHIFT)
-    (x2, y2), (x3, y3) = _place(tab, corner_c), _place(tab, corner_d)
+    _drag(tab.map, [corner_c, corner_d], SHIFT)
+    (x2, y2), (x3, y3) = _place(tab.map, corner_c), _place(tab.map, corner_d)
     second = np.flatnonzero((coords[:, 0] >= min(x2, x3)) & (coords[:, 0] <= max(x2, x3)) &
                             (coords[:, 1] >= min(y2, y3)) & (coords[:, 1] <= max(y2, y3)))
     assert groups.rows.tolist() == np.union1d(in_box, second).tolist()
     qtbot.mouseClick(panel.mode_buttons["remove"], Qt.MouseButton.LeftButton)
-    _drag(tab, [corner_a, corner_b], SHIFT)
+    _drag(tab.map, [corner_a, corner_b], SHIFT)
     assert groups.rows.tolist() == np.setdiff1d(second, in_box).tolist()
     # A plain drag still decodes the places it passes (no group change).
-    _drag(tab, [centre, QPoint(centre.x() + 30, centre.y() + 5)], NONE)
+    _drag(tab.map, [centre, QPoint(centre.x() + 30, centre.y() + 5)], NONE)
     assert isinstance(tab.selection.selected, LocationDetails)
     assert groups.rows.tolist() == np.setdiff1d(second, in_box).tolist()
 
@@ -166,7 +166,7 @@ def test_the_keys_classes_hide_and_solo_without_decoding_and_a_double_click_only
     assert tab.selection.selected is chosen  # the click hid class 3; nothing under the legend was decoded
     emphasis = tab.map.points.emphasis
     assert (emphasis[labels == 3] == HIDDEN).all() and (emphasis[labels != 3] == NORMAL).all()
-    _double_click(tab, tab.map.plot_widget.mapFromScene(legend.entry_centre(5)))
+    _double_click(tab.map, tab.map.plot_widget.mapFromScene(legend.entry_centre(5)))
     emphasis = tab.map.points.emphasis
     assert (emphasis[labels == 5] == NORMAL).all() and (emphasis[labels != 5] == HIDDEN).all()
     assert tab.selection.selected is chosen
@@ -176,7 +176,7 @@ def test_the_keys_classes_hide_and_solo_without_decoding_and_a_double_click_only
     # A double-click on the map fits the view and leaves the chosen picture chosen (its first click taken back).
     full = np.array(tab.map.view_box.viewRange())
     tab.map.view_box.scaleBy((0.3, 0.3))
-    _double_click(tab, QPoint(viewport.width() // 3, viewport.height() // 2))
+    _double_click(tab.map, QPoint(viewport.width() // 3, viewport.height() // 2))
     np.testing.assert_allclose(tab.map.view_box.viewRange(), full, rtol=0.05)
     assert isinstance(tab.selection.selected, PointDetails) and tab.selection.selected.row == row
     # Right-click → "Select its pictures": the class becomes the group.
@@ -217,6 +217,23 @@ def test_search_ranges_lists_and_exports_follow_the_filter(explorer, qtbot, tmp_
     kept = (latents.kl >= panel.sliders["kl"].value()[0]) & (latents.kl <= panel.sliders["kl"].value()[1])
     assert passing.tolist() == kept.tolist() and 0.3 < passing.mean() < 0.7
     assert "KL" in tab.verbs.find_bar.status.text()
+
+
+def test_the_group_and_the_filter_follow_the_same_pictures_onto_another_map(explorer):
+    tab = explorer
+    latents = tab.explorer.shown.latents
+    verbs = tab.verbs.verbs
+    verbs.groups.select_rows(np.arange(0, len(latents), 7), "every 7th")
+    verbs.filters.set_class_state(2, "hidden")
+    before = set(zip(latents.split[verbs.groups.rows].tolist(), latents.source_index[verbs.groups.rows].tolist()))
+    tab.controls.choose(tab.method_combo, "pca")
+    _wait(lambda: not tab.is_busy() and tab.explorer.shown.method == "pca")
+    moved = tab.explorer.shown.latents
+    after = set(zip(moved.split[verbs.groups.rows].tolist(), moved.source_index[verbs.groups.rows].tolist()))
+    assert after == before and verbs.filters.class_states == {2: "hidden"}
+    assert (tab.map.points.emphasis[moved.labels == 2] == HIDDEN).all()
+    tab.controls.choose(tab.method_combo, "direct")
+    _wait(lambda: not tab.is_busy() and tab.explorer.shown.method == "direct")
 
 
 def test_density_region_names_prior_circles_and_the_decoded_background(explorer, qtbot):
@@ -272,3 +289,97 @@ def test_density_region_names_prior_circles_and_the_decoded_background(explorer,
     assert not verbs.layers.shown["contours"] and not find.layer_actions["contours"].isChecked()
     for name in ("labels", "prior", "background"):
         find.layer_actions[name].setChecked(False)
+
+
+def test_a_direction_from_two_groups_walks_the_chosen_picture_and_is_saved(explorer, qtbot, tmp_path, tiny_run,
+                                                                           monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from vaegui.latent.directions import Direction, save_direction
+    from vaegui.runs import Run
+
+    tab = explorer
+    latents, verbs, panel = tab.explorer.shown.latents, tab.verbs.verbs, tab.verbs.group_panel
+    verbs.groups.select_class(0)
+    qtbot.mouseClick(panel.keep_a, Qt.MouseButton.LeftButton)
+    verbs.groups.select_class(1)
+    qtbot.mouseClick(panel.keep_b, Qt.MouseButton.LeftButton)
+    # Independently: the encoder of a model loaded here codes the two groups' pictures; their means' difference.
+    run = Run.open(tiny_run.folder)
+    encoder = run.load_model(tab.explorer.loaded.image_shape).encoder
+    mu_of = [np.asarray(encoder.predict(latents.images(np.flatnonzero(latents.labels == c)), verbose=0)[0])
+             for c in (0, 1)]
+    direction = verbs.direction.direction
+    np.testing.assert_allclose(direction.vector, mu_of[1].mean(axis=0) - mu_of[0].mean(axis=0), atol=1e-4)
+    row = int(np.flatnonzero(latents.labels == 0)[3])
+    tab.selection.select_row(row)
+    walk_panel = tab.verbs.direction_panel
+    qtbot.mouseClick(walk_panel.use_button, Qt.MouseButton.LeftButton)
+    walk_panel.slider.setFocus()
+    qtbot.keyClick(walk_panel.slider, Qt.Key.Key_End)  # the slider's far end: 2 lengths towards B
+    viewer = tab.explorer.loaded.viewer
+    np.testing.assert_allclose(walk_panel.picture.image, viewer.decode_one(latents.mu[row] + 2.0 * direction.vector),
+                               atol=1e-5)
+    assert walk_panel.strip.images_shown() == 7
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(tmp_path / "d.json"), ""))
+    qtbot.mouseClick(walk_panel.save_button, Qt.MouseButton.LeftButton)
+    assert verbs.direction.load(tmp_path / "d.json")
+    np.testing.assert_allclose(verbs.direction.direction.vector, direction.vector, rtol=1e-6)
+    save_direction(tmp_path / "z4.npz", Direction(np.ones(4, np.float32), "A", "B", 1, 1))
+    assert not verbs.direction.load(tmp_path / "z4.npz")
+    assert "z_dim 4 model; this run has z_dim 2" in tab.status_label.text()
+
+
+def test_compare_links_groups_and_classes_across_both_maps(qapp, qtbot, tiny_run, tiny_run_z4):
+    from vaegui.gui.compare.compare_tab import CompareTab
+    from vaegui.runs.library import read_run_summary
+
+    state = AppState()
+    state.tensorflow_loaded = True
+    tab = CompareTab(state)
+    qtbot.addWidget(tab)
+    tab.resize(1400, 950)
+    tab.show()
+    tab.compare(read_run_summary(tiny_run.folder), read_run_summary(tiny_run_z4.folder))
+    _wait(lambda: not tab.is_busy() and all(e.shown is not None for e in tab.comparison.explorers.values()))
+    left, right = tab.maps["a"], tab.maps["b"]
+    for latent_map in (left, right):
+        latent_map.view_box.updateAutoRange()
+    QTest.qWait(20)
+    shown = {side: tab.comparison.explorers[side].shown for side in "ab"}
+    verbs = {side: tab.map_views[side].verbs for side in "ab"}
+    coords = shown["a"].projection.coords
+    centre = _pixel(left, *np.median(coords, axis=0))
+    path = [QPoint(centre.x() + dx, centre.y() + dy) for dx, dy in ((-70, -60), (80, -50), (60, 70), (-60, 50))]
+    _drag(left, path, CTRL)
+    polygon = QPolygonF([QPointF(*_place(left, pixel)) for pixel in path])
+    expected = [row for row, (x, y) in enumerate(coords.astype(float))
+                if polygon.containsPoint(QPointF(x, y), Qt.FillRule.OddEvenFill)]
+    assert verbs["a"].groups.rows.tolist() == expected
+    keys = {side: shown[side].latents.split.astype(np.int64) * 10**9 + shown[side].latents.source_index
+            for side in "ab"}
+    assert sorted(keys["b"][verbs["b"].groups.rows]) == sorted(keys["a"][expected])  # the same pictures on the right
+    assert (right.points.emphasis == DIMMED).sum() == len(coords) - len(expected)
+    # A class hidden from the right map's key is hidden on the left too.
+    qtbot.mouseClick(right.plot_widget.viewport(), Qt.MouseButton.LeftButton,
+                     pos=right.plot_widget.mapFromScene(right.legend.entry_centre(2)))
+    assert (left.points.emphasis[shown["a"].latents.labels == 2] == HIDDEN).all()
+    # The PCA map's prior: circles around the latent origin's place, −C · mean.
+    tab.verbs.find_bar.layer_actions["prior"].setChecked(True)
+    rings = verbs["b"].layers.rings
+    projection = shown["b"].projection
+    np.testing.assert_allclose(rings.centre, -(projection.pca_components @ projection.pca_mean), atol=1e-5)
+    # Both models walk the same picture from their own A towards their own B.
+    verbs["a"].groups.select_class(0)
+    tab.verbs.group_panel.keep_a.click()
+    verbs["a"].groups.select_class(1)
+    tab.verbs.group_panel.keep_b.click()
+    tab.comparison.selections["a"].select_row(int(np.flatnonzero(shown["a"].latents.labels == 0)[0]))
+    tab.verbs.group_panel.use_button.click()
+    tab.verbs.group_panel.slider.setValue(100)
+    for side in "ab":
+        direction = verbs[side].direction
+        picked = tab.comparison.selections[side].selected
+        np.testing.assert_allclose(tab.verbs.group_panel.walked[side].image, tab.comparison.explorers[side].loaded
+                                   .viewer.decode_one(picked.mu + direction.direction.vector), atol=1e-5)
+    tab.shutdown()

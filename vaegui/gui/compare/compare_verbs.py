@@ -34,7 +34,7 @@ from vaegui.gui.map.map_view_box import TOOLS
 from vaegui.palette import HINT_STYLE
 from vaegui.words import tip, word
 
-STRIP = 12
+STRIP = 8
 
 
 class CompareGroupPanel(QWidget):
@@ -44,22 +44,28 @@ class CompareGroupPanel(QWidget):
         verbs = linked.verbs
         words = wording()
         layout = QVBoxLayout(self)
-        choices = QHBoxLayout()
-        self.tool_buttons = self._choices(choices, "group_tool", TOOLS, "tool_", self._set_tool)
-        self.mode_buttons = self._choices(choices, "group_mode", MODES, "mode_", self._set_mode)
+        # Each choice on its row, each side's pictures small: the page stays as narrow as the picked image's page.
+        for key, choices, prefix, chosen in (("group_tool", TOOLS, "tool_", self._set_tool),
+                                             ("group_mode", MODES, "mode_", self._set_mode)):
+            row = QHBoxLayout()
+            buttons = self._choices(row, key, choices, prefix, chosen)
+            row.addStretch(1)
+            layout.addLayout(row)
+            if key == "group_tool":
+                self.tool_buttons = buttons
+            else:
+                self.mode_buttons = buttons
         self.tool_buttons["decode"].setChecked(True)
         self.mode_buttons["new"].setChecked(True)
-        choices.addStretch(1)
-        layout.addLayout(choices)
         grid = QGridLayout()
         self.summaries, self.typicals, self.strips, self.walked = {}, {}, {}, {}
         for column, side in enumerate(SIDES):
             summary = QLabel("")
             summary.setWordWrap(True)
-            typical = ImageTile("", 72)
+            typical = ImageTile("", 56)
             typical.setToolTip(tip("group_typical"))
-            strip = ImageGrid(STRIP, 6, 26)
-            walked = ImageTile("", 72)
+            strip = ImageGrid(STRIP, 4, 24)
+            walked = ImageTile("", 56)
             save = words.label(QToolButton(), "group_export")
             save.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
             save.setMenu(self._export_menu(save, side))
@@ -74,7 +80,7 @@ class CompareGroupPanel(QWidget):
             self.summaries[side], self.typicals[side], self.strips[side], self.walked[side] = \
                 summary, typical, strip, walked
         layout.addLayout(grid)
-        direction = QHBoxLayout()
+        buttons = QHBoxLayout()
         self.keep_a, self.keep_b = words.label(QPushButton(), "keep_a"), words.label(QPushButton(), "keep_b")
         self.keep_a.clicked.connect(lambda: linked.keep_as("A"))
         self.keep_b.clicked.connect(lambda: linked.keep_as("B"))
@@ -85,8 +91,12 @@ class CompareGroupPanel(QWidget):
         self.slider.setToolTip(tip("direction_amount"))
         self.slider.valueChanged.connect(
             lambda value: [verbs[side].direction.set_amount(value / STEPS_PER_UNIT) for side in SIDES])
-        for widget in (self.keep_a, self.keep_b, self.use_button, words.label(QLabel(), "direction_amount")):
-            direction.addWidget(widget)
+        for widget in (self.keep_a, self.keep_b, self.use_button):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        direction = QHBoxLayout()
+        direction.addWidget(words.label(QLabel(), "direction_amount"))
         direction.addWidget(self.slider, 1)
         layout.addLayout(direction)
         self.note = QLabel("")
