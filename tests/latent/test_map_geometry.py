@@ -56,8 +56,10 @@ def test_density_peaks_at_the_crowded_class_and_its_contours_enclose_their_share
     grid = density_grid(crowded)
     assert np.hypot(*(np.array(grid.peak()) - centres[2])) < 0.5
     assert grid.values.sum() == pytest.approx(1.0)
-    levels = point_levels(grid, crowded, (0.5, 0.95))
+    levels = point_levels(grid, (0.5, 0.95))
     assert levels[0] > levels[1]
+    for level, share in zip(levels, (0.5, 0.95)):  # the lines enclose those shares of the points themselves
+        assert abs(float((grid.at(crowded) >= level).mean()) - share) < 0.02
     # The line of the 50 % level encloses half of the points: counted with the KDE evaluated exactly (scipy's
     # gaussian_kde at each point), not with the grid's own numbers.
     from scipy.stats import gaussian_kde
@@ -76,7 +78,7 @@ def test_contour_segments_lie_on_the_level():
     values = np.exp(-(xs[None, :] ** 2 + xs[:, None] ** 2))  # a round bump, peak 1
     from vaegui.latent.density import DensityGrid
 
-    grid = DensityGrid(values, xs, xs, (1.0, 1.0))
+    grid = DensityGrid(values, values, xs, xs, (1.0, 1.0))
     segments = contour_segments(grid, np.exp(-1.0))  # the circle of radius 1
     radii = np.hypot(segments[..., 0], segments[..., 1])
     assert len(segments) > 20 and np.abs(radii - 1.0).max() < 0.02

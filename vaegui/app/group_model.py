@@ -69,7 +69,6 @@ class GroupModel:
         self.kept: dict[str, KeptGroup | None] = {"A": None, "B": None}
         explorer.map_changed.connect(self._on_map_changed)
         explorer.source_changed.connect(self._on_source_changed)
-        filters.changed.connect(self._on_filter_changed)
         self._source = None
 
     # ---- the map drawn now ----------------------------------------------------------------------
@@ -170,7 +169,8 @@ class GroupModel:
             rows = np.setdiff1d(current, found)
             how = f"{self.how} − {how}" if self.how else how
         else:
-            rows = np.unique(found)
+            sorted_once = len(found) < 2 or bool((found[1:] > found[:-1]).all())
+            rows = found if sorted_once else np.unique(found)  # the shapes' rows come sorted: no sort of 200k
         self.rows, self.latents, self.how = rows.astype(np.int64), latents, how
         self._summarise()
         self.changed.emit()
@@ -250,9 +250,6 @@ class GroupModel:
             self.shape = None  # the outline belonged to the other layout
         self._summarise()
         self.changed.emit()
-
-    def _on_filter_changed(self) -> None:
-        self.changed.emit()  # the map dims again; the group keeps its rows until the next selection
 
     def _on_source_changed(self) -> None:
         loaded = self.explorer.loaded

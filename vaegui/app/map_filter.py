@@ -204,7 +204,7 @@ class FilterModel:
 
     def _present_classes(self) -> list[int]:
         latents = self.latents()
-        return [] if latents is None or latents.labels is None else np.unique(latents.labels).tolist()
+        return [] if latents is None or latents.labels is None else np.flatnonzero(np.bincount(latents.labels)).tolist()
 
     def _changed(self) -> None:
         self._passing = None

@@ -28,7 +28,7 @@ from vaegui.gui.common.image_tiles import ImageGrid, ImageTile
 from vaegui.gui.common.wording import wording
 from vaegui.gui.explorer.direction_panel import STEPS_PER_UNIT
 from vaegui.gui.explorer.explorer_dialogs import ask_export_path
-from vaegui.gui.explorer.group_panel import picture_tooltip
+from vaegui.gui.explorer.group_panel import PictureTips
 from vaegui.gui.map.find_bar import FindBar
 from vaegui.gui.map.map_view_box import TOOLS
 from vaegui.palette import HINT_STYLE
@@ -57,6 +57,7 @@ class CompareGroupPanel(QWidget):
                 self.mode_buttons = buttons
         self.tool_buttons["decode"].setChecked(True)
         self.mode_buttons["new"].setChecked(True)
+        self.tips = PictureTips(self)
         grid = QGridLayout()
         self.summaries, self.typicals, self.strips, self.walked = {}, {}, {}, {}
         for column, side in enumerate(SIDES):
@@ -161,10 +162,11 @@ class CompareGroupPanel(QWidget):
             rows = [] if summary is None else summary.strip_rows[:STRIP]
             images = None if summary is None else groups.latents.images(rows)
             self.strips[side].set_images(images)
-            if summary is not None:
-                names = None if groups.explorer.loaded is None else groups.explorer.loaded.class_names
-                for tile, image, row in zip(self.strips[side].tiles, images, rows):
-                    tile.setToolTip(picture_tooltip(image, describe_row(groups.latents, int(row), names)))
+            names = None if groups.explorer.loaded is None else groups.explorer.loaded.class_names
+            for position, tile in enumerate(self.strips[side].tiles):
+                shown = summary is not None and position < len(rows)
+                self.tips.set(tile, images[position] if shown else None,
+                              describe_row(groups.latents, int(rows[position]), names) if shown else "")
             self.walked[side].set_image(direction.image, "" if direction.image is None else
                                         f"walked {direction.amount:+.2f}")
         kept = self.linked.verbs["a"].groups.kept

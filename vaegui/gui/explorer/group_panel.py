@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +31,31 @@ from vaegui.words import tip
 
 BARS_SHOWN = 10  # classes in the histogram; the rest are summed in one line
 HOVER_PX = 160  # the picture in a strip tile's tooltip
+
+
+class PictureTips(QObject):
+    """Tooltips holding a picture, large, made only when a tooltip is asked for (encoding 24 pictures as PNG on
+    every change of the group would cost ~30 ms)."""
+
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        self.pictures: dict[QWidget, tuple[np.ndarray, str]] = {}
+
+    def set(self, widget: QWidget, image: np.ndarray | None, caption: str = "") -> None:
+        if image is None:
+            self.pictures.pop(widget, None)
+            widget.setToolTip("")
+            return
+        if widget not in self.pictures:
+            widget.installEventFilter(self)
+        self.pictures[widget] = (image, caption)
+        widget.setToolTip(caption)  # until the picture's tooltip is asked for
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.ToolTip and watched in self.pictures:
+            QToolTip.showText(event.globalPos(), picture_tooltip(*self.pictures[watched]), watched)
+            return True
+        return False
 
 
 def picture_tooltip(image: np.ndarray, caption: str) -> str:
@@ -105,6 +131,7 @@ class GroupPanel(QWidget):
         self.clear_button = words.label(QToolButton(), "clear_group")
         self.clear_button.clicked.connect(groups.clear)
         self.strip = ImageGrid(STRIP, 8, 36)
+        self.tips = PictureTips(self)
         self.strip.tile_clicked.connect(self._on_strip_clicked)
         self.bars = ClassBars()
         self.typical = ImageTile("", 96)
@@ -197,8 +224,9 @@ class GroupPanel(QWidget):
         images = latents.images(summary.strip_rows)
         captions = [describe_row(latents, int(row), names) for row in summary.strip_rows]
         self.strip.set_images(images)
-        for tile, image, caption in zip(self.strip.tiles, images, captions):
-            tile.setToolTip(picture_tooltip(image, caption))
+        for position, tile in enumerate(self.strip.tiles):
+            self.tips.set(tile, images[position] if position < len(images) else None,
+                          captions[position] if position < len(captions) else "")
         self.bars.set_bars(summary.histogram)
         self.typical.set_image(summary.typical, f"mean of {summary.count:,} centres")
         self._render_kept()

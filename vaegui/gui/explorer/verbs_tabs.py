@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from vaegui.gui.explorer.direction_panel import DirectionPanel
@@ -12,6 +13,8 @@ from vaegui.gui.explorer.explorer_dialogs import ask_export_path
 from vaegui.gui.explorer.group_panel import GroupPanel
 from vaegui.gui.map.find_bar import FindBar
 from vaegui.words import tip, word
+
+LISTS_AFTER_MS = 120
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:
@@ -55,7 +58,12 @@ class ExplorerVerbs:
         verbs.groups.kept_changed.connect(self._show_direction_when_ready)
         # The lists and the coordinates' export take only what the filter keeps.
         side.rows_shown = verbs.rows_shown
-        verbs.filters.changed.connect(side.render_lists)
+        # Shortly after, not in the same event: the map's dimming comes first (a search updates it within a frame).
+        self._lists_later = QTimer(tab)
+        self._lists_later.setSingleShot(True)
+        self._lists_later.setInterval(LISTS_AFTER_MS)
+        self._lists_later.timeout.connect(side.render_lists)
+        verbs.filters.changed.connect(lambda: self._lists_later.start())
 
     def _show_direction_when_ready(self) -> None:
         if all(kept is not None for kept in self.verbs.groups.kept.values()):

@@ -48,13 +48,15 @@ class _Points:
     def row_colours(self) -> np.ndarray:
         """(N + 1,) uint32 ARGB: entry 0 "no point", then each point's colour as its emphasis says."""
         table = np.array(self.colour_table, np.uint32)
-        index = self.colour_index.astype(np.int64) + 1
+        index = self.colour_index.astype(np.intp) + 1
+        if self.emphasis is not None:
+            # One look-up in the table and its dimmed copy after it; hidden points take entry 0, "no point".
+            table = np.concatenate([table, _dimmed(table)])
+            index += (self.emphasis == DIMMED) * (len(table) // 2)
+            index[self.emphasis == HIDDEN] = 0
         colours = np.empty(len(self.coords) + 1, np.uint32)
         colours[0] = 0
-        colours[1:] = table[index]
-        if self.emphasis is not None:
-            colours[1:] = np.where(self.emphasis == DIMMED, _dimmed(table)[index], colours[1:])
-            colours[1:][self.emphasis == HIDDEN] = 0
+        np.take(table, index, out=colours[1:])
         return colours
 
     def drawing_order(self) -> np.ndarray | None:
@@ -103,9 +105,21 @@ class _Drawn:
     rows: np.ndarray  # (height, width) uint32: which point shows at each pixel (row + 1, 0: none)
     pixels: np.ndarray  # the ARGB pixels `image` reads (QImage does not own them)
 
-    def recoloured(self, points: _Points) -> _Drawn:
-        """The same pixels with `points`' colours (another emphasis): one table look-up, no stamping."""
-        pixels, image = _argb_image(points.row_colours()[self.rows], self.image.devicePixelRatio())
+    def recoloured(self, points: _Points, window: QRectF | None = None) -> _Drawn:
+        """The same pixels with `points`' colours (another emphasis): one table look-up, no stamping; only the
+        pixels showing `window` (data coordinates; the view) when given, the margins waiting for the next image."""
+        colours = points.row_colours()
+        height, width = self.rows.shape
+        rows, columns = slice(0, height), slice(0, width)
+        if window is not None:
+            rect = self.rect  # data coordinates, y up: the image's row 0 is its top, rect.bottom()
+            columns = slice(*np.clip([int(np.floor((window.left() - rect.left()) / rect.width() * width)),
+                                      int(np.ceil((window.right() - rect.left()) / rect.width() * width))], 0, width))
+            rows = slice(*np.clip([int(np.floor((rect.bottom() - window.bottom()) / rect.height() * height)),
+                                   int(np.ceil((rect.bottom() - window.top()) / rect.height() * height))], 0, height))
+        pixels = self.pixels.copy()
+        pixels[rows, columns] = colours[self.rows[rows, columns]]
+        pixels, image = _argb_image(pixels, self.image.devicePixelRatio())
         return replace(self, image=image, points=points, pixels=pixels)
 
 
@@ -247,9 +261,9 @@ class PointRaster(pg.GraphicsObject):
         if emphasis is None and self._points.emphasis is None:
             return
         self._points = replace(self._points, emphasis=emphasis)
-        drawn = self._drawn
+        drawn, view = self._drawn, self.getViewBox()
         if drawn is not None and drawn.points.coords is self._points.coords:
-            self._drawn = drawn.recoloured(self._points)
+            self._drawn = drawn.recoloured(self._points, view.viewRect() if isinstance(view, pg.ViewBox) else None)
             self.update()
         self._request_image()
 
