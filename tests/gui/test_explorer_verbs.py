@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent, QPolygonF
+from PySide6.QtGui import QFont, QMouseEvent, QPolygonF
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -273,6 +273,17 @@ def test_density_region_names_prior_circles_and_the_decoded_background(explorer,
                      pos=tab.map.plot_widget.mapFromScene(first.mapToScene(first.boundingRect().center())))
     assert verbs.groups.rows.tolist() == regions.rows_of(regions.labels[0].cluster).tolist()
     assert tab.selection.selected is None
+    # Presenter mode enlarges the window's text: the names grow with it.
+    app, size = QApplication.instance(), names[0].textItem.font().pointSizeF()
+    before = app.font()
+    bigger = QFont(before)
+    bigger.setPointSizeF(before.pointSizeF() * 1.5)
+    app.setFont(bigger)
+    QTest.qWait(20)
+    names = tab.map_view.verbs_view.layers_view.names
+    assert names[0].textItem.font().pointSizeF() == pytest.approx(1.5 * size)
+    app.setFont(before)
+    QTest.qWait(20)
     # The prior's circles: radius 1, 2, 3 around the origin of this direct map.
     ring = tab.map_view.verbs_view.layers_view.rings[1].getData()
     np.testing.assert_allclose(np.hypot(ring[0], ring[1]), 2.0, rtol=1e-6)

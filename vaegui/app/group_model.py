@@ -29,7 +29,7 @@ class GroupSummary:
     strip_rows: np.ndarray
     histogram: tuple[tuple[str, str, int], ...]  # (class name, colour, count), largest first
     mean_code: np.ndarray  # the mean of the group's codes (mu)
-    typical: np.ndarray  # the mean code decoded: the group's typical picture
+    typical: np.ndarray | None  # the mean code decoded: the group's typical picture (None: no model loaded yet)
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,19 +183,20 @@ class GroupModel:
 
     def _summarise(self) -> None:
         latents, rows, loaded = self.latents, self.rows, self.explorer.loaded
-        if rows is None or latents is None or not len(rows) or loaded is None:
+        if rows is None or latents is None or not len(rows):
             self.summary = None
             return
+        names = None if loaded is None else loaded.class_names
         strip = rows[np.unique(np.linspace(0, len(rows) - 1, min(STRIP, len(rows))).astype(np.int64))]
         histogram = ()
         if latents.labels is not None:
             counts = np.bincount(latents.labels[rows])
             order = np.argsort(-counts, kind="stable")
-            histogram = tuple((class_name(int(c), loaded.class_names), class_colour(int(c)), int(counts[c]))
+            histogram = tuple((class_name(int(c), names), class_colour(int(c)), int(counts[c]))
                               for c in order if counts[c] > 0)
         mean_code = latents.mu[rows].astype(np.float64).mean(axis=0).astype(np.float32)
         # Decoded by the GUI thread's viewer copy: one vector, ~1 ms.
-        typical = loaded.viewer.decode_one(mean_code)
+        typical = None if loaded is None or loaded.viewer is None else loaded.viewer.decode_one(mean_code)
         self.summary = GroupSummary(len(rows), len(latents), strip, histogram, mean_code, typical)
 
     def describe(self) -> str:

@@ -29,7 +29,8 @@ def save_coordinates(
         latents = replace(latents, mu=latents.mu[rows], log_var=latents.log_var[rows], z=latents.z[rows],
                           labels=None if latents.labels is None else latents.labels[rows],
                           split=latents.split[rows], source_index=latents.source_index[rows],
-                          reconstruction_error=latents.reconstruction_error[rows], kl=latents.kl[rows])
+                          reconstruction_error=None if latents.reconstruction_error is None else
+                          latents.reconstruction_error[rows], kl=latents.kl[rows])
         projection = replace(projection, coords=projection.coords[rows], vectors=projection.vectors[rows], _tree=None)
     if path.suffix.lower() not in COORDINATE_FORMATS:
         raise VaeguiError(f"Cannot save coordinates as {path.suffix or 'a file without extension'}: use .csv or .npz.")

@@ -40,6 +40,14 @@ class RangePanel(QWidget):
             layout.addWidget(slider, row, 1)
             layout.addWidget(note, row, 2)
             self.sliders[name], self.notes[name] = slider, note
+        # A map may not have worked out every picture's copy error yet (a decoder pass over all of them): the
+        # person can ask for it here; it runs on the model's lane, off the GUI thread.
+        self.compute_errors = QPushButton("Work it out")
+        self.compute_errors.setToolTip("Decode every picture of the map once to know its copy error (a few seconds "
+                                       "for many pictures; the window stays usable).")
+        self.compute_errors.clicked.connect(self.ask_errors)
+        self.compute_errors.hide()
+        layout.addWidget(self.compute_errors, RANGE_NAMES.index("error"), 3)
         reset = QPushButton("Every value")
         reset.setToolTip("Both handles of every slider back at the ends: no range filter.")
         reset.clicked.connect(self.reset)
@@ -59,6 +67,9 @@ class RangePanel(QWidget):
                     spans.append((float(np.nanmin(values)), float(np.nanmax(values))))
             self.notes[name].setText("" if spans else word("range_not_computed", wording().expert))
             slider.setEnabled(bool(spans))
+            if name == "error":
+                self.compute_errors.setVisible(not spans and any(hasattr(m.explorer, "want_errors")
+                                                                 for m in self.filters))
             if not spans:
                 continue
             low, high = min(s[0] for s in spans), max(s[1] for s in spans)
@@ -78,6 +89,12 @@ class RangePanel(QWidget):
         whole = span is not None and low <= span[0] + 1e-9 and high >= span[1] - 1e-9
         for model in self.filters:
             model.set_range(name, None if whole else low, None if whole else high)
+
+    def ask_errors(self) -> None:
+        for model in self.filters:
+            want = getattr(model.explorer, "want_errors", None)
+            if want is not None:
+                want()
 
     def reset(self) -> None:
         for model in self.filters:
