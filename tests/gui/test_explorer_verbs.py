@@ -267,6 +267,9 @@ def test_density_region_names_prior_circles_and_the_decoded_background(explorer,
         assert label.text.split(" · ")[0] == (class_names[majority] if class_names else str(majority))
     names = tab.map_view.verbs_view.layers_view.names
     assert [name.toPlainText() for name in names] == [label.text for label in regions.labels]
+    QTest.qWait(20)
+    shown = [name.sceneBoundingRect() for name in names if name.isVisible()]
+    assert names[0].isVisible() and not any(a.intersects(b) for i, a in enumerate(shown) for b in shown[i + 1:])
     # Clicking a name makes its region the group (and decodes nothing).
     first = names[0]
     qtbot.mouseClick(tab.map.plot_widget.viewport(), Qt.MouseButton.LeftButton,

@@ -75,14 +75,25 @@ def find_regions(coords: np.ndarray, labels: np.ndarray | None, class_names: lis
     sizes = np.bincount(np.maximum(basin_of_point, 0), minlength=len(peak_rows) + 1)
     sizes[0] = 0
     kept = [b for b in np.argsort(sizes, kind="stable")[::-1] if sizes[b] >= max(1, MIN_SHARE * count)][:MAX_REGIONS]
+    basin_of_point = np.where(np.isin(basin_of_point, kept), basin_of_point, 0)
+    # Basins that would carry the same name are one region (a class crowding round two nearby spots), named once
+    # at the densest of its spots; without labels each basin is its own group.
+    by_name: dict[str, list[int]] = {}
+    for basin in kept:
+        key = _name(0, np.flatnonzero(basin_of_point == basin), labels, class_names)[0] if labels is not None \
+            else str(basin)
+        by_name.setdefault(key, []).append(basin)
+    regions = sorted(by_name.values(), key=lambda basins: -sum(sizes[b] for b in basins))
     number_of = np.full(len(peak_rows) + 1, -1, np.int64)
-    number_of[kept] = np.arange(len(kept))
-    membership = number_of[np.maximum(basin_of_point, 0)]
+    for number, basins in enumerate(regions):
+        number_of[basins] = number
+    membership = number_of[basin_of_point]
     result = []
-    for number, basin in enumerate(kept):
+    for number, basins in enumerate(regions):
         members = np.flatnonzero(membership == number)
         text, detail = _name(number, members, labels, class_names)
-        x, y = grid.x_centres[peak_columns[basin - 1]], grid.y_centres[peak_rows[basin - 1]]
+        densest = max(basins, key=lambda b: values[peak_rows[b - 1], peak_columns[b - 1]])
+        x, y = grid.x_centres[peak_columns[densest - 1]], grid.y_centres[peak_rows[densest - 1]]
         result.append(RegionLabel(float(x), float(y), text, detail, number))
     return MapRegions(tuple(result), membership, time.perf_counter() - started)
 

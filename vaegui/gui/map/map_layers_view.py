@@ -67,6 +67,8 @@ class MapLayersView(QObject):
         self._rest.setInterval(REST_MS)
         self._rest.timeout.connect(self.ask_background)
         latent_map.view_box.sigRangeChanged.connect(lambda *_: self._rest.start())
+        # Names that would cover one another: the larger region's shows; zooming in makes room for the others.
+        latent_map.view_box.sigRangeChanged.connect(lambda *_: QTimer.singleShot(0, self, self.declutter))
         latent_map.installEventFilter(self)
         layers.changed.connect(self.render)
 
@@ -114,6 +116,17 @@ class MapLayersView(QObject):
             name.setZValue(15)
             self.map.plot_item.addItem(name, ignoreBounds=True)
             self.names.append(name)
+        QTimer.singleShot(0, self, self.declutter)
+
+    def declutter(self) -> None:
+        """Show each name unless it would cover a name of a larger region (the names come largest first)."""
+        placed = []
+        for name in self.names:
+            rect = name.sceneBoundingRect()
+            visible = not any(rect.intersects(other) for other in placed)
+            name.setVisible(visible)
+            if visible:
+                placed.append(rect)
 
     def _render_background(self) -> None:
         background = self.layers.background if self.layers.shown["background"] else None
