@@ -27,6 +27,11 @@ class VerbFigures:
     contours: list[float] = field(default_factory=list)  # density grid + contour lines computed
     contours_drawn: list[float] = field(default_factory=list)  # their lines handed to the map and painted
     labels: list[float] = field(default_factory=list)  # regions found and named
+    contours_cpu: list[float] = field(default_factory=list)  # CPU milliseconds of each computation
+    labels_cpu: list[float] = field(default_factory=list)
+    lasso_cpu: list[float] = field(default_factory=list)  # the GUI thread's own CPU milliseconds
+    dim_cpu: list[float] = field(default_factory=list)
+    search_cpu: list[float] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per wall second, per figure
 
 
@@ -51,10 +56,14 @@ def _painted(tab) -> None:
     tab.map.plot_widget.viewport().repaint()
 
 
-def _timed(samples: list[float], work) -> None:
-    started = time.perf_counter()
+def _timed(samples: list[float], work, cpu: list[float] | None = None, clock=time.process_time) -> None:
+    """Wall milliseconds of `work()` into `samples`; its CPU milliseconds into `cpu` (the process's, or with
+    clock=time.thread_time the calling thread's alone)."""
+    started, cpu_started = time.perf_counter(), clock()
     work()
     samples.append((time.perf_counter() - started) * 1000)
+    if cpu is not None:
+        cpu.append((clock() - cpu_started) * 1000)
 
 
 def verb_figures(run_folder, count: int = 200_000, repeats: int = 15) -> VerbFigures:
@@ -99,11 +108,13 @@ def verb_figures(run_folder, count: int = 200_000, repeats: int = 15) -> VerbFig
     for _ in range(repeats):
         polygon = lasso_around(coords[rng.integers(count)])
         _timed(figures.lasso_polygon, lambda polygon=polygon: points_in_polygon(coords, polygon))
-        _timed(figures.lasso, lambda polygon=polygon: (verbs.groups.select_polygon(polygon), _painted(tab)))
+        _timed(figures.lasso, lambda polygon=polygon: (verbs.groups.select_polygon(polygon), _painted(tab)),
+               figures.lasso_cpu, time.thread_time)
         wait_drawn(tab.map)
         states = tab.map.points.emphasis
-        _timed(figures.undim, lambda: (tab.map.set_emphasis(None), _painted(tab)))
-        _timed(figures.dim, lambda states=states: (tab.map.set_emphasis(states), _painted(tab)))
+        _timed(figures.undim, lambda: (tab.map.set_emphasis(None), _painted(tab)), figures.dim_cpu, time.thread_time)
+        _timed(figures.dim, lambda states=states: (tab.map.set_emphasis(states), _painted(tab)), figures.dim_cpu,
+               time.thread_time)
         started = time.perf_counter()
         wait_drawn(tab.map)
         figures.redraw_after_dim.append((time.perf_counter() - started) * 1000)
@@ -111,13 +122,14 @@ def verb_figures(run_folder, count: int = 200_000, repeats: int = 15) -> VerbFig
     verbs.groups.clear()
     find = tab.verbs.find_bar.search
     for query in ["3", "#123", "7", "#99999", "5", "1"] * max(1, repeats // 6):
-        _timed(figures.search, lambda query=query: (find.setText(query), _painted(tab)))
+        _timed(figures.search, lambda query=query: (find.setText(query), _painted(tab)), figures.search_cpu,
+               time.thread_time)
     find.clear()
     cpu_started, wall_started = time.process_time(), time.perf_counter()
     curves = tab.map_view.verbs_view.layers_view.contours
     for _ in range(repeats):
         result: list = []
-        _timed(figures.contours, lambda result=result: result.append(density_contours(coords)))
+        _timed(figures.contours, lambda result=result: result.append(density_contours(coords)), figures.contours_cpu)
 
         def draw(result=result) -> None:
             for curve, segments in zip(curves, result[0].segments):
@@ -130,7 +142,7 @@ def verb_figures(run_folder, count: int = 200_000, repeats: int = 15) -> VerbFig
         curve.setData([], [])
     cpu_started, wall_started = time.process_time(), time.perf_counter()
     for _ in range(max(3, repeats // 3)):
-        _timed(figures.labels, lambda: find_regions(coords, latents.labels))
+        _timed(figures.labels, lambda: find_regions(coords, latents.labels), figures.labels_cpu)
     figures.cpu["labels"] = (time.process_time() - cpu_started) / (time.perf_counter() - wall_started)
     tab.shutdown()
     tab.close()

@@ -117,7 +117,8 @@ class _Drawn:
                                       int(np.ceil((window.right() - rect.left()) / rect.width() * width))], 0, width))
             rows = slice(*np.clip([int(np.floor((rect.bottom() - window.bottom()) / rect.height() * height)),
                                    int(np.ceil((rect.bottom() - window.top()) / rect.height() * height))], 0, height))
-        pixels = self.pixels.copy()
+        # In place: this image is replaced by the one made here, and no other thread reads its pixels.
+        pixels = self.pixels
         pixels[rows, columns] = colours[self.rows[rows, columns]]
         pixels, image = _argb_image(pixels, self.image.devicePixelRatio())
         return replace(self, image=image, points=points, pixels=pixels)
