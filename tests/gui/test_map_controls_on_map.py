@@ -104,3 +104,15 @@ def test_a_double_click_on_the_map_only_fits_and_a_key_click_names_its_entry(lat
     latent_map.location_clicked.connect(lambda *args: decoded.append(args))
     _click_scene(qtbot, latent_map, label.mapToScene(label.boundingRect().center()))
     assert terms == ["key_location"] and decoded == []
+
+
+def test_an_exported_map_shows_what_the_screen_shows(latent_map, tmp_path):
+    latent_map.set_emphasis(np.array([NORMAL, DIMMED, NORMAL, HIDDEN, DIMMED], np.uint8))
+    with latent_map._points_as_scatter() as scatter:  # what the PNG and SVG exports draw
+        x, y = scatter.getData()
+        drawn = {(float(a), float(b)): brush.color().name() for a, b, brush in zip(x, y, scatter.data["brush"])}
+    coords = latent_map.coords.astype(float)
+    assert drawn == {tuple(coords[0]): "#ff0000", tuple(coords[1]): _dim("#00ff00"), tuple(coords[2]): "#00ff00",
+                     tuple(coords[4]): _dim("#0000ff")}  # the hidden point is not drawn
+    latent_map.export_image(str(tmp_path / "map.svg"))
+    assert _dim("#0000ff") in (tmp_path / "map.svg").read_text().lower()

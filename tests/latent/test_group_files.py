@@ -106,12 +106,12 @@ def test_the_priors_circles_follow_the_projection_and_the_lattice_inverts_it():
     pca = project("pca", vectors)
     rings = prior_rings(pca)
     # The latent origin's place on the map is its projection; prior draws projected spread 1 along each axis.
-    draws = rng.normal(size=(200_000, 5))
+    draws = rng.normal(size=(50_000, 5))
     placed = (draws - pca.pca_mean) @ pca.pca_components.T
-    np.testing.assert_allclose(rings.centre, placed.mean(0), atol=0.02)
-    np.testing.assert_allclose(placed.std(0), [1, 1], atol=0.01)
+    np.testing.assert_allclose(rings.centre, placed.mean(0), atol=0.03)
+    np.testing.assert_allclose(placed.std(0), [1, 1], atol=0.02)
     inside = np.hypot(*(placed - rings.centre).T)
-    np.testing.assert_allclose([(inside <= r).mean() for r in rings.radii], rings.shares, atol=0.005)
+    np.testing.assert_allclose([(inside <= r).mean() for r in rings.radii], rings.shares, atol=0.01)
     assert prior_rings(project("direct", vectors[:, :2])).centre == (0.0, 0.0)
     grid = lattice(pca, (-1, -1, 1, 1), 4, 3)
     np.testing.assert_allclose((grid.vectors - pca.pca_mean) @ pca.pca_components.T, grid.places, atol=1e-4)

@@ -18,7 +18,7 @@ from vaegui.gui.common.wording import wording
 from vaegui.gui.map.class_legend import ClassLegend
 from vaegui.gui.map.map_overlays import GridLines, MarkKey
 from vaegui.gui.map.map_view_box import MapViewBox
-from vaegui.gui.map.point_raster import HIDDEN, PointRaster
+from vaegui.gui.map.point_raster import DIMMED, HIDDEN, NORMAL, PointRaster, dimmed_colour
 from vaegui.latent.picking import PointPicker
 from vaegui.palette import DARK_HINT_TEXT, MAP_BACKGROUND
 
@@ -363,11 +363,15 @@ class LatentMap(QWidget):
     @contextmanager
     def _points_as_scatter(self):
         """The points as a scatter item while exporting: the screen image would be scaled up, not redrawn."""
-        brushes = np.empty(len(self.colours), dtype=object)
-        brushes[:] = [pg.mkBrush(colour) for colour in self.colours]  # one shared brush per category
+        brushes = np.empty(2 * len(self.colours), dtype=object)  # one shared brush per category, then dimmed
+        brushes[:] = [pg.mkBrush(c) for c in self.colours] + [pg.mkBrush(dimmed_colour(c)) for c in self.colours]
+        emphasis = self.points.emphasis  # as on screen: dimmed points below the others, hidden ones left out
+        rows = np.arange(len(self.coords)) if emphasis is None else np.concatenate(
+            [np.flatnonzero(emphasis == DIMMED), np.flatnonzero(emphasis == NORMAL)])
+        shade = 0 if emphasis is None else (emphasis[rows] == DIMMED) * len(self.colours)
         scatter = pg.ScatterPlotItem(pxMode=True, pen=None, size=POINT_SIZE_PX, antialias=False)
-        scatter.setData(x=self.coords[:, 0], y=self.coords[:, 1], brush=brushes[self.categories],
-                        symbol=self.point_symbols())
+        scatter.setData(x=self.coords[rows, 0], y=self.coords[rows, 1], brush=brushes[self.categories[rows] + shade],
+                        symbol=self.point_symbols()[rows])
         self.points.hide()
         self.plot_item.addItem(scatter, ignoreBounds=True)
         try:

@@ -66,6 +66,12 @@ class _Points:
         return np.concatenate([np.flatnonzero(self.emphasis == DIMMED), np.flatnonzero(self.emphasis == NORMAL)])
 
 
+def dimmed_colour(colour: str) -> str:
+    """'#rrggbb' of `colour` dimmed as the map draws a dimmed point."""
+    rgb = np.array(QColor(colour).getRgb()[:3], np.float64)
+    return QColor(*(int(v) for v in np.rint(np.array(BACKGROUND_RGB) + DIM_SHARE * (rgb - BACKGROUND_RGB)))).name()
+
+
 def _dimmed(table: np.ndarray) -> np.ndarray:
     """Each ARGB colour of `table` mixed towards the map's background, opaque (entry 0 stays transparent)."""
     channels = np.stack([(table >> shift) & 0xFF for shift in (16, 8, 0)], axis=1).astype(np.float64)
