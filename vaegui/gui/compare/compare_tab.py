@@ -61,6 +61,9 @@ class CompareTab(QWidget):
             signal.connect(slot)
         for selection in comparison.selections.values():
             selection.said.connect(lambda text: self.status_label.setText(text))
+        for explorer in comparison.explorers.values():
+            # A map shown after the last activity ended: "Draw the maps" stayed offered over two finished maps.
+            explorer.map_changed.connect(self._render_activity)
         comparison.explorers["a"].demo_ready.connect(self._show_mu_only_demo)
         self._render_source()
 

@@ -63,6 +63,8 @@ class CompareGroupPanel(QWidget):
         for column, side in enumerate(SIDES):
             summary = QLabel("")
             summary.setWordWrap(True)
+            summary.setMinimumHeight(3 * summary.fontMetrics().lineSpacing())  # the title and two lines, never cut
+            summary.setAlignment(Qt.AlignmentFlag.AlignTop)
             typical = ImageTile("", 56)
             typical.setToolTip(tip("group_typical"))
             strip = ImageGrid(STRIP, 4, 24)
@@ -169,6 +171,7 @@ class CompareGroupPanel(QWidget):
                               describe_row(groups.latents, int(rows[position]), names) if shown else "")
             self.walked[side].set_image(direction.image, "" if direction.image is None else
                                         f"walked {direction.amount:+.2f}")
+            self.walked[side].setVisible(direction.image is not None)  # no empty frame before a direction
         kept = self.linked.verbs["a"].groups.kept
         ready = all(self.linked.verbs[side].direction.direction is not None for side in SIDES)
         for widget in (self.slider, self.use_button):
