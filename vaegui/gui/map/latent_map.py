@@ -19,7 +19,7 @@ from vaegui.gui.map.class_legend import ClassLegend
 from vaegui.gui.map.map_overlays import GridLines, MarkKey
 from vaegui.gui.map.map_view_box import MapViewBox
 from vaegui.gui.map.point_raster import DIMMED, HIDDEN, NORMAL, PointRaster, dimmed_colour
-from vaegui.latent.picking import PointPicker
+from vaegui.latent.picking import VisiblePointPicker
 from vaegui.palette import DARK_HINT_TEXT, MAP_BACKGROUND
 
 PICK_RADIUS_PX = 7
@@ -95,8 +95,7 @@ class LatentMap(QWidget):
         self.categories = np.zeros(0, np.int64)
         self.colours: list[str] = []
         self.symbols: np.ndarray | None = None
-        self._picker: PointPicker | None = None
-        self._picker_rows: np.ndarray | None = None  # the rows the picker holds, when some are hidden
+        self._picker = VisiblePointPicker()
         self.thumbnail_for: Callable[[int], tuple[np.ndarray, str]] | None = None
         self.hover_row: int | None = None
 
@@ -125,7 +124,7 @@ class LatentMap(QWidget):
         self.colours = [QColor(colour).name() for colour in colours]
         self.symbols = None if symbols is None else np.asarray(symbols)
         self.coords = np.asarray(coords, np.float32)
-        self._picker = None
+        self._picker.reset()
         self.points.set_points(self.coords, self.categories, self.colours, self.symbols)
         legend = (tuple(self.colours), tuple(names))
         if legend != self._legend_shown:  # a map filling in is drawn hundreds of times with the same legend
@@ -140,22 +139,13 @@ class LatentMap(QWidget):
     def set_emphasis(self, states: np.ndarray | None) -> None:
         """Dim or hide points: per row NORMAL, DIMMED or HIDDEN (vaegui.gui.map.point_raster); hidden ones cannot
         be picked either."""
-        hidden_before = self._hidden()
         self.points.set_emphasis(states)
-        hidden = self._hidden()
-        if (hidden_before is None) != (hidden is None) or (hidden is not None and not np.array_equal(hidden,
-                                                                                                    hidden_before)):
-            self._picker = None
-
-    def _hidden(self) -> np.ndarray | None:
-        emphasis = self.points.emphasis
-        hidden = None if emphasis is None else emphasis == HIDDEN
-        return hidden if hidden is not None and hidden.any() else None
+        self._picker.hide(None if self.points.emphasis is None else self.points.emphasis == HIDDEN)
 
     def update_coords(self, coords: np.ndarray) -> None:
         """Move the points (e.g. a t-SNE layout forming) keeping their colours."""
         self.coords = np.asarray(coords, np.float32)
-        self._picker = None
+        self._picker.reset()
         self.points.set_coords(self.coords)
         self.points_changed.emit()
 
@@ -270,15 +260,8 @@ class LatentMap(QWidget):
 
     def pick(self, x: float, y: float) -> int | None:
         """Row of the point under (x, y) within a few screen pixels, by KD-tree."""
-        if len(self.coords) == 0:
-            return None
-        if self._picker is None:
-            hidden = self._hidden()
-            self._picker_rows = None if hidden is None else np.flatnonzero(~hidden)
-            self._picker = PointPicker(self.coords if self._picker_rows is None else self.coords[self._picker_rows])
         pixel_width, pixel_height = self.view_box.viewPixelSize()
-        row = self._picker.nearest(x, y, PICK_RADIUS_PX * pixel_width, PICK_RADIUS_PX * pixel_height)
-        return row if row is None or self._picker_rows is None else int(self._picker_rows[row])
+        return self._picker.nearest(self.coords, x, y, PICK_RADIUS_PX * pixel_width, PICK_RADIUS_PX * pixel_height)
 
     def _on_left_click(self, x: float, y: float) -> None:
         row = self.pick(x, y)
