@@ -14,7 +14,7 @@ from psygnal import Signal
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.map_state import class_name
 from vaegui.latent.encoding import LatentSet
-from vaegui.latent.search import SearchResult, search
+from vaegui.latent.search import SearchResult, search, warm_file_names
 
 SHOWN, DIMMED, HIDDEN = "shown", "dimmed", "hidden"
 NORMAL_POINT, DIMMED_POINT, HIDDEN_POINT = 0, 1, 2  # as the map draws them (vaegui.gui.map.point_raster)
@@ -211,7 +211,14 @@ class FilterModel:
         self.changed.emit()
 
     def _on_map_changed(self) -> None:
-        if self.latents() is not self._latents:
+        latents = self.latents()
+        if latents is not self._latents:
+            if self.explorer.shown is not None and latents is self.explorer.shown.latents and any(
+                    getattr(images, "paths", None) is not None for images in latents.sources):
+                # An image folder's file names (200,000 take ~0.1 s) are read off the GUI thread before a search.
+                self.explorer.runner.submit(lambda report, cancel: warm_file_names(latents), lane=None,
+                                            on_done=lambda _: None, on_failed=lambda _: None,
+                                            on_cancelled=lambda: None)
             self._passing, self.found = None, None
             self.changed.emit()
 

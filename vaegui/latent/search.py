@@ -83,6 +83,14 @@ def _lower_names(paths) -> np.ndarray:
     return cached[1]
 
 
+def warm_file_names(latents: LatentSet) -> None:
+    """Work out the files' names now (off the GUI thread), so that the first search by file name is quick."""
+    for images in latents.sources:
+        paths = getattr(images, "paths", None)
+        if paths is not None:
+            _lower_names(paths)
+
+
 def _file_rows(latents: LatentSet, lowered: str) -> np.ndarray | None:
     """Rows whose file's name contains the text, for images read from a folder (None for other datasets)."""
     per_split = []
