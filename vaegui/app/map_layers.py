@@ -53,8 +53,10 @@ class MapLayers:
         self.notes = {name: "" for name in LAYERS}  # why a layer is not drawn, or how it was made
         self.busy: set[str] = set()
         self._made_for: dict[str, tuple] = {}  # layer → (map, passing) its result was computed for
+        self._running_for: dict[str, tuple] = {}  # layer → (map, passing) of its job under way
         self._jobs: dict[str, Job] = {}
         self._wanted_background: tuple | None = None  # (rect, columns, rows) the view asked for
+        self._background_for: tuple | None = None  # (map, wanted) of the background job under way
         explorer.map_changed.connect(self.refresh)
         filters.changed.connect(self.refresh)
 
@@ -93,7 +95,9 @@ class MapLayers:
                 "The standard cloud (prior) has no faithful picture on a t-SNE or UMAP map: they bend distances. "
                 "Choose Direct or PCA to see it.")
         for name in ("contours", "labels"):
-            if self.shown[name] and not self._made(name, key):
+            running = self._running_for.get(name) if name in self._jobs else None
+            under_way = running is not None and running[0] is key[0] and running[1] is key[1]
+            if self.shown[name] and not self._made(name, key) and not under_way:
                 self._start_points_job(name, shown, passing, key)
         if self.shown["background"] and (self.background is None or self._made_for.get("background", (None,))[0]
                                          is not shown):
@@ -123,6 +127,7 @@ class MapLayers:
             return MapRegions(found.labels, membership, found.seconds)
 
         self.busy.add(name)
+        self._running_for[name] = key
         job = self.runner.submit(work, lane=None, on_done=lambda result: self._done(name, key, result, job),
                                  on_failed=lambda text: self._failed(name, text, job),
                                  on_cancelled=lambda: self._ended(name, job))
@@ -132,6 +137,9 @@ class MapLayers:
         loaded, shown, wanted = self.explorer.loaded, self.explorer.shown, self._wanted_background
         if loaded is None or shown is None or wanted is None or self.explorer.forming is not None:
             return
+        if "background" in self._jobs and self._background_for == (shown, wanted):
+            return  # already being decoded for this map and this view
+        self._background_for = (shown, wanted)
         self._cancel("background")
         projection, (rect, columns, rows) = shown.projection, wanted
         vae = loaded.lane_vae
