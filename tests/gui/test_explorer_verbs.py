@@ -148,6 +148,15 @@ def test_a_lasso_and_boxes_make_the_group_and_dim_the_rest(explorer, qtbot):
     qtbot.mouseClick(panel.mode_buttons["remove"], Qt.MouseButton.LeftButton)
     _drag(tab.map, [corner_a, corner_b], SHIFT)
     assert groups.rows.tolist() == np.setdiff1d(second, in_box).tolist()
+    # Ctrl-click: the point under the mouse into the group, and out again.
+    viewport = tab.map.plot_widget.viewport()
+    pixel = _pixel(tab.map, *coords[int(in_box[0])])
+    picked = tab.map.pick(*_place(tab.map, pixel))
+    before = set(groups.rows.tolist())
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, CTRL, pixel)
+    assert set(groups.rows.tolist()) == before ^ {picked}
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, CTRL, pixel)
+    assert set(groups.rows.tolist()) == before and tab.selection.selected is None
     # A plain drag still decodes the places it passes (no group change).
     _drag(tab.map, [centre, QPoint(centre.x() + 30, centre.y() + 5)], NONE)
     assert isinstance(tab.selection.selected, LocationDetails)
