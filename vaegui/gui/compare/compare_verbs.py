@@ -24,6 +24,7 @@ from vaegui.app.comparison import SIDES
 from vaegui.app.direction_model import AMOUNT_RANGE
 from vaegui.app.group_link import LinkedVerbs
 from vaegui.app.group_model import MODES
+from vaegui.app.map_state import describe_row
 from vaegui.gui.common.image_tiles import ImageGrid, ImageTile
 from vaegui.gui.common.wording import wording
 from vaegui.gui.explorer.direction_panel import STEPS_PER_UNIT
@@ -152,8 +153,6 @@ class CompareGroupPanel(QWidget):
             self.linked.verbs[side].groups.export(what, path)
 
     def render(self) -> None:
-        from vaegui.app.map_state import describe_row
-
         comparison = self.tab.comparison
         for side in SIDES:
             groups, direction = self.linked.verbs[side].groups, self.linked.verbs[side].direction
