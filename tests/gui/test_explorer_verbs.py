@@ -85,15 +85,14 @@ def _send(viewport, kind, pixel: QPoint, buttons, modifiers, button=Qt.MouseButt
     QApplication.sendEvent(viewport, QMouseEvent(kind, local, viewport.mapToGlobal(local), button, buttons, modifiers))
 
 
-def _drag(latent_map, pixels: list[QPoint], modifiers) -> None:
+def _drag(latent_map, pixels: list[QPoint], modifiers, button=Qt.MouseButton.LeftButton) -> None:
     """A person's drag: press, moves (slower than pyqtgraph's mouse rate limit drops them), release."""
     viewport = latent_map.plot_widget.viewport()
-    left = Qt.MouseButton.LeftButton
-    _send(viewport, QEvent.Type.MouseButtonPress, pixels[0], left, modifiers)
+    _send(viewport, QEvent.Type.MouseButtonPress, pixels[0], button, modifiers, button)
     for pixel in pixels[1:]:
         QTest.qWait(int(1000 / pg.getConfigOption("mouseRateLimit")) + 3)
-        _send(viewport, QEvent.Type.MouseMove, pixel, left, modifiers, Qt.MouseButton.NoButton)
-    _send(viewport, QEvent.Type.MouseButtonRelease, pixels[-1], Qt.MouseButton.NoButton, modifiers)
+        _send(viewport, QEvent.Type.MouseMove, pixel, button, modifiers, Qt.MouseButton.NoButton)
+    _send(viewport, QEvent.Type.MouseButtonRelease, pixels[-1], Qt.MouseButton.NoButton, modifiers, button)
 
 
 def _double_click(latent_map, pixel: QPoint) -> None:

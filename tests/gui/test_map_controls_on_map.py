@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 
 from tests.gui.test_latent_map import _colours_on_screen, _pixel_of, _wait_drawn
@@ -104,6 +104,21 @@ def test_a_double_click_on_the_map_only_fits_and_a_key_click_names_its_entry(lat
     latent_map.location_clicked.connect(lambda *args: decoded.append(args))
     _click_scene(qtbot, latent_map, label.mapToScene(label.boundingRect().center()))
     assert terms == ["key_location"] and decoded == []
+
+
+def test_a_right_drag_moves_the_view_with_the_mouse_and_decodes_nothing(latent_map, qtbot):
+    from tests.gui.test_explorer_verbs import _drag, _pixel, _place
+
+    decoded = []
+    for signal in (latent_map.location_clicked, latent_map.point_clicked, latent_map.location_dragged):
+        signal.connect(lambda *args: decoded.append(args))
+    start, end = _pixel(latent_map, 1.0, 0.0), _pixel(latent_map, 1.0, 0.0) + QPoint(120, 60)
+    under_the_mouse = _place(latent_map, start)
+    steps = [start + (end - start) * (i / 4) for i in range(5)]
+    _drag(latent_map, steps, Qt.KeyboardModifier.NoModifier, Qt.MouseButton.RightButton)
+    # The place that was under the mouse when the drag began is under it where the drag ended.
+    np.testing.assert_allclose(_place(latent_map, end), under_the_mouse, atol=0.02)
+    assert decoded == []
 
 
 def test_an_exported_map_shows_what_the_screen_shows(latent_map, tmp_path):

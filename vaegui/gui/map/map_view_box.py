@@ -1,11 +1,11 @@
 """The latent map's mouse: click to pick or decode, drag to decode, Shift-drag a box, Ctrl-drag a lasso (as in
 Apple's Embedding Atlas: Shift-drag a rectangle, Shift+Cmd-drag a lasso; Qt's Ctrl is the Mac's Cmd), double-click
-to fit; middle-drag moves, right-drag and the wheel zoom."""
+to fit; right-drag or middle-drag moves the view, the wheel zooms."""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 
 DECODE, BOX, LASSO = "decode", "box", "lasso"
 TOOLS = (DECODE, BOX, LASSO)
@@ -55,8 +55,13 @@ class MapViewBox(pg.ViewBox):
             self.left_clicked.emit(point.x(), point.y())
 
     def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802
+        if ev.button() == Qt.MouseButton.RightButton:
+            # A plain left drag decodes and Shift/Ctrl-drag select, so the view moves with the right button (a
+            # laptop's two-finger drag) as well as the middle one; the wheel zooms.
+            self._move_with(ev)
+            return
         if ev.button() != Qt.MouseButton.LeftButton:
-            super().mouseDragEvent(ev, axis)  # middle drag moves, right drag zooms
+            super().mouseDragEvent(ev, axis)  # the middle button moves the view
             return
         if ev.isStart():
             self._shape = drag_tool(self.tool, ev.modifiers())
@@ -76,3 +81,12 @@ class MapViewBox(pg.ViewBox):
         self.shape_dragged.emit(what, point.x(), point.y(), ev.isFinish())
         if ev.isFinish():
             self._shape = None
+
+    def _move_with(self, ev) -> None:
+        """Move the view so that the place under the mouse follows it (pyqtgraph's own pan, for another button)."""
+        ev.accept()
+        inverse = self.childGroup.transform().inverted()[0]
+        step = inverse.map(ev.lastPos() - ev.pos()) - inverse.map(QPointF(0, 0))
+        self._resetTarget()
+        self.translateBy(x=step.x(), y=step.y())
+        self.sigRangeChangedManually.emit(self.state["mouseEnabled"])
