@@ -28,6 +28,7 @@ from vaegui.gui.common.welcome_page import welcome_page
 from vaegui.gui.common.wording import wording
 from vaegui.gui.common.wrapped_label import WrappedLabel
 from vaegui.gui.compare.compare_panels import PickedPanel, PriorPanel, QualityTable
+from vaegui.gui.compare.compare_verbs import CompareVerbs
 from vaegui.gui.compare.experiment_worker import ExperimentProgress, ExperimentWorker
 from vaegui.gui.map.explorer_map_view import ExplorerMapView
 from vaegui.gui.map.latent_map import LatentMap
@@ -57,6 +58,7 @@ class CompareTab(QWidget):
         self._build()
         self.map_views = {side: ExplorerMapView(self.maps[side], self.comparison.explorers[side],
                                                 self.comparison.selections[side]) for side in SIDES}
+        self.verbs = CompareVerbs(self)  # find and filter, groups and a direction on both maps (issue 22)
         comparison = self.comparison
         for signal, slot in ((comparison.source_changed, self._render_source),
                              (comparison.activity_changed, self._render_activity),
@@ -64,9 +66,10 @@ class CompareTab(QWidget):
             signal.connect(slot)
         for selection in comparison.selections.values():
             selection.said.connect(lambda text: self.status_label.setText(text))
-        comparison.explorers["a"].demo_ready.connect(self._show_mu_only_demo)
         for explorer in comparison.explorers.values():
-            explorer.map_changed.connect(self._render_activity)  # the redraw button goes once both maps are drawn
+            # A map shown after the last activity ended: "Draw the maps" stayed offered over two finished maps.
+            explorer.map_changed.connect(self._render_activity)
+        comparison.explorers["a"].demo_ready.connect(self._show_mu_only_demo)
         self._render_source()
 
     # ---- layout --------------------------------------------------------------------------
@@ -144,11 +147,11 @@ class CompareTab(QWidget):
             column_layout.addWidget(self.map_titles[side])
             column_layout.addWidget(self.maps[side], 1)
             column_layout.addWidget(self.lessons[side])
-            self.maps[side].plot_widget.scene().sigMouseClicked.connect(
-                lambda event, side=side: self.maps[side].view_box.autoRange() if event.double() else None)
             maps.addWidget(column)
         hint = QLabel("Click a point: the same image is marked on both maps · click or drag on empty space: decoded "
-                      "by both · wheel to zoom · double-click to fit")
+                      "by both · Shift-drag a box, Ctrl-drag a lasso: a group on both · wheel to zoom · double-click "
+                      "to fit")
+        hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -353,4 +356,5 @@ class CompareTab(QWidget):
             except RuntimeError:
                 pass  # its C++ side is already gone
         self.comparison.shutdown()
+        self.verbs.shutdown()
         self.runner.shutdown()

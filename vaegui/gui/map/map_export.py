@@ -10,6 +10,7 @@ import pyqtgraph as pg
 
 from vaegui.compat import write_svg
 from vaegui.gui.map.map_overlays import set_legend_text_size
+from vaegui.gui.map.point_raster import DIMMED, NORMAL, dimmed_colour
 
 EXPORT_LEGEND_PT = 12  # the legend's and key's text in an exported picture
 EXPORT_TITLE_SIZE = "13pt"
@@ -49,11 +50,16 @@ def _dressed_for_a_file(latent_map, title: str):
 @contextmanager
 def _points_as_scatter(latent_map):
     """The points as a scatter item while exporting: the screen image would be scaled up, not redrawn."""
-    brushes = np.empty(len(latent_map.colours), dtype=object)
-    brushes[:] = [pg.mkBrush(colour) for colour in latent_map.colours]  # one shared brush per category
+    colours = latent_map.colours
+    brushes = np.empty(2 * len(colours), dtype=object)  # one shared brush per category, then dimmed
+    brushes[:] = [pg.mkBrush(c) for c in colours] + [pg.mkBrush(dimmed_colour(c)) for c in colours]
+    emphasis = latent_map.points.emphasis  # as on screen: dimmed points below the others, hidden ones left out
+    rows = np.arange(len(latent_map.coords)) if emphasis is None else np.concatenate(
+        [np.flatnonzero(emphasis == DIMMED), np.flatnonzero(emphasis == NORMAL)])
+    shade = 0 if emphasis is None else (emphasis[rows] == DIMMED) * len(colours)
     scatter = pg.ScatterPlotItem(pxMode=True, pen=None, size=latent_map.points.size_px, antialias=False)
-    scatter.setData(x=latent_map.coords[:, 0], y=latent_map.coords[:, 1], brush=brushes[latent_map.categories],
-                    symbol=latent_map.point_symbols())
+    scatter.setData(x=latent_map.coords[rows, 0], y=latent_map.coords[rows, 1],
+                    brush=brushes[latent_map.categories[rows] + shade], symbol=latent_map.point_symbols()[rows])
     latent_map.points.hide()
     latent_map.plot_item.addItem(scatter, ignoreBounds=True)
     try:
@@ -61,6 +67,7 @@ def _points_as_scatter(latent_map):
     finally:
         latent_map.plot_item.removeItem(scatter)
         latent_map.points.show()
+
 
 def _export_svg(latent_map, path: str, scatter: pg.ScatterPlotItem) -> None:
     # Through Qt's SVG generator: pyqtgraph's SVGExporter fails on these plots (see vaegui.compat.write_svg).
