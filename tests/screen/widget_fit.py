@@ -57,7 +57,8 @@ def window_report(window: QWidget) -> dict:
         if shown != rect and not scrolled and _reportable(widget):
             problems.append(f"cut by its parent: {shown.width()}×{shown.height()} of {rect.width()}×{rect.height()} "
                             "shown")
-        if isinstance(widget, QScrollArea) and widget.verticalScrollBar().isVisible():
+        if isinstance(widget, QScrollArea) and widget.verticalScrollBar().isVisible() and \
+                not widget.property("scrollsOnSmallScreens"):
             problems.append("its content needs scrolling: part of it is out of sight")
         # Where it shows: a scroll area's content reaches past its view by design (scrolled, not off the screen).
         widgets.append({"name": describe(widget), "rect": [shown.x(), shown.y(), shown.width(), shown.height()],

@@ -7,10 +7,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -41,6 +43,7 @@ from vaegui.training.control import TrainingControl
 from vaegui.training.experiments import ExperimentResult, plan_ae_vs_tiny_kl, plan_standard_vae
 
 WELCOME, COMPARISON = 0, 1
+PANELS_MIN_HEIGHT = 150  # the picked image, the random draws and the figures under the maps, at least
 SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
 
 
@@ -169,9 +172,19 @@ class CompareTab(QWidget):
         for widget in (self.picked_panel, self.prior_panel, self.quality_table):
             bottom.addWidget(widget)
         bottom.setSizes([330, 330, 520])
+        # The maps come first: on a small screen in presenter mode the panels under them scroll rather than
+        # squeezing the maps to a strip (they were 62 px tall at 1280×800).
+        panels = QScrollArea()
+        panels.setWidget(bottom)
+        panels.setWidgetResizable(True)
+        panels.setFrameShape(QFrame.Shape.NoFrame)
+        panels.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        panels.setMinimumHeight(PANELS_MIN_HEIGHT)
+        panels.setProperty("scrollsOnSmallScreens", True)  # the real-screen tests allow it this scroll bar
+        self.panels = panels
         page = QSplitter(Qt.Orientation.Vertical)
         page.addWidget(top)
-        page.addWidget(bottom)
+        page.addWidget(panels)
         page.setStretchFactor(0, 3)
         page.setStretchFactor(1, 2)
         page.setChildrenCollapsible(False)
