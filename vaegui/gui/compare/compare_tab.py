@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -43,7 +43,26 @@ from vaegui.training.control import TrainingControl
 from vaegui.training.experiments import ExperimentResult, plan_ae_vs_tiny_kl, plan_standard_vae
 
 WELCOME, COMPARISON = 0, 1
-PANELS_MIN_HEIGHT = 150  # the picked image, the random draws and the figures under the maps, at least
+PANELS_SHARE = 0.5  # of the comparison's height the panels under the maps may ask for, the maps the rest
+
+
+class _Panels(QScrollArea):
+    """The panels under the maps: as tall as they need, up to half the page; beyond that they scroll."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        needed = self.widget().minimumSizeHint().height() if self.widget() is not None else hint.height()
+        page = self.parentWidget()
+        room = int(PANELS_SHARE * page.height()) if page is not None and page.height() > 0 else needed
+        hint.setHeight(max(hint.height(), min(needed, room)))
+        return hint
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        asked = self.minimumSizeHint().height()
+        if asked != getattr(self, "_asked", None):  # the page's height changed what it may ask for
+            self._asked = asked
+            self.updateGeometry()
 SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
 
 
@@ -174,12 +193,11 @@ class CompareTab(QWidget):
         bottom.setSizes([330, 330, 520])
         # The maps come first: on a small screen in presenter mode the panels under them scroll rather than
         # squeezing the maps to a strip (they were 62 px tall at 1280×800).
-        panels = QScrollArea()
+        panels = _Panels()
         panels.setWidget(bottom)
         panels.setWidgetResizable(True)
         panels.setFrameShape(QFrame.Shape.NoFrame)
         panels.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        panels.setMinimumHeight(PANELS_MIN_HEIGHT)
         panels.setProperty("scrollsOnSmallScreens", True)  # the real-screen tests allow it this scroll bar
         self.panels = panels
         page = QSplitter(Qt.Orientation.Vertical)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -171,43 +170,13 @@ class TrainingTab(QWidget):
         if self._plots_built:
             return
         self._plots_built = True
-        from vaegui.gui.common.movie_export import FormationExport
-        from vaegui.gui.training.epoch_views_panel import EpochViewsPanel
-        from vaegui.gui.training.loss_plot import LossPlot
+        from vaegui.gui.training.plots_page import build_plots_page
 
-        self.loss_plot = LossPlot()
-        plot_controls = self.loss_plot.layout().itemAt(1).layout()
-        for text, action in (("Export curves…", self.actions.export_curves),
-                             ("Export history CSV…", self.actions.export_history)):
-            button = QPushButton(text)
-            button.clicked.connect(action.trigger)
-            button.setEnabled(action.isEnabled())
-            action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
-            plot_controls.addWidget(button)
-            wording().mark_expert(button)  # presenter mode hides it for room: the File menu has it too
-        self.views = EpochViewsPanel(self.model, self.loss_plot.flush)
-        if self.model.run is not None:  # built for a run already open: it missed the run's arrival
-            self.views._on_run_changed()
-        for name in ("samples", "latent_preview", "kl_bars", "epoch_slider", "epoch_label"):
-            setattr(self, name, getattr(self.views, name))
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.loss_plot, 1)
-        top_layout.addWidget(self.progress_bar)
-        top_layout.addWidget(self.status_label)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(self.views)
-        splitter.setStretchFactor(0, 11)
-        splitter.setStretchFactor(1, 9)
-        splitter.setChildrenCollapsible(False)
         current = self.pages.currentIndex()
         self.pages.removeWidget(self._plots_page)
-        self.pages.insertWidget(PLOTS, splitter)
+        self.pages.insertWidget(PLOTS, build_plots_page(self))
         self.pages.setCurrentIndex(current)
         self._plots_page.deleteLater()
-        self.movie_export = FormationExport(self)  # the map's formation as a GIF or MP4
         self._render_overlays()
 
     def __getattr__(self, name: str):
