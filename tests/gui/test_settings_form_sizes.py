@@ -35,3 +35,11 @@ def test_pictures_per_epoch_is_a_setting_of_the_form(qtbot):
     config.training.images_per_epoch = 1000
     form.set_config(config)
     assert form.images_per_epoch_box.value() == 1000 and form.config().training.images_per_epoch == 1000
+
+
+def test_a_subset_larger_than_the_dataset_reads_all(qtbot):
+    form = SettingsForm("fashion_mnist")
+    qtbot.addWidget(form)
+    assert form.subset_box.text() == "6,000"
+    form.set_dataset("digits")  # 1,797 pictures: "6,000" of them said what was not so
+    assert form.subset_box.text() == "all" and form.config().data.subset is None

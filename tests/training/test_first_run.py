@@ -49,7 +49,7 @@ def test_a_whole_training_gives_the_pace_the_next_estimate_uses():
     pace = pace_from_training("fashion_mnist", 6000, 10, 51.0, first)  # the 51 s
     assert pace.source == "training" and pace.start_seconds == 2.0
     low, high = estimate_range(pace, "fashion_mnist", 6000, 10)
-    assert low < 51.0 < high and high - low < 0.5 * 51
+    assert low < 51.0 < high and high - low < 0.7 * 51  # a measured training: a narrower range than a guess
     assert pace_from_training("/a/folder", None, 10, 51.0, first) is None
     assert Pace.from_dict(pace.to_dict()) == pace
     assert Pace.from_dict({"seconds_per_1000_images": "x"}) is None

@@ -52,6 +52,7 @@ from vaegui.gui.training.form_values import (  # GUI_DEFAULTS: imported from her
     set_range,
 )
 from vaegui.palette import HINT_TEXT
+from vaegui.training.first_run import DATASET_SIZES
 from vaegui.words import tip, word
 
 IMAGE_FOLDER_ITEM = "Image folder…"
@@ -173,8 +174,7 @@ class SettingsForm(QWidget):
             group = QGroupBox()
             words.bind(group, lambda expert, g=group, k=group_key: g.setTitle(word(k, expert)))
             form = QFormLayout(group)
-            # Every setting and the buttons under them in a 1280×800 window's height, with no scrolling.
-            form.setVerticalSpacing(FORM_ROW_SPACING)
+            form.setVerticalSpacing(FORM_ROW_SPACING)  # all settings and buttons fit 1280×800 without scrolling
             form.setContentsMargins(8, 4, 8, 6)
             for key, field in rows:
                 self.row_labels[key] = label = words.label(QLabel(), key)
@@ -322,7 +322,10 @@ class SettingsForm(QWidget):
             self._on_edited()
 
     def _describe_size(self) -> None:
-        """'native' says the size it trains at; a folder's pictures' own size is looked up (one file's header)."""
+        """'native' says its size (a folder's: one file's header); a subset over a built-in dataset's size: 'all'."""
+        size = DATASET_SIZES.get(self.dataset())
+        if size is not None and self.subset_box.value() >= size:
+            self.subset_box.setValue(self.subset_box.minimum())
         self.image_size_box.setSpecialValueText(native_size_words(self.dataset()))
         self._picture_size = first_picture_size(self.dataset()) if os.path.isdir(self.dataset()) else None
         self._say_size()
@@ -365,7 +368,6 @@ class SettingsForm(QWidget):
             self.kl_strategy_box.setItemText(index, word(f"strategy_{strategy}", expert))
         for index, key in enumerate(RECONSTRUCTION_LOSS_TERMS.values()):
             self.reconstruction_box.setItemText(index, word(key, expert))
-
 
     def _on_kl_preset(self, index: int) -> None:
         if index < len(KL_PRESETS):
