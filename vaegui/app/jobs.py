@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from vaegui.cancel import CancelToken
 from vaegui.errors import VaeguiError
+from vaegui.keras_errors import plain_error_text
 
 # work(report, cancel) runs on a worker thread; report(payload) hands a small copy back to the model's thread.
 Work = Callable[[Callable[[Any], None], CancelToken], Any]
@@ -49,7 +50,8 @@ class JobRunner(Protocol):
 
 
 def failure_message(error: BaseException, unexpected: str = "Something went wrong") -> str:
-    """A VaeguiError's own text; for anything else (a bug) a short summary the person can report."""
+    """A VaeguiError's own text; for anything else (a bug, or a model's own code failing) a short summary the person
+    can act on or report: Keras's colour codes and tensor dumps left out (vaegui.keras_errors)."""
     if isinstance(error, VaeguiError):
         return str(error)
-    return f"{unexpected}: {type(error).__name__}: {error}"
+    return f"{unexpected}: {type(error).__name__}: {plain_error_text(error)}"

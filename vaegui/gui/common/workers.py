@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
+from vaegui.app.jobs import failure_message
 from vaegui.cancel import CancelToken
 from vaegui.errors import VaeguiError
 
@@ -92,7 +93,7 @@ def run_and_report(worker: QObject, work: Callable[[], Any], unexpected: str) ->
         signal, value = worker.failed, str(error)
     except Exception as error:  # a bug: say so plainly, keep the details for the terminal
         traceback.print_exc()
-        signal, value = worker.failed, f"{unexpected}: {type(error).__name__}: {error}"
+        signal, value = worker.failed, failure_message(error, unexpected)
     hand_back_to_gui_thread(worker)
     signal.emit(value)
 

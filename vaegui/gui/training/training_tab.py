@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -24,12 +23,9 @@ from PySide6.QtWidgets import (
 
 from vaegui.app.training_model import IDLE, TrainingModel
 from vaegui.gui.app_state import AppState
-from vaegui.gui.common.movie_export import FormationExport
 from vaegui.gui.common.wording import wording
 from vaegui.gui.common.workers import TaskWorker
 from vaegui.gui.runs.run_library import show_run_library
-from vaegui.gui.training.epoch_views_panel import EpochViewsPanel
-from vaegui.gui.training.loss_plot import LossPlot
 from vaegui.gui.training.settings_form import SettingsForm
 from vaegui.gui.training.training_actions import TrainingActions, bind
 from vaegui.gui.training.training_files import TrainingFiles
@@ -40,6 +36,8 @@ from vaegui.runs.snapshot import RunSnapshot
 
 SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
 WELCOME, PLOTS = 0, 1
+PLOT_PARTS = ("loss_plot", "views", "samples", "latent_preview", "kl_bars", "epoch_slider", "epoch_label",
+              "movie_export")
 
 
 class TrainingTab(QWidget):
@@ -57,9 +55,9 @@ class TrainingTab(QWidget):
         self.files = TrainingFiles(self)
         self.export_curves, self.export_history_csv = self.files.export_curves, self.files.export_history_csv
         self._tensorflow_error = ""
+        self._plots_built = False
         self._build(dataset)
         self.progress = TrainingProgress(self.model, self.progress_bar, self.status_label, state)
-        self.movie_export = FormationExport(self)  # the map's formation as a GIF or MP4
         for action, slot in ((self.actions.train, self.start_training), (self.actions.pause, self.toggle_pause),
                              (self.actions.stop, self.stop_training), (self.actions.continue_, self.continue_training),
                              (self.actions.open_run, self.choose_run_to_open),
@@ -90,6 +88,12 @@ class TrainingTab(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # presenter mode's bigger text: the settings need more room
             QTimer.singleShot(0, self, self._fit_settings_width)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        # A font changed while the tab was hidden (presenter mode turned on in another tab) reaches its buttons'
+        # style only once they are shown: measured again then.
+        QTimer.singleShot(0, self, self._fit_settings_width)
 
     def _build(self, dataset: str | None) -> None:
         self.form = SettingsForm(dataset)
@@ -138,15 +142,6 @@ class TrainingTab(QWidget):
         self.error_label.setStyleSheet(
             "background: #fdecea; color: #8a1c12; border: 1px solid #f5c2bd; border-radius: 3px; padding: 6px;")
         self.error_label.hide()
-        self.loss_plot = LossPlot()
-        plot_controls = self.loss_plot.layout().itemAt(1).layout()
-        for text, action in (("Export curves…", self.actions.export_curves),
-                             ("Export history CSV…", self.actions.export_history)):
-            button = QPushButton(text)
-            button.clicked.connect(action.trigger)
-            action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
-            plot_controls.addWidget(button)
-            wording().mark_expert(button)  # presenter mode hides it for room: the File menu has it too
         self.progress_bar = QProgressBar()
         self.status_label = QLabel()
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -154,25 +149,12 @@ class TrainingTab(QWidget):
         self.status_label.setStyleSheet("color: #444;")
         # Room for two lines from the start: a longer status (the run folder) does not push the plots up.
         self.status_label.setMinimumHeight(2 * self.status_label.fontMetrics().lineSpacing() + 4)
-        self.views = EpochViewsPanel(self.model, self.loss_plot.flush)
-        for name in ("samples", "latent_preview", "kl_bars", "epoch_slider", "epoch_label"):
-            setattr(self, name, getattr(self.views, name))
-
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.loss_plot, 1)
-        top_layout.addWidget(self.progress_bar)
-        top_layout.addWidget(self.status_label)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(self.views)
-        splitter.setStretchFactor(0, 11)
-        splitter.setStretchFactor(1, 9)
-        splitter.setChildrenCollapsible(False)
-        self.welcome = TrainingWelcome(self.form, self.actions.train)
+        # The curves and the epoch views (pyqtgraph) are built after the window's first paint (build_plots): the
+        # welcome is what shows first, and pyqtgraph's import and set-up were half of the window's start.
+        self._plots_page = QWidget()
+        self.welcome = TrainingWelcome(self.form, self.actions.train, self.state, self.model, self.actions.continue_)
         self.pages = QStackedWidget()
-        for page in (self.welcome, splitter):  # WELCOME, PLOTS
+        for page in (self.welcome, self._plots_page):  # WELCOME, PLOTS
             self.pages.addWidget(page)
         right = QVBoxLayout()
         right.addWidget(self.error_label)
@@ -182,7 +164,27 @@ class TrainingTab(QWidget):
         layout.addWidget(scroll)
         layout.addLayout(right, 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def build_plots(self) -> None:
+        """The curves and the epoch views: built once, after the window's first paint or when first needed."""
+        if self._plots_built:
+            return
+        self._plots_built = True
+        from vaegui.gui.training.plots_page import build_plots_page
+
+        current = self.pages.currentIndex()
+        self.pages.removeWidget(self._plots_page)
+        self.pages.insertWidget(PLOTS, build_plots_page(self))
+        self.pages.setCurrentIndex(current)
+        self._plots_page.deleteLater()
         self._render_overlays()
+
+    def __getattr__(self, name: str):
+        # The plots' parts, asked for before build_plots ran (a test, a script): built then.
+        if name in PLOT_PARTS and not self.__dict__.get("_plots_built", True):
+            self.build_plots()
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # ---- the model's state, for the window, scripts and tests ----------------------------
 
@@ -202,7 +204,10 @@ class TrainingTab(QWidget):
 
     def _show_page(self) -> None:
         """The welcome until a run is trained or opened; then the curves and pictures."""
-        self.pages.setCurrentIndex(WELCOME if self.model.run is None and self.model.mode == IDLE else PLOTS)
+        page = WELCOME if self.model.run is None and self.model.mode == IDLE else PLOTS
+        if page == PLOTS:
+            self.build_plots()
+        self.pages.setCurrentIndex(page)
 
     def _update_actions(self) -> None:
         tensorflow = "failed" if self._tensorflow_error else "ready" if self.state.tensorflow_loaded else "loading"
@@ -278,6 +283,7 @@ class TrainingTab(QWidget):
         if self.model.control is not None:
             self.model.control.stop()
         stop_threads([self.thread, *self._task_threads], SHUTDOWN_WAIT_MS)  # a movie being drawn is cancelled
+        self.welcome.times.shutdown()  # a first launch's timing of a few batches
 
     # ---- worker signals (GUI thread) -----------------------------------------------------
 

@@ -165,7 +165,7 @@ class TrainingWorker(QObject):
                 run.save_config()
                 self.status.emit(f"Loading {run.config.data.dataset}…")
                 try:
-                    dataset = run.load_dataset()
+                    dataset = run.load_dataset(progress=self.status.emit)  # a big folder's scan, in words
                 except DatasetMissingError as missing:
                     self.dataset_missing.emit(str(run.folder), str(missing))
                     raise
@@ -175,7 +175,7 @@ class TrainingWorker(QObject):
         self.status.emit(f"Loading {config.data.dataset}…")
         # Load before creating the folder, so a dataset that fails to load leaves no empty run behind;
         # an unsaved Run loads exactly as the saved one will (same split).
-        dataset = Run(folder, config, {}).load_dataset()
+        dataset = Run(folder, config, {}).load_dataset(progress=self.status.emit)
         if self.control.stop_requested:
             return TrainingResult(0, True, "")
         run = Run.create(folder, config)
