@@ -98,6 +98,8 @@ def _pair_model(encoder: Path, decoder: Path, dataset_name: str, trust_code: boo
         model = load_foreign_vae(encoder, decoder, trust_code=trust_code)
     except UntrustedCodeError as error:
         raise UntrustedCodeError(f"{error} Add --trust-code to open it anyway.") from None
+    if model.note:
+        print(model.note, file=sys.stderr, flush=True)
     height, width, channels = model.image_shape
     if height != width:
         raise ConfigError(f"The encoder takes {height}×{width} images; vaegui's datasets are square.")
