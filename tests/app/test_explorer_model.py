@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ from tests.app.manual_runner import ManualRunner
 from vaegui.app.explorer_loading import RunSource
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import LocationDetails, PointDetails, SelectionModel
+from vaegui.latent.code_store import CODES_DIR
 
 
 @pytest.fixture
@@ -35,6 +37,8 @@ def test_a_model_loads_on_its_own_lane_and_its_encodings_run_there(explorer, tin
     model.open(RunSource(Path(tiny_run.folder)))
     load = runner.run_next()
     assert load.lane is not None and model.loaded.lane is load.lane
+    preview = runner.run_next()  # what the run folder shows meanwhile: files and numpy only, any thread
+    assert preview.lane is None
     encode = runner.run_next()
     assert encode.lane is load.lane  # the model's thread: the only one that calls the lane's Keras copy
     project = runner.run_next()
@@ -183,8 +187,10 @@ def test_a_failed_load_keeps_the_model_shown_and_says_why(explorer, tiny_run, tm
 
 def test_a_new_map_fills_in_while_encoding_and_a_switch_replaces_it_at_once(explorer, tiny_run):
     model, _, runner = explorer
+    shutil.rmtree(Path(tiny_run.folder) / CODES_DIR, ignore_errors=True)  # never explored: every image is encoded
     model.open(RunSource(Path(tiny_run.folder)))
     runner.run_next()  # load
+    runner.run_next()  # the run folder's preview
     forming = []
     model.map_changed.connect(lambda: forming.append(model.forming))
     encode = runner.run_next()

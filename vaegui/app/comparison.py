@@ -238,7 +238,7 @@ class ComparisonModel:
         for side in SIDES:
             selected, shown = self.selections[side].selected, self.explorers[side].shown
             if isinstance(selected, PointDetails) and shown is not None and selected.row < len(shown.latents):
-                errors.append(f"{self.side_name(side)} {shown.latents.reconstruction_error[selected.row]:.3g}")
+                errors.append(f"{self.side_name(side)} {selected.error:.3g}")
         return text + (f" · reconstruction error: {', '.join(errors)}" if errors else "")
 
     def _describe_link(self, a, b) -> str:

@@ -10,6 +10,7 @@ from psygnal import Signal
 
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.map_state import ShownMap, describe_row
+from vaegui.latent.encoding import per_sample_reconstruction_error
 from vaegui.latent.generation import image_mosaic, interpolate, latent_grid, posterior_samples, prior_samples
 from vaegui.latent.traversal import Traversal
 
@@ -36,6 +37,7 @@ class PointDetails:
     neighbour_images: np.ndarray
     neighbour_captions: list[str]
     how: str
+    error: float = float("nan")  # its reconstruction error (the training loss of decode(mu))
 
     @property
     def vector(self) -> np.ndarray:
@@ -125,7 +127,7 @@ class SelectionModel:
         self.selected, self.posterior = details, None
         shown = self.explorer.shown
         self.traversal = None if details is None or shown is None else Traversal.around(
-            details.vector, shown.latents.mu, shown.dimension_order, shown.dimension_kl)
+            details.vector, shown.latents.mu, shown.dimension_order, shown.dimension_kl, shown.mu_range)
         if self.traversal is not None and base_image is not None:
             self.traversal = replace(self.traversal, image=base_image)
         else:
@@ -143,12 +145,18 @@ class SelectionModel:
                if latents.mu_only else
                "Reconstruction: the decoder's image of this point's place, a random draw from its cloud "
                "(mu-only is off).")
-        x, y = shown.projection.coords[row]
-        title = (f"{describe_row(latents, row, names)} · error {latents.reconstruction_error[row]:.2f} · "
-                 f"KL {latents.kl[row]:.2f}")
-        details = PointDetails(row, int(latents.split[row]), int(latents.source_index[row]), title, latents.image(row),
+        x, y = shown.projection.coords[row][:2]
+        original = latents.image(row)
+        if latents.reconstruction_error is not None:
+            error = float(latents.reconstruction_error[row])
+        else:  # not worked out for every image (a decoder pass); this one's mu was just decoded
+            error = float(per_sample_reconstruction_error(original[None], from_mu[None],
+                                                          self.explorer.loaded.reconstruction_loss)[0])
+        title = f"{describe_row(latents, row, names)} · error {error:.2f} · KL {latents.kl[row]:.2f}"
+        details = PointDetails(row, int(latents.split[row]), int(latents.source_index[row]), title, original,
                                reconstruction, mu, log_var, z, (float(x), float(y)), neighbours,
-                               latents.images(neighbours), [describe_row(latents, r, names) for r in neighbours], how)
+                               latents.images(neighbours), [describe_row(latents, r, names) for r in neighbours], how,
+                               error)
         return details, from_mu
 
     def _on_map_changed(self) -> None:

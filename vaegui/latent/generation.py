@@ -63,7 +63,9 @@ def dimensions_by_kl(latents: LatentSet) -> tuple[np.ndarray, np.ndarray]:
 
 
 def worst_reconstructions(latents: LatentSet, count: int = 20) -> np.ndarray:
-    """Rows with the largest reconstruction error, worst first."""
+    """Rows with the largest reconstruction error, worst first (none while the errors are not worked out)."""
+    if latents.reconstruction_error is None:
+        return np.empty(0, np.int64)
     return np.argsort(-latents.reconstruction_error, kind="stable")[:count]
 
 

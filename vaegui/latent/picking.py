@@ -35,15 +35,24 @@ class PointPicker:
         return int(rows[best]) if screen_distance[best] <= 1.0 else None
 
 
-# Up to this many latent dimensions a KD-tree finds neighbours fastest; above it, one matrix-vector product over every
-# sample does. Measured at 200,000 samples (2 cores, loaded): 16-D KD-tree 5.0 ms a query against 2.0 ms brute force;
-# 32-D 32 vs 3.4 ms; 200-D (the CelebA config) 143 vs 20 ms, and the tree took 1.0 s to build. At 2-D the tree's
-# 0.03 ms beats brute force's 0.25 ms.
+# Up to this many latent dimensions a KD-tree finds neighbours fastest; above it the search below is exact and
+# faster (docs/performance.md, "200k images").
 KD_TREE_MAX_DIMS = 8
+# Above KD_TREE_MAX_DIMS the vectors are turned onto their main directions (which keeps every distance) and a first
+# pass ranks all of them on this many leading directions only, where nearly all of a VAE's spread lies.
+LEADING_DIMS = 24
+CANDIDATES_PER_NEIGHBOUR = 8
 
 
 class LatentNeighbours:
-    """The k samples closest to a sample in latent space (on mu, the posterior means)."""
+    """The k samples closest to a sample in latent space (on mu, the posterior means), exactly.
+
+    In many dimensions one matrix-vector product over every sample reads the whole array for each click
+    (160 MB at 200,000 × 200). Turned onto their main directions the distances are the same, and the
+    distance over the leading directions alone is a lower bound of the whole: ranking on it gives
+    candidates, their whole distances the answer, and the bound proves that no other sample is closer
+    (when it cannot, every sample the bound leaves in is measured in full).
+    """
 
     def __init__(self, vectors: np.ndarray):
         vectors = np.asarray(vectors)
@@ -53,21 +62,50 @@ class LatentNeighbours:
             from scipy.spatial import cKDTree
 
             self._tree = cKDTree(np.asarray(vectors, np.float64))
-        else:
-            # |v - q|² = |v|² - 2 v·q + |q|²; the last term is the same for every v, so it is left out of the ranking.
-            self._vectors = np.ascontiguousarray(vectors, np.float32)
-            self._norms = np.einsum("ij,ij->i", self._vectors, self._vectors)
+            return
+        vectors = np.asarray(vectors, np.float32)
+        self._mean = vectors.mean(axis=0, dtype=np.float64).astype(np.float32)
+        centred = vectors - self._mean
+        # Main directions from the d × d scatter matrix: one pass over the data, exact for any count.
+        _, directions = np.linalg.eigh(np.asarray(centred.T @ centred, np.float64))
+        self._turn = np.ascontiguousarray(directions[:, ::-1], np.float32)  # largest spread first
+        turned = centred @ self._turn
+        lead = min(LEADING_DIMS, turned.shape[1])
+        self._lead = np.ascontiguousarray(turned[:, :lead])
+        self._rest = np.ascontiguousarray(turned[:, lead:])
+        self._lead_norms = np.einsum("ij,ij->i", self._lead, self._lead)
 
     def of_row(self, row: int, vector: np.ndarray, k: int = 8) -> np.ndarray:
         """Rows of the k nearest other samples, nearest first."""
-        k_query = min(k + 1, self._count)
-        if k_query <= 0:
-            return np.empty(0, np.int64)
-        if self._tree is not None:
-            _, rows = self._tree.query(np.asarray(vector, np.float64), k=k_query)
-            rows = np.atleast_1d(rows)
-        else:
-            distances = self._norms - 2.0 * (self._vectors @ np.asarray(vector, np.float32))
-            nearest = np.argpartition(distances, k_query - 1)[:k_query]
-            rows = nearest[np.argsort(distances[nearest], kind="stable")]
+        rows, _ = self.nearest(vector, min(k + 1, self._count))
         return rows[rows != row][:k]
+
+    def nearest(self, vector: np.ndarray, k: int = 8) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, distances) of the k samples nearest `vector`, nearest first."""
+        k = min(k, self._count)
+        if k <= 0:
+            return np.empty(0, np.int64), np.empty(0, np.float64)
+        if self._tree is not None:
+            distances, rows = self._tree.query(np.asarray(vector, np.float64), k=k)
+            return np.atleast_1d(rows).astype(np.int64), np.atleast_1d(distances)
+        query = (np.asarray(vector, np.float32) - self._mean) @ self._turn
+        lead_query, rest_query = query[: self._lead.shape[1]], query[self._lead.shape[1]:]
+        bound = self._lead_norms - 2.0 * (self._lead @ lead_query) + float(lead_query @ lead_query)
+        count = min(self._count, max(k * CANDIDATES_PER_NEIGHBOUR, 64))
+        candidates = np.argpartition(bound, count - 1)[:count] if count < self._count else np.arange(self._count)
+        whole = self._whole(candidates, lead_query, rest_query)
+        kth = np.partition(whole, k - 1)[k - 1]
+        if count < self._count:
+            # Every sample left out has a bound at least the largest bound taken; any whose bound is below the k-th
+            # whole distance found could still be nearer: measure them all.
+            unsure = np.flatnonzero(bound < kth)
+            if len(unsure) > count:
+                candidates, whole = unsure, self._whole(unsure, lead_query, rest_query)
+        order = np.lexsort((candidates, whole))[:k]
+        return candidates[order].astype(np.int64), np.sqrt(np.maximum(whole[order], 0.0))
+
+    def _whole(self, rows: np.ndarray, lead_query: np.ndarray, rest_query: np.ndarray) -> np.ndarray:
+        """Squared distances of `rows` to the query, from the differences themselves (no cancellation)."""
+        lead, rest = self._lead[rows] - lead_query, self._rest[rows] - rest_query
+        return np.einsum("ij,ij->i", lead, lead, dtype=np.float64) + np.einsum("ij,ij->i", rest, rest,
+                                                                              dtype=np.float64)

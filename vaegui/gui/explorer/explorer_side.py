@@ -49,6 +49,9 @@ class ExplorerSideTabs(QTabWidget):
                           (_scrolling(self.generation_panel), "tab_generate")):
             self.setTabToolTip(self.addTab(page, word(key)), tip(key))
         self.setMinimumWidth(380)
+        self._lists = lists
+        # The worst-reconstruction list needs every image's error: a decoder pass, run when the list is looked at.
+        self.currentChanged.connect(lambda _index: self._want_errors())
         words.bind(self, lambda expert: self.render_lists())
         selection.changed.connect(self.render_selection)
         selection.traversal_changed.connect(lambda: self.traversal_panel.show_traversal(selection.traversal))
@@ -94,6 +97,7 @@ class ExplorerSideTabs(QTabWidget):
             self.log_var_list.set_samples([], [], [])
             return
         latents = shown.latents
+        self._want_errors()
         names = None if self.explorer.loaded is None else self.explorer.loaded.class_names
         expert = wording().expert
         for widget, rows, describe in (
@@ -104,6 +108,10 @@ class ExplorerSideTabs(QTabWidget):
         ):
             widget.set_samples(rows, latents.images(rows), [f"{describe_row(latents, r, names)} · {describe(r)}"
                                                             for r in rows])
+
+    def _want_errors(self) -> None:
+        if self.currentWidget() is self._lists:
+            self.explorer.want_errors()
 
     def _on_source_changed(self) -> None:
         loaded = self.explorer.loaded

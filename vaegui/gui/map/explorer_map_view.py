@@ -60,8 +60,10 @@ class ExplorerMapView:
             return
         coords = showing.coords if explorer.forming is not None else showing.projection.coords
         drawn = (showing.key, showing.latents)  # LatentSet compares by identity
-        names = None if explorer.loaded is None else explorer.loaded.class_names
-        colouring = colour_points(showing.latents, explorer.settings.colour, names)
+        names = self._class_names()
+        # What the run folder shows while the model loads is coloured by class (it has no errors to colour by).
+        colour = "label" if explorer.forming is not None and explorer.forming.note else explorer.settings.colour
+        colouring = colour_points(showing.latents, colour, names)
         if drawn == self._drawn and explorer.forming is not None:
             self.map.update_coords(coords)  # the same t-SNE run moving on
             self.map.view_box.enableAutoRange()
@@ -76,8 +78,16 @@ class ExplorerMapView:
         self.draw_selection()
         self.draw_generated()
 
+    def _class_names(self) -> list[str] | None:
+        explorer = self.explorer
+        if explorer.loaded is not None:
+            return explorer.loaded.class_names
+        return None if explorer.forming is None else explorer.forming.class_names
+
     def draw_selection(self) -> None:
         latent_map, shown, selected = self.map, self.explorer.shown, self.selection.selected
+        if self.explorer.forming is not None:
+            selected = None  # the marks belong to the finished map: they would sit in the wrong places meanwhile
         direct = shown is not None and shown.method == "direct"
         latent_map.show_selection(*(selected.xy if isinstance(selected, PointDetails) else (None,)))
         latent_map.show_location(*(selected.xy if selected is not None and not isinstance(selected, PointDetails)
@@ -86,18 +96,23 @@ class ExplorerMapView:
             latent_map.show_sigma_ellipse(selected.mu, np.exp(0.5 * selected.log_var), sample=np.array(selected.xy))
         else:
             latent_map.show_sigma_ellipse(None)
-        posterior = self.selection.posterior
+        posterior = self.selection.posterior if selected is not None else None
         latent_map.show_samples(posterior[0] if posterior is not None and direct else None, "posterior")
 
     def draw_generated(self) -> None:
         latent_map, shown = self.map, self.explorer.shown
+        if self.explorer.forming is not None:  # the marks belong to the finished map, not to the one forming
+            latent_map.show_path(None)
+            latent_map.show_samples(None, "prior")
+            return
         self.map.show_path(self.selection.interpolation_path())
         prior = self.selection.prior
         if self.selection.posterior is None:
             latent_map.show_samples(prior[0] if prior is not None and shown is not None and shown.method == "direct"
                                     else None, "prior")
 
-    def _thumbnail_for(self, row: int) -> tuple[np.ndarray, str]:
+    def _thumbnail_for(self, row: int) -> tuple[np.ndarray, str] | None:
         latents = self._latents()
-        names = None if self.explorer.loaded is None else self.explorer.loaded.class_names
-        return latents.image(row), describe_row(latents, row, names)
+        if latents is None or not latents.sources or row >= len(latents):
+            return None  # the images are still loading
+        return latents.image(row), describe_row(latents, row, self._class_names())

@@ -294,8 +294,12 @@ class LatentMap(QWidget):
             self._hide_thumbnail()
             return
         if row != self.hover_row:
+            thumbnail = self.thumbnail_for(row)
+            if thumbnail is None:  # its picture is not loaded yet
+                self._hide_thumbnail()
+                return
             self.hover_row = row
-            image, caption = self.thumbnail_for(row)
+            image, caption = thumbnail
             self.thumbnail_image.setPixmap(array_to_pixmap(image, 72))
             self.thumbnail_caption.setText(caption)  # e.g. "train #402 · Sneaker": which picture this is
             self.thumbnail.setToolTip(caption)

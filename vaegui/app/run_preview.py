@@ -1,0 +1,82 @@
+"""What a run folder shows before its model and images are loaded: every point from its stored codes, or else a
+first screenful from the images its training looked through each epoch; read from small files in well under a second."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from vaegui.app.map_state import FormingMap, LatentsKey, MapKey, MapSettings, PreviewProjection, default_method
+from vaegui.latent.encoding import SPLIT_TEST, SPLIT_TRAIN, LatentSet, choose_rows_of_counts, per_sample_kl
+
+
+def preview_run(folder: Path, settings: MapSettings, cancel=None) -> FormingMap | None:
+    """The map a run will show, drawn from what its folder keeps; None when it keeps nothing to draw it from."""
+    from vaegui.latent.code_store import CodeStore, WeightsIdentity
+    from vaegui.latent.projection import project
+    from vaegui.runs import Run
+
+    run = Run.open(folder)
+    if not run.checkpoint:
+        return None
+    weights = f"{Path(run.folder).resolve()}@{run.checkpoint}"  # as the loaded model will name them
+    names = run.class_names
+    store = CodeStore.readable(run.folder, run.epochs_completed, WeightsIdentity.of(run.folder, run.checkpoint))
+    if store is not None:
+        try:
+            method = default_method(store.z_dim)
+            key = MapKey(LatentsKey(weights, settings.split, settings.subset, settings.mu_only), method)
+            codes, indices = choose_rows_of_counts(store.rows["train"], store.rows["test"], settings.split,
+                                                   settings.subset)
+            if all(store.known(code, indices[codes == code]).all() for code in (SPLIT_TRAIN, SPLIT_TEST)):
+                latents = _stored_latents(store, codes, indices, settings.mu_only)
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                coords = project(method, latents.z).coords  # the same map the loaded model will draw
+                return FormingMap(key, latents, coords, names, "every point, from the codes kept in the run folder")
+        finally:
+            store.close()
+    return _probe_preview(run, weights, settings, names)
+
+
+def _stored_latents(store, codes: np.ndarray, indices: np.ndarray, mu_only: bool) -> LatentSet:
+    from vaegui.latent.encoding import read_stored_codes
+
+    count, z_dim = len(codes), store.z_dim
+    mu, log_var, z = (np.empty((count, z_dim), np.float32) for _ in range(3))
+    read_stored_codes(store, codes, indices, mu, log_var, z, mu_only, 0)
+    labels = None
+    split_labels = [store.labels(code) for code in (SPLIT_TRAIN, SPLIT_TEST)]
+    if all(split_labels[code] is not None for code in np.unique(codes)):
+        labels = np.empty(count, np.int64)
+        for code in np.unique(codes):
+            labels[codes == code] = split_labels[code][indices[codes == code]]
+    return LatentSet(mu, log_var, z, labels, codes, indices, None, per_sample_kl(mu, log_var).astype(np.float32),
+                     mu_only)
+
+
+def _probe_preview(run, weights: str, settings: MapSettings, names) -> FormingMap | None:
+    """The run's last epoch seen through its probe images (up to a thousand test images, their centres mu)."""
+    from vaegui.runs.epoch_views import EPOCHS_DIR, PROBE_FILE
+
+    folder = Path(run.folder) / EPOCHS_DIR
+    try:
+        with np.load(folder / PROBE_FILE, allow_pickle=False) as probe:
+            split, indices = str(probe["split"]), np.asarray(probe["indices"], np.int64)
+            labels = np.asarray(probe["labels"], np.int64) if "labels" in probe.files else None
+        with np.load(folder / f"epoch-{run.epochs_completed:05d}.npz", allow_pickle=False) as views:
+            mu = np.asarray(views["mu"], np.float32)
+    except (OSError, ValueError, KeyError):
+        return None
+    if len(mu) != len(indices) or len(mu) < 2:
+        return None
+    codes = np.full(len(mu), SPLIT_TEST if split == "test" else SPLIT_TRAIN, np.int8)
+    log_var = np.zeros_like(mu)  # not kept with the views; this first screenful is coloured by class only
+    latents = LatentSet(mu, log_var, mu, labels, codes, indices, None, np.zeros(len(mu), np.float32), True)
+    method = default_method(mu.shape[1])
+    key = MapKey(LatentsKey(weights, settings.split, settings.subset, settings.mu_only), method)
+    coords = PreviewProjection(method).coords(latents)
+    note = f"a first {len(mu):,} {split} images (their centres) while the model and the images load"
+    return replace(FormingMap(key, latents, coords, names), note=note)
