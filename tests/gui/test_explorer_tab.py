@@ -58,15 +58,20 @@ def _ready_state():
 
 @pytest.fixture
 def open_tab(qtbot):
+    tabs = []
+
     def make(run, **choices):
         tab = _new_tab(qtbot)
+        tabs.append(tab)
         tab.explorer.set_subset(choices.pop("subset", None))
         tab.explorer.set_split(choices.pop("split", "train"))
         tab.open_run_folder(run.folder)
         _wait_idle(qtbot, tab)
         return tab
 
-    return make
+    yield make
+    for tab in tabs:  # a job still running (the errors' decoder pass a list asked for) must not outlive its tab
+        tab.shutdown()
 
 
 def _shown(tab):

@@ -122,6 +122,12 @@ class SelectionModel:
     def clear(self) -> None:
         self._select(None)
 
+    def show_details(self, details, base_image: np.ndarray | None = None) -> None:
+        """Select something another layer of the map picked (one of the person's own pictures): it has the point
+        panel's fields and a `vector` to traverse from; `base_image` is that vector already decoded."""
+        if self._clickable() is not None:
+            self._select(details, base_image)
+
     def _select(self, details: PointDetails | LocationDetails | None, base_image: np.ndarray | None = None) -> None:
         """`base_image`: the selection's vector already decoded (saves a decoder call on a click)."""
         self.selected, self.posterior = details, None
@@ -172,8 +178,9 @@ class SelectionModel:
             self._select(*self._point_details(shown, int(rows[0]))) if len(rows) else self._select(None)
         elif isinstance(selected, LocationDetails) and shown is not None and shown.method == "direct":
             self.select_location(*selected.xy)  # a place in a 2-D latent space stays that place
-        elif selected is not None:
+        elif isinstance(selected, (PointDetails, LocationDetails)) or shown is None:
             self._select(None)
+        # Else another layer's pick (one of the person's pictures): that layer places it on the new map.
         self.generated_changed.emit()  # the interpolation's path belongs to the map it was picked on
 
     def _on_source_changed(self) -> None:

@@ -16,7 +16,7 @@ from vaegui.latent.encoding import Cancelled
 from vaegui.latent.tsne import TSNE_ITERATIONS, cores, place_with_tsne, tsne_backend, tsne_layout
 
 __all__ = ["METHOD_LABELS", "TSNE_ITERATIONS", "Projection", "ProjectionError", "available_methods",
-           "neighbour_label_accuracy", "project", "tsne_backend"]
+           "neighbour_label_accuracy", "procrustes_turn", "project", "tsne_backend"]
 
 METHOD_LABELS = {"direct": "Direct (z_dim = 2)", "pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 NEIGHBOURS_FOR_INVERSE = 8
@@ -85,14 +85,12 @@ class Projection:
     def aligned_to(self, previous: np.ndarray) -> Projection:
         """This map turned (and, where its axes mean nothing, moved) to agree with `previous`, the same rows'
         coordinates on the map shown before: orthogonal Procrustes, so distances and shapes stay as they are."""
-        from scipy.linalg import orthogonal_procrustes
-
         previous = np.asarray(previous, np.float64)
         coords = np.asarray(self.coords, np.float64)
         if previous.shape != coords.shape or self.method == "direct" or len(coords) < 3:
             return self  # a direct map's axes are the latent dimensions themselves: turning it would mislabel them
         own_centre, previous_centre = coords.mean(axis=0), previous.mean(axis=0)
-        turn, _ = orthogonal_procrustes(coords - own_centre, previous - previous_centre)
+        turn = procrustes_turn(coords, previous)
         if self.method == "pca":
             # PCA's coordinates are centred and decode back through its components: turn both, move neither.
             return replace(self, coords=(coords @ turn).astype(np.float32), pca_components=turn.T @ self.pca_components,
@@ -136,6 +134,16 @@ class Projection:
             weights = 1.0 / np.maximum(np.square(distances), 1e-12)
             places.append((weights[:, None] * self.coords[rows]).sum(axis=0) / weights.sum())
         return np.asarray(places, np.float32)
+
+
+def procrustes_turn(coords: np.ndarray, previous: np.ndarray) -> np.ndarray:
+    """(dims, dims): the rotation (or mirror) that brings `coords`, centred, closest to `previous`, centred, row for
+    row (scipy's orthogonal Procrustes: no stretching, so distances and shapes stay as they are)."""
+    from scipy.linalg import orthogonal_procrustes
+
+    coords, previous = np.asarray(coords, np.float64), np.asarray(previous, np.float64)
+    turn, _ = orthogonal_procrustes(coords - coords.mean(axis=0), previous - previous.mean(axis=0))
+    return turn
 
 
 def project(

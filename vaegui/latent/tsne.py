@@ -124,6 +124,9 @@ def tsne_layout(vectors: np.ndarray, *, dims: int = 2, seed: int = 0, iterations
     for count, settings in phases:
         embedding.optimize(n_iter=count, inplace=True, propagate_exception=True, **settings)
         state["done"] += count
+    # Kept to place new points later (transform), which would call these callbacks again with the new points alone:
+    # the map's job, its reports and its cancel are long finished by then.
+    embedding.gradient_descent_params["callbacks"] = None
     return np.asarray(embedding, np.float32), embedding
 
 

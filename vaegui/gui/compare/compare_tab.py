@@ -51,8 +51,12 @@ class CompareTab(QWidget):
         self._preset: tuple[object, TrainingControl] | None = None  # (thread, control) while the experiment trains
         self._build()
         self.map_views = {side: ExplorerMapView(self.maps[side], self.comparison.explorers[side],
-                                                self.comparison.selections[side]) for side in SIDES}
+                                                self.comparison.selections[side], self.comparison.pictures[side])
+                          for side in SIDES}
         comparison = self.comparison
+        for side in SIDES:  # a picture dropped on either map goes to both: where does each model put it?
+            self.map_views[side].pictures.drop_target.on_drop = comparison.add_pictures
+            comparison.pictures[side].said.connect(lambda text: self.status_label.setText(text))
         for signal, slot in ((comparison.source_changed, self._render_source),
                              (comparison.activity_changed, self._render_activity),
                              (comparison.message_changed, self._render_message)):
@@ -276,6 +280,14 @@ class CompareTab(QWidget):
         self.mu_only_dialog.show()
 
     # ---- state for the window and the tests ----------------------------------------------
+
+    def ask_pictures(self) -> None:
+        """File → Encode pictures…: picture files placed on both maps."""
+        from vaegui.gui.explorer.explorer_dialogs import ask_picture_files
+
+        paths = ask_picture_files(self)
+        if paths:
+            self.comparison.add_pictures(paths)
 
     def is_busy(self) -> bool:
         return self.comparison.is_busy()

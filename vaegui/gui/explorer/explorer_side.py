@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QStyle, QTabWidget, QVBoxLayo
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import PointDetails, SelectionModel
 from vaegui.app.map_state import describe_row
+from vaegui.app.your_pictures import PictureDetails
 from vaegui.gui.common.movie_export import InterpolationExport
 from vaegui.gui.common.wording import wording
 from vaegui.gui.explorer.generation_panel import GenerationPanel
@@ -63,7 +64,7 @@ class ExplorerSideTabs(QTabWidget):
         selected, panel = self.selection.selected, self.point_panel
         if selected is None:
             panel.clear()
-        elif isinstance(selected, PointDetails):
+        elif isinstance(selected, (PointDetails, PictureDetails)):  # a picture of the map's, or the person's own
             panel.show_point(selected.title, selected.original, selected.reconstruction, selected.mu,
                              selected.log_var, selected.neighbour_images, selected.neighbour_captions, selected.how)
         else:
@@ -121,7 +122,7 @@ class ExplorerSideTabs(QTabWidget):
 
     def _on_neighbour_clicked(self, position: int) -> None:
         selected = self.selection.selected
-        if isinstance(selected, PointDetails) and position < len(selected.neighbour_rows):
+        if isinstance(selected, (PointDetails, PictureDetails)) and position < len(selected.neighbour_rows):
             self.selection.select_row(int(selected.neighbour_rows[position]))
 
 

@@ -29,6 +29,8 @@ class _MapViewBox(pg.ViewBox):
 
     left_clicked = Signal(float, float)
     left_dragged = Signal(float, float, bool)  # x, y, drag finished
+    turned = Signal(float, float, bool)  # a 3-D view's left drag: screen pixels moved right and up, drag finished
+    turning = False  # a 3-D map is shown: left drag turns it
 
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
         if ev.button() == Qt.MouseButton.LeftButton:
@@ -41,6 +43,10 @@ class _MapViewBox(pg.ViewBox):
     def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802
         if ev.button() == Qt.MouseButton.LeftButton and not ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             ev.accept()
+            if self.turning:
+                moved = ev.scenePos() - ev.lastScenePos()
+                self.turned.emit(moved.x(), -moved.y(), ev.isFinish())
+                return
             point = self.mapSceneToView(ev.scenePos())
             self.left_dragged.emit(point.x(), point.y(), ev.isFinish())
         else:
@@ -90,6 +96,7 @@ class LatentMap(QWidget):
         # The key: one entry for each kind of mark drawn now (selection, centre, samples…), bottom left.
         self.key = MarkKey()
         self.key.setParentItem(self.plot_item.getViewBox())
+        self.extra_marks: list[Callable[[], list]] = []  # more (item, term) entries for the key: layers, group
         self.symbol_names: dict[str, str] = {}
         self.samples_kind = "posterior"
         self.axis_names: tuple[str, str] = ("", "")
@@ -155,11 +162,11 @@ class LatentMap(QWidget):
         self.view_box.enableAutoRange()
         self.points_changed.emit()
 
-    def update_coords(self, coords: np.ndarray) -> None:
-        """Move the points (e.g. a t-SNE layout forming) keeping their colours."""
+    def update_coords(self, coords: np.ndarray, depth: np.ndarray | None = None) -> None:
+        """Move the points (e.g. a t-SNE layout forming, a 3-D map turned: `depth`) keeping their colours."""
         self.coords = np.asarray(coords, np.float32)
         self._picker = None
-        self.points.set_coords(self.coords)
+        self.points.set_coords(self.coords, depth)
         self.points_changed.emit()
 
     def clear(self) -> None:
@@ -251,7 +258,13 @@ class LatentMap(QWidget):
                           (self.location, "key_location")):
             if drawn(item):
                 marks.append((item, key))
+        for source in self.extra_marks:
+            marks.extend(source())
         return marks
+
+    def refresh_key(self) -> None:
+        """Show in the key what is drawn now (after a layer was drawn or taken away)."""
+        self._update_key()
 
     def _update_key(self) -> None:
         self.key.show_marks(self._drawn_marks())
@@ -299,14 +312,20 @@ class LatentMap(QWidget):
                 self._hide_thumbnail()
                 return
             self.hover_row = row
-            image, caption = thumbnail
-            self.thumbnail_image.setPixmap(array_to_pixmap(image, 72))
-            self.thumbnail_caption.setText(caption)  # e.g. "train #402 · Sneaker": which picture this is
-            self.thumbnail.setToolTip(caption)
-            self.thumbnail.adjustSize()
+            self.show_thumbnail(*thumbnail)
             self.hovered.emit(row)
         widget_pos = self.plot_widget.mapFromScene(scene_pos)
         self._place_thumbnail(QPoint(int(widget_pos.x()), int(widget_pos.y())))
+
+    def show_thumbnail(self, image: np.ndarray, caption: str, scene_pos=None) -> None:
+        """The hover frame with `image` and its caption (e.g. "train #402 · Sneaker": which picture this is)."""
+        self.thumbnail_image.setPixmap(array_to_pixmap(image, 72))
+        self.thumbnail_caption.setText(caption)
+        self.thumbnail.setToolTip(caption)
+        self.thumbnail.adjustSize()
+        if scene_pos is not None:
+            widget_pos = self.plot_widget.mapFromScene(scene_pos)
+            self._place_thumbnail(QPoint(int(widget_pos.x()), int(widget_pos.y())))
 
     def _place_thumbnail(self, cursor: QPoint) -> None:
         x, y = cursor.x() + 16, cursor.y() + 16

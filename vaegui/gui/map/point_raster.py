@@ -85,6 +85,7 @@ class _Points:
     colour_table: tuple[int, ...]  # ARGB, entry 0 transparent (no point)
     symbols: tuple[str, ...]  # pyqtgraph symbol names
     symbol_of: np.ndarray | None  # (N,) int8 index into `symbols`, None: all the first
+    depth: np.ndarray | None = None  # (N,) a 3-D view's distance into the screen: far points first, and dimmer
 
 
 @dataclass(frozen=True)
@@ -120,14 +121,40 @@ def _draw(request: _Request) -> _Drawn:
     points = request.points
     scale, offset = np.array(request.scale, np.float32), np.array(request.offset, np.float32)
     pixels = (points.coords * scale + offset) * np.float32(request.device_pixel_ratio)
-    indexed = np.ascontiguousarray(rasterize(pixels, points.colour_index, list(request.footprints),
-                                             points.symbol_of, request.width, request.height))
+    colour_index, symbol_of, table = points.colour_index, points.symbol_of, list(points.colour_table)
+    if points.depth is not None and len(points.depth) == len(pixels):
+        pixels, colour_index, symbol_of, table = _far_to_near(pixels, colour_index, symbol_of, table, points.depth)
+    indexed = np.ascontiguousarray(rasterize(pixels, colour_index, list(request.footprints), symbol_of,
+                                             request.width, request.height))
     image = QImage(indexed.data, request.width, request.height, request.width, QImage.Format.Format_Indexed8)
-    image.setColorTable(list(points.colour_table))
+    image.setColorTable(table)
     # One conversion here saves one on every frame (drawing an indexed image converts it each time).
     argb = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
     argb.setDevicePixelRatio(request.device_pixel_ratio)  # its pixels are the screen's, not the scene's
     return _Drawn(request.rect, request.pixel_size, argb, request.number, time.perf_counter() - started)
+
+
+DEPTH_SHADES = (0.55, 0.78, 1.0)  # brightness of the far, middle and near thirds of a 3-D view's points
+
+
+def _far_to_near(pixels, colour_index, symbol_of, table, depth):
+    """Points reordered so nearer ones are stamped last (on top), each third dimmer the farther it lies: a turned
+    3-D map reads as depth. The colour table grows a shade per third (the first entry stays "no point")."""
+    order = np.argsort(-depth, kind="stable")  # depth grows into the screen: the farthest first
+    colours = len(table) - 1
+    if colours * len(DEPTH_SHADES) > MAX_COLOURS:
+        return pixels[order], colour_index[order], None if symbol_of is None else symbol_of[order], table
+    third = np.empty(len(order), np.int64)
+    third[order] = np.minimum(np.arange(len(order)) * len(DEPTH_SHADES) // max(len(order), 1), len(DEPTH_SHADES) - 1)
+    shaded = (colour_index.astype(np.int64) + colours * third).astype(np.uint8)
+    table = [table[0]] + [_dimmed(argb, shade) for shade in DEPTH_SHADES for argb in table[1:]]
+    return pixels[order], shaded[order], None if symbol_of is None else symbol_of[order], table
+
+
+def _dimmed(argb: int, shade: float) -> int:
+    colour = QColor.fromRgba(argb)
+    return QColor(int(colour.red() * shade), int(colour.green() * shade), int(colour.blue() * shade),
+                  colour.alpha()).rgba()
 
 
 class _DrawingThread:
@@ -214,9 +241,9 @@ class PointRaster(pg.GraphicsObject):
         )
         self.set_coords(coords)
 
-    def set_coords(self, coords: np.ndarray) -> None:
-        """Move the points, keeping colours and symbols (a forming t-SNE layout)."""
-        self._points = replace(self._points, coords=np.asarray(coords, np.float32))
+    def set_coords(self, coords: np.ndarray, depth: np.ndarray | None = None) -> None:
+        """Move the points, keeping colours and symbols (a forming t-SNE layout, a 3-D view turned: `depth`)."""
+        self._points = replace(self._points, coords=np.asarray(coords, np.float32), depth=depth)
         # pyqtgraph asks for the bounds on every frame. Column by column: min(axis=0) of (N, 2) is 20x slower.
         columns = (self.coords[:, 0], self.coords[:, 1])
         self._bounds = None if len(self.coords) == 0 else (
