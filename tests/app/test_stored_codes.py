@@ -67,13 +67,15 @@ def test_a_reopened_run_shows_every_point_from_its_codes_and_encodes_nothing(run
     again, runner = _explorer()
     again.open(RunSource(run_copy))
     _preview_first(runner)
+    # The map that was shown, at once, before the model and its images are loaded.
     assert again.loaded is None and again.forming.note.startswith("every point")
-    np.testing.assert_array_equal(again.forming.latents.mu, whole.latents.mu)
-    preview = again.forming
+    np.testing.assert_array_equal(again.forming.coords, whole.projection.coords)
+    np.testing.assert_array_equal(again.forming.latents.labels, whole.latents.labels)
     runner.run_all()
     assert predictions == []  # the map came from the folder: no image went through the encoder
     np.testing.assert_array_equal(again.shown.latents.mu, whole.latents.mu)
-    np.testing.assert_array_equal(again.shown.projection.coords, preview.coords)  # no jump when the model is in
+    np.testing.assert_array_equal(again.shown.latents.z, whole.latents.z)  # the draws it showed, kept
+    np.testing.assert_array_equal(again.shown.projection.coords, whole.projection.coords)  # no jump when loaded
     np.testing.assert_array_equal(again.shown.latents.labels, whole.latents.labels)
 
     again.set_colour("error")  # now the decoder runs, once, and its errors are kept too

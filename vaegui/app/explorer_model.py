@@ -35,8 +35,9 @@ from vaegui.app.map_state import (
     default_method,
     describe_map,
     method_choices,
+    settings_showing,
 )
-from vaegui.app.run_preview import preview_run
+from vaegui.app.run_preview import submit_preview
 from vaegui.errors import UntrustedCodeError
 from vaegui.latent.mu_only_demo import DEMO_IMAGES, MuOnlyDemo, demonstrate_mu_only
 from vaegui.latent.projection import METHOD_LABELS
@@ -68,7 +69,7 @@ class ExplorerModel:
         self.question: TrustQuestion | LocateQuestion | None = None
         self.map_jobs = MapJobs(runner, MapEvents(forming=self._on_forming, finished=self._show,
                                                   activity=self._on_map_activity, failed=self._failed,
-                                                  errors_ready=self._on_errors_ready))
+                                                  errors_ready=self.map_changed.emit))
         self._load: tuple[Job, ModelSource] | None = None
         self._said_note = None  # the loaded model whose note the status line said
         self._pending_follow: Path | None = None
@@ -103,15 +104,11 @@ class ExplorerModel:
 
     def _preview(self, source: RunSource, load: Job) -> None:
         """While the model and its images load: the map from the codes the run folder keeps, or a first screenful."""
-        settings = self.settings
-
         def show(preview) -> None:
             if preview is not None and self._load is not None and self._load[0] is load and self.shown is None:
-                self.forming = preview
-                self.map_changed.emit()
+                self._on_forming(preview)
 
-        self.runner.submit(lambda report, cancel: preview_run(source.folder, settings, cancel), lane=None,
-                           on_done=show, on_failed=lambda text: None, on_cancelled=lambda: None)
+        submit_preview(self.runner, source.folder, self.settings, show)
 
     def follow(self, folder: str | Path, epochs_completed: int = 1, *, now: bool = False) -> None:
         """Show a run's newest epoch: at once (`now`, a run just opened), or while training, once the Explorer
@@ -300,13 +297,7 @@ class ExplorerModel:
         self.forming = None
         if self.shown is not None and self.loaded is not None and self.shown.key.latents.weights == \
                 self.loaded.weights_key:
-            latents_key = self.shown.key.latents
-            colour = self.settings.colour
-            if colour == "error" and self.shown.latents.reconstruction_error is None:
-                colour = "label"  # the errors' decoder pass was what was cancelled
-            self.settings = replace(self.settings, split=latents_key.split, subset=latents_key.subset,
-                                    mu_only=latents_key.mu_only, method=self.shown.key.method,
-                                    dims=self.shown.key.dims, colour=colour)
+            self.settings = settings_showing(self.shown, self.settings)
             self.settings_changed.emit()
             self._set_status(f"Cancelled: the {METHOD_LABELS[self.shown.method]} map is shown again.")
         else:
@@ -362,20 +353,15 @@ class ExplorerModel:
         self.shown, self.forming = shown, None
         self.map_changed.emit()
         other = self.map_jobs.latents.get(shown.key.latents.with_mu_only(not shown.key.latents.mu_only))
-        text = describe_map(shown, cached, other)
-        if self.loaded is not None and self.loaded.note and self._said_note is not self.loaded:
-            self._said_note = self.loaded
-            text += f". {self.loaded.note}"
-        self._set_status(text)
+        fresh = self.loaded is not None and self._said_note is not self.loaded  # its note is said once
+        self._said_note = self.loaded
+        self._set_status(describe_map(shown, cached, other, self.loaded.note if fresh else ""))
         if self.settings.colour == "error":
             self.want_errors()
 
     def _on_map_activity(self, text: str | None, fraction: float | None) -> None:
         if self._load is None:
             self._set_activity(text, fraction)
-
-    def _on_errors_ready(self) -> None:
-        self.map_changed.emit()
 
     def _finished(self, job: Job) -> None:
         if self._load is not None and self._load[0] is job:
@@ -384,11 +370,8 @@ class ExplorerModel:
             self._set_activity(None)
 
     def _on_progress(self, job: Job, payload) -> None:
-        if job.token.cancelled or self._load is None or self._load[0] is not job:
-            return
-        kind, value = payload[0], payload[1]
-        if kind == "status":
-            self._set_activity(value, self.activity[1] if self.activity else None)
+        if not job.token.cancelled and self._load is not None and self._load[0] is job and payload[0] == "status":
+            self._set_activity(payload[1], self.activity[1] if self.activity else None)
 
     def is_busy(self) -> bool:
         return self._load is not None or self.map_jobs.is_busy()

@@ -12,10 +12,37 @@ from vaegui.app.cache import ResultCache
 from vaegui.app.jobs import Job, JobRunner
 from vaegui.app.map_state import FormingMap, LatentsKey, MapKey, PreviewProjection, ShownMap, same_rows
 from vaegui.latent.encoding import LatentSet, add_reconstruction_errors, encode_split
-from vaegui.latent.projection import METHOD_LABELS, TSNE_ITERATIONS, project
+from vaegui.latent.projection import METHOD_LABELS, TSNE_ITERATIONS, Projection, project
 
 MAP_CACHE_SIZE = 8  # finished maps of the current weights: switching back is instant
 LATENTS_CACHE_SIZE = 4
+KEPT_METHODS = ("direct", "pca")  # maps kept in the run folder beside the codes: quick to read, the same each time
+
+
+def stored_map_name(key: MapKey) -> str:
+    """The file name (without .npz) a map of `key` is kept under among its epoch's codes."""
+    latents = key.latents
+    return (f"{latents.split}-{latents.subset or 'all'}-{'mu' if latents.mu_only else 'z'}-{key.method}"
+            f"-{key.dims}d")
+
+
+def stored_projection(store, key: MapKey, vectors: np.ndarray | None, count: int) -> Projection | None:
+    """The map of `key` kept in the run folder, if any and of `count` points."""
+    kept = None if store is None or key.method not in KEPT_METHODS else store.load_map(stored_map_name(key))
+    if kept is None or len(kept.get("coords", ())) != count:
+        return None
+    mean, components = kept.get("pca_mean"), kept.get("pca_components")
+    return Projection(key.method, kept["coords"], vectors, pca_mean=mean if mean is not None and mean.size else None,
+                      pca_components=components if components is not None and components.size else None)
+
+
+def keep_projection(store, key: MapKey, projection: Projection) -> None:
+    if store is not None and key.method in KEPT_METHODS:
+        empty = np.zeros(0, np.float32)
+        store.save_map(stored_map_name(key), {
+            "coords": projection.coords,
+            "pca_mean": empty if projection.pca_mean is None else projection.pca_mean,
+            "pca_components": empty if projection.pca_components is None else projection.pca_components})
 
 
 @dataclass(frozen=True)
@@ -87,6 +114,20 @@ class MapJobs:
     def is_busy(self) -> bool:
         return self.encoding is not None or self.projecting is not None or self.computing_errors is not None
 
+    def warm_up(self) -> None:
+        """Import what the first map needs (scikit-learn's PCA, SciPy's trees and Procrustes, openTSNE) off this
+        thread, before anyone asks for a map: seconds the first map would otherwise wait on a busy machine."""
+        def work(report, cancel):
+            import importlib
+            import importlib.util
+
+            for name in ("sklearn.decomposition", "scipy.spatial", "scipy.linalg", "openTSNE"):
+                if importlib.util.find_spec(name.split(".")[0]) is not None:
+                    importlib.import_module(name)
+
+        self.runner.submit(work, lane=None, on_done=lambda _: None, on_failed=lambda _: None,
+                           on_cancelled=lambda: None)
+
     # ---- encoding ---------------------------------------------------------------------------
 
     def _start_encoding(self, key: LatentsKey) -> None:
@@ -136,15 +177,21 @@ class MapJobs:
                 same_rows(before.latents, latents):
             previous = before.projection.coords
 
+        store = self._loaded.codes
+
         def work(report, cancel):
             report(("status", f"{label}…"))
-            projection = project(key.method, latents.z, dims=key.dims, cancel=cancel, tsne_iterations=iterations,
-                                 start=previous, on_layout=lambda coords: report(("layout", coords)),
-                                 progress=lambda f: report(("progress", f)),
-                                 say=lambda text: report(("status", text)))
-            cancel.raise_if_cancelled()
-            if previous is not None:
-                projection = projection.aligned_to(previous)
+            # A fresh look at a run (nothing to turn it to) draws the map it kept, when it kept one.
+            projection = None if previous is not None else stored_projection(store, key, latents.z, len(latents))
+            if projection is None:
+                projection = project(key.method, latents.z, dims=key.dims, cancel=cancel, tsne_iterations=iterations,
+                                     start=previous, on_layout=lambda coords: report(("layout", coords)),
+                                     progress=lambda f: report(("progress", f)),
+                                     say=lambda text: report(("status", text)))
+                cancel.raise_if_cancelled()
+                if previous is not None:
+                    projection = projection.aligned_to(previous)
+                keep_projection(store, key, projection)
             return ShownMap.build(key, latents, projection)
 
         job = self.runner.submit(work, lane=None, on_done=lambda shown: self._projected(shown, job),

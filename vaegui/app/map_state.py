@@ -194,8 +194,18 @@ def describe_row(latents: LatentSet, row: int, class_names: list[str] | None) ->
     return text
 
 
-def describe_map(shown: ShownMap, cached: bool, other_switch: LatentSet | None) -> str:
-    """The status line for a map just shown; after a mu-only switch, how far the points moved."""
+def settings_showing(shown: ShownMap, settings: MapSettings) -> MapSettings:
+    """The settings that draw `shown` (after a cancel, the controls say what the map shows again)."""
+    latents_key, colour = shown.key.latents, settings.colour
+    if colour == "error" and shown.latents.reconstruction_error is None:
+        colour = "label"  # the errors' decoder pass was what was cancelled
+    return replace(settings, split=latents_key.split, subset=latents_key.subset, mu_only=latents_key.mu_only,
+                   method=shown.key.method, dims=shown.key.dims, colour=colour)
+
+
+def describe_map(shown: ShownMap, cached: bool, other_switch: LatentSet | None, note: str = "") -> str:
+    """The status line for a map just shown; after a mu-only switch, how far the points moved; `note`: what vaegui
+    did to open the model, said once."""
     count = len(shown.latents)
     text = f"{METHOD_LABELS[shown.method]} of {count:,} points" + (
         " (cached)" if cached else f" in {shown.projection.seconds:.2f} s")
@@ -205,4 +215,4 @@ def describe_map(shown: ShownMap, cached: bool, other_switch: LatentSet | None) 
         what = ("mu-only on: every point moved to the centre of its cloud" if shown.key.latents.mu_only
                 else "mu-only off: every point is a random draw from its cloud again")
         text += f" · {what}, {moved:.3g} latent units on average (the map's spread is {spread:.3g})"
-    return text
+    return f"{text}. {note}" if note else text

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import numpy as np
 
+from vaegui.app.map_jobs import stored_projection
 from vaegui.app.map_state import FormingMap, LatentsKey, MapKey, MapSettings, PreviewProjection, default_method
 from vaegui.latent.encoding import SPLIT_TEST, SPLIT_TRAIN, LatentSet, choose_rows_of_counts, per_sample_kl
+
+
+def submit_preview(runner, folder: Path, settings: MapSettings, show) -> None:
+    """Read the preview off the model's thread (any thread: files and numpy); `show(preview or None)` gets it."""
+    runner.submit(lambda report, cancel: preview_run(folder, settings, cancel), lane=None, on_done=show,
+                  on_failed=lambda text: None, on_cancelled=lambda: None)
 
 
 def preview_run(folder: Path, settings: MapSettings, cancel=None) -> FormingMap | None:
@@ -30,6 +37,10 @@ def preview_run(folder: Path, settings: MapSettings, cancel=None) -> FormingMap 
             key = MapKey(LatentsKey(weights, settings.split, settings.subset, settings.mu_only), method)
             codes, indices = choose_rows_of_counts(store.rows["train"], store.rows["test"], settings.split,
                                                    settings.subset)
+            kept = stored_projection(store, key, None, len(codes))
+            if kept is not None:  # the map itself was kept: drawn without reading a single code
+                latents = _labelled_rows(store, codes, indices, settings.mu_only)
+                return FormingMap(key, latents, kept.coords, names, "every point, from the map kept in the run folder")
             if all(store.known(code, indices[codes == code]).all() for code in (SPLIT_TRAIN, SPLIT_TEST)):
                 latents = _stored_latents(store, codes, indices, settings.mu_only)
                 if cancel is not None:
@@ -47,14 +58,25 @@ def _stored_latents(store, codes: np.ndarray, indices: np.ndarray, mu_only: bool
     count, z_dim = len(codes), store.z_dim
     mu, log_var, z = (np.empty((count, z_dim), np.float32) for _ in range(3))
     read_stored_codes(store, codes, indices, mu, log_var, z, mu_only, 0)
-    labels = None
+    return LatentSet(mu, log_var, z, _labels(store, codes, indices), codes, indices, None,
+                     per_sample_kl(mu, log_var).astype(np.float32), mu_only)
+
+
+def _labelled_rows(store, codes: np.ndarray, indices: np.ndarray, mu_only: bool) -> LatentSet:
+    """Which images the rows are and their labels, no codes: all a kept map needs to be drawn and coloured."""
+    none = np.zeros((len(codes), 0), np.float32)
+    return LatentSet(none, none, none, _labels(store, codes, indices), codes, indices, None,
+                     np.zeros(len(codes), np.float32), mu_only)
+
+
+def _labels(store, codes: np.ndarray, indices: np.ndarray) -> np.ndarray | None:
     split_labels = [store.labels(code) for code in (SPLIT_TRAIN, SPLIT_TEST)]
-    if all(split_labels[code] is not None for code in np.unique(codes)):
-        labels = np.empty(count, np.int64)
-        for code in np.unique(codes):
-            labels[codes == code] = split_labels[code][indices[codes == code]]
-    return LatentSet(mu, log_var, z, labels, codes, indices, None, per_sample_kl(mu, log_var).astype(np.float32),
-                     mu_only)
+    if not all(split_labels[code] is not None for code in np.unique(codes)):
+        return None
+    labels = np.empty(len(codes), np.int64)
+    for code in np.unique(codes):
+        labels[codes == code] = split_labels[code][indices[codes == code]]
+    return labels
 
 
 def _probe_preview(run, weights: str, settings: MapSettings, names) -> FormingMap | None:

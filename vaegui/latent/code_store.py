@@ -4,16 +4,21 @@
         codes.json          which weights the codes belong to, the rows of each split, the latent size
         train-mu.npy        (N, d) float32: the posterior centres of the train images, row i = image i
         train-log_var.npy   (N, d) float32: their log-variances
+        train-z.npy         (N, d) float32: the random draw z of each image the map showed (mu-only off)
         train-error.npy     (N,)  float32: each image's reconstruction error (the training loss of decode(mu))
-        train-known.npy     (N,)  uint8: bit 1 = the row's mu and log_var are written, bit 2 = its error is
+        train-known.npy     (N,)  uint8: bit 1 = the row's mu and log_var are written, bit 2 = its error is,
+                            bit 4 = its z is
         train-labels.npy    (N,)  int64: the images' labels (absent when they have none), to colour a map by
         test-…              the same for the test images
+        maps/NAME.npz       a finished direct or PCA map of these codes (coordinates, PCA mean and components),
+                            NAME saying which images, which switch and which projection: reopened, it is drawn at once
 
 The .npy files are plain NumPy arrays (np.load(path, mmap_mode="r") reads them without loading them).
 Rows are written where they belong as they are encoded; a `known` file is then replaced atomically,
 so a row counts only once its values are on disk (a crash loses what the last `known` did not list).
-mu and log_var do not depend on the mu-only switch; z is drawn from them when read. Only the codes of the
-newest KEEP_EPOCHS epochs stay. One process writes a set at a time (a lock file); another only reads it.
+mu and log_var do not depend on the mu-only switch (z = mu with it on); the draws z with it off are kept too, so a
+reopened map is the map that was shown. Only the codes of the newest KEEP_EPOCHS epochs stay. One process writes a
+set at a time (a lock file); another only reads it.
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ from vaegui.atomic_files import atomic_output_path, write_text_atomically
 CODES_DIR = "codes"
 FORMAT = 1
 KEEP_EPOCHS = 3
-HAS_CODES, HAS_ERROR = 1, 2
+HAS_CODES, HAS_ERROR, HAS_Z = 1, 2, 4
+MAPS_DIR = "maps"
 SPLIT_NAMES = ("train", "test")  # by split code: SPLIT_TRAIN, SPLIT_TEST
 
 
@@ -85,7 +91,7 @@ class CodeStore:
         try:
             meta = {"format": FORMAT, "epoch": int(epoch), "weights": _identity_dict(weights), "rows": dict(rows),
                     "z_dim": int(z_dim)}
-            for path in folder.glob("*.npy"):
+            for path in (*folder.glob("*.npy"), *folder.glob(f"{MAPS_DIR}/*.npz")):
                 path.unlink()
             for name, values in (labels or {}).items():
                 if values is not None and len(values) == rows[name]:
@@ -132,6 +138,27 @@ class CodeStore:
     def read_errors(self, split: int, indices: np.ndarray) -> np.ndarray:
         return self._take(f"{SPLIT_NAMES[split]}-error", indices)
 
+    def read_z(self, split: int, indices: np.ndarray) -> np.ndarray:
+        return self._take(f"{SPLIT_NAMES[split]}-z", indices)
+
+    def load_map(self, name: str) -> dict[str, np.ndarray] | None:
+        """A map kept by save_map: {"coords", "pca_mean", "pca_components"} (the last two empty for direct)."""
+        try:
+            with np.load(self.folder / MAPS_DIR / f"{name}.npz", allow_pickle=False) as saved:
+                return {key: saved[key] for key in saved.files}
+        except (OSError, ValueError):
+            return None
+
+    def save_map(self, name: str, arrays: dict[str, np.ndarray]) -> None:
+        """Keep a finished map (any thread: one file of its own, replaced whole)."""
+        if not self.writable:
+            return
+        try:
+            with atomic_output_path(self.folder / MAPS_DIR / f"{name}.npz", suffix=".npz", durable=False) as temp:
+                np.savez(temp, **arrays)
+        except OSError:
+            pass  # a map is quick to compute again
+
     def _take(self, name: str, indices: np.ndarray) -> np.ndarray:
         array = self._array(name)
         if len(indices) == len(array) and np.array_equal(indices, np.arange(len(array))):
@@ -148,6 +175,14 @@ class CodeStore:
         self._array(f"{name}-mu", writing=True)[indices] = mu
         self._array(f"{name}-log_var", writing=True)[indices] = log_var
         self._pending(name, indices, HAS_CODES)
+
+    def write_z(self, split: int, indices: np.ndarray, z: np.ndarray) -> None:
+        """The random draws the map showed (the encoder's, with mu-only off)."""
+        if not self.writable:
+            return
+        name = SPLIT_NAMES[split]
+        self._array(f"{name}-z", writing=True)[indices] = z
+        self._pending(name, indices, HAS_Z)
 
     def write_errors(self, split: int, indices: np.ndarray, errors: np.ndarray) -> None:
         if not self.writable:

@@ -10,7 +10,7 @@ import numpy as np
 
 from vaegui.cancel import Cancelled
 from vaegui.errors import VaeguiError
-from vaegui.latent.code_store import HAS_ERROR
+from vaegui.latent.code_store import HAS_ERROR, HAS_Z
 from vaegui.loss_terms import kl_divergence_terms
 
 SPLITS = ("train", "test", "both")
@@ -148,7 +148,7 @@ def encode_split(
             mu[rows], log_var[rows], z[rows] = (np.asarray(a)[: len(batch)] for a in outputs)
             now = time.monotonic()
             if store is not None:
-                _write_stored(store, codes[rows], indices[rows], mu[rows], log_var[rows])
+                _write_stored(store, codes[rows], indices[rows], mu[rows], log_var[rows], None if mu_only else z[rows])
                 if now - last_commit >= COMMIT_S:
                     store.commit()
                     last_commit = now
@@ -236,16 +236,26 @@ def read_stored_codes(store, codes, indices, mu, log_var, z, mu_only: bool, seed
     if len(rows):
         z[rows] = mu[rows]
         if not mu_only:
-            # The same draws each time the same rows are read: a reopened map looks as it did.
-            noise = np.random.default_rng(seed).standard_normal((len(rows), mu.shape[1]), dtype=np.float32)
-            z[rows] += np.exp(0.5 * log_var[rows]) * noise
+            drawn = np.zeros(len(codes), bool)
+            for code in np.unique(codes[rows]):
+                where = rows[codes[rows] == code]
+                have = where[store.known(int(code), indices[where], HAS_Z)]
+                if len(have):
+                    z[have] = store.read_z(int(code), indices[have])  # the draws the map showed: the same map
+                    drawn[have] = True
+            fresh = rows[~drawn[rows]]
+            if len(fresh):  # never drawn with the switch off: drawn here, the same each time these rows are read
+                noise = np.random.default_rng(seed).standard_normal((len(fresh), mu.shape[1]), dtype=np.float32)
+                z[fresh] += np.exp(0.5 * log_var[fresh]) * noise
     return stored
 
 
-def _write_stored(store, codes, indices, mu, log_var) -> None:
+def _write_stored(store, codes, indices, mu, log_var, z) -> None:
     for code in np.unique(codes):
         where = codes == code
         store.write(int(code), indices[where], mu[where], log_var[where])
+        if z is not None:
+            store.write_z(int(code), indices[where], z[where])
 
 
 def _labels_of(dataset, codes: np.ndarray, indices: np.ndarray) -> np.ndarray | None:

@@ -42,7 +42,7 @@ def tsne_backend() -> str:
 
 def phase_words(label: str, done: int, total: int) -> str:
     """What t-SNE does now, as the status line says it."""
-    return f"{label}: arranging the map, iteration {done} of {total}"
+    return f"{label}: arranging the map: iteration {done} of {total}"
 
 
 def tsne_layout(vectors: np.ndarray, *, dims: int = 2, seed: int = 0, iterations: int = TSNE_ITERATIONS,
@@ -98,7 +98,7 @@ def tsne_layout(vectors: np.ndarray, *, dims: int = 2, seed: int = 0, iterations
     # The layout t-SNE starts from, shown at once: the map appears immediately and then sorts itself out.
     if on_layout is not None:
         on_layout(np.asarray(start, np.float32))
-    _say(say, f"{label}: finding each point's nearest neighbours (the map starts from its main directions)…")
+    _say(say, f"{label}: finding which points are near each other (neighbour affinities)…")
     large = len(vectors) >= FFT_FROM_POINTS and dims == 2  # openTSNE's FFT gradient is for 1-D and 2-D maps
     # The neighbour search runs its threads independently: it may use every core, also the window's.
     affinities = PerplexityBasedNN(

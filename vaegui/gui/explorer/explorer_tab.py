@@ -196,6 +196,7 @@ class ExplorerTab(QWidget):
         self.explorer.follow(folder, epochs_completed, now=now)
 
     def _on_tensorflow_ready(self, _device: str) -> None:
+        self.explorer.map_jobs.warm_up()
         if self._deferred_follow is not None:
             folder, epochs, now = self._deferred_follow
             self._deferred_follow = None

@@ -14,8 +14,9 @@ from vaegui.app.your_pictures import YourPictures
 from vaegui.data.image_folder import IMAGE_EXTENSIONS
 from vaegui.gui.map.latent_map import PICK_RADIUS_PX, LatentMap
 
-STAR_SIZE_PX = 17
-STAR_COLOUR, STAR_EDGE = "#ffd54f", "#1b1b1b"
+STAR_SIZE_PX = 22
+STAR_COLOUR, STAR_EDGE = "#ffd54f", "#111111"
+NAME_COLOUR, NAME_BACKGROUND = "#ffe082", (17, 17, 17, 190)
 
 
 def dropped_files(mime) -> list[Path]:
@@ -56,7 +57,7 @@ class PictureLayer:
     def __init__(self, latent_map: LatentMap, pictures: YourPictures):
         self.map, self.pictures = latent_map, pictures
         self.item = pg.ScatterPlotItem(pxMode=True, size=STAR_SIZE_PX, symbol="star", brush=pg.mkBrush(STAR_COLOUR),
-                                       pen=pg.mkPen(STAR_EDGE, width=1.5))
+                                       pen=pg.mkPen(STAR_EDGE, width=2))
         self.item.setZValue(12)  # above the points and the selection ring
         latent_map.plot_item.addItem(self.item)
         self.item.sigClicked.connect(self._on_clicked)
@@ -67,16 +68,26 @@ class PictureLayer:
         self.drop_target = _DropTarget(latent_map.plot_widget.viewport(), pictures.add)
         self.to_screen: Callable[[np.ndarray], np.ndarray] = lambda coords: coords[:, :2]
         self.positions = np.zeros((0, 2), np.float32)
-        self._hovered: int | None = None
+        self.names: list[pg.TextItem] = []  # each star's file name beside it
         pictures.changed.connect(self.draw)
 
     def shown(self) -> int:
         return len(self.positions)
 
     def draw(self) -> None:
-        coords = self.pictures.coords
+        coords, codes = self.pictures.coords, self.pictures.codes
         self.positions = np.zeros((0, 2), np.float32) if coords is None else self.to_screen(coords)
         self.item.setData(pos=self.positions, data=np.arange(len(self.positions)))
+        while len(self.names) > len(self.positions):
+            self.map.plot_item.removeItem(self.names.pop())
+        while len(self.names) < len(self.positions):
+            name = pg.TextItem(color=NAME_COLOUR, fill=pg.mkBrush(*NAME_BACKGROUND), anchor=(-0.12, 1.1))
+            name.setZValue(12)
+            self.map.plot_item.addItem(name, ignoreBounds=True)
+            self.names.append(name)
+        for name, (x, y), picture in zip(self.names, self.positions, [] if codes is None else codes.pictures):
+            name.setText(picture.path.stem)
+            name.setPos(float(x), float(y))
         self.map.refresh_key()
 
     def _on_clicked(self, _item, points, _event) -> None:
