@@ -1,10 +1,12 @@
 """Explorer latency at 10k, 70k and 200k points: map frames, pick/hover, t-SNE, click → image, mu-only toggle.
 
-    python benchmarks/explorer_latency.py [--quick] [--fashion-run FOLDER] [--repeats N] [--parts tab,map,tsne]
+    python benchmarks/explorer_latency.py [--quick] [--fashion-run FOLDER] [--repeats N]
+                                          [--parts tab,map,tsne,pictures,turn,open]
 
 --quick measures the map at 10k and 70k only and skips the Fashion-MNIST run (training, 70k t-SNE, sklearn).
 --fashion-run reuses (or keeps) a Fashion-MNIST run folder instead of training one in a temporary folder.
---parts runs only some parts: the Explorer tab (click, toggle), the map widget, t-SNE.
+--parts runs only some parts: the Explorer tab (click, toggle), the map widget, t-SNE; issue 22's dropped
+pictures (direct or PCA, and t-SNE), the 3-D map's turn frame, and opening a run reopened or never explored.
 Every figure is repeated (frames: 120 a gesture, `--repeats` gestures; picks: 1000; clicks: 300) and
 given as median and p95. A SUMMARY line per target of issue 17 closes the output.
 """
@@ -30,6 +32,7 @@ TARGETS = {
     "click": 16.0, "toggle_10k": 500.0, "toggle_70k": 3000.0, "first_points": 1000.0,
     "pick": 1.0, "frame_70k": 16.0, "frame_200k": 33.0,
     "tsne_10k_first_s": 1.0, "tsne_10k_s": 15.0, "tsne_70k_s": 180.0,
+    "drop": 300.0, "drop_tsne": 2000.0, "turn_70k": 33.0, "reopen": 1000.0, "first_screen": 1000.0,
 }
 SIZES = (10_000, 70_000, 200_000)
 
@@ -53,7 +56,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--fashion-run", type=Path, default=None)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--parts", default="tab,map,tsne", help="comma-separated: tab, map, tsne (default: all)")
+    parser.add_argument("--parts", default="tab,map,tsne,pictures,turn,open",
+                        help="comma-separated: tab, map, tsne, pictures, turn, open (default: all)")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
 
@@ -70,6 +74,8 @@ def main() -> None:
         map_part(args, summary)
     if "tsne" in parts:
         tsne_part(args, folder, summary)
+    if parts & {"pictures", "turn", "open"}:
+        issue22_part(args, folder, summary, parts)
     print()
     for text in summary:
         print(f"SUMMARY {text}")
@@ -189,6 +195,48 @@ def tsne_part(args, folder: Path, summary: list[str]) -> None:
         summary.append(f"t-SNE 70k Fashion-MNIST: {run70.total:.0f} s {verdict(run70.total, 'tsne_70k_s')}, "
                        f"first optimised layout {run70.first_optimised:.1f} s, live layouts every "
                        f"≤ {run70.longest_gap:.2f} s, 5-NN accuracy {run70.knn_accuracy:.3f}")
+
+
+def issue22_part(args, folder: Path, summary: list[str], parts: set[str]) -> None:
+    """Dropped pictures until placed and shown, the 3-D turn frame at 70k, a run reopened or never explored."""
+    from benchmarks._explorer_data import fashion_run
+    from benchmarks._explorer_issue22 import drop_times, open_times, picture_files, turn_frames
+    from tests.conftest import train_tiny_run
+    from vaegui.data import offline_dataset_names
+
+    fashion = not args.quick and "fashion_mnist" in offline_dataset_names()
+    if fashion:
+        run = fashion_run(args.fashion_run or folder / "fashion")
+    else:
+        run = train_tiny_run(folder / "z2-pictures", z_dim=2, epochs=2)
+    what = "Fashion-MNIST z_dim 8, 10k map" if fashion else "digits z_dim 2"
+    if "pictures" in parts:
+        dataset = run.load_dataset()
+        files = picture_files(folder / "pictures", dataset.test.images[:40], 40)
+        first_method = "pca" if fashion else "direct"
+        for method, target, count in ((first_method, "drop", 30), ("tsne", "drop_tsne", 10)):
+            times = drop_times(run.folder, method, files[:count])[1:]  # the first pays for tracing the functions
+            print(line(f"drop a picture → placed, rebuilt, neighbours ({method}, {what})", times, target=target))
+            median, p95 = stats(times)
+            summary.append(f"drop a picture → placed, rebuilt and neighbours shown ({method}, {what}) median "
+                           f"{median:.0f} ms, p95 {p95:.0f} ms {verdict(median, target)}")
+    if "turn" in parts:
+        times, cpu = turn_frames(70_000, repeats=args.repeats)
+        print(line("3-D turn frame at 70k (drag step → turned image on screen)", times, target="turn_70k"))
+        print(line("  its GUI thread's CPU", cpu))
+        median, p95 = stats(times)
+        summary.append(f"3-D turn frame at 70k median {median:.1f} ms, p95 {p95:.1f} ms {verdict(median, 'turn_70k')}"
+                       f"; GUI thread CPU median {np.median(cpu):.1f} ms")
+    if "open" in parts:
+        points = len(run.load_dataset().train) + len(run.load_dataset().test)
+        first, every = open_times(run.folder, points, args.repeats, never_explored=True)
+        print(line(f"never explored: open → first screenful ({points:,} images)", first, target="first_screen"))
+        print(line(f"never explored: open → all {points:,} points drawn (encoding)", every))
+        again_first, again = open_times(run.folder, points, args.repeats, never_explored=False)
+        print(line(f"reopened: open → all {points:,} points drawn (kept codes)", again, target="reopen"))
+        summary.append(f"never explored ({points:,} images): first screenful median {np.median(first):.0f} ms "
+                       f"{verdict(np.median(first), 'first_screen')}, all points {np.median(every):.0f} ms; reopened: "
+                       f"all points median {np.median(again):.0f} ms {verdict(np.median(again), 'reopen')}")
 
 
 if __name__ == "__main__":

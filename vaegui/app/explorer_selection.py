@@ -218,8 +218,8 @@ class SelectionModel:
     # ---- generating ----------------------------------------------------------------------------
 
     def sample_posterior(self) -> None:
-        """Decode 16 draws from the selected image's cloud N(mu, exp(log_var))."""
-        if not isinstance(self.selected, PointDetails):
+        """Decode 16 draws from the selected image's cloud N(mu, exp(log_var)) (a map's image or the person's own)."""
+        if getattr(self.selected, "log_var", None) is None:
             return
         draws = posterior_samples(self.selected.mu, self.selected.log_var, SAMPLES)
         self.posterior = (draws, self._viewer().decode_many(draws))

@@ -31,8 +31,13 @@ class Turntable:
         """(screen x and y (N, 2), depth into the screen (N,)) of 3-D map coordinates; the map's centre at (0, 0)."""
         coords = np.asarray(coords, np.float32)
         centre = np.zeros(3, np.float32) if self.centre is None else self.centre.astype(np.float32)
-        turned = (coords - centre) @ self.rotation().T.astype(np.float32)
-        return np.ascontiguousarray(turned[:, :2]), np.ascontiguousarray(turned[:, 2])
+        rotation = self.rotation().astype(np.float32)
+        # Column by column: a 3 × 3 product through BLAS costs a hundred times more at 70,000 points, each turn.
+        x, y, z = (coords[:, axis] - centre[axis] for axis in range(3))
+        screen = np.empty((len(coords), 2), np.float32)
+        screen[:, 0] = rotation[0, 0] * x + rotation[0, 1] * y + rotation[0, 2] * z
+        screen[:, 1] = rotation[1, 0] * x + rotation[1, 1] * y + rotation[1, 2] * z
+        return screen, rotation[2, 0] * x + rotation[2, 1] * y + rotation[2, 2] * z
 
     def drag(self, dx_pixels: float, dy_pixels: float) -> None:
         """A drag across the screen turns the map with it; up and down tilt it, never past looking straight down."""

@@ -83,6 +83,7 @@ class ExplorerMapView:
         drawn = (showing.key, showing.latents)  # LatentSet compares by identity
         depth = None
         if coords.shape[1] == 3:
+            self.turned.axis_names = self._axis_names_3d(showing.key.method)
             coords, depth = self.turned.show(coords, new_map=self._drawn is None or self._drawn[0] != showing.key)
         else:
             self.turned.hide()
@@ -115,6 +116,12 @@ class ExplorerMapView:
         self.draw_selection()
         self.draw_generated()
         self._draw_pictures()
+
+    def _axis_names_3d(self, method: str) -> tuple[str, str, str]:
+        expert = wording().expert
+        if method == "pca":
+            return tuple(word("map_axis_pc", expert, n=n) for n in (1, 2, 3))
+        return tuple(word("map_axis_free", expert, method=METHOD_LABELS[method], n=n) for n in (1, 2, 3))
 
     def _glides_from(self, showing) -> np.ndarray | None:
         """The coordinates to glide from: those on screen, when the new map shows the same images the same way

@@ -138,15 +138,17 @@ DEPTH_SHADES = (0.55, 0.78, 1.0)  # brightness of the far, middle and near third
 
 
 def _far_to_near(pixels, colour_index, symbol_of, table, depth):
-    """Points reordered so nearer ones are stamped last (on top), each third dimmer the farther it lies: a turned
-    3-D map reads as depth. The colour table grows a shade per third (the first entry stays "no point")."""
-    order = np.argsort(-depth, kind="stable")  # depth grows into the screen: the farthest first
+    """Points in three layers by depth, the farthest stamped first (nearer ones on top) and dimmest: a turned 3-D map
+    reads as depth. The colour table grows a shade per layer (the first entry stays "no point"). Layers, not a full
+    sort: a sort of 70,000 depths each turn costs more than the rest of the frame."""
+    spread = float(depth.std()) or 1.0
+    # Depth grows into the screen; the layers' bounds are where a normal spread is cut in thirds.
+    layer = np.where(depth > depth.mean() + 0.43 * spread, 0, np.where(depth > depth.mean() - 0.43 * spread, 1, 2))
+    order = np.concatenate([np.flatnonzero(layer == index) for index in range(len(DEPTH_SHADES))])
     colours = len(table) - 1
     if colours * len(DEPTH_SHADES) > MAX_COLOURS:
         return pixels[order], colour_index[order], None if symbol_of is None else symbol_of[order], table
-    third = np.empty(len(order), np.int64)
-    third[order] = np.minimum(np.arange(len(order)) * len(DEPTH_SHADES) // max(len(order), 1), len(DEPTH_SHADES) - 1)
-    shaded = (colour_index.astype(np.int64) + colours * third).astype(np.uint8)
+    shaded = (colour_index.astype(np.int64) + colours * layer).astype(np.uint8)
     table = [table[0]] + [_dimmed(argb, shade) for shade in DEPTH_SHADES for argb in table[1:]]
     return pixels[order], shaded[order], None if symbol_of is None else symbol_of[order], table
 
