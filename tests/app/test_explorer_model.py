@@ -35,10 +35,10 @@ def _open(model, runner, run, **settings):
 def test_a_model_loads_on_its_own_lane_and_its_encodings_run_there(explorer, tiny_run):
     model, _, runner = explorer
     model.open(RunSource(Path(tiny_run.folder)))
+    preview = runner.run_next()  # what the run folder keeps, shown first: files and numpy only, any thread
+    assert preview.lane is None and model.loaded is None
     load = runner.run_next()
     assert load.lane is not None and model.loaded.lane is load.lane
-    preview = runner.run_next()  # what the run folder shows meanwhile: files and numpy only, any thread
-    assert preview.lane is None
     encode = runner.run_next()
     assert encode.lane is load.lane  # the model's thread: the only one that calls the lane's Keras copy
     project = runner.run_next()
@@ -107,6 +107,7 @@ def test_mu_only_rebuilds_on_the_lane_and_z_equals_mu(explorer, tiny_run):
 def test_changing_the_method_while_encoding_keeps_the_encoding(explorer, tiny_run_z4):
     model, _, runner = explorer
     model.open(RunSource(Path(tiny_run_z4.folder)))
+    runner.run_next()  # the run folder's preview
     runner.run_next()  # load
     encode = runner.queue[0]
     model.set_method("tsne")
@@ -189,8 +190,8 @@ def test_a_new_map_fills_in_while_encoding_and_a_switch_replaces_it_at_once(expl
     model, _, runner = explorer
     shutil.rmtree(Path(tiny_run.folder) / CODES_DIR, ignore_errors=True)  # never explored: every image is encoded
     model.open(RunSource(Path(tiny_run.folder)))
-    runner.run_next()  # load
     runner.run_next()  # the run folder's preview
+    runner.run_next()  # load
     forming = []
     model.map_changed.connect(lambda: forming.append(model.forming))
     encode = runner.run_next()

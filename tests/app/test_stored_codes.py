@@ -36,10 +36,9 @@ def predictions(monkeypatch):
 
 
 def _preview_first(runner) -> None:
-    """Run the run folder's preview while the model still loads, as on a machine where loading takes seconds."""
-    preview = runner.queue.pop(1)
-    assert preview.lane is None and runner.queue[0].lane is not None  # files and numpy only; the load on its lane
-    runner.queue.insert(0, preview)
+    """The run folder's preview runs before the model's load is even asked for (it would compete for the CPU)."""
+    preview = runner.queue[0]
+    assert preview.lane is None and len(runner.queue) == 1
     runner.run_next()
 
 

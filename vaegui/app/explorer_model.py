@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 from psygnal import Signal
 
 from vaegui.app.explorer_loading import (
@@ -39,7 +38,7 @@ from vaegui.app.map_state import (
 )
 from vaegui.app.run_preview import submit_preview
 from vaegui.errors import UntrustedCodeError
-from vaegui.latent.mu_only_demo import DEMO_IMAGES, MuOnlyDemo, demonstrate_mu_only
+from vaegui.latent.mu_only_demo import MuOnlyDemo
 from vaegui.latent.projection import METHOD_LABELS
 from vaegui.runs.dataset_location import DatasetMissingError
 
@@ -79,7 +78,8 @@ class ExplorerModel:
     # ---- opening models ---------------------------------------------------------------------
 
     def open(self, source: ModelSource) -> None:
-        """Load another model (the one shown stays until it is ready; a failure keeps it)."""
+        """Load another model (the one shown stays until it is ready; a failure keeps it). A run folder first shows
+        what it keeps (its map, or a first screenful), read before the load competes with it for the CPU."""
         self._pending_follow, self._follow_again = None, False
         self._cancel_jobs()
         lane = self.runner.new_lane(source.name)
@@ -92,23 +92,31 @@ class ExplorerModel:
             except DatasetMissingError as missing:
                 return LocateQuestion(replace(source, relocate_to=None), str(missing))
 
-        job = self.runner.submit(
-            work, lane=lane, on_done=lambda loaded: self._loaded(loaded, job, lane),
-            on_failed=lambda text: self._load_failed(text, lane), on_cancelled=lambda: self._load_cancelled(lane),
-            on_progress=lambda p: self._on_progress(job, p))
-        self._load = (job, source)
+        def load() -> None:
+            job = self.runner.submit(
+                work, lane=lane, on_done=lambda loaded: self._loaded(loaded, job, lane),
+                on_failed=lambda text: self._load_failed(text, lane),
+                on_cancelled=lambda: self._load_cancelled(lane), on_progress=lambda p: self._on_progress(job, p))
+            self._load = (job, source)
+
         self._set_message("")
         self._set_activity(f"Opening {source.name}…", None)
         if isinstance(source, RunSource) and self.shown is None and self.settings.dims == 2:
-            self._preview(source, job)
+            self._preview(source, load, lane)
+        else:
+            load()
 
-    def _preview(self, source: RunSource, load: Job) -> None:
-        """While the model and its images load: the map from the codes the run folder keeps, or a first screenful."""
-        def show(preview) -> None:
-            if preview is not None and self._load is not None and self._load[0] is load and self.shown is None:
+    def _preview(self, source: RunSource, load, lane) -> None:
+        """The map the run folder keeps, or a first screenful, shown; then `load()` the model and its images."""
+        def shown(preview) -> None:
+            if self._load is None or self._load[0] is not job:
+                return  # cancelled, or another model asked for meanwhile
+            if preview is not None and self.shown is None:
                 self._on_forming(preview)
+            load()
 
-        submit_preview(self.runner, source.folder, self.settings, show)
+        job = submit_preview(self.runner, source.folder, self.settings, shown, lambda: self._load_cancelled(lane))
+        self._load = (job, source)  # the preview stands for the load until it starts
 
     def follow(self, folder: str | Path, epochs_completed: int = 1, *, now: bool = False) -> None:
         """Show a run's newest epoch: at once (`now`, a run just opened), or while training, once the Explorer
@@ -255,8 +263,8 @@ class ExplorerModel:
     def want_errors(self) -> None:
         """Each image's reconstruction error for the codes shown (colouring, the worst list): a decoder pass over
         every image, run only when asked and only once the map is whole."""
-        shown = self.shown
-        if self.loaded is not None and shown is not None and shown.latents.reconstruction_error is None:
+        shown, whole = self.shown, self.forming is None and self.map_jobs.encoding is None
+        if self.loaded is not None and shown is not None and whole and shown.latents.reconstruction_error is None:
             self.map_jobs.add_errors(self.loaded, shown.key.latents)
 
     def _change(self, **changes) -> None:
@@ -272,18 +280,12 @@ class ExplorerModel:
 
     def show_why_mu_only(self) -> None:
         """Reproduce the seed article's finding on the loaded model (on its lane); `mu_only_demo` gets the result."""
-        loaded = self.loaded
-        if loaded is None:
-            return
-        split = loaded.dataset.test if len(loaded.dataset.test) else loaded.dataset.train
-        images = np.asarray(split.images[:DEMO_IMAGES], np.float32)
+        if self.loaded is not None:
+            self.map_jobs.demonstrate_mu_only(self.loaded, self._demo_done, self._set_message)
 
-        def done(demo) -> None:
-            self.mu_only_demo = demo
-            self.demo_ready.emit()
-
-        self.runner.submit(lambda report, cancel: demonstrate_mu_only(loaded.lane_vae, images), lane=loaded.lane,
-                           on_done=done, on_failed=self._set_message, on_cancelled=lambda: None)
+    def _demo_done(self, demo: MuOnlyDemo) -> None:
+        self.mu_only_demo = demo
+        self.demo_ready.emit()
 
     def redraw(self) -> None:
         """Compute the map for the current settings again (after a cancel or a failure)."""

@@ -19,6 +19,13 @@ SAMPLES = 16
 INTERPOLATION_STEPS = 10
 
 
+def decode_z_and_mu(viewer, z: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(decode(z), decode(mu)): once when they are the same (mu-only); else one at a time, since a batch of two
+    costs a large decoder more than two of one on a busy CPU (docs/performance.md, "click at z_dim 200")."""
+    first = viewer.decode_one(z)
+    return first, first if np.array_equal(z, mu) else viewer.decode_one(mu)
+
+
 @dataclass(frozen=True, eq=False)
 class PointDetails:
     """A point of the map: which image, its encoding, its reconstruction and nearest neighbours."""
@@ -145,7 +152,7 @@ class SelectionModel:
         """The point's details, and its mu decoded (the traversal's starting image): one decoder call for both."""
         latents, names = shown.latents, self._class_names()
         mu, log_var, z = latents.mu[row], latents.log_var[row], latents.z[row]
-        reconstruction, from_mu = self._viewer().decode_many(np.stack([z, mu]))
+        reconstruction, from_mu = decode_z_and_mu(self._viewer(), z, mu)
         neighbours = shown.neighbours.of_row(row, mu, NEIGHBOURS)
         how = ("Reconstruction: the decoder's image of this point's place, the centre of its cloud (mu-only is on)."
                if latents.mu_only else

@@ -114,6 +114,15 @@ class MapJobs:
     def is_busy(self) -> bool:
         return self.encoding is not None or self.projecting is not None or self.computing_errors is not None
 
+    def demonstrate_mu_only(self, loaded, done, failed) -> None:
+        """The seed article's finding reproduced on `loaded`'s own lane (vaegui.latent.mu_only_demo): `done(demo)`."""
+        from vaegui.latent.mu_only_demo import DEMO_IMAGES, demonstrate_mu_only
+
+        split = loaded.dataset.test if len(loaded.dataset.test) else loaded.dataset.train
+        images = np.asarray(split.images[:DEMO_IMAGES], np.float32)
+        self.runner.submit(lambda report, cancel: demonstrate_mu_only(loaded.lane_vae, images), lane=loaded.lane,
+                           on_done=done, on_failed=failed, on_cancelled=lambda: None)
+
     def warm_up(self) -> None:
         """Import what the first map needs (scikit-learn's PCA, SciPy's trees and Procrustes, openTSNE) off this
         thread, before anyone asks for a map: seconds the first map would otherwise wait on a busy machine."""

@@ -1,5 +1,5 @@
-"""What a run folder shows before its model and images are loaded: every point from its stored codes, or else a
-first screenful from the images its training looked through each epoch; read from small files in well under a second."""
+"""What a run folder shows before its model and images are loaded: every point of the map it kept, or else a first
+screenful from the images its training looked through each epoch; read from small files in well under a second."""
 
 from __future__ import annotations
 
@@ -10,19 +10,19 @@ import numpy as np
 
 from vaegui.app.map_jobs import stored_projection
 from vaegui.app.map_state import FormingMap, LatentsKey, MapKey, MapSettings, PreviewProjection, default_method
-from vaegui.latent.encoding import SPLIT_TEST, SPLIT_TRAIN, LatentSet, choose_rows_of_counts, per_sample_kl
+from vaegui.latent.encoding import SPLIT_TEST, SPLIT_TRAIN, LatentSet, choose_rows_of_counts
 
 
-def submit_preview(runner, folder: Path, settings: MapSettings, show) -> None:
-    """Read the preview off the model's thread (any thread: files and numpy); `show(preview or None)` gets it."""
-    runner.submit(lambda report, cancel: preview_run(folder, settings, cancel), lane=None, on_done=show,
-                  on_failed=lambda text: None, on_cancelled=lambda: None)
+def submit_preview(runner, folder: Path, settings: MapSettings, show, cancelled):
+    """Read the preview off the model's thread (any thread: files and numpy); `show(preview or None)` gets it, also
+    when it cannot be read (the load says why); `cancelled()` when it was cancelled. Returns the job."""
+    return runner.submit(lambda report, cancel: preview_run(folder, settings, cancel), lane=None, on_done=show,
+                         on_failed=lambda text: show(None), on_cancelled=cancelled)
 
 
 def preview_run(folder: Path, settings: MapSettings, cancel=None) -> FormingMap | None:
     """The map a run will show, drawn from what its folder keeps; None when it keeps nothing to draw it from."""
     from vaegui.latent.code_store import CodeStore, WeightsIdentity
-    from vaegui.latent.projection import project
     from vaegui.runs import Run
 
     run = Run.open(folder)
@@ -41,25 +41,9 @@ def preview_run(folder: Path, settings: MapSettings, cancel=None) -> FormingMap 
             if kept is not None:  # the map itself was kept: drawn without reading a single code
                 latents = _labelled_rows(store, codes, indices, settings.mu_only)
                 return FormingMap(key, latents, kept.coords, names, "every point, from the map kept in the run folder")
-            if all(store.known(code, indices[codes == code]).all() for code in (SPLIT_TRAIN, SPLIT_TEST)):
-                latents = _stored_latents(store, codes, indices, settings.mu_only)
-                if cancel is not None:
-                    cancel.raise_if_cancelled()
-                coords = project(method, latents.z).coords  # the same map the loaded model will draw
-                return FormingMap(key, latents, coords, names, "every point, from the codes kept in the run folder")
         finally:
             store.close()
     return _probe_preview(run, weights, settings, names)
-
-
-def _stored_latents(store, codes: np.ndarray, indices: np.ndarray, mu_only: bool) -> LatentSet:
-    from vaegui.latent.encoding import read_stored_codes
-
-    count, z_dim = len(codes), store.z_dim
-    mu, log_var, z = (np.empty((count, z_dim), np.float32) for _ in range(3))
-    read_stored_codes(store, codes, indices, mu, log_var, z, mu_only, 0)
-    return LatentSet(mu, log_var, z, _labels(store, codes, indices), codes, indices, None,
-                     per_sample_kl(mu, log_var).astype(np.float32), mu_only)
 
 
 def _labelled_rows(store, codes: np.ndarray, indices: np.ndarray, mu_only: bool) -> LatentSet:

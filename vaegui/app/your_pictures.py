@@ -10,7 +10,7 @@ import numpy as np
 from psygnal import Signal
 
 from vaegui.app.explorer_model import ExplorerModel
-from vaegui.app.explorer_selection import NEIGHBOURS, SelectionModel
+from vaegui.app.explorer_selection import NEIGHBOURS, SelectionModel, decode_z_and_mu
 from vaegui.app.map_state import ShownMap, describe_row
 from vaegui.latent.encoding import per_sample_kl, per_sample_reconstruction_error
 from vaegui.latent.own_pictures import PictureCodes, encode_pictures, mean_brightness, prepare_pictures
@@ -178,7 +178,7 @@ class YourPictures:
             return
         picture = codes.pictures[index]
         mu, log_var, z = codes.mu[index], codes.log_var[index], codes.z[index]
-        reconstruction, from_mu = self.explorer.loaded.viewer.decode_many(np.stack([z, mu]))
+        reconstruction, from_mu = decode_z_and_mu(self.explorer.loaded.viewer, z, mu)
         error = float(per_sample_reconstruction_error(picture.image[None], from_mu[None],
                                                       self.explorer.loaded.reconstruction_loss)[0])
         kl = float(per_sample_kl(mu[None], log_var[None])[0])

@@ -38,10 +38,12 @@ class PointPicker:
 # Up to this many latent dimensions a KD-tree finds neighbours fastest; above it the search below is exact and
 # faster (docs/performance.md, "200k images").
 KD_TREE_MAX_DIMS = 8
-# Above KD_TREE_MAX_DIMS the vectors are turned onto their main directions (which keeps every distance) and a first
-# pass ranks all of them on this many leading directions only, where nearly all of a VAE's spread lies.
-LEADING_DIMS = 24
-CANDIDATES_PER_NEIGHBOUR = 8
+# Above KD_TREE_MAX_DIMS the vectors are turned onto their main directions (which keeps every distance) and cut into
+# blocks of directions, the first few holding nearly all of a VAE's spread; each block's distance adds to a lower
+# bound of the whole distance.
+BLOCK_ENDS = (16, 48, 112)  # then the rest
+FIRST_CANDIDATES = 64
+SLACK = 1e-5  # float32 rounding of the first block's distances, allowed for so that no true neighbour is cut
 
 
 class LatentNeighbours:
@@ -49,9 +51,10 @@ class LatentNeighbours:
 
     In many dimensions one matrix-vector product over every sample reads the whole array for each click
     (160 MB at 200,000 × 200). Turned onto their main directions the distances are the same, and the
-    distance over the leading directions alone is a lower bound of the whole: ranking on it gives
-    candidates, their whole distances the answer, and the bound proves that no other sample is closer
-    (when it cannot, every sample the bound leaves in is measured in full).
+    distance over the leading directions alone is a lower bound of the whole. The nearest samples by
+    that bound give a first answer and its k-th distance T; a sample whose bound exceeds T cannot be
+    among the k nearest. The survivors get the next block of directions added to their bound and are cut
+    again, block after block, and the last survivors' whole distances are the exact answer.
     """
 
     def __init__(self, vectors: np.ndarray):
@@ -70,10 +73,9 @@ class LatentNeighbours:
         _, directions = np.linalg.eigh(np.asarray(centred.T @ centred, np.float64))
         self._turn = np.ascontiguousarray(directions[:, ::-1], np.float32)  # largest spread first
         turned = centred @ self._turn
-        lead = min(LEADING_DIMS, turned.shape[1])
-        self._lead = np.ascontiguousarray(turned[:, :lead])
-        self._rest = np.ascontiguousarray(turned[:, lead:])
-        self._lead_norms = np.einsum("ij,ij->i", self._lead, self._lead)
+        ends = [end for end in BLOCK_ENDS if end < turned.shape[1]] + [turned.shape[1]]
+        self._blocks = [np.ascontiguousarray(turned[:, start:end]) for start, end in zip([0, *ends[:-1]], ends)]
+        self._first_norms = np.einsum("ij,ij->i", self._blocks[0], self._blocks[0])
 
     def of_row(self, row: int, vector: np.ndarray, k: int = 8) -> np.ndarray:
         """Rows of the k nearest other samples, nearest first."""
@@ -89,23 +91,31 @@ class LatentNeighbours:
             distances, rows = self._tree.query(np.asarray(vector, np.float64), k=k)
             return np.atleast_1d(rows).astype(np.int64), np.atleast_1d(distances)
         query = (np.asarray(vector, np.float32) - self._mean) @ self._turn
-        lead_query, rest_query = query[: self._lead.shape[1]], query[self._lead.shape[1]:]
-        bound = self._lead_norms - 2.0 * (self._lead @ lead_query) + float(lead_query @ lead_query)
-        count = min(self._count, max(k * CANDIDATES_PER_NEIGHBOUR, 64))
+        widths = np.cumsum([0] + [block.shape[1] for block in self._blocks])
+        parts = [query[start:end] for start, end in zip(widths[:-1], widths[1:])]
+        first = parts[0]
+        # einsum, not BLAS: a matrix-vector product this thin is slower through BLAS threads on a busy machine.
+        bound = self._first_norms - 2.0 * np.einsum("ij,j->i", self._blocks[0], first) + float(first @ first)
+        count = min(self._count, max(FIRST_CANDIDATES, 4 * k))
         candidates = np.argpartition(bound, count - 1)[:count] if count < self._count else np.arange(self._count)
-        whole = self._whole(candidates, lead_query, rest_query)
-        kth = np.partition(whole, k - 1)[k - 1]
-        if count < self._count:
-            # Every sample left out has a bound at least the largest bound taken; any whose bound is below the k-th
-            # whole distance found could still be nearer: measure them all.
-            unsure = np.flatnonzero(bound < kth)
-            if len(unsure) > count:
-                candidates, whole = unsure, self._whole(unsure, lead_query, rest_query)
-        order = np.lexsort((candidates, whole))[:k]
-        return candidates[order].astype(np.int64), np.sqrt(np.maximum(whole[order], 0.0))
+        limit = np.partition(self._whole(candidates, parts), k - 1)[k - 1]
+        limit = limit * (1 + SLACK) + SLACK
+        # Cut by the first block's bound, then add each further block's distance to the survivors' and cut again.
+        survivors = np.flatnonzero(bound <= limit)
+        partial = np.maximum(bound[survivors], 0.0).astype(np.float64)
+        for block, part in zip(self._blocks[1:], parts[1:]):
+            difference = block[survivors] - part
+            partial += np.einsum("ij,ij->i", difference, difference, dtype=np.float64)
+            kept = partial <= limit
+            survivors, partial = survivors[kept], partial[kept]
+        whole = self._whole(survivors, parts)
+        order = np.lexsort((survivors, whole))[:k]
+        return survivors[order].astype(np.int64), np.sqrt(np.maximum(whole[order], 0.0))
 
-    def _whole(self, rows: np.ndarray, lead_query: np.ndarray, rest_query: np.ndarray) -> np.ndarray:
+    def _whole(self, rows: np.ndarray, parts: list[np.ndarray]) -> np.ndarray:
         """Squared distances of `rows` to the query, from the differences themselves (no cancellation)."""
-        lead, rest = self._lead[rows] - lead_query, self._rest[rows] - rest_query
-        return np.einsum("ij,ij->i", lead, lead, dtype=np.float64) + np.einsum("ij,ij->i", rest, rest,
-                                                                              dtype=np.float64)
+        total = np.zeros(len(rows), np.float64)
+        for block, part in zip(self._blocks, parts):
+            difference = block[rows] - part
+            total += np.einsum("ij,ij->i", difference, difference, dtype=np.float64)
+        return total

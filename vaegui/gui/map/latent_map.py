@@ -247,10 +247,12 @@ class LatentMap(QWidget):
 
         marks = []
         if self.symbols is not None and len(self.coords):
-            for symbol, name in self.symbol_names.items():
-                if (self.symbols == symbol).any():
-                    sample = pg.ScatterPlotItem(pen=pg.mkPen("#dddddd"), brush=None, size=9, symbol=symbol)
-                    marks.append((sample, name))
+            # Which symbols are drawn, worked out once per set of points (a click redraws the key several times).
+            if getattr(self, "_symbol_marks", (None,))[0] is not self.symbols:
+                self._symbol_marks = (self.symbols, [
+                    (pg.ScatterPlotItem(pen=pg.mkPen("#dddddd"), brush=None, size=9, symbol=symbol), name)
+                    for symbol, name in self.symbol_names.items() if symbol in set(np.unique(self.symbols))])
+            marks += self._symbol_marks[1]
         for item, key in ((self.selection, "key_selection"), (self.posterior_centre, "key_centre"),
                           (self.posterior_link, "key_link"), (self.ellipses[0], "key_sigma1"),
                           (self.ellipses[1], "key_sigma2"),
