@@ -89,9 +89,11 @@ def turn_frames(points: int = 70_000, frames: int = 120, repeats: int = 3) -> tu
     return times, cpu
 
 
-def open_times(run_folder: Path, points: int, repeats: int, *, never_explored: bool) -> tuple[list[float], list[float]]:
+def open_times(run_folder: Path, points: int, repeats: int, *, never_explored: bool,
+               first_only: bool = False) -> tuple[list[float], list[float]]:
     """(ms until the first points are drawn, ms until every point is drawn) when `run_folder` is opened in a new tab:
-    reopened (its codes and map kept from a first look), or never explored (its codes removed first)."""
+    reopened (its codes and map kept from a first look), or never explored (its codes removed first; `first_only`:
+    stop once the first screenful is drawn, the encoding of a large run cancelled)."""
     from PySide6.QtWidgets import QApplication
 
     from benchmarks._explorer_tab import _idle, _new_tab, wait_until
@@ -111,6 +113,10 @@ def open_times(run_folder: Path, points: int, repeats: int, *, never_explored: b
                    timeout_s=3600)
         tab.map.plot_widget.repaint()
         first.append((time.perf_counter() - started) * 1000)
+        if first_only:
+            tab.shutdown()
+            tab.close()
+            continue
         wait_until(app, lambda tab=tab: tab.map.point_count() >= points and not tab.map.points.is_drawing(),
                    timeout_s=3600)
         tab.map.plot_widget.repaint()

@@ -221,12 +221,17 @@ def issue22_part(args, folder: Path, summary: list[str], parts: set[str]) -> Non
             summary.append(f"drop a picture → placed, rebuilt and neighbours shown ({method}, {what}) median "
                            f"{median:.0f} ms, p95 {p95:.0f} ms {verdict(median, target)}")
     if "turn" in parts:
+        from benchmarks._explorer_map import empty_plot_frames
+
+        floor, _ = empty_plot_frames()
         times, cpu = turn_frames(70_000, repeats=args.repeats)
+        print(line("floor: pan frame of an empty PlotWidget", floor))
         print(line("3-D turn frame at 70k (drag step → turned image on screen)", times, target="turn_70k"))
         print(line("  its GUI thread's CPU", cpu))
         median, p95 = stats(times)
         summary.append(f"3-D turn frame at 70k median {median:.1f} ms, p95 {p95:.1f} ms {verdict(median, 'turn_70k')}"
-                       f"; GUI thread CPU median {np.median(cpu):.1f} ms")
+                       f"; GUI thread CPU median {np.median(cpu):.1f} ms; floor (empty PlotWidget frame) median "
+                       f"{np.median(floor):.1f} ms")
     if "open" in parts:
         points = len(run.load_dataset().train) + len(run.load_dataset().test)
         first, every = open_times(run.folder, points, args.repeats, never_explored=True)

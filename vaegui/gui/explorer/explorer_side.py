@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QScrollArea, QStyle, QTabWidget, QVBoxLayout, QWidget
 
 from vaegui.app.explorer_model import ExplorerModel
@@ -24,6 +25,7 @@ class ExplorerSideTabs(QTabWidget):
     def __init__(self, explorer: ExplorerModel, selection: SelectionModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.explorer, self.selection = explorer, selection
+        selection.defer_mu = True  # render_selection finishes a click once its panel is painted
         self.point_panel = PointPanel()
         self.point_panel.neighbour_clicked.connect(self._on_neighbour_clicked)
         self.point_panel.sample_requested.connect(selection.sample_posterior)
@@ -61,6 +63,8 @@ class ExplorerSideTabs(QTabWidget):
         explorer.source_changed.connect(self._on_source_changed)
 
     def render_selection(self) -> None:
+        if self.selection.pending:  # the rest of a click, once this is painted
+            QTimer.singleShot(0, self.selection.finish)
         selected, panel = self.selection.selected, self.point_panel
         if selected is None:
             panel.clear()

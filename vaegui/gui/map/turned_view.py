@@ -11,7 +11,7 @@ from vaegui.app.turntable import Turntable
 from vaegui.gui.map.latent_map import LatentMap
 
 VIEW_MARGIN = 1.08  # the view holds the map's sphere with this much room around it
-AXIS_COLOUR = "#9e9e9e"
+AXIS_COLOUR, AXIS_LABEL_FILL = "#d0d0d0", (17, 17, 17, 200)
 
 
 class TurnedView:
@@ -24,11 +24,12 @@ class TurnedView:
         self.radius = 1.0
         self.axis_names: tuple[str, str, str] = ("1", "2", "3")
         # The map's own three axes through its centre, turned with it: which way is which while it turns.
-        self.axes = [pg.PlotCurveItem(pen=pg.mkPen(AXIS_COLOUR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.axes = [pg.PlotCurveItem(pen=pg.mkPen(AXIS_COLOUR, width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine))
                      for _ in range(3)]
-        self.axis_labels = [pg.TextItem(color=AXIS_COLOUR, anchor=(0.5, 0.5)) for _ in range(3)]
+        self.axis_labels = [pg.TextItem(color=AXIS_COLOUR, fill=pg.mkBrush(*AXIS_LABEL_FILL), anchor=(0.5, 0.5))
+                            for _ in range(3)]
         for item in (*self.axes, *self.axis_labels):
-            item.setZValue(5)
+            item.setZValue(9)  # over the points, under the chosen point's ring
             latent_map.plot_item.addItem(item, ignoreBounds=True)
             item.hide()
         latent_map.view_box.turned.connect(self._turned)
