@@ -125,3 +125,51 @@ def open_times(run_folder: Path, points: int, repeats: int, *, never_explored: b
         tab.shutdown()
         tab.close()
     return first, every
+
+
+def issue22_part(args, folder: Path, summary: list[str], parts: set[str]) -> None:
+    """explorer_latency.py's parts pictures, turn and open: dropped pictures until placed and shown, the 3-D turn
+    frame at 70k, a run reopened or never explored; SUMMARY lines into `summary`."""
+    from benchmarks._explorer_data import fashion_run
+    from benchmarks.explorer_latency import line, stats, verdict
+    from tests.conftest import train_tiny_run
+    from vaegui.data import offline_dataset_names
+
+    fashion = not args.quick and "fashion_mnist" in offline_dataset_names()
+    if fashion:
+        run = fashion_run(args.fashion_run or folder / "fashion")
+    else:
+        run = train_tiny_run(folder / "z2-pictures", z_dim=2, epochs=2)
+    what = "Fashion-MNIST z_dim 8, 10k map" if fashion else "digits z_dim 2"
+    if "pictures" in parts:
+        dataset = run.load_dataset()
+        files = picture_files(folder / "pictures", dataset.test.images[:40], 40)
+        first_method = "pca" if fashion else "direct"
+        for method, target, count in ((first_method, "drop", 30), ("tsne", "drop_tsne", 10)):
+            times = drop_times(run.folder, method, files[:count])[1:]  # the first pays for tracing the functions
+            print(line(f"drop a picture → placed, rebuilt, neighbours ({method}, {what})", times, target=target))
+            median, p95 = stats(times)
+            summary.append(f"drop a picture → placed, rebuilt and neighbours shown ({method}, {what}) median "
+                           f"{median:.0f} ms, p95 {p95:.0f} ms {verdict(median, target)}")
+    if "turn" in parts:
+        from benchmarks._explorer_map import empty_plot_frames
+
+        floor, _ = empty_plot_frames()
+        times, cpu = turn_frames(70_000, repeats=args.repeats)
+        print(line("floor: pan frame of an empty PlotWidget", floor))
+        print(line("3-D turn frame at 70k (drag step → turned image on screen)", times, target="turn_70k"))
+        print(line("  its GUI thread's CPU", cpu))
+        median, p95 = stats(times)
+        summary.append(f"3-D turn frame at 70k median {median:.1f} ms, p95 {p95:.1f} ms {verdict(median, 'turn_70k')}"
+                       f"; GUI thread CPU median {np.median(cpu):.1f} ms; floor (empty PlotWidget frame) median "
+                       f"{np.median(floor):.1f} ms")
+    if "open" in parts:
+        points = len(run.load_dataset().train) + len(run.load_dataset().test)
+        first, every = open_times(run.folder, points, args.repeats, never_explored=True)
+        print(line(f"never explored: open → first screenful ({points:,} images)", first, target="first_screen"))
+        print(line(f"never explored: open → all {points:,} points drawn (encoding)", every))
+        again_first, again = open_times(run.folder, points, args.repeats, never_explored=False)
+        print(line(f"reopened: open → all {points:,} points drawn (kept codes)", again, target="reopen"))
+        summary.append(f"never explored ({points:,} images): first screenful median {np.median(first):.0f} ms "
+                       f"{verdict(np.median(first), 'first_screen')}, all points {np.median(every):.0f} ms; reopened: "
+                       f"all points median {np.median(again):.0f} ms {verdict(np.median(again), 'reopen')}")

@@ -5,8 +5,9 @@
 
 --quick measures the map at 10k and 70k only and skips the Fashion-MNIST run (training, 70k t-SNE, sklearn).
 --fashion-run reuses (or keeps) a Fashion-MNIST run folder instead of training one in a temporary folder.
---parts runs only some parts: the Explorer tab (click, toggle), the map widget, t-SNE; issue 22's dropped
-pictures (direct or PCA, and t-SNE), the 3-D map's turn frame, and opening a run reopened or never explored.
+--parts runs only some parts: the Explorer tab (click, toggle), the map widget, t-SNE, the verbs (lasso, dim,
+search, density, labels at 200k); issue 22's dropped pictures (direct or PCA, and t-SNE), the 3-D map's turn
+frame, and opening a run reopened or never explored.
 Every figure is repeated (frames: 120 a gesture, `--repeats` gestures; picks: 1000; clicks: 300) and
 given as median and p95. A SUMMARY line per target of issue 17 closes the output.
 """
@@ -32,6 +33,7 @@ TARGETS = {
     "click": 16.0, "toggle_10k": 500.0, "toggle_70k": 3000.0, "first_points": 1000.0,
     "pick": 1.0, "frame_70k": 16.0, "frame_200k": 33.0,
     "tsne_10k_first_s": 1.0, "tsne_10k_s": 15.0, "tsne_70k_s": 180.0,
+    "lasso": 100.0, "dim": 33.0, "contours": 200.0, "labels": 1000.0, "search": 50.0,
     "drop": 300.0, "drop_tsne": 2000.0, "turn_70k": 33.0, "reopen": 1000.0, "first_screen": 1000.0,
 }
 SIZES = (10_000, 70_000, 200_000)
@@ -56,8 +58,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--fashion-run", type=Path, default=None)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--parts", default="tab,map,tsne,pictures,turn,open",
-                        help="comma-separated: tab, map, tsne, pictures, turn, open (default: all)")
+    parser.add_argument("--parts", default="tab,map,tsne,verbs,pictures,turn,open",
+                        help="comma-separated: tab, map, tsne, verbs, pictures, turn, open (default: all)")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
 
@@ -74,7 +76,11 @@ def main() -> None:
         map_part(args, summary)
     if "tsne" in parts:
         tsne_part(args, folder, summary)
+    if "verbs" in parts:
+        verbs_part(args, folder, summary)
     if parts & {"pictures", "turn", "open"}:
+        from benchmarks._explorer_issue22 import issue22_part
+
         issue22_part(args, folder, summary, parts)
     print()
     for text in summary:
@@ -197,51 +203,48 @@ def tsne_part(args, folder: Path, summary: list[str]) -> None:
                        f"≤ {run70.longest_gap:.2f} s, 5-NN accuracy {run70.knn_accuracy:.3f}")
 
 
-def issue22_part(args, folder: Path, summary: list[str], parts: set[str]) -> None:
-    """Dropped pictures until placed and shown, the 3-D turn frame at 70k, a run reopened or never explored."""
-    from benchmarks._explorer_data import fashion_run
-    from benchmarks._explorer_issue22 import drop_times, open_times, picture_files, turn_frames
+def verbs_part(args, folder: Path, summary: list[str]) -> None:
+    """Issue 22's verbs at 200,000 points (a synthetic direct map in the real Explorer tab)."""
+    from benchmarks._explorer_verbs import verb_figures
     from tests.conftest import train_tiny_run
-    from vaegui.data import offline_dataset_names
 
-    fashion = not args.quick and "fashion_mnist" in offline_dataset_names()
-    if fashion:
-        run = fashion_run(args.fashion_run or folder / "fashion")
-    else:
-        run = train_tiny_run(folder / "z2-pictures", z_dim=2, epochs=2)
-    what = "Fashion-MNIST z_dim 8, 10k map" if fashion else "digits z_dim 2"
-    if "pictures" in parts:
-        dataset = run.load_dataset()
-        files = picture_files(folder / "pictures", dataset.test.images[:40], 40)
-        first_method = "pca" if fashion else "direct"
-        for method, target, count in ((first_method, "drop", 30), ("tsne", "drop_tsne", 10)):
-            times = drop_times(run.folder, method, files[:count])[1:]  # the first pays for tracing the functions
-            print(line(f"drop a picture → placed, rebuilt, neighbours ({method}, {what})", times, target=target))
-            median, p95 = stats(times)
-            summary.append(f"drop a picture → placed, rebuilt and neighbours shown ({method}, {what}) median "
-                           f"{median:.0f} ms, p95 {p95:.0f} ms {verdict(median, target)}")
-    if "turn" in parts:
-        from benchmarks._explorer_map import empty_plot_frames
+    run = folder / "verbs-z2"
+    if not (run / "config.json").exists():
+        print("Training a tiny digits run (z_dim 2) for the verbs ...", flush=True)
+        train_tiny_run(run, z_dim=2, epochs=2)
+    figures = verb_figures(run, count=200_000, repeats=max(5, 5 * args.repeats))
+    floor = f"floor: a repaint {np.median(figures.repaint_floor):.1f} ms"
+    print(line("floor: one repaint of the map, nothing changed", figures.repaint_floor))
+    print(line("floor: one pass over the points (their grid cells)", figures.pass_floor))
+    print(line("lasso (120 vertices) → group panel, dimmed map painted", figures.lasso, target="lasso"))
+    print(line("  of which the point-in-polygon test", figures.lasso_polygon))
+    print(line("  the GUI thread's CPU time", figures.lasso_cpu))
+    print(line("dim → recoloured map painted", figures.dim, target="dim"))
+    print(line("undim → recoloured map painted", figures.undim, target="dim"))
+    print(line("  the GUI thread's CPU time (dim and undim)", figures.dim_cpu))
+    print(line("  then the image drawn again (off the GUI thread)", figures.redraw_after_dim))
+    print(line("search typed → map filtered and painted", figures.search, target="search"))
+    print(line("  the GUI thread's CPU time", figures.search_cpu))
+    print(line("density contours computed", figures.contours, target="contours"))
+    print(line("  CPU time of each", figures.contours_cpu))
+    print(line("  their lines drawn and painted", figures.contours_drawn))
+    print(line("region names found", figures.labels, target="labels"))
+    print(line("  CPU time of each", figures.labels_cpu))
+    print("CPU seconds per wall second: " + ", ".join(f"{name} {value:.2f}" for name, value in figures.cpu.items()))
+    def cpu(samples: list[float]) -> str:
+        return f"GUI thread's CPU median {np.median(samples):.1f} ms; "
 
-        floor, _ = empty_plot_frames()
-        times, cpu = turn_frames(70_000, repeats=args.repeats)
-        print(line("floor: pan frame of an empty PlotWidget", floor))
-        print(line("3-D turn frame at 70k (drag step → turned image on screen)", times, target="turn_70k"))
-        print(line("  its GUI thread's CPU", cpu))
-        median, p95 = stats(times)
-        summary.append(f"3-D turn frame at 70k median {median:.1f} ms, p95 {p95:.1f} ms {verdict(median, 'turn_70k')}"
-                       f"; GUI thread CPU median {np.median(cpu):.1f} ms; floor (empty PlotWidget frame) median "
-                       f"{np.median(floor):.1f} ms")
-    if "open" in parts:
-        points = len(run.load_dataset().train) + len(run.load_dataset().test)
-        first, every = open_times(run.folder, points, args.repeats, never_explored=True)
-        print(line(f"never explored: open → first screenful ({points:,} images)", first, target="first_screen"))
-        print(line(f"never explored: open → all {points:,} points drawn (encoding)", every))
-        again_first, again = open_times(run.folder, points, args.repeats, never_explored=False)
-        print(line(f"reopened: open → all {points:,} points drawn (kept codes)", again, target="reopen"))
-        summary.append(f"never explored ({points:,} images): first screenful median {np.median(first):.0f} ms "
-                       f"{verdict(np.median(first), 'first_screen')}, all points {np.median(every):.0f} ms; reopened: "
-                       f"all points median {np.median(again):.0f} ms {verdict(np.median(again), 'reopen')}")
+    for name, samples, target, extra in (
+            ("lasso of 200k → group panel", figures.lasso, "lasso", cpu(figures.lasso_cpu) + floor),
+            ("dim/undim at 200k", figures.dim + figures.undim, "dim", cpu(figures.dim_cpu) + floor),
+            ("density contours at 200k", [a + b for a, b in zip(figures.contours, figures.contours_drawn)], "contours",
+             f"CPU of the computation median {np.median(figures.contours_cpu):.1f} ms; floor: one pass over the "
+             f"points {np.median(figures.pass_floor):.1f} ms"),
+            ("labels at 200k", figures.labels, "labels", f"CPU median {np.median(figures.labels_cpu):.1f} ms; "
+             f"floor: one pass over the points {np.median(figures.pass_floor):.1f} ms"),
+            ("search → map updated at 200k", figures.search, "search", cpu(figures.search_cpu) + floor)):
+        median, p95 = stats(samples)
+        summary.append(f"{name} median {median:.1f} ms, p95 {p95:.1f} ms {verdict(p95, target)}; {extra}")
 
 
 if __name__ == "__main__":

@@ -96,15 +96,20 @@ def test_a_3d_map_turns_with_a_drag_and_a_click_picks_the_point_under_the_cursor
 def test_nearer_points_are_drawn_over_farther_ones_and_farther_ones_are_dimmer():
     from PySide6.QtGui import QColor
 
-    from vaegui.gui.map.point_raster import DEPTH_SHADES, _far_to_near, rasterize, symbol_footprint
+    from vaegui.gui.map.depth_layers import DEPTH_SHADES
+    from vaegui.gui.map.point_raster import _Points
+    from vaegui.gui.map.raster_stamp import rasterize, symbol_footprint
 
-    # Three points on one pixel at depths far, middle, near (given near first), and their colours red, green, blue.
+    # Three points on one pixel at depths far, middle, near (given near first), coloured red, green, blue; and a
+    # far green one alone on its pixel.
     pixels = np.array([[4.0, 4.0]] * 3 + [[1.0, 1.0]], np.float32)
-    depth = np.array([-5.0, 5.0, 0.0, 5.0], np.float32)  # the last one, far, alone on its pixel
-    colour_index = np.array([0, 1, 2, 1], np.uint8)
-    table = [0] + [QColor(name).rgba() for name in ("#ff0000", "#00ff00", "#0000ff")]
-    moved, shaded, _, shades = _far_to_near(pixels, colour_index, None, table, depth)
-    image = rasterize(moved, shaded, [symbol_footprint("o", 1)], None, 8, 8)
-    assert QColor.fromRgba(shades[image[4, 4]]).name() == "#ff0000"  # the nearest (depth -5), full brightness
-    far = QColor.fromRgba(shades[image[1, 1]])
+    table = (0, *(QColor(name).rgba() for name in ("#ff0000", "#00ff00", "#0000ff")))
+    points = _Points(pixels, np.array([0, 1, 2, 1], np.uint8), table, ("o",), None,
+                     depth=np.array([-5.0, 5.0, 0.0, 5.0], np.float32))
+    order = points.drawing_order()
+    image = rasterize(pixels[order], order.astype(np.uint32), [symbol_footprint("o", 1)], None, 8, 8,
+                      dtype=np.uint32)
+    colours = points.row_colours()
+    assert QColor.fromRgba(int(colours[image[4, 4]])).name() == "#ff0000"  # the nearest, full brightness
+    far = QColor.fromRgba(int(colours[image[1, 1]]))
     assert far.green() == round(255 * DEPTH_SHADES[0]) and far.red() == far.blue() == 0  # the farthest, dimmest

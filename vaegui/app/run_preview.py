@@ -48,7 +48,7 @@ def preview_run(folder: Path, settings: MapSettings, cancel=None) -> FormingMap 
 
 def _labelled_rows(store, codes: np.ndarray, indices: np.ndarray, mu_only: bool) -> LatentSet:
     """Which images the rows are and their labels, no codes: all a kept map needs to be drawn and coloured."""
-    none = np.zeros((len(codes), 0), np.float32)
+    none = np.zeros((len(codes), 1), np.float32)  # no codes read: placeholders, one column (a mean over none warns)
     return LatentSet(none, none, none, _labels(store, codes, indices), codes, indices, None,
                      np.zeros(len(codes), np.float32), mu_only)
 

@@ -25,6 +25,7 @@ from vaegui.gui.common.activity_row import ActivityRow
 from vaegui.gui.common.job_runner import QtJobRunner
 from vaegui.gui.common.welcome_page import welcome_page
 from vaegui.gui.compare.compare_panels import PickedPanel, PriorPanel, QualityTable
+from vaegui.gui.compare.compare_verbs import CompareVerbs
 from vaegui.gui.compare.experiment_worker import ExperimentProgress, ExperimentWorker
 from vaegui.gui.map.explorer_map_view import ExplorerMapView
 from vaegui.gui.map.latent_map import LatentMap
@@ -53,6 +54,7 @@ class CompareTab(QWidget):
         self.map_views = {side: ExplorerMapView(self.maps[side], self.comparison.explorers[side],
                                                 self.comparison.selections[side], self.comparison.pictures[side])
                           for side in SIDES}
+        self.verbs = CompareVerbs(self)  # find and filter, groups and a direction on both maps (issue 22)
         comparison = self.comparison
         for side in SIDES:  # a picture dropped on either map goes to both: where does each model put it?
             self.map_views[side].pictures.drop_target.on_drop = comparison.add_pictures
@@ -63,6 +65,9 @@ class CompareTab(QWidget):
             signal.connect(slot)
         for selection in comparison.selections.values():
             selection.said.connect(lambda text: self.status_label.setText(text))
+        for explorer in comparison.explorers.values():
+            # A map shown after the last activity ended: "Draw the maps" stayed offered over two finished maps.
+            explorer.map_changed.connect(self._render_activity)
         comparison.explorers["a"].demo_ready.connect(self._show_mu_only_demo)
         self._render_source()
 
@@ -129,11 +134,11 @@ class CompareTab(QWidget):
             self.map_titles[side].setTextFormat(Qt.TextFormat.RichText)
             column_layout.addWidget(self.map_titles[side])
             column_layout.addWidget(self.maps[side], 1)
-            self.maps[side].plot_widget.scene().sigMouseClicked.connect(
-                lambda event, side=side: self.maps[side].view_box.autoRange() if event.double() else None)
             maps.addWidget(column)
         hint = QLabel("Click a point: the same image is marked on both maps · click or drag on empty space: decoded "
-                      "by both · wheel to zoom · double-click to fit")
+                      "by both · Shift-drag a box, Ctrl-drag a lasso: a group on both · wheel to zoom · double-click "
+                      "to fit")
+        hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -303,4 +308,5 @@ class CompareTab(QWidget):
             except RuntimeError:
                 pass  # its C++ side is already gone
         self.comparison.shutdown()
+        self.verbs.shutdown()
         self.runner.shutdown()

@@ -55,6 +55,7 @@ class ExplorerSideTabs(QTabWidget):
         self._lists = lists
         # The worst-reconstruction list needs every image's error: a decoder pass, run when the list is looked at.
         self.currentChanged.connect(lambda _index: self._want_errors())
+        self.rows_shown = lambda: None  # the rows the map's filter keeps (None: all); the lists take only those
         words.bind(self, lambda expert: self.render_lists())
         selection.changed.connect(self.render_selection)
         selection.traversal_changed.connect(lambda: self.traversal_panel.show_traversal(selection.traversal))
@@ -105,10 +106,11 @@ class ExplorerSideTabs(QTabWidget):
         self._want_errors()
         names = None if self.explorer.loaded is None else self.explorer.loaded.class_names
         expert = wording().expert
+        shown_rows = self.rows_shown()
         for widget, rows, describe in (
-            (self.worst_list, worst_reconstructions(latents, RANKED),
+            (self.worst_list, worst_reconstructions(latents, RANKED, shown_rows),
              lambda r: word("worst_caption", expert, value=latents.reconstruction_error[r])),
-            (self.log_var_list, largest_log_var(latents, RANKED),
+            (self.log_var_list, largest_log_var(latents, RANKED, shown_rows),
              lambda r: word("log_var_caption", expert, value=latents.log_var[r].mean())),
         ):
             widget.set_samples(rows, latents.images(rows), [f"{describe_row(latents, r, names)} · {describe(r)}"

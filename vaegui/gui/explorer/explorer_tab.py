@@ -31,6 +31,7 @@ from vaegui.gui.common.welcome_page import welcome_page
 from vaegui.gui.common.wording import wording
 from vaegui.gui.explorer.explorer_dialogs import ask_export_path, ask_keras_pair, ask_moved_dataset
 from vaegui.gui.explorer.explorer_side import ExplorerSideTabs
+from vaegui.gui.explorer.verbs_tabs import ExplorerVerbs
 from vaegui.gui.map.explorer_map_view import ExplorerMapView
 from vaegui.gui.map.latent_map import LatentMap
 from vaegui.gui.map.map_controls import MapControls
@@ -53,6 +54,7 @@ class ExplorerTab(QWidget):
         self._deferred_follow: tuple[str, int, bool] | None = None
         self._build()
         self.map_view = ExplorerMapView(self.map, self.explorer, self.selection, self.pictures)
+        self.verbs = ExplorerVerbs(self)  # find and filter, the group and the direction (issue 22)
         for signal, slot in ((self.explorer.source_changed, self._render_source),
                              (self.explorer.map_changed, self._render_map_state),
                              (self.explorer.activity_changed, self._render_activity),
@@ -114,9 +116,7 @@ class ExplorerTab(QWidget):
         self.message_label.setStyleSheet("background: #5c2b2b; color: #fff; padding: 6px; border-radius: 3px;")
         self.message_label.hide()
 
-        self.map = LatentMap()
-        self.map.plot_widget.scene().sigMouseClicked.connect(
-            lambda event: self.fit_view() if event.double() else None)
+        self.map = LatentMap()  # a double-click on it fits the view (LatentMap's own)
         mouse_hint = QLabel()
 
         def hint(expert: bool) -> None:  # what the mouse does: a 3-D map turns where a flat one decodes
@@ -311,7 +311,8 @@ class ExplorerTab(QWidget):
         if shown is None:
             return
         try:
-            save_coordinates(path, shown.latents, shown.projection, self.explorer.loaded.class_names)
+            save_coordinates(path, shown.latents, shown.projection, self.explorer.loaded.class_names,
+                             rows=self.verbs.verbs.rows_shown())  # what the filter keeps
         except VaeguiError as error:
             self._say_problem(str(error))
             return
@@ -329,4 +330,5 @@ class ExplorerTab(QWidget):
     def shutdown(self) -> None:
         """Cancel encoding/projection and wait briefly (under two seconds) for the workers to stop."""
         self.explorer.shutdown()
+        self.verbs.verbs.shutdown()
         self.runner.shutdown()

@@ -8,10 +8,12 @@ import numpy as np
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import PointDetails, SelectionModel
 from vaegui.app.map_state import colour_points, describe_row, dimension_label, same_rows
+from vaegui.app.map_verbs import MapVerbs
 from vaegui.app.your_pictures import PictureDetails, YourPictures
 from vaegui.gui.common.wording import wording
 from vaegui.gui.map.glide import Glide
 from vaegui.gui.map.latent_map import LatentMap
+from vaegui.gui.map.map_verbs_view import MapVerbsView
 from vaegui.gui.map.picture_layer import PictureLayer
 from vaegui.gui.map.turned_view import TurnedView
 from vaegui.latent.projection import METHOD_LABELS
@@ -24,7 +26,7 @@ class ExplorerMapView:
     """Keeps a LatentMap showing the models' state; holds no state of its own beyond what is drawn."""
 
     def __init__(self, latent_map: LatentMap, explorer: ExplorerModel, selection: SelectionModel,
-                 pictures: YourPictures | None = None):
+                 pictures: YourPictures | None = None, verbs: MapVerbs | None = None):
         self.map, self.explorer, self.selection = latent_map, explorer, selection
         self._drawn: tuple | None = None  # (map key, latents) on screen: a new one resets the zoom
         self._drew_forming = False
@@ -37,10 +39,19 @@ class ExplorerMapView:
         latent_map.point_clicked.connect(selection.select_row)
         latent_map.location_clicked.connect(self._on_location_clicked)
         latent_map.location_dragged.connect(selection.select_location)
+        latent_map.double_clicked.connect(self._on_double_click)
         explorer.map_changed.connect(self.draw_points)
         selection.changed.connect(self.draw_selection)
         selection.generated_changed.connect(self.draw_generated)
         wording().bind(latent_map, self._name_axes)
+        # The group, the filter and the layers of this map (made here for the Explorer and each Compare side).
+        self.verbs = verbs or MapVerbs(explorer, selection)
+        self.verbs_view = MapVerbsView(latent_map, self.verbs)
+
+    def _on_double_click(self) -> None:
+        if self.turned.active:  # a 3-D map faces its front again, all of it in view
+            self.turned.reset()
+            self.turned.frame()
 
     def _on_location_clicked(self, x: float, y: float) -> None:
         if self.turned.active:

@@ -15,48 +15,23 @@ from vaegui.compat import write_svg
 from vaegui.gui.common.image_tiles import array_to_pixmap
 from vaegui.gui.common.plot_style import plain_axes, set_axis_label
 from vaegui.gui.common.wording import wording
+from vaegui.gui.map.class_legend import ClassLegend
 from vaegui.gui.map.map_overlays import GridLines, MarkKey
-from vaegui.gui.map.point_raster import PointRaster
-from vaegui.latent.picking import PointPicker
+from vaegui.gui.map.map_view_box import MapViewBox
+from vaegui.gui.map.point_raster import DIMMED, HIDDEN, NORMAL, PointRaster, dimmed_colour
+from vaegui.latent.picking import VisiblePointPicker
 from vaegui.palette import DARK_HINT_TEXT, MAP_BACKGROUND
 
 PICK_RADIUS_PX = 7
 POINT_SIZE_PX = 5
 
 
-class _MapViewBox(pg.ViewBox):
-    """Left click picks or decodes, left drag decodes continuously; Shift/middle drag pans, wheel/right drag zooms."""
-
-    left_clicked = Signal(float, float)
-    left_dragged = Signal(float, float, bool)  # x, y, drag finished
-    turned = Signal(float, float, bool)  # a 3-D view's left drag: screen pixels moved right and up, drag finished
-    turning = False  # a 3-D map is shown: left drag turns it
-
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
-        if ev.button() == Qt.MouseButton.LeftButton:
-            ev.accept()
-            point = self.mapSceneToView(ev.scenePos())
-            self.left_clicked.emit(point.x(), point.y())
-        else:
-            super().mouseClickEvent(ev)
-
-    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802
-        if ev.button() == Qt.MouseButton.LeftButton and not ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            ev.accept()
-            if self.turning:
-                moved = ev.scenePos() - ev.lastScenePos()
-                self.turned.emit(moved.x(), -moved.y(), ev.isFinish())
-                return
-            point = self.mapSceneToView(ev.scenePos())
-            self.left_dragged.emit(point.x(), point.y(), ev.isFinish())
-        else:
-            super().mouseDragEvent(ev, axis)  # Shift + left or middle drag pans, right drag zooms
-
-
 class LatentMap(QWidget):
     """Scatter of projected latent vectors, coloured by category, with overlays for the selection and samples."""
 
     point_clicked = Signal(int)  # row
+    point_toggled = Signal(int)  # Ctrl-click on a point: into the group or out of it
+    double_clicked = Signal()  # the view was fitted; the double-click's first click is to be taken back
     points_changed = Signal()  # new points, colours or coordinates were drawn
     location_clicked = Signal(float, float)
     location_dragged = Signal(float, float)
@@ -65,7 +40,7 @@ class LatentMap(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         pg.setConfigOptions(antialias=False)
-        self.view_box = _MapViewBox()
+        self.view_box = MapViewBox()
         self.plot_widget = pg.PlotWidget(viewBox=self.view_box, background=MAP_BACKGROUND, axisItems=plain_axes())
         self.plot_item = self.plot_widget.getPlotItem()
         self.grid = GridLines(self.plot_item)
@@ -89,8 +64,8 @@ class LatentMap(QWidget):
         for item in self._overlays():
             item.setZValue(10)
             self.plot_item.addItem(item)
-        self.legend = pg.LegendItem(offset=(-10, 10), labelTextColor="#dddddd", brush=pg.mkBrush(24, 24, 24),
-                                    pen=pg.mkPen("#444444"))
+        self.legend = ClassLegend(offset=(-10, 10), labelTextColor="#dddddd", brush=pg.mkBrush(24, 24, 24),
+                                  pen=pg.mkPen("#444444"))
         self.legend.setParentItem(self.plot_item.getViewBox())
         self._legend_shown: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (colours, names) in the legend
         # The key: one entry for each kind of mark drawn now (selection, centre, samples…), bottom left.
@@ -120,11 +95,13 @@ class LatentMap(QWidget):
         self.categories = np.zeros(0, np.int64)
         self.colours: list[str] = []
         self.symbols: np.ndarray | None = None
-        self._picker: PointPicker | None = None
+        self._picker = VisiblePointPicker()
         self.thumbnail_for: Callable[[int], tuple[np.ndarray, str]] | None = None
         self.hover_row: int | None = None
 
         self.view_box.left_clicked.connect(self._on_left_click)
+        self.view_box.toggle_clicked.connect(self._on_toggle_click)
+        self.plot_widget.scene().sigMouseClicked.connect(self._on_scene_click)
         self.view_box.left_dragged.connect(self._on_left_drag)
         self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
         wording().bind(self, lambda _expert: self._update_key())
@@ -147,25 +124,28 @@ class LatentMap(QWidget):
         self.colours = [QColor(colour).name() for colour in colours]
         self.symbols = None if symbols is None else np.asarray(symbols)
         self.coords = np.asarray(coords, np.float32)
-        self._picker = None
+        self._picker.reset()
         self.points.set_points(self.coords, self.categories, self.colours, self.symbols)
         legend = (tuple(self.colours), tuple(names))
         if legend != self._legend_shown:  # a map filling in is drawn hundreds of times with the same legend
             self._legend_shown = legend
-            self.legend.clear()
-            for colour, name in zip(colours, names):
-                if not name:
-                    continue
-                self.legend.addItem(pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(colour), size=9, symbol="o"), name)
+            self.legend.set_entries([(category, colour, name) for category, (colour, name)
+                                     in enumerate(zip(colours, names)) if name])
         self.symbol_names = dict(symbol_names or {})
         self._update_key()
         self.view_box.enableAutoRange()
         self.points_changed.emit()
 
+    def set_emphasis(self, states: np.ndarray | None) -> None:
+        """Dim or hide points: per row NORMAL, DIMMED or HIDDEN (vaegui.gui.map.point_raster); hidden ones cannot
+        be picked either."""
+        self.points.set_emphasis(states)
+        self._picker.hide(None if self.points.emphasis is None else self.points.emphasis == HIDDEN)
+
     def update_coords(self, coords: np.ndarray, depth: np.ndarray | None = None) -> None:
         """Move the points (e.g. a t-SNE layout forming, a 3-D map turned: `depth`) keeping their colours."""
         self.coords = np.asarray(coords, np.float32)
-        self._picker = None
+        self._picker.reset()
         self.points.set_coords(self.coords, depth)
         self.points_changed.emit()
 
@@ -282,12 +262,8 @@ class LatentMap(QWidget):
 
     def pick(self, x: float, y: float) -> int | None:
         """Row of the point under (x, y) within a few screen pixels, by KD-tree."""
-        if len(self.coords) == 0:
-            return None
-        if self._picker is None:
-            self._picker = PointPicker(self.coords)
         pixel_width, pixel_height = self.view_box.viewPixelSize()
-        return self._picker.nearest(x, y, PICK_RADIUS_PX * pixel_width, PICK_RADIUS_PX * pixel_height)
+        return self._picker.nearest(self.coords, x, y, PICK_RADIUS_PX * pixel_width, PICK_RADIUS_PX * pixel_height)
 
     def _on_left_click(self, x: float, y: float) -> None:
         row = self.pick(x, y)
@@ -295,6 +271,18 @@ class LatentMap(QWidget):
             self.location_clicked.emit(x, y)
         else:
             self.point_clicked.emit(row)
+
+    def _on_scene_click(self, event) -> None:
+        # A double-click only fits the view; its first click is taken back by whoever listens to double_clicked.
+        # Clicks on the legend or the key never come here as double-clicks (they take Qt's double-click event).
+        if event.double() and event.button() == Qt.MouseButton.LeftButton:
+            self.view_box.autoRange()
+            self.double_clicked.emit()
+
+    def _on_toggle_click(self, x: float, y: float) -> None:
+        row = self.pick(x, y)
+        if row is not None:
+            self.point_toggled.emit(row)
 
     def _on_left_drag(self, x: float, y: float, _finished: bool) -> None:
         self.location_dragged.emit(x, y)
@@ -370,11 +358,15 @@ class LatentMap(QWidget):
     @contextmanager
     def _points_as_scatter(self):
         """The points as a scatter item while exporting: the screen image would be scaled up, not redrawn."""
-        brushes = np.empty(len(self.colours), dtype=object)
-        brushes[:] = [pg.mkBrush(colour) for colour in self.colours]  # one shared brush per category
+        brushes = np.empty(2 * len(self.colours), dtype=object)  # one shared brush per category, then dimmed
+        brushes[:] = [pg.mkBrush(c) for c in self.colours] + [pg.mkBrush(dimmed_colour(c)) for c in self.colours]
+        emphasis = self.points.emphasis  # as on screen: dimmed points below the others, hidden ones left out
+        rows = np.arange(len(self.coords)) if emphasis is None else np.concatenate(
+            [np.flatnonzero(emphasis == DIMMED), np.flatnonzero(emphasis == NORMAL)])
+        shade = 0 if emphasis is None else (emphasis[rows] == DIMMED) * len(self.colours)
         scatter = pg.ScatterPlotItem(pxMode=True, pen=None, size=POINT_SIZE_PX, antialias=False)
-        scatter.setData(x=self.coords[:, 0], y=self.coords[:, 1], brush=brushes[self.categories],
-                        symbol=self.point_symbols())
+        scatter.setData(x=self.coords[rows, 0], y=self.coords[rows, 1], brush=brushes[self.categories[rows] + shade],
+                        symbol=self.point_symbols()[rows])
         self.points.hide()
         self.plot_item.addItem(scatter, ignoreBounds=True)
         try:
