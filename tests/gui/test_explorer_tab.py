@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QLabel
 
 from tests.conftest import train_tiny_run
 from vaegui.app.map_state import describe_row
@@ -244,7 +245,7 @@ def test_show_why_shows_the_three_steps_as_maps_and_numbers(open_tab, run_z2, qt
     dialog = tab.mu_only_dialog
     steps = tab.explorer.mu_only_demo.steps
     assert len(dialog.plots) == 3 and [s.equals_mu for s in steps] == [False, False, True]
-    texts = [label.text() for label in dialog.findChildren(type(tab.status_label))]
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
     assert any("z = mu exactly" in t for t in texts) and any("not rebuilt" in t for t in texts)
     # Each picture draws that step's z: the stale step's points sit where sampling put them, not on mu.
     stale_points = dialog.plots[1].getPlotItem().listDataItems()[1].getData()
