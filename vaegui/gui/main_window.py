@@ -16,6 +16,7 @@ from vaegui.gui.runs.run_library import remember_run
 from vaegui.gui.training.training_tab import TrainingTab
 from vaegui.gui.window_geometry import fit_to_screen
 from vaegui.gui.window_menus import build_help_menu, build_view_menu
+from vaegui.words import tip, word
 
 if TYPE_CHECKING:
     from vaegui.gui.compare.compare_tab import CompareTab
@@ -144,10 +145,23 @@ class MainWindow(QMainWindow):
                 menu.addSeparator()
             else:
                 menu.addAction(action)
+        pictures = QAction(word("encode_pictures"), self)
+        pictures.setStatusTip(tip("encode_pictures"))
+        pictures.triggered.connect(self._encode_pictures)
+        menu.addAction(pictures)
+        menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
+
+    def _encode_pictures(self) -> None:
+        """Your own pictures on the Compare tab's two maps when it is shown, else on the Explorer's map."""
+        if self.tabs.currentWidget() is self.compare_tab:
+            self.compare_tab.ask_pictures()
+            return
+        self.tabs.setCurrentWidget(self.explorer_tab)
+        self.explorer_tab.ask_pictures()
 
     def load_tensorflow(self) -> None:
         """Import TensorFlow in a worker so the window is up and responsive first."""

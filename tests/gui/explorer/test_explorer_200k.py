@@ -181,7 +181,29 @@ def test_hover_shows_the_thumbnail_and_name_of_the_point_under_the_cursor(tab_20
         np.testing.assert_array_equal(on_screen, pixels[..., 0])
 
 
+def test_reopening_the_run_draws_every_point_from_its_kept_codes_without_encoding(tab_200k, run_200k, monkeypatch):
+    import keras
+
+    calls = []
+    original = keras.Model.predict_on_batch
+    monkeypatch.setattr(keras.Model, "predict_on_batch", lambda self, x: calls.append(self.name) or original(self, x))
+    first = tab_200k.explorer.shown
+    tab = _new_tab(run_200k, subset=None)
+    try:
+        assert calls == []  # all 200,000 codes and the map itself were read from the run folder
+        assert tab.map.point_count() == COUNT
+        np.testing.assert_array_equal(tab.explorer.shown.latents.z, first.latents.z)
+        np.testing.assert_array_equal(tab.map.coords, first.projection.coords)  # the very map shown before
+    finally:
+        tab.shutdown()
+
+
 def test_cancelling_while_200k_points_fill_in_brings_back_the_previous_map(qtbot, run_200k):
+    import shutil
+
+    from vaegui.latent.code_store import CODES_DIR
+
+    shutil.rmtree(run_200k.folder / CODES_DIR, ignore_errors=True)  # never explored: the map fills in as encoded
     tab = _new_tab(run_200k, subset=500)
     qtbot.addWidget(tab)
     previous = tab.explorer.shown

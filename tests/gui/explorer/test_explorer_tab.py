@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QLabel
 
 from tests.conftest import train_tiny_run
 from vaegui.app.map_state import describe_row
@@ -58,15 +59,20 @@ def _ready_state():
 
 @pytest.fixture
 def open_tab(qtbot):
+    tabs = []
+
     def make(run, **choices):
         tab = _new_tab(qtbot)
+        tabs.append(tab)
         tab.explorer.set_subset(choices.pop("subset", None))
         tab.explorer.set_split(choices.pop("split", "train"))
         tab.open_run_folder(run.folder)
         _wait_idle(qtbot, tab)
         return tab
 
-    return make
+    yield make
+    for tab in tabs:  # a job still running (the errors' decoder pass a list asked for) must not outlive its tab
+        tab.shutdown()
 
 
 def _shown(tab):
@@ -239,7 +245,7 @@ def test_show_why_shows_the_three_steps_as_maps_and_numbers(open_tab, run_z2, qt
     dialog = tab.mu_only_dialog
     steps = tab.explorer.mu_only_demo.steps
     assert len(dialog.plots) == 3 and [s.equals_mu for s in steps] == [False, False, True]
-    texts = [label.text() for label in dialog.findChildren(type(tab.status_label))]
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
     assert any("z = mu exactly" in t for t in texts) and any("not rebuilt" in t for t in texts)
     # Each picture draws that step's z: the stale step's points sit where sampling put them, not on mu.
     stale_points = dialog.plots[1].getPlotItem().listDataItems()[1].getData()
@@ -251,7 +257,7 @@ def test_switching_mu_only_while_tsne_runs_restarts_it_with_the_new_setting(open
     tab = open_tab(run_z4, subset=500)
     tab.explorer.tsne_iterations = 400
     _choose(qtbot, tab, tab.method_combo, "tsne", wait=False)
-    first_job = tab.explorer._project[0]
+    first_job = tab.explorer.map_jobs.projecting[0]
     qtbot.mouseClick(tab.mu_only_checkbox, Qt.MouseButton.LeftButton)
     assert first_job.token.cancelled
     _wait_idle(qtbot, tab)
@@ -283,7 +289,7 @@ def test_pca_and_tsne_give_finite_coordinates_and_switching_back_is_cached(open_
                if not np.allclose(layout, layouts[0]) and not np.allclose(layout, final)]
     assert between, f"{len(layouts)} layouts drawn, none between the PCA start and the final map"
     tsne_key = tab.explorer.map_key()
-    pca = tab.explorer._maps.get(type(tsne_key)(tsne_key.latents, "pca")).projection
+    pca = tab.explorer.map_jobs.maps.get(type(tsne_key)(tsne_key.latents, "pca")).projection
     _choose(qtbot, tab, tab.method_combo, "pca", wait=False)
     assert not tab.is_busy() and _shown(tab).projection is pca  # from the cache, at once
     # PCA's inverse maps an empty place back into the latent space.
@@ -300,7 +306,7 @@ def test_cancel_button_stops_tsne_and_a_later_projection_still_works(open_tab, r
     assert _shown(tab).projection.method == "pca"
     pca_key, pca_coords = tab.explorer.map_key(), _shown(tab).projection.coords.copy()
     _choose(qtbot, tab, tab.method_combo, "tsne", wait=False)
-    job, tsne_key = tab.explorer._project
+    job, tsne_key = tab.explorer.map_jobs.projecting
     qtbot.waitUntil(lambda: tab.explorer.forming is not None, timeout=WAIT_MS)
     assert tab.cancel_button.isVisible() and tab.progress_bar.isVisible()
     assert not tab.export_button.isEnabled()  # a half-formed layout is not a map to export
@@ -309,7 +315,7 @@ def test_cancel_button_stops_tsne_and_a_later_projection_still_works(open_tab, r
     qtbot.waitUntil(lambda: tab.runner.running() == 0, timeout=5_000)
     qtbot.wait(200)  # layouts the worker queued before it stopped would arrive now
     assert not tab.cancel_button.isVisible() and not tab.progress_bar.isVisible() and not tab.is_busy()
-    assert tab.explorer._maps.get(tsne_key) is None and tab.explorer.forming is None  # no t-SNE result kept
+    assert tab.explorer.map_jobs.maps.get(tsne_key) is None and tab.explorer.forming is None  # no t-SNE result kept
     assert tab.export_button.isEnabled()
     # The finished PCA map is back, with its method chosen, instead of a half-formed layout nothing can use.
     assert tab.status_label.text() == "Cancelled: the PCA map is shown again."
@@ -323,7 +329,8 @@ def test_cancel_button_stops_tsne_and_a_later_projection_still_works(open_tab, r
     # The tab is not stuck: a new t-SNE runs to the end.
     tab.explorer.tsne_iterations = 150
     _choose(qtbot, tab, tab.method_combo, "tsne")
-    assert _shown(tab).projection.method == "tsne" and tab.explorer._maps.get(tab.explorer.map_key()) is not None
+    key = tab.explorer.map_key()
+    assert _shown(tab).projection.method == "tsne" and tab.explorer.map_jobs.maps.get(key) is not None
     np.testing.assert_array_equal(tab.map.coords, _shown(tab).projection.coords)
     assert tab.status_label.text().startswith("t-SNE of 500 points in")
 
@@ -515,7 +522,7 @@ def test_shutdown_cancels_a_running_tsne_within_two_seconds(open_tab, run_z4, qt
     tab = open_tab(run_z4)
     tab.explorer.tsne_iterations = 5000
     _choose(qtbot, tab, tab.method_combo, "tsne", wait=False)
-    job = tab.explorer._project[0]
+    job = tab.explorer.map_jobs.projecting[0]
     qtbot.waitUntil(lambda: tab.explorer.forming is not None, timeout=WAIT_MS)
     started = time.perf_counter()
     tab.shutdown()

@@ -19,6 +19,7 @@ from vaegui.app.explorer_selection import LocationDetails, PointDetails
 from vaegui.gui.app_state import AppState
 from vaegui.gui.explorer.explorer_tab import ExplorerTab
 from vaegui.gui.map.point_raster import DIMMED, HIDDEN, NORMAL
+from vaegui.words import word
 
 WAIT_S = 60.0
 CTRL, SHIFT, NONE = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier, \
@@ -205,7 +206,11 @@ def test_search_ranges_lists_and_exports_follow_the_filter(explorer, qtbot, tmp_
     assert passing.tolist() == (latents.labels == 6).tolist()
     emphasis = tab.map.points.emphasis
     assert (emphasis[latents.labels == 6] == NORMAL).all() and (emphasis[latents.labels != 6] == DIMMED).all()
-    # The lists follow a moment later (the map's dimming comes first).
+    # The lists follow a moment later (the map's dimming comes first); the worst copies need every picture's error,
+    # worked out when the Lists tab is opened.
+    tabs = tab.side_tabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == word("tab_lists")))
+    qtbot.waitUntil(lambda: len(tab.worst_list.rows()) > 0, timeout=30_000)
     qtbot.waitUntil(lambda: set(tab.worst_list.rows()) <= set(np.flatnonzero(latents.labels == 6).tolist()))
     assert len(tab.worst_list.rows()) == min(30, int((latents.labels == 6).sum()))
     qtbot.keyClick(find, Qt.Key.Key_Return)
