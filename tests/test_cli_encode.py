@@ -1,5 +1,5 @@
-"""`vaegui encode` and `vaegui metrics`, headless, as a script runs them: real subprocesses, real run folders and
-keras.io-style model files."""
+"""`vaegui encode` and `vaegui metrics`, headless, as a script runs them: real run folders and keras.io-style model
+files; each command runs in this process (tests/test_cli.py starts `vaegui` as a real process)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import pytest
 
 from tests.conftest import train_tiny_run
 from tests.latent.test_foreign_model import _keras_io_pair
-from tests.test_cli import vaegui
+from tests.test_cli import vaegui_in_process as vaegui
 from vaegui.runs import Run
 from vaegui.runs.history import QUALITY_COLUMNS
+
+pytestmark = pytest.mark.trains  # left out of `make test-fast` (tests/suite_tiers.py)
 
 
 @pytest.fixture(scope="module")

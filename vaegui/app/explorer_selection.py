@@ -1,5 +1,5 @@
 """What the person picked on the Explorer's map and what was decoded from it: the point or place, traversal,
-samples, interpolation and grid; Qt-free, decoding through the GUI thread's viewer copy (~1 ms)."""
+samples, interpolation and grid; Qt-free, decoding through the GUI thread's viewer copy (no predict() a click)."""
 
 from __future__ import annotations
 

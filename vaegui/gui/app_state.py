@@ -30,8 +30,8 @@ def import_tensorflow() -> str:
     from vaegui.tensorflow_start import start_tensorflow
 
     device = start_tensorflow()
-    # TensorFlow and Keras leave ~370,000 objects that live as long as the app. Python's full garbage
-    # collection walks them all each time, holding the GIL for ~250 ms: a frozen window, when it runs in
-    # the training thread. Frozen here, every later collection skips them.
+    # TensorFlow and Keras leave hundreds of thousands of objects that live as long as the app. Python's full
+    # garbage collection walks them all each time, holding the GIL long enough to freeze the window when it
+    # runs in the training thread. Frozen here, every later collection skips them.
     gc.freeze()
     return device

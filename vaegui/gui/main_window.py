@@ -39,7 +39,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.training_tab = TrainingTab(self.state, dataset=dataset)
         # The Explorer is built after the first paint, an empty page standing in for it until then: its
-        # modules and widgets took ~0.3 s of a 2-core machine's start, for a tab nobody sees at first
+        # modules and widgets are a large share of the start, for a tab nobody sees at first
         # (benchmarks/startup_time.py).
         self._explorer_page, self._compare_page = QWidget(), QWidget()
         self._explorer_tab: ExplorerTab | None = None

@@ -32,7 +32,7 @@ class _JobWorker(WorkerBase):
     """Runs work(report, cancel); hands the outcome to the GUI thread through a queued signal.
 
     Its signals object lives on the GUI thread (created there), so it is also deleted there: a QObject
-    deleted in a worker thread can deadlock PySide against the GUI thread (tests/gui/test_workers.py).
+    deleted in a worker thread can deadlock PySide against the GUI thread (tests/gui/common/test_workers.py).
     """
 
     def __init__(self, work: Work, token: CancelToken):

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from tests.conftest import tiny_config, train_tiny_run
+from tests.conftest import tiny_config, train_tiny_run, trained_folder
+from tests.trained_fixtures import copy_of
 from vaegui.app.explorer_selection import LocationDetails, PointDetails
 from vaegui.gui.app_state import AppState, import_tensorflow
 from vaegui.gui.compare.compare_tab import CompareTab
@@ -21,16 +22,12 @@ WAIT_MS = 120_000
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory):
     """A tiny VAE and the same settings as a plain autoencoder (β 0), on the same digits."""
-    from vaegui.runs import Run
-    from vaegui.training import TrainingSession
-
     root = tmp_path_factory.mktemp("compare")
     vae = train_tiny_run(root / "vae", z_dim=2)
     config = tiny_config(epochs=2)
     config.model.kl_weight = 0.0
-    autoencoder = Run.create(root / "ae", config)
-    TrainingSession(autoencoder, autoencoder.load_dataset(), probe_size=64).run()
-    return read_run_summary(autoencoder.folder), read_run_summary(vae.folder)
+    autoencoder = copy_of(trained_folder(config, probe_size=64), root / "ae")
+    return read_run_summary(autoencoder), read_run_summary(vae.folder)
 
 
 def _ready(qtbot, tab):

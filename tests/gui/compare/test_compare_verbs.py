@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QPolygonF
 from PySide6.QtTest import QTest
 
-from tests.gui.test_explorer_verbs import CTRL, _drag, _pixel, _place, _wait
+from tests.gui.explorer.test_explorer_verbs import CTRL, _drag, _pixel, _place, _wait
 from vaegui.gui.app_state import AppState
 from vaegui.gui.map.point_raster import DIMMED, HIDDEN
 

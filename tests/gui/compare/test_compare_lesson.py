@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.conftest import tiny_config
-from tests.gui.test_compare_tab import WAIT_MS, _ready, compare_tab, pair  # noqa: F401 (fixtures)
+from tests.gui.compare.test_compare_tab import WAIT_MS, _ready, compare_tab, pair  # noqa: F401 (fixtures)
 from vaegui.app.comparison import SIDES
 from vaegui.gui.app_state import AppState
 from vaegui.gui.compare.compare_tab import CompareTab

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from tests.conftest import tiny_config
 from vaegui.runs import Run
@@ -10,6 +11,8 @@ from vaegui.runs.epoch_views import EPOCHS_DIR, load_epoch_views
 from vaegui.runs.snapshot import RunSnapshot
 from vaegui.training import TrainingSession
 from vaegui.training.progress import EpochProgress, TrainingListener
+
+pytestmark = pytest.mark.trains  # left out of `make test-fast` (tests/suite_tiers.py)
 
 
 def test_training_keeps_each_epochs_views_and_a_reopened_run_reads_the_same(tmp_path, digits):

@@ -9,9 +9,9 @@ import textwrap
 
 import numpy as np
 
-from tests.gui.test_explorer_tab import _new_tab, _wait_idle
-from tests.gui.test_training_tab import WAIT_MS
-from tests.test_run_dataset_location import save_digits, train
+from tests.gui.explorer.test_explorer_tab import _new_tab, _wait_idle
+from tests.gui.training.test_training_tab import WAIT_MS
+from tests.runs.test_run_dataset_location import save_digits, train
 
 
 def _moved_run(tmp_path, digits):

@@ -21,6 +21,8 @@ from vaegui.runs.history import read_history_rows
 from vaegui.runs.lock import HOLDER_FILE, RunFolderInUseError, RunFolderLock, run_folder_holder
 from vaegui.training import TrainingSession
 
+pytestmark = [pytest.mark.trains, pytest.mark.spawns]  # left out of `make test-fast` (tests/suite_tiers.py)
+
 
 def start_training(out: Path, epochs: int) -> subprocess.Popen:
     """`vaegui train --out OUT` in the background, returned once it has completed its first epoch."""

@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import tiny_config
+from tests.trained_fixtures import copy_of, kept_folder
 from vaegui.config import DataConfig
 from vaegui.gui.app_state import AppState
 from vaegui.gui.explorer.explorer_tab import ExplorerTab
@@ -25,20 +26,28 @@ WAIT_S = 240  # ~40 s of CPU in all; a loaded machine stretches it (pytest-timeo
 
 @pytest.fixture(scope="module")
 def run_200k(tmp_path_factory, device):
-    """A run trained for one short epoch (512 images) on 200,000 images in ten noisy patterns, test split 10 %."""
-    from vaegui.training import TrainingSession
+    """A run trained for one short epoch (512 images) on 200,000 images in ten noisy patterns, test split 10 %.
 
-    folder = tmp_path_factory.mktemp("explorer_200k")
-    rng = np.random.default_rng(5)
-    labels = rng.integers(0, 10, COUNT)
-    patterns = rng.integers(0, 256, (10, 8, 8, 1))
-    images = np.clip(patterns[labels] + rng.integers(-40, 41, (COUNT, 8, 8, 1)), 0, 255).astype(np.uint8)
-    np.savez(folder / "images.npz", x=images, y=labels)
+    The images and the run are made once per version of the training code (tests/trained_fixtures.py); the
+    images lie inside the run folder, so the copy each session gets reads its own."""
+
     config = tiny_config(epochs=1, batch_size=256, images_per_epoch=512)
-    config.data = DataConfig(dataset=str(folder / "images.npz"))
-    run = Run.create(folder / "run", config)
-    TrainingSession(run, run.load_dataset(), probe_size=64).run()
-    return Run.open(folder / "run")
+
+    def build(folder):
+        from vaegui.training import TrainingSession
+
+        rng = np.random.default_rng(5)
+        labels = rng.integers(0, 10, COUNT)
+        patterns = rng.integers(0, 256, (10, 8, 8, 1))
+        images = np.clip(patterns[labels] + rng.integers(-40, 41, (COUNT, 8, 8, 1)), 0, 255).astype(np.uint8)
+        (folder / "run").mkdir()
+        np.savez(folder / "run" / "images.npz", x=images, y=labels)
+        config.data = DataConfig(dataset=str(folder / "run" / "images.npz"))
+        run = Run.create(folder / "run", config)
+        TrainingSession(run, run.load_dataset(), probe_size=64).run()
+
+    kept = kept_folder("images-200k", {"count": COUNT, "seed": 5, **config.to_dict()}, build)
+    return Run.open(copy_of(kept / "run", tmp_path_factory.mktemp("explorer_200k") / "run"))
 
 
 def _new_tab(run, subset: int | None) -> ExplorerTab:

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 
-from tests.gui.test_latent_map import _colours_on_screen, _pixel_of, _wait_drawn
+from tests.gui.map.test_latent_map import _colours_on_screen, _pixel_of, _wait_drawn
 from vaegui.gui.map.latent_map import LatentMap
 from vaegui.gui.map.point_raster import BACKGROUND_RGB, DIM_SHARE, DIMMED, HIDDEN, NORMAL
 
@@ -107,7 +107,7 @@ def test_a_double_click_on_the_map_only_fits_and_a_key_click_names_its_entry(lat
 
 
 def test_a_right_drag_moves_the_view_with_the_mouse_and_decodes_nothing(latent_map, qtbot):
-    from tests.gui.test_explorer_verbs import _drag, _pixel, _place
+    from tests.gui.explorer.test_explorer_verbs import _drag, _pixel, _place
 
     decoded = []
     for signal in (latent_map.location_clicked, latent_map.point_clicked, latent_map.location_dragged):

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from tests.test_run_library import run_folder_without_weights
+from tests.runs.test_run_library import run_folder_without_weights
 from vaegui.gui.app_state import AppState
 from vaegui.gui.explorer.explorer_tab import ExplorerTab
 from vaegui.gui.runs.run_library import REMEMBERED_KEY, remember_run, remembered_runs

@@ -10,11 +10,14 @@ import numpy as np
 import pytest
 
 from tests.conftest import tiny_config
-from tests.test_cli import TINY, vaegui
+from tests.test_cli import TINY
+from tests.test_cli import vaegui_in_process as vaegui  # where a run finds its data, not the process
 from vaegui.runs import Run, relocate_dataset
 from vaegui.runs.dataset_location import DatasetMismatchError, DatasetMissingError
 from vaegui.runs.history import read_history_rows
 from vaegui.training import TrainingSession
+
+pytestmark = pytest.mark.trains  # left out of `make test-fast` (tests/suite_tiers.py)
 
 
 def save_digits(path: Path, digits, *, classes: int = 10, flip: bool = False, size: int | None = None) -> Path:
