@@ -25,6 +25,18 @@ first_launch(offer_tour=False)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
+def train_default_run(folder: Path) -> Path:
+    """The Training tab's default run (the best dataset available offline), trained headless as `vaegui train`."""
+    from vaegui.gui.training.settings_form import gui_defaults
+    from vaegui.runs import Run
+    from vaegui.training import TrainingSession
+
+    config = gui_defaults()
+    run = Run.create(folder, config)
+    TrainingSession(run, run.load_dataset()).run()
+    return folder
+
+
 def save_and_quit(app, window, name: str, result: dict) -> None:
     """Save `window` as docs/screenshots/NAME, say so, set result["code"] to 0 and end the app."""
     app.processEvents()

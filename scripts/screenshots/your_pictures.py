@@ -12,8 +12,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
-from _grab import SCREENSHOTS  # noqa: E402
-from explorer import train_default_run  # noqa: E402
+from _grab import SCREENSHOTS, train_default_run  # noqa: E402
 from PIL import Image  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402

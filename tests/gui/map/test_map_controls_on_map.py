@@ -123,7 +123,9 @@ def test_a_right_drag_moves_the_view_with_the_mouse_and_decodes_nothing(latent_m
 
 def test_an_exported_map_shows_what_the_screen_shows(latent_map, tmp_path):
     latent_map.set_emphasis(np.array([NORMAL, DIMMED, NORMAL, HIDDEN, DIMMED], np.uint8))
-    with latent_map._points_as_scatter() as scatter:  # what the PNG and SVG exports draw
+    from vaegui.gui.map.map_export import _points_as_scatter
+
+    with _points_as_scatter(latent_map) as scatter:  # what the PNG and SVG exports draw
         x, y = scatter.getData()
         drawn = {(float(a), float(b)): brush.color().name() for a, b, brush in zip(x, y, scatter.data["brush"])}
     coords = latent_map.coords.astype(float)
