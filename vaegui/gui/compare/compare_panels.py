@@ -3,13 +3,14 @@ a table of both runs' figures; each renders the ComparisonModel."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -193,3 +194,25 @@ class QualityTable(QTableWidget):
         """The text shown for the row labelled `label`, in `side`'s column."""
         row = next(r for r in range(self.rowCount()) if self.verticalHeaderItem(r).text() == label)
         return self.item(row, SIDES.index(side)).text()
+
+
+PANELS_SHARE = 0.5  # of the comparison's height the panels under the maps may ask for, the maps the rest
+
+
+class PanelsUnderTheMaps(QScrollArea):
+    """The panels under the maps: as tall as they need, up to half the page; beyond that they scroll."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        needed = self.widget().minimumSizeHint().height() if self.widget() is not None else hint.height()
+        page = self.parentWidget()
+        room = int(PANELS_SHARE * page.height()) if page is not None and page.height() > 0 else needed
+        hint.setHeight(max(hint.height(), min(needed, room)))
+        return hint
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        asked = self.minimumSizeHint().height()
+        if asked != getattr(self, "_asked", None):  # the page's height changed what it may ask for
+            self._asked = asked
+            self.updateGeometry()

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -29,7 +28,7 @@ from vaegui.gui.common.job_runner import QtJobRunner
 from vaegui.gui.common.welcome_page import welcome_page
 from vaegui.gui.common.wording import wording
 from vaegui.gui.common.wrapped_label import WrappedLabel
-from vaegui.gui.compare.compare_panels import PickedPanel, PriorPanel, QualityTable
+from vaegui.gui.compare.compare_panels import PanelsUnderTheMaps, PickedPanel, PriorPanel, QualityTable
 from vaegui.gui.compare.compare_verbs import CompareVerbs
 from vaegui.gui.compare.experiment_worker import ExperimentProgress, ExperimentWorker
 from vaegui.gui.map.explorer_map_view import ExplorerMapView
@@ -43,26 +42,8 @@ from vaegui.training.control import TrainingControl
 from vaegui.training.experiments import ExperimentResult, plan_ae_vs_tiny_kl, plan_standard_vae
 
 WELCOME, COMPARISON = 0, 1
-PANELS_SHARE = 0.5  # of the comparison's height the panels under the maps may ask for, the maps the rest
 
 
-class _Panels(QScrollArea):
-    """The panels under the maps: as tall as they need, up to half the page; beyond that they scroll."""
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        hint = super().minimumSizeHint()
-        needed = self.widget().minimumSizeHint().height() if self.widget() is not None else hint.height()
-        page = self.parentWidget()
-        room = int(PANELS_SHARE * page.height()) if page is not None and page.height() > 0 else needed
-        hint.setHeight(max(hint.height(), min(needed, room)))
-        return hint
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        asked = self.minimumSizeHint().height()
-        if asked != getattr(self, "_asked", None):  # the page's height changed what it may ask for
-            self._asked = asked
-            self.updateGeometry()
 SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
 
 
@@ -135,6 +116,7 @@ class CompareTab(QWidget):
         self.preset_row.hide()
 
         self.controls = MapControls(self.comparison)
+        top.insertWidget(top.indexOf(self.fit_button), self.controls.view_3d_checkbox)
         self.controls.show_why_button.setToolTip("Reproduce, on the left run, why switching the noise off needs the "
                                                  "predict function rebuilt")
         self.activity = ActivityRow("Draw the maps", self.comparison.cancel, self.comparison.redraw)
@@ -197,7 +179,7 @@ class CompareTab(QWidget):
         bottom.setSizes([330, 330, 520])
         # The maps come first: on a small screen in presenter mode the panels under them scroll rather than
         # squeezing the maps to a strip (they were 62 px tall at 1280×800).
-        panels = _Panels()
+        panels = PanelsUnderTheMaps()
         panels.setWidget(bottom)
         panels.setWidgetResizable(True)
         panels.setFrameShape(QFrame.Shape.NoFrame)

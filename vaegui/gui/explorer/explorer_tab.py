@@ -100,12 +100,12 @@ class ExplorerTab(QWidget):
         menu.addAction("Coordinates as CSV…", lambda: self._ask_export("coordinates", "csv"))
         menu.addAction("Coordinates as NPZ…", lambda: self._ask_export("coordinates", "npz"))
         self.export_button.setMenu(menu)
+        self.controls = MapControls(self.explorer)
         top = QHBoxLayout()
         for widget, stretch in ((self.open_run_button, 0), (self.open_model_button, 0), (self.source_label, 1),
-                                (self.fit_button, 0), (self.export_button, 0)):
+                                (self.controls.view_3d_checkbox, 0), (self.fit_button, 0), (self.export_button, 0)):
             top.addWidget(widget, stretch)
 
-        self.controls = MapControls(self.explorer)
         for name in ("split_combo", "subset_combo", "method_combo", "colour_combo", "mu_only_checkbox",
                      "mu_only_help", "mu_only_label", "show_why_button"):
             setattr(self, name, getattr(self.controls, name))

@@ -49,6 +49,8 @@ class MapControls(QWidget):
         self.subset_combo = _combo([("All" if n is None else f"{n:,}".replace(",", " "), n) for n in SUBSETS])
         self.method_combo = _combo([])
         self.colour_combo = _combo([("", key) for key in COLOUR_MODES])
+        # Not in this row, which must fit a 1280-pixel window with t-SNE's long name chosen: the tab puts it
+        # beside Fit view, with the other ways of looking at the map.
         self.view_3d_checkbox = words.label(QCheckBox(), "view_3d")
         self.mu_only_checkbox = words.label(QCheckBox(), "mu_only")
         self.mu_only_help = QToolButton()
@@ -77,8 +79,6 @@ class MapControls(QWidget):
             if key in ("split", "points"):  # the defaults suit a demo: presenter mode hides them, for room
                 words.mark_expert(label, widget)
             layout.addWidget(widget)
-            if key == "projection":
-                layout.addWidget(self.view_3d_checkbox)
             layout.addSpacing(8)
         layout.addSpacing(8)
         layout.addWidget(self.mu_only_checkbox)
