@@ -6,10 +6,13 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from vaegui.cancel import CancelToken
-from vaegui.errors import VaeguiError
+from vaegui.errors import failure_message
 
 # work(report, cancel) runs on a worker thread; report(payload) hands a small copy back to the model's thread.
 Work = Callable[[Callable[[Any], None], CancelToken], Any]
+
+
+__all__ = ["Job", "JobRunner", "Lane", "Work", "failure_message"]
 
 
 class Lane(Protocol):
@@ -46,10 +49,3 @@ class JobRunner(Protocol):
         on_cancelled: Callable[[], None],
         on_progress: Callable[[Any], None] | None = None,
     ) -> Job: ...
-
-
-def failure_message(error: BaseException, unexpected: str = "Something went wrong") -> str:
-    """A VaeguiError's own text; for anything else (a bug) a short summary the person can report."""
-    if isinstance(error, VaeguiError):
-        return str(error)
-    return f"{unexpected}: {type(error).__name__}: {error}"
