@@ -17,6 +17,7 @@ from vaegui.errors import ConfigError, RunFolderError, first_line
 from vaegui.runs.checkpoints import RunCheckpoints
 from vaegui.runs.dataset_location import DatasetMismatchError, locate_dataset, portable_data_config
 from vaegui.runs.history import BATCH_HISTORY_FILE, HISTORY_FILE, read_history_rows
+from vaegui.runs.history_repair import HistoryGaps, repair_history
 from vaegui.runs.lock import RunFolderLock, in_use_error, run_folder_holder
 from vaegui.runs.optimizer_state import load_optimizer_state
 
@@ -98,6 +99,7 @@ class Run(RunCheckpoints):
         self.dataset_fingerprint: DatasetFingerprint | None = _fingerprint(state.get("dataset_fingerprint"))
         self.history: list[dict[str, float]] = []
         self.batch_history: list[dict[str, float]] = []
+        self.history_gaps: HistoryGaps | None = None  # epochs history.csv lacked when the run was opened
         self.model: VAE | None = None
         self._lock: RunFolderLock | None = None
 
@@ -143,10 +145,12 @@ class Run(RunCheckpoints):
         state = _read_state(folder / STATE_FILE)
         run = cls(folder, config, state)
         # Rows past the last checkpoint belong to an epoch that never finished: drop them.
-        run.history = [r for r in read_history_rows(folder / HISTORY_FILE) if r.get("epoch", 0) <= run.epochs_completed]
         run.batch_history = [
             r for r in read_history_rows(folder / BATCH_HISTORY_FILE) if r.get("epoch", 0) <= run.epochs_completed
         ]
+        history = [r for r in read_history_rows(folder / HISTORY_FILE) if r.get("epoch", 0) <= run.epochs_completed]
+        # A history cut short is never continued silently: what the folder still holds fills it in, the rest is said.
+        run.history, run.history_gaps = repair_history(folder, history, run.batch_history, run.epochs_completed)
         return run
 
     def save_config(self) -> None:
