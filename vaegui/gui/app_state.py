@@ -1,37 +1,58 @@
-"""State shared by the tabs: whether TensorFlow is loaded, and the run being trained or explored."""
+"""State shared by the tabs: the trainer processes (TensorFlow loaded there, not in the window), their readiness, and
+the run being trained or explored."""
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+
+from vaegui import tensorflow_start
+from vaegui.app.trainer_link import TRAINER_COMMAND, TrainerPool
+from vaegui.gui.common.job_runner import QtJobRunner
 
 
 class AppState(QObject):
     """One per window. Tabs listen to it instead of to each other."""
 
-    tensorflow_ready = Signal(str)  # the device description, e.g. "CPU (2 cores)"
-    tensorflow_failed = Signal(str)
-    # Run folders and epoch counts, never the live Run: the training thread owns that one and its model.
+    # A trainer has loaded TensorFlow (in its own process): the device it trains on, e.g. "CPU (2 cores)".
+    tensorflow_ready = Signal(str)
+    tensorflow_failed = Signal(str)  # TensorFlow could not be loaded in the trainer: training is not possible
+    # Run folders and epoch counts, never a live Run: only a trainer process holds one to train.
     run_opened = Signal(str, int)  # a run opened or created in the Training tab: folder, epochs completed
     checkpoint_saved = Signal(str, int)  # that run saved an epoch: folder, epochs completed
     compare_requested = Signal(object, object)  # two RunSummary to show side by side in the Compare tab
 
-    def __init__(self) -> None:
+    def __init__(self, trainer_command: tuple[str, ...] = TRAINER_COMMAND) -> None:
         super().__init__()
-        self.tensorflow_loaded = False
+        self.tensorflow_loaded = False  # a trainer is ready (the name the tabs have always read)
         self.device = ""
         self.runs_root = Path("runs")  # where new runs go and the run library looks first
+        self.runner = QtJobRunner(self)  # the trainers' reading threads and the Training tab's jobs
+        # With --verbose, the trainers' native lines (TensorFlow's) go to the terminal too.
+        self.trainers = TrainerPool(self.runner, command=trainer_command, echo_log=tensorflow_start.verbose())
+        self.trainers.ready.connect(self._on_trainer_ready)
+        self.trainers.failed.connect(self.tensorflow_failed.emit)
+
+    def start_trainer(self) -> None:
+        """Start a trainer now (TensorFlow loads in it, in the background), so that Train does not wait for it."""
+        self.trainers.prewarm()
+
+    def _on_trainer_ready(self, device: str) -> None:
+        self.tensorflow_loaded, self.device = True, device
+        self.tensorflow_ready.emit(device)
+
+    def shutdown(self) -> None:
+        """The window is closing: a waiting trainer ends; the reading threads stop; nothing is waited for."""
+        self.trainers.shutdown()
+        self.runner.shutdown()
 
 
 def import_tensorflow() -> str:
-    """Import TensorFlow, Keras and vaegui's model code (seconds); returns the device description."""
-    from vaegui.tensorflow_start import start_tensorflow
+    """TensorFlow in this process, as the Explorer loads it to decode (its tests and scripts call this first);
+    returns the device description. The window itself never loads TensorFlow to train."""
+    import gc
 
-    device = start_tensorflow()
-    # TensorFlow and Keras leave ~370,000 objects that live as long as the app. Python's full garbage
-    # collection walks them all each time, holding the GIL for ~250 ms: a frozen window, when it runs in
-    # the training thread. Frozen here, every later collection skips them.
-    gc.freeze()
+    device = tensorflow_start.start_tensorflow()
+    gc.freeze()  # TensorFlow's ~370,000 lasting objects: later full collections skip them
     return device

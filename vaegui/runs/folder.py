@@ -296,6 +296,14 @@ class Run(RunCheckpoints):
         return self.folder / TENSORBOARD_DIR
 
 
+def saved_epochs(folder: str | Path) -> int:
+    """The epochs a run folder's state.json says are saved (0 when it says nothing yet): a read of a few bytes."""
+    try:
+        return int(_read_state(Path(folder) / STATE_FILE).get("epochs_completed", 0))
+    except RunFolderError:
+        return 0
+
+
 def _read_state(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}

@@ -13,8 +13,6 @@ from vaegui.animation.movie import VIDEO_INSTALL, movie_format, mp4_available
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import SelectionModel
 from vaegui.errors import VaeguiError
-from vaegui.gui.common.workers import TaskWorker
-from vaegui.gui.training.training_worker import start_task
 from vaegui.latent.generation import interpolate
 
 SHOW_PROGRESS_AFTER_MS = 400  # a short movie is saved without a dialog flashing up
@@ -55,6 +53,11 @@ class MovieSaving(QObject):
         except VaeguiError as error:
             return str(error)
         return None
+
+    def cancel(self) -> None:
+        """Cancel the movie under way, if any (the window is closing)."""
+        if self._cancel is not None:
+            self._cancel.cancel()
 
     def began(self, cancel, what: str) -> None:
         self._cancel = cancel
@@ -127,21 +130,18 @@ class FormationExport(MovieSaving):
             self.tab.show_error(problem)
             return False
         # Plain values only: the run's snapshot and its epochs' views are immutable.
-        worker = TaskWorker(_write_formation, model.run, dict(model.epochs), Path(path), pass_progress=True,
-                            pass_cancel=True)
-        self.began(worker.cancel_token, f"{len(model.epochs)} epochs")
-        worker.progress.connect(self.on_progress)
-        worker.finished.connect(self.on_saved)
-        worker.failed.connect(self.on_failed)
-        start_task(worker, self.tab, self.tab._task_threads)  # closing the window cancels it, then waits
+        run, views, target = model.run, dict(model.epochs), Path(path)
+
+        def work(report, cancel) -> Path:
+            from vaegui.animation.formation import formation_movie_of_run
+            from vaegui.animation.movie import write_movie
+
+            return write_movie(formation_movie_of_run(run, views), target, report, cancel)
+
+        job = self.tab.runner.submit(work, lane=None, on_done=self.on_saved, on_failed=self.on_failed,
+                                     on_cancelled=self.on_cancelled, on_progress=self.on_progress)
+        self.began(job.token, f"{len(model.epochs)} epochs")  # closing the window cancels it
         return True
-
-
-def _write_formation(run, views, path: Path, progress=None, cancel=None) -> Path:
-    from vaegui.animation.formation import formation_movie_of_run
-    from vaegui.animation.movie import write_movie
-
-    return write_movie(formation_movie_of_run(run, views), path, progress, cancel)
 
 
 class InterpolationExport(MovieSaving):

@@ -30,14 +30,11 @@ from vaegui.gui.map.explorer_map_view import ExplorerMapView
 from vaegui.gui.map.latent_map import LatentMap
 from vaegui.gui.map.map_controls import MapControls
 from vaegui.gui.runs.run_library import show_run_library
-from vaegui.gui.training.training_worker import start_thread
 from vaegui.palette import HINT_STYLE
 from vaegui.runs.library import RunSummary
-from vaegui.training.control import TrainingControl
 from vaegui.training.experiments import ExperimentResult, plan_ae_vs_tiny_kl
 
 WELCOME, COMPARISON = 0, 1
-SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
 
 
 class CompareTab(QWidget):
@@ -48,7 +45,7 @@ class CompareTab(QWidget):
         self.state = state
         self.runner = QtJobRunner(self)
         self.comparison = ComparisonModel(self.runner)
-        self._preset: tuple[object, TrainingControl] | None = None  # (thread, control) while the experiment trains
+        self._preset: ExperimentWorker | None = None  # while the experiment trains (in a trainer process)
         self._build()
         self.map_views = {side: ExplorerMapView(self.maps[side], self.comparison.explorers[side],
                                                 self.comparison.selections[side]) for side in SIDES}
@@ -188,14 +185,13 @@ class CompareTab(QWidget):
             self.status_label.setText("The experiment is already training: wait for it, or press Cancel.")
             return False
         planned = plan_ae_vs_tiny_kl(config)
-        control = TrainingControl()
-        worker = ExperimentWorker(planned, Path(runs_root), control)
-        # This tab's own methods: Qt delivers them on the GUI thread (the worker lives in its thread).
+        worker = ExperimentWorker(planned, Path(runs_root), self.state.trainers, self.state.runner)
         worker.status.connect(self._on_preset_status)
         worker.progress.connect(self._on_preset_progress)
         worker.finished.connect(self._on_preset_finished)
         worker.failed.connect(self._on_preset_failed)
-        self._preset = (start_thread(worker, self), control)
+        self._preset = worker
+        worker.start()
         self.preset_label.setText(f"Starting: {' and '.join(plan.name for plan in planned)} on "
                                   f"{config.data.dataset}…")
         self.preset_bar.setValue(0)
@@ -209,7 +205,7 @@ class CompareTab(QWidget):
 
     def cancel_preset(self) -> None:
         if self._preset is not None:
-            self._preset[1].stop()
+            self._preset.stop()
             self.preset_cancel.setEnabled(False)
             self.preset_label.setText("Stopping after the current batch…")
 
@@ -217,7 +213,7 @@ class CompareTab(QWidget):
         self.preset_label.setText(text)
 
     def _on_preset_progress(self, progress: ExperimentProgress) -> None:
-        if self._preset is not None and not self._preset[1].stop_requested:
+        if self._preset is not None and not self._preset.stop_requested:
             self.preset_label.setText(progress.describe())
         self.preset_bar.setValue(int(progress.fraction * 1000))
 
@@ -281,14 +277,8 @@ class CompareTab(QWidget):
         return self.comparison.is_busy()
 
     def shutdown(self) -> None:
-        """Stop the experiment (its runs keep their completed epochs) and the maps' jobs, waiting briefly."""
+        """Stop the experiment (its runs keep their completed epochs) and the maps' jobs, waiting for nothing."""
         if self._preset is not None:
-            thread, control = self._preset
-            control.stop()
-            try:
-                if thread.isRunning():
-                    thread.wait(SHUTDOWN_WAIT_MS)
-            except RuntimeError:
-                pass  # its C++ side is already gone
+            self._preset.shutdown()
         self.comparison.shutdown()
         self.runner.shutdown()

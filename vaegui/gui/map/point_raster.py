@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import functools
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
-from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, QTimer
 from PySide6.QtGui import QColor, QImage
 
-from vaegui.gui.common.workers import yield_to_the_gui_thread
+from vaegui.gui.common.job_runner import QtJobRunner
 
 # The image covers the view and this much of its width/height again on each side, so panning up to that far
 # only moves an image that is already drawn; beyond it the points are drawn again at once.
@@ -130,42 +128,6 @@ def _draw(request: _Request) -> _Drawn:
     return _Drawn(request.rect, request.pixel_size, argb, request.number, time.perf_counter() - started)
 
 
-class _DrawingThread:
-    """One background thread that draws the latest request; requests it had no time for are dropped."""
-
-    def __init__(self, deliver: Callable[[_Drawn], None]):
-        self._deliver = deliver
-        self._condition = threading.Condition()
-        self._waiting: _Request | None = None
-        self._stopped = False
-        threading.Thread(target=self._loop, name="vaegui-map-drawing", daemon=True).start()
-
-    def submit(self, request: _Request) -> None:
-        with self._condition:
-            self._waiting = request
-            self._condition.notify()
-
-    def stop(self) -> None:
-        with self._condition:
-            self._stopped = True
-            self._condition.notify()
-
-    def _loop(self) -> None:
-        # Drawing competes with the GUI thread for the CPU: the frames that move the last image come first.
-        yield_to_the_gui_thread()
-        while True:
-            with self._condition:
-                while self._waiting is None and not self._stopped:
-                    self._condition.wait()
-                if self._stopped:
-                    return
-                request, self._waiting = self._waiting, None
-            try:
-                self._deliver(_draw(request))
-            except RuntimeError:  # the map was deleted while drawing: nobody to show it to
-                return
-
-
 class PointRaster(pg.GraphicsObject):
     """Every point of the map in one image, drawn again off the GUI thread when the view rests or runs out of margin.
 
@@ -173,8 +135,6 @@ class PointRaster(pg.GraphicsObject):
     paints one image, so a pan or zoom frame costs a few milliseconds at any point count. The picture is
     the same: each point is stamped with the pixels pyqtgraph's own symbol covers at that size.
     """
-
-    drawn = Signal(object)  # a _Drawn, from the drawing thread to the GUI thread
 
     def __init__(self, size_px: int):
         super().__init__()
@@ -188,9 +148,11 @@ class PointRaster(pg.GraphicsObject):
         self._refine.setSingleShot(True)
         self._refine.setInterval(REFINE_AFTER_MS)
         self._refine.timeout.connect(self._request_image)
-        self.drawn.connect(self._show)
-        self._thread = _DrawingThread(self.drawn.emit)
-        self.destroyed.connect(self._thread.stop)
+        # Drawn off the GUI thread, one image at a time; requests it had no time for are dropped for the latest.
+        self._runner = QtJobRunner(self)
+        self._lane = self._runner.new_lane("map drawing")
+        self._waiting: _Request | None = None
+        self._drawing = False
 
     @property
     def coords(self) -> np.ndarray:
@@ -274,7 +236,20 @@ class PointRaster(pg.GraphicsObject):
             self.update()
             return
         self._requested = request.number
-        self._thread.submit(request)
+        self._waiting = request
+        if not self._drawing:
+            self._draw_next()
+
+    def _draw_next(self) -> None:
+        request, self._waiting = self._waiting, None
+        self._drawing = request is not None
+        if request is not None:
+            self._runner.submit(lambda report, cancel: _draw(request), lane=self._lane, on_done=self._on_drawn,
+                                on_failed=lambda message: self._draw_next(), on_cancelled=lambda: None)
+
+    def _on_drawn(self, drawn: _Drawn) -> None:
+        self._show(drawn)
+        self._draw_next()
 
     def _make_request(self) -> _Request | None:
         view = self.getViewBox()
