@@ -4,6 +4,7 @@ model's lane a pool of one thread), whose progress and outcome reach the GUI thr
 from __future__ import annotations
 
 import traceback
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,18 @@ QUEUED = Qt.ConnectionType.QueuedConnection
 # Every job until its worker's run() has emitted its last signal: the worker and its signals object live on even if
 # the runner that started them is deleted first (a closed window), so no thread ever emits from a deleted object.
 _UNFINISHED: set[QtJob] = set()
+_RUNNERS: weakref.WeakSet[QtJobRunner] = weakref.WeakSet()
+
+
+def busy_threads() -> int:
+    """Threads of every runner's lanes still running a job (the app's exit waits a moment for them)."""
+    total = 0
+    for runner in list(_RUNNERS):
+        try:
+            total += runner.busy_threads()
+        except RuntimeError:  # its Qt side is gone: so are its pools
+            pass
+    return total
 
 
 class _JobSignals(QObject):
@@ -114,6 +127,7 @@ class QtJobRunner(QObject):
         self._running: set[QtJob] = set()  # until the outcome is delivered
         self._lanes: list[QtLane] = []
         self._retired: list[QtLane] = []
+        _RUNNERS.add(self)
 
     def new_lane(self, name: str) -> QtLane:
         lane = QtLane(name, self)
