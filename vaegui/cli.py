@@ -11,7 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
-from vaegui import __version__, tensorflow_start
+from vaegui import __version__, stderr_filter, tensorflow_start
 from vaegui.animation.command import add_animate_parser, animate_command
 from vaegui.bundled import example_configs, settings_file
 from vaegui.commands import encode, metrics
@@ -364,6 +364,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(build_parser(), argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # for the run folder's lock record
     tensorflow_start.configure(verbose=args.verbose)
+    if argv is None and args.command == "train" and not args.verbose and not stderr_filter.filtered():
+        # TensorFlow's start-up lines are kept from the terminal by running the training in a child whose stderr
+        # this process filters (called as a function, as tests do, it trains here).
+        return stderr_filter.run_filtered(args.argv)
     try:
         commands = {"train": train_command, "animate": animate_command, "encode": encode.encode_command,
                     "metrics": metrics.metrics_command}
