@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from vaegui.cancel import CancelToken
 from vaegui.data.dataset import ImageDataset, build_dataset
 from vaegui.data.image_array import float_to_pixels, pixels_to_float
 from vaegui.data.verified_images import VerifiedImages
@@ -34,6 +35,7 @@ PARALLEL_DECODE_MIN_BATCH = 16
 PARALLEL_DECODE_MIN_FILE_BYTES = 4096
 FILE_SIZE_SAMPLE = 32
 MAX_DECODE_THREADS = 8
+CANCEL_CHECK_FILES = 256  # a scan checks its cancel token this often (a header read is ~50 µs to a few ms)
 
 _decode_pool: ThreadPoolExecutor | None = None
 _decode_pool_pid = 0
@@ -257,9 +259,11 @@ def _is_image_name(name: str) -> bool:
 
 
 def _add_checked_files(entries: Sequence[os.DirEntry[str]], label: int, scan: FolderScan,
-                       verified: VerifiedImages) -> int:
+                       verified: VerifiedImages, cancel: CancelToken | None = None) -> int:
     added = 0
-    for entry in entries:
+    for number, entry in enumerate(entries):
+        if cancel is not None and number % CANCEL_CHECK_FILES == 0:
+            cancel.raise_if_cancelled()
         try:
             status = entry.stat()
         except OSError as error:
@@ -277,8 +281,10 @@ def _add_checked_files(entries: Sequence[os.DirEntry[str]], label: int, scan: Fo
     return added
 
 
-def _image_files_below(folder: str, scan: FolderScan) -> list[os.DirEntry[str]]:
+def _image_files_below(folder: str, scan: FolderScan, cancel: CancelToken | None = None) -> list[os.DirEntry[str]]:
     """Image files in `folder` and its sub-folders, in a stable (sorted) order."""
+    if cancel is not None:
+        cancel.raise_if_cancelled()
     files = []
     try:
         entries = _visible_entries(folder)
@@ -288,14 +294,14 @@ def _image_files_below(folder: str, scan: FolderScan) -> list[os.DirEntry[str]]:
     for entry in entries:
         # Linked folders below a class folder are not followed: a link to a parent would loop.
         if entry.is_dir(follow_symlinks=False):
-            files.extend(_image_files_below(entry.path, scan))
+            files.extend(_image_files_below(entry.path, scan, cancel))
         elif entry.is_file() and _is_image_name(entry.name):
             files.append(entry)
     return files
 
 
-def scan_image_folder(folder: Path) -> FolderScan:
-    """List the readable images of `folder` without decoding them.
+def scan_image_folder(folder: Path, cancel: CancelToken | None = None) -> FolderScan:
+    """List the readable images of `folder` without decoding them (Cancelled soon after `cancel` is set).
 
     Layout: image files directly in `folder` make a flat, unlabelled set (sub-folders are then
     ignored). Otherwise each sub-folder is a class (its files found recursively), labelled by
@@ -315,15 +321,15 @@ def scan_image_folder(folder: Path) -> FolderScan:
     top_files = [entry for entry in entries if entry.is_file() and _is_image_name(entry.name)]
     sub_folders = [entry for entry in entries if entry.is_dir()]
     if top_files or not sub_folders:
-        _add_checked_files(top_files, 0, scan, verified)
+        _add_checked_files(top_files, 0, scan, verified, cancel)
         verified.save(len(top_files))
         scan.labels = []
         return scan
     checked = 0
     for sub_folder in sub_folders:
-        files = _image_files_below(sub_folder.path, scan)
+        files = _image_files_below(sub_folder.path, scan, cancel)
         checked += len(files)
-        if _add_checked_files(files, len(scan.class_names), scan, verified):
+        if _add_checked_files(files, len(scan.class_names), scan, verified, cancel):
             scan.class_names.append(sub_folder.name)
     verified.save(checked)
     if len(scan.class_names) < 2:
@@ -341,9 +347,10 @@ def load_image_folder(
     channels: int | None,
     test_fraction: float,
     seed: int,
+    cancel: CancelToken | None = None,
 ) -> ImageDataset:
     """Scan `folder` and return a dataset whose splits are LazyImages."""
-    scan = scan_image_folder(folder)
+    scan = scan_image_folder(folder, cancel)
     if not scan.paths:
         detail = ""
         if scan.skipped_files:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from vaegui import __version__
 from vaegui.atomic_files import write_text_atomically
+from vaegui.cancel import CancelToken
 from vaegui.config import RunConfig
 from vaegui.errors import ConfigError, RunFolderError, first_line
 from vaegui.runs.checkpoints import RunCheckpoints
@@ -42,10 +43,12 @@ def new_run_folder(root: str | Path = "runs", dataset: str = "digits") -> Path:
     return folder
 
 
-def load_run_dataset(config: RunConfig, folder: str | Path | None = None) -> ImageDataset:
+def load_run_dataset(config: RunConfig, folder: str | Path | None = None,
+                     cancel: CancelToken | None = None) -> ImageDataset:
     """The dataset `config` names, loaded the same way every time (same split), before or after the run exists.
 
     With the run's `folder`, a path is looked up where a copied or moved run keeps it (locate_dataset).
+    `cancel` ends a folder's scan early (Cancelled): a closing window does not wait for it.
     """
     from vaegui.data import load_dataset
 
@@ -57,6 +60,7 @@ def load_run_dataset(config: RunConfig, folder: str | Path | None = None) -> Ima
         test_fraction=data.test_fraction,
         seed=config.training.seed or 0,
         subset=data.subset,
+        cancel=cancel,
     )
 
 
@@ -217,13 +221,13 @@ class Run(RunCheckpoints):
         self.restore_checkpoint(model)
         return model
 
-    def load_dataset(self) -> ImageDataset:
+    def load_dataset(self, cancel: CancelToken | None = None) -> ImageDataset:
         """The dataset this run was trained on, loaded the same way every time (same split), where it is now.
 
         DatasetMissingError when it cannot be found (relocate_dataset points the run at it), and
         DatasetMismatchError when what is there is not the data the run recorded.
         """
-        dataset = load_run_dataset(self.config, self.folder)
+        dataset = load_run_dataset(self.config, self.folder, cancel)
         self.check_dataset(dataset, self.config.data.dataset)
         return dataset
 

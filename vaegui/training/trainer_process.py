@@ -52,6 +52,23 @@ class StreamedControl(TrainingControl):
         return waited
 
 
+class _StopCancels:
+    """The job's stop, as the cancel token a dataset load checks: Stop during a long folder scan ends it."""
+
+    def __init__(self, control: TrainingControl):
+        self.control = control
+
+    @property
+    def cancelled(self) -> bool:
+        return self.control.stop_requested
+
+    def raise_if_cancelled(self) -> None:
+        from vaegui.cancel import Cancelled
+
+        if self.control.stop_requested:
+            raise Cancelled()
+
+
 class Trainer:
     """Reads commands on one thread, beats on another, trains on the main one."""
 
@@ -121,12 +138,16 @@ def run_job(job: dict[str, Any], control: StreamedControl, writer: StreamWriter)
     trained: dict[str, Any] = {"folder": "", "epochs_completed": 0}
     listener = StreamListener(writer)
     control.listener = listener
+    from vaegui.cancel import Cancelled
+
     try:
         if job.get("kind") == "experiment":
             ending = _experiment(job, control, writer)
         else:
             ending = _training(job, control, writer, listener, trained)
         writer.write(ending.pop("name"), **ending)
+    except Cancelled:  # stopped while its data loaded: nothing was trained
+        writer.write("stopped", runs=[], **trained)
     except Exception as error:  # noqa: BLE001 (every failure reaches the window as a message)
         writer.write("failed", **_failure(error, trained))
 
@@ -162,14 +183,14 @@ def _training(job: dict, control: StreamedControl, writer: StreamWriter, listene
                 setattr(run.config.training, key, value)
             run.save_config()
             writer.write("status", text=f"Loading {run.config.data.dataset}…")
-            return _session(run, run.load_dataset(), control, writer, listener, trained)
+            return _session(run, run.load_dataset(_StopCancels(control)), control, writer, listener, trained)
     config = RunConfig.from_dict(job["config"]).validate()
     folder = Path(job["folder"]) if job.get("folder") else new_run_folder(Path(job.get("runs_root") or "runs"),
                                                                             config.data.dataset)
     writer.write("status", text=f"Loading {config.data.dataset}…")
     # Loaded before the folder is made, so data that fails to load leaves no empty run behind; an unsaved Run
     # loads exactly as the saved one will (same split).
-    dataset = Run(folder, config, {}).load_dataset()
+    dataset = Run(folder, config, {}).load_dataset(_StopCancels(control))
     if control.stop_requested:
         return {"name": "stopped", "folder": "", "epochs_completed": 0, "runs": []}
     run = Run.create(folder, config)
