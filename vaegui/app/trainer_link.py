@@ -21,7 +21,7 @@ from vaegui.app.jobs import JobRunner
 from vaegui.cancel import CancelToken
 from vaegui.training.stream import MAX_LINE_BYTES, Event, StreamError, decode_event, encode
 
-TRAINER_COMMAND = (sys.executable, "-m", "vaegui.training.trainer_process")
+TRAINER_COMMAND = (sys.executable, "-m", "vaegui.trainer")
 # Silence allowed before the trainer is declared stuck: it beats once a second, whatever it does, but its
 # TensorFlow import can hold Python for a long time on a busy machine.
 HEARTBEAT_TIMEOUT_S = 20.0
@@ -65,6 +65,7 @@ class TrainerProcess:
         self.last_heard = self.started  # set by the reading thread: the GUI thread being busy does not count
         self.distrust: str | None = None  # the first line that was not progress
         self._stopping_reason: str | None = None
+        self.reading_stopped = False
         self.process = subprocess.Popen(
             list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             # Its own session: Ctrl-C in the terminal is the window's to handle (it tells the trainer to stop).
@@ -117,6 +118,7 @@ class TrainerProcess:
 
     def stop_reading(self) -> None:
         """The window is closing: its reading threads end within READ_POLL_S; the process goes on as told."""
+        self.reading_stopped = True
         for lane in self._lanes:
             self.runner.retire_lane(lane)
 
@@ -238,7 +240,8 @@ class TrainerPool:
 
     def prewarm(self) -> None:
         """Start a trainer now, so that the next Train need not wait for TensorFlow."""
-        if self.idle is None and not self.closed:
+        self.closed = False
+        if self.idle is None:
             self.idle = self._start()
 
     def _start(self) -> TrainerProcess:
@@ -250,6 +253,7 @@ class TrainerPool:
 
     def take(self) -> TrainerProcess:
         """A trainer for one job: the warm one if it is there (it may still be loading TensorFlow), else a new one."""
+        self.closed = False
         trainer, self.idle = self.idle, None
         if trainer is None or not trainer.alive:
             trainer = self._start()
@@ -291,3 +295,11 @@ class TrainerPool:
         for trainer in self.busy:
             trainer.close()
             trainer.stop_reading()
+
+    def end_all(self) -> None:
+        """The process is ending: every trainer it reads ends now (those detached by a closed window are no longer
+        read), so that no reading thread is left waiting."""
+        for trainer in [*self.busy, *([self.idle] if self.idle else [])]:
+            if not trainer.reading_stopped:
+                trainer.kill()
+        self.idle, self.busy, self.closed = None, [], True

@@ -3,13 +3,27 @@ the run being trained or explored."""
 
 from __future__ import annotations
 
+import atexit
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from vaegui import tensorflow_start
-from vaegui.app.trainer_link import TRAINER_COMMAND, TrainerPool
+from vaegui.app.trainer_link import TrainerPool
 from vaegui.gui.common.job_runner import QtJobRunner
+
+_trainers: TrainerPool | None = None
+
+
+def shared_trainers() -> TrainerPool:
+    """The process's trainers: one kept warm between trainings, whichever window (or test) asks next."""
+    global _trainers
+    if _trainers is None:
+        # With --verbose, the trainers' native lines (TensorFlow's) go to the terminal too.
+        _trainers = TrainerPool(QtJobRunner(), echo_log=tensorflow_start.verbose())
+        # Before Qt's own clean-up (atexit runs the last registered first): no reading thread outlives the app.
+        atexit.register(_trainers.end_all)
+    return _trainers
 
 
 class AppState(QObject):
@@ -23,16 +37,17 @@ class AppState(QObject):
     checkpoint_saved = Signal(str, int)  # that run saved an epoch: folder, epochs completed
     compare_requested = Signal(object, object)  # two RunSummary to show side by side in the Compare tab
 
-    def __init__(self, trainer_command: tuple[str, ...] = TRAINER_COMMAND) -> None:
+    def __init__(self, trainers: TrainerPool | None = None) -> None:
         super().__init__()
         self.tensorflow_loaded = False  # a trainer is ready (the name the tabs have always read)
         self.device = ""
         self.runs_root = Path("runs")  # where new runs go and the run library looks first
-        self.runner = QtJobRunner(self)  # the trainers' reading threads and the Training tab's jobs
-        # With --verbose, the trainers' native lines (TensorFlow's) go to the terminal too.
-        self.trainers = TrainerPool(self.runner, command=trainer_command, echo_log=tensorflow_start.verbose())
+        self.runner = QtJobRunner(self)  # the Training tab's jobs (reading runs, following a run folder)
+        self.trainers = trainers if trainers is not None else shared_trainers()
         self.trainers.ready.connect(self._on_trainer_ready)
         self.trainers.failed.connect(self.tensorflow_failed.emit)
+        if self.trainers.device is not None:  # a trainer of this process is warm already
+            self.tensorflow_loaded, self.device = True, self.trainers.device
 
     def start_trainer(self) -> None:
         """Start a trainer now (TensorFlow loads in it, in the background), so that Train does not wait for it."""

@@ -1,6 +1,6 @@
 """The trainer process's progress stream and control channel: versioned JSON lines, written, read and checked.
 
-The trainer (``python -m vaegui.training.trainer_process``) writes one JSON object per line on its stdout
+The trainer (``python -m vaegui.trainer``) writes one JSON object per line on its stdout
 and reads one command per line on its stdin. Every line carries ``"version": 1`` and a name; anything
 else on either channel is refused, never guessed at.
 

@@ -1,8 +1,8 @@
 """The trainer process the window starts: TensorFlow loaded ahead of time, then the jobs it is sent, trained by the
 same TrainingSession `vaegui train` runs, reported on its progress stream (vaegui.training.stream).
 
-Run as ``python -m vaegui.training.trainer_process``. The whole process runs at a lower priority (set
-once, first thing, so every thread TensorFlow starts inherits it): the window's frames come first.
+Started as ``python -m vaegui.trainer``, which lowers the whole process's priority before anything else
+runs (every thread numpy and TensorFlow start inherits it): the window's frames come first.
 Ending the control channel (stdin) stops the job under way at its next batch, keeping its last
 completed epoch, and ends the process; after ``detach`` the job goes on with nobody reading.
 """
@@ -22,9 +22,6 @@ from typing import Any
 from vaegui.errors import VaeguiError, failure_message
 from vaegui.training.control import TrainingControl
 from vaegui.training.stream import HEARTBEAT_SECONDS, StreamError, StreamListener, StreamWriter, decode_command
-
-# Niceness of the whole trainer process: the window's own threads (nice 0) win the CPU when both want it.
-TRAINER_NICE = 10
 
 
 def window_command() -> str:
@@ -149,10 +146,10 @@ def run_job(job: dict[str, Any], control: StreamedControl, writer: StreamWriter)
     except Cancelled:  # stopped while its data loaded: nothing was trained
         writer.write("stopped", runs=[], **trained)
     except Exception as error:  # noqa: BLE001 (every failure reaches the window as a message)
-        writer.write("failed", **_failure(error, trained))
+        writer.write("failed", **_failure(error, trained, continued=job.get("kind") == "continue"))
 
 
-def _failure(error: Exception, trained: dict[str, Any]) -> dict[str, Any]:
+def _failure(error: Exception, trained: dict[str, Any], *, continued: bool) -> dict[str, Any]:
     from vaegui.runs import RunFolderInUseError
     from vaegui.runs.dataset_location import DatasetMissingError
 
@@ -160,7 +157,7 @@ def _failure(error: Exception, trained: dict[str, Any]) -> dict[str, Any]:
                               **trained}
     if isinstance(error, RunFolderInUseError):
         fields.update(reason="in_use", holder=None if error.holder is None else asdict(error.holder))
-    elif isinstance(error, DatasetMissingError):
+    elif isinstance(error, DatasetMissingError) and continued:  # the run's images moved: the window asks where
         fields.update(reason="dataset_missing", problem=str(error))
     elif not isinstance(error, VaeguiError):
         traceback.print_exc()  # a bug: the details go to the window's Details view
@@ -266,10 +263,6 @@ def _forget_models() -> None:
 
 
 def main() -> int:
-    try:
-        os.nice(TRAINER_NICE)  # before any thread: every thread the process starts inherits it
-    except (AttributeError, OSError):
-        pass  # no niceness here (Windows): the window is merely less smooth while training
     stream = sys.stdout.buffer
     sys.stdout = sys.stderr  # a library's print() goes with the native lines, never into the stream
     trainer = Trainer(sys.stdin.buffer, StreamWriter(stream))
@@ -277,5 +270,3 @@ def main() -> int:
     return trainer.serve()
 
 
-if __name__ == "__main__":
-    sys.exit(main())

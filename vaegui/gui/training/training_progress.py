@@ -20,7 +20,6 @@ class TrainingProgress:
         bar.setTextVisible(True)
         for signal in (model.mode_changed, model.run_changed, model.progress_changed):
             signal.connect(self.render)
-        state.tensorflow_ready.connect(lambda _device: self.show_status())
         self.render()
 
     def render(self) -> None:

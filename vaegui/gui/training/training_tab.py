@@ -86,7 +86,7 @@ class TrainingTab(QWidget):
         self.model.epochs_changed.connect(self._update_actions)
         self.model.overlays_changed.connect(self._render_overlays)
         self.form.changed.connect(self._update_actions)
-        state.tensorflow_ready.connect(lambda _device: self._update_actions())
+        state.tensorflow_ready.connect(self._on_tensorflow_ready)  # a method: gone with the tab
         state.tensorflow_failed.connect(self._on_tensorflow_failed)
         self._update_actions()
 
@@ -232,6 +232,10 @@ class TrainingTab(QWidget):
         tensorflow = "failed" if self._tensorflow_error else "ready" if self.state.tensorflow_loaded else "loading"
         self.actions.update(self.model, tensorflow, self.form.epochs_box.value())
         self.form.setEnabled(self.model.mode in (IDLE, FOLLOWING))
+
+    def _on_tensorflow_ready(self, _device: str) -> None:
+        self._update_actions()
+        self.progress.show_status()
 
     def _on_tensorflow_failed(self, message: str) -> None:
         self._tensorflow_error = message
