@@ -503,9 +503,10 @@ def test_closing_the_window_mid_training_stops_the_trainer_and_keeps_the_last_ep
     assert not (folder / "lock.json").exists()
 
 
-def test_the_explorer_follows_training_without_retracing_warnings(qtbot, tmp_path, device):
+def test_the_explorer_follows_training_on_the_gui_thread_without_retracing_warnings(qtbot, tmp_path, device):
     import logging
 
+    from tests.gui.test_gui_thread import watch_signals
     from vaegui.gui.main_window import MainWindow
 
     messages = []
@@ -516,6 +517,7 @@ def test_the_explorer_follows_training_without_retracing_warnings(qtbot, tmp_pat
 
     handler = Collect(logging.WARNING)
     logging.getLogger("tensorflow").addHandler(handler)
+    emitted: list[tuple[str, bool]] = []
     try:
         window = MainWindow(dataset="digits")
         qtbot.addWidget(window)
@@ -526,6 +528,11 @@ def test_the_explorer_follows_training_without_retracing_warnings(qtbot, tmp_pat
         tab.runs_root = tmp_path
         set_tiny_settings(tab, epochs=4)
         window.tabs.setCurrentWidget(explorer)  # someone watches the map while it trains
+        # Every signal of the state models the views render, and of the trainer: on the GUI thread only.
+        for model in (tab.model, tab.follower, window.state.trainers, explorer.explorer, explorer.selection):
+            assert watch_signals(model, emitted)
+        window.state.trainers.prewarm()
+        watch_signals(window.state.trainers.idle, emitted)  # the trainer this training takes
         assert tab.start_training()
         wait_until_idle(qtbot, tab)
         qtbot.waitUntil(lambda: not explorer.is_busy() and explorer.explorer.loaded is not None
@@ -541,3 +548,8 @@ def test_the_explorer_follows_training_without_retracing_warnings(qtbot, tmp_pat
     finally:
         logging.getLogger("tensorflow").removeHandler(handler)
     assert not [m for m in messages if "retracing" in m], messages
+    names = {name for name, _ in emitted}
+    for expected in ("TrainingModel.curves_changed", "TrainingModel.epochs_changed", "RunFollower.epoch_saved",
+                     "TrainerProcess.event", "ExplorerModel.source_changed", "SelectionModel.generated_changed"):
+        assert expected in names, sorted(names)
+    assert [name for name, gui in emitted if not gui] == []

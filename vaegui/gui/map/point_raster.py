@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
-from PySide6.QtCore import QPointF, QRectF, QTimer
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QColor, QImage
 
 from vaegui.gui.common.job_runner import QtJobRunner
@@ -136,6 +136,8 @@ class PointRaster(pg.GraphicsObject):
     the same: each point is stamped with the pixels pyqtgraph's own symbol covers at that size.
     """
 
+    drawn = Signal(object)  # a _Drawn: a new image is on screen (GUI thread)
+
     def __init__(self, size_px: int):
         super().__init__()
         self.size_px = size_px
@@ -249,6 +251,7 @@ class PointRaster(pg.GraphicsObject):
 
     def _on_drawn(self, drawn: _Drawn) -> None:
         self._show(drawn)
+        self.drawn.emit(drawn)
         self._draw_next()
 
     def _make_request(self) -> _Request | None:
