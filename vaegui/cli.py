@@ -259,6 +259,8 @@ def _resume(run, args: argparse.Namespace, *, writes: bool) -> int:
     from vaegui.runs import relocate_dataset
     from vaegui.runs.dataset_location import locate_dataset
 
+    if run.history_gaps is not None:
+        _say(run.history_gaps.describe())  # never continued silently past a cut history
     if args.rollback is not None:
         run.roll_back(args.rollback)
         _say(f"Rolled back to the checkpoint of epoch {args.rollback}.")

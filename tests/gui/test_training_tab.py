@@ -389,6 +389,18 @@ def test_a_reopened_run_shows_every_view_at_its_last_epoch_and_replays_them(qtbo
     assert tab.loss_plot.epochs_drawn() == [1, 2, 3]
 
 
+def test_a_reopened_run_whose_history_was_cut_says_what_was_restored(qtbot, tab, tmp_path, tiny_run):
+    import shutil
+
+    folder = Path(shutil.copytree(tiny_run.folder, tmp_path / "cut"))
+    text = (folder / "history.csv").read_text()
+    (folder / "history.csv").write_text(text[: text.rstrip("\n").rfind("\n") + 20])  # cut inside epoch 2's row
+    tab.open_run(folder)
+    qtbot.waitUntil(lambda: tab.run is not None, timeout=WAIT_MS)
+    assert [int(row["epoch"]) for row in tab.model.history] == [1, 2]
+    assert "it lacked epoch 2. Epoch 2 was restored from the TensorBoard logs" in tab.status_label.text()
+
+
 def test_the_views_warn_in_plain_words_when_the_encoders_units_die(qtbot, tab, tmp_path):
     from dataclasses import replace
 

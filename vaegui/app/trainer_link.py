@@ -19,7 +19,7 @@ from psygnal import Signal
 
 from vaegui.app.jobs import JobRunner
 from vaegui.cancel import CancelToken
-from vaegui.training.stream import MAX_LINE_BYTES, Event, StreamError, decode_event, encode
+from vaegui.training.stream import MAX_LINE_BYTES, Event, StreamError, decode_event, encode, line_start
 
 TRAINER_COMMAND = (sys.executable, "-m", "vaegui.trainer")
 # Silence allowed before the trainer is declared stuck: it beats once a second, whatever it does, but its
@@ -141,7 +141,8 @@ class TrainerProcess:
             try:
                 report(decode_event(line))
             except StreamError as error:
-                self.distrust = str(error)
+                self.distrust = line_start(line)  # the message names the line; the log says what was wrong
+                self.log.append(f"vaegui: the trainer's progress stream was refused: {error}")
                 report(error)
         cancel.raise_if_cancelled()  # the window is closing: nobody waits for this trainer's end
         try:

@@ -18,9 +18,11 @@ Progress (trainer → window), key ``"event"``, each with ``"time"`` (seconds si
     epoch      {epoch, epochs, record, views}   a completed, checkpointed epoch: its history.csv row, and
                the run-folder-relative file of its views (the probe's codes, copies, KL per dimension) or null
     experiment {index, count, name}          an experiment's next run starts
-    paused     {epoch, batch}               the training loop is waiting (after that batch)
+    paused     {epoch, batch, batches_done, asked_at}   the training loop waits, after that batch; batches_done
+               and asked_at count the job's batches trained now and when the pause was asked
     resumed    {}
-    stopped    {folder, epochs_completed, runs}     stopped by request; the last completed epoch is kept
+    stopped    {folder, epochs_completed, runs, batches_done, asked_at}   stopped by request (asked_at: after
+               that many batches); the last completed epoch is kept
     finished   {folder, epochs_completed, runs}     trained to its last epoch (runs: an experiment's folders)
     failed     {message, reason, folder, epochs_completed, holder, problem}
                reason: "error", "in_use" (holder: who trains the run), "dataset_missing" (problem: what
@@ -83,6 +85,11 @@ _REQUIRED: dict[str, dict[str, type | tuple[type, ...]]] = {
 
 class StreamError(ValueError):
     """A line that is not progress of this version: what was wrong, and the start of the line."""
+
+
+def line_start(line: bytes | str) -> str:
+    """The start of a line, quoted, to name it in a message."""
+    return _start_of(line)
 
 
 @dataclass(frozen=True)
@@ -215,6 +222,7 @@ class StreamListener(TrainingListener):
         self.latest: BatchProgress | None = None
         self._on_batch = on_batch
         self._last_sent = -math.inf
+        self.batches_done = 0  # of this listener's training, all epochs
         self._positions: list[float] = []
         self._losses: dict[str, list[float | None]] = {name: [] for name in LOSS_NAMES}
 
@@ -225,6 +233,7 @@ class StreamListener(TrainingListener):
 
     def on_batch(self, progress: BatchProgress) -> None:
         self.latest = progress
+        self.batches_done += 1
         self._positions.append(progress.epoch - 1 + progress.batch / progress.batches)
         for name in LOSS_NAMES:
             self._losses[name].append(_finite(progress.losses.get(name, math.nan)))

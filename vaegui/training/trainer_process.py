@@ -30,12 +30,25 @@ def window_command() -> str:
 
 
 class StreamedControl(TrainingControl):
-    """The job's pause and stop, set by the control channel; says on the stream when the loop waits and goes on."""
+    """The job's pause and stop, set by the control channel; says on the stream when the loop waits and goes on,
+    and after which batch each request came (so "within one batch" can be checked from outside)."""
 
     def __init__(self, writer: StreamWriter):
         super().__init__()
         self.writer = writer
         self.listener: StreamListener | None = None
+        self.pause_asked_at = self.stop_asked_at = 0  # batches trained (of the whole job) when it was asked
+
+    def pause(self) -> None:
+        self.pause_asked_at = self.batches_done()
+        super().pause()
+
+    def stop(self) -> None:
+        self.stop_asked_at = self.batches_done()
+        super().stop()
+
+    def batches_done(self) -> int:
+        return 0 if self.listener is None else self.listener.batches_done
 
     def wait_while_paused(self) -> float:
         if not self.paused:
@@ -43,7 +56,8 @@ class StreamedControl(TrainingControl):
         latest = self.listener.latest if self.listener is not None else None
         if self.listener is not None:
             self.listener.flush()  # every batch trained before the pause is on the curves
-        self.writer.write("paused", epoch=latest.epoch if latest else 0, batch=latest.batch if latest else 0)
+        self.writer.write("paused", epoch=latest.epoch if latest else 0, batch=latest.batch if latest else 0,
+                          batches_done=self.batches_done(), asked_at=self.pause_asked_at)
         waited = super().wait_while_paused()
         self.writer.write("resumed")
         return waited
@@ -212,7 +226,8 @@ def _session(run, dataset, control, writer, listener, trained) -> dict[str, Any]
     result = TrainingSession(run, dataset, _Tracking(listener, run, trained), control=control).run()
     listener.flush()
     name = "stopped" if result.stopped else "finished"
-    return {"name": name, "folder": str(run.folder), "epochs_completed": result.epochs_completed, "runs": []}
+    return {"name": name, "folder": str(run.folder), "epochs_completed": result.epochs_completed, "runs": [],
+            "batches_done": listener.batches_done, "asked_at": control.stop_asked_at}
 
 
 class _Tracking:

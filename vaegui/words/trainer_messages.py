@@ -37,7 +37,7 @@ def trainer_name(holder: LockHolder) -> str:
     where = "" if holder.on_this_host else f" on the computer {holder.host}"
     if window is not None:
         if holder.on_this_host and int(window[1]) == os.getpid():
-            return "this window"
+            return f"another trainer this app started (process {holder.pid})"
         return f"another vaegui window{where} (its trainer is process {holder.pid})"
     if holder.command.startswith("vaegui train") or " train " in f" {holder.command} ":
         return f"`vaegui train` (process {holder.pid}{where}, started as: {holder.command})"
