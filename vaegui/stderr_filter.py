@@ -1,9 +1,11 @@
 """`vaegui train` without TensorFlow's native start-up lines: the command runs again in a child process whose stderr
 this one reads and passes on through tensorflow_start.keep_line, so that no process redirects its own descriptors.
 
-The child gets its own process group: Ctrl-C (and a SIGINT or SIGTERM sent to this process) reaches it once,
-forwarded from here, so its first Ctrl-C still stops at the end of a batch and the second still quits.
-Partial lines (a progress bar redrawing) pass at once unless they may be the start of one of TensorFlow's.
+The child is the program as the person knows it: it holds the run's lock (its process number is the one
+messages name), and Ctrl-C in the terminal reaches it directly, as before (its first stops at the end of a
+batch, its second quits); this process ignores Ctrl-C and passes a SIGTERM on. Should this process die, the
+child gets a SIGINT (Linux), as if Ctrl-C had been pressed. Partial lines (a progress bar redrawing) pass at
+once unless they may be the start of one of TensorFlow's.
 """
 
 from __future__ import annotations
@@ -31,10 +33,11 @@ def run_filtered(argv: list[str]) -> int:
     from vaegui.tensorflow_start import native_line_filter
 
     env = {**os.environ, FILTERED_ENV: "1", **({TERMINAL_ENV: "1"} if sys.stderr.isatty() else {})}
+    # This process is single-threaded here: preexec_fn is safe.
     child = subprocess.Popen([sys.executable, "-m", "vaegui.cli", *argv], stderr=subprocess.PIPE, env=env,
-                             process_group=0)
-    forwarded = (signal.SIGINT, signal.SIGTERM)
-    previous = {number: signal.signal(number, lambda n, _frame: _forward(child, n)) for number in forwarded}
+                             preexec_fn=_interrupt_when_parent_dies)
+    previous = {signal.SIGINT: signal.signal(signal.SIGINT, signal.SIG_IGN),
+                signal.SIGTERM: signal.signal(signal.SIGTERM, lambda n, _frame: _forward(child, n))}
     try:
         copy_filtered(child.stderr.fileno(), sys.stderr.buffer, native_line_filter())
         code = child.wait()
@@ -42,6 +45,16 @@ def run_filtered(argv: list[str]) -> int:
         for number, handler in previous.items():
             signal.signal(number, handler)
     return 128 - code if code < 0 else code
+
+
+def _interrupt_when_parent_dies() -> None:
+    """In the child before it starts: SIGINT when the filtering parent dies (Linux's PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGINT)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the child notices the parent's end when its stderr breaks
 
 
 def _forward(child: subprocess.Popen, number: int) -> None:

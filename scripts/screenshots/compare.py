@@ -53,7 +53,7 @@ def main() -> int:
             return
         step = result["step"]
         if step == 0:
-            if window.state.tensorflow_loaded:
+            if window.state.trainer_ready_now:
                 result["step"] = 1
                 window.state.compare_requested.emit(first, second)  # what the Runs dialog's Compare does
             QTimer.singleShot(200, poll)

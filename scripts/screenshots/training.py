@@ -39,7 +39,7 @@ def main() -> int:
             print("Timed out waiting for training", file=sys.stderr)
             app.quit()
             return
-        if tab.mode == "idle" and window.state.tensorflow_loaded and tab.run is None:
+        if tab.mode == "idle" and window.state.trainer_ready_now and tab.run is None:
             tab.start_training()
         elif (
             tab.mode == "idle"

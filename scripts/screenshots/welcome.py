@@ -28,8 +28,8 @@ def main() -> int:
         save_and_quit(app, window, "welcome.png", result)
 
     # Once Train is live, as the person would see it a few seconds after launch.
-    window.state.tensorflow_ready.connect(lambda _device: QTimer.singleShot(300, grab))
-    window.state.tensorflow_failed.connect(lambda _message: QTimer.singleShot(300, grab))
+    window.state.trainer_ready.connect(lambda _device: QTimer.singleShot(300, grab))
+    window.state.trainer_failed.connect(lambda _message: QTimer.singleShot(300, grab))
     QTimer.singleShot(TIMEOUT_MS, app.quit)
     app.exec()
     return result["code"]

@@ -144,7 +144,7 @@ def test_a_run_vaegui_train_trains_is_followed_live_and_read_only(qtbot, tab, tm
         qtbot.waitUntil(lambda: tab.loss_plot.epochs_drawn() == list(range(1, tab.model.epochs_completed + 1)),
                         timeout=WAIT_MS)  # drawn on the curves' next frame
         assert sorted(tab.model.epochs)[-1] == tab.model.epochs_completed  # and their pictures
-        other.send_signal(signal.SIGINT)  # Ctrl-C in its terminal: it stops at its next batch
+        os.kill(holder["pid"], signal.SIGINT)  # Ctrl-C in its terminal: it stops at its next batch
         other.communicate(timeout=120)
     finally:
         other.kill()

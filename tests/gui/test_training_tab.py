@@ -50,13 +50,13 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 def test_train_can_be_pressed_before_the_trainer_has_loaded_tensorflow(qtbot, device):
     # TensorFlow loads in the trainer process, not in the window: Train waits for nothing.
     state = AppState()
-    state.tensorflow_loaded = False
+    state.trainer_ready_now = False
     tab = TrainingTab(state)
     qtbot.addWidget(tab)
     assert tab.train_button.text() == "Train" and tab.train_button.isEnabled()
     assert "still starting in the trainer" in tab.train_button.toolTip()
-    state.tensorflow_loaded, state.device = True, device
-    state.tensorflow_ready.emit(device)
+    state.trainer_ready_now, state.device = True, device
+    state.trainer_ready.emit(device)
     assert tab.train_button.text() == "Train" and "still starting" not in tab.train_button.toolTip()
     assert device in tab.status_label.text()
 
@@ -65,7 +65,7 @@ def test_failed_tensorflow_import_is_said_plainly(qtbot):
     state = AppState()
     tab = TrainingTab(state)
     qtbot.addWidget(tab)
-    state.tensorflow_failed.emit("No module named 'tensorflow'")
+    state.trainer_failed.emit("No module named 'tensorflow'")
     assert not tab.train_button.isEnabled()
     assert "TensorFlow could not be loaded" in tab.error_label.text()
 

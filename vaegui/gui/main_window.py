@@ -49,8 +49,8 @@ class MainWindow(QMainWindow):
         self.state.run_opened.connect(lambda folder, _epochs: remember_run(folder))  # listed in the Runs dialog
         self.setCentralWidget(self.tabs)
         self.statusBar().showMessage("Starting the trainer (TensorFlow) in the background…")
-        self.state.tensorflow_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
-        self.state.tensorflow_failed.connect(self.statusBar().showMessage)
+        self.state.trainer_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
+        self.state.trainer_failed.connect(self.statusBar().showMessage)
         self._tour: GuidedTour | None = None
         self._presenter: PresenterMode | None = None
         self._build_file_menu()

@@ -107,7 +107,7 @@ class Event:
         return self.fields.get(key, default)
 
 
-def encode(kind: str, name: str, **fields: Any) -> bytes:
+def encode(kind: str, name: str, /, **fields: Any) -> bytes:
     """One line of the stream (`kind` "event") or of the control channel (`kind` "command"), newline included."""
     line = {"version": VERSION, kind: name, **({"time": time.time()} if kind == "event" else {}), **fields}
     return (json.dumps(line, separators=(",", ":"), allow_nan=True) + "\n").encode("utf-8")
@@ -193,8 +193,8 @@ class StreamWriter:
         self._out = out
         self._lock = threading.Lock()
 
-    def write(self, name: str, **fields: Any) -> None:
-        line = encode("event", name, **fields)
+    def write(self, event: str, /, **fields: Any) -> None:
+        line = encode("event", event, **fields)
         with self._lock:
             if self._out is None:
                 return

@@ -168,7 +168,7 @@ class CompareTab(QWidget):
 
     def compare(self, a: RunSummary, b: RunSummary) -> None:
         """Show runs `a` (left) and `b` (right) side by side."""
-        self.comparison.open(a, b)
+        self.state.with_tensorflow(lambda: self.comparison.open(a, b))  # its maps decode in this process
 
     def choose_runs(self) -> None:
         show_run_library(self, self.state.runs_root, "compare", None, self.compare)

@@ -28,7 +28,7 @@ class ExperimentsMenu:
         menu.addAction(self.ae_vs_tiny_kl)
         menu.addAction(self.compare)
         # Available at once: the trainer that runs it loads TensorFlow meanwhile; not when it cannot.
-        window.state.tensorflow_failed.connect(lambda _message: self.ae_vs_tiny_kl.setEnabled(False))
+        window.state.trainer_failed.connect(lambda _message: self.ae_vs_tiny_kl.setEnabled(False))
         window.state.compare_requested.connect(self.show_comparison)
         # The Compare tab, built after the first paint, connects its preset button to ae_vs_tiny_kl then.
 

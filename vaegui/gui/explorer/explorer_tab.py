@@ -61,7 +61,6 @@ class ExplorerTab(QWidget):
             signal.connect(slot)
         state.run_opened.connect(lambda folder, epochs: self.follow_run(folder, epochs, now=True))
         state.checkpoint_saved.connect(self.follow_run)
-        state.tensorflow_ready.connect(self._on_tensorflow_ready)
         self._render_source()
         self._render_activity()
 
@@ -172,20 +171,22 @@ class ExplorerTab(QWidget):
     # ---- opening models ------------------------------------------------------------------
 
     def open_run_folder(self, folder: str | Path) -> None:
-        """Explore a run folder (this tab only: training is not affected)."""
-        self.explorer.open(RunSource(Path(folder)))
+        """Explore a run folder (this tab only: training is not affected), once TensorFlow is in this process."""
+        self.state.with_tensorflow(lambda: self.explorer.open(RunSource(Path(folder))))
 
     def open_foreign_model(self, encoder: str | Path, decoder: str | Path, dataset: str) -> None:
-        self.explorer.open(KerasPairSource(Path(encoder), Path(decoder), str(dataset)))
+        self.state.with_tensorflow(
+            lambda: self.explorer.open(KerasPairSource(Path(encoder), Path(decoder), str(dataset))))
 
     def follow_run(self, folder: str, epochs_completed: int, *, now: bool = False) -> None:
         """The Training tab's run (opened: `now`; or a new epoch saved): the map follows it."""
         if not self.state.tensorflow_loaded:
             self._deferred_follow = (folder, epochs_completed, now)  # `vaegui gui RUN`: once TensorFlow is in
+            self.state.with_tensorflow(self._follow_deferred)
             return
         self.explorer.follow(folder, epochs_completed, now=now)
 
-    def _on_tensorflow_ready(self, _device: str) -> None:
+    def _follow_deferred(self) -> None:
         if self._deferred_follow is not None:
             folder, epochs, now = self._deferred_follow
             self._deferred_follow = None

@@ -86,8 +86,8 @@ class TrainingTab(QWidget):
         self.model.epochs_changed.connect(self._update_actions)
         self.model.overlays_changed.connect(self._render_overlays)
         self.form.changed.connect(self._update_actions)
-        state.tensorflow_ready.connect(self._on_tensorflow_ready)  # a method: gone with the tab
-        state.tensorflow_failed.connect(self._on_tensorflow_failed)
+        state.trainer_ready.connect(self._on_trainer_ready)  # methods: disconnected when the tab goes
+        state.trainer_failed.connect(self._on_trainer_failed)
         self._update_actions()
 
     # ---- layout --------------------------------------------------------------------------
@@ -229,15 +229,15 @@ class TrainingTab(QWidget):
         return not self._tensorflow_error
 
     def _update_actions(self) -> None:
-        tensorflow = "failed" if self._tensorflow_error else "ready" if self.state.tensorflow_loaded else "loading"
+        tensorflow = "failed" if self._tensorflow_error else "ready" if self.state.trainer_ready_now else "loading"
         self.actions.update(self.model, tensorflow, self.form.epochs_box.value())
         self.form.setEnabled(self.model.mode in (IDLE, FOLLOWING))
 
-    def _on_tensorflow_ready(self, _device: str) -> None:
+    def _on_trainer_ready(self, _device: str) -> None:
         self._update_actions()
         self.progress.show_status()
 
-    def _on_tensorflow_failed(self, message: str) -> None:
+    def _on_trainer_failed(self, message: str) -> None:
         self._tensorflow_error = message
         self.show_error(f"TensorFlow could not be loaded, so training is not possible: {message}")
         self._update_actions()
