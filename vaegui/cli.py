@@ -369,7 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None and args.command == "train" and not args.verbose and not stderr_filter.filtered():
         # TensorFlow's start-up lines are kept from the terminal by running the training in a child whose stderr
         # this process filters (called as a function, as tests do, it trains here).
-        return stderr_filter.run_filtered(args.argv)
+        code = stderr_filter.run_filtered(args.argv)
+        if code is not None:
+            return code
     try:
         commands = {"train": train_command, "animate": animate_command, "encode": encode.encode_command,
                     "metrics": metrics.metrics_command}

@@ -28,14 +28,18 @@ def filtered() -> bool:
     return os.environ.get(FILTERED_ENV) == "1"
 
 
-def run_filtered(argv: list[str]) -> int:
-    """Run `vaegui ARGV` in a child whose stderr goes through the filter; its exit status (130 after Ctrl-C)."""
+def run_filtered(argv: list[str]) -> int | None:
+    """Run `vaegui ARGV` in a child whose stderr goes through the filter; its exit status (130 after Ctrl-C), or None
+    when no child can be started here (the command then runs in this process, unfiltered)."""
     from vaegui.tensorflow_start import native_line_filter
 
     env = {**os.environ, FILTERED_ENV: "1", **({TERMINAL_ENV: "1"} if sys.stderr.isatty() else {})}
-    # This process is single-threaded here: preexec_fn is safe.
-    child = subprocess.Popen([sys.executable, "-m", "vaegui.cli", *argv], stderr=subprocess.PIPE, env=env,
-                             preexec_fn=_interrupt_when_parent_dies)
+    try:
+        # This process is single-threaded here: preexec_fn is safe.
+        child = subprocess.Popen([sys.executable, "-m", "vaegui.cli", *argv], stderr=subprocess.PIPE, env=env,
+                                 preexec_fn=_interrupt_when_parent_dies)
+    except OSError:
+        return None
     previous = {signal.SIGINT: signal.signal(signal.SIGINT, signal.SIG_IGN),
                 signal.SIGTERM: signal.signal(signal.SIGTERM, lambda n, _frame: _forward(child, n))}
     try:

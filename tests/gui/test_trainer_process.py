@@ -65,7 +65,7 @@ def test_a_trainer_that_misbehaves_is_reported_and_never_trusted(qtbot, tmp_path
     assert trainer.process.wait(timeout=10) != 0  # ended, not left running
     assert tab.train_button.isEnabled()
     tab.details.toggle.click()  # what the trainer wrote on stderr stays readable under Details
-    assert "TensorFlow would say this on stderr" in tab.details.text.toPlainText()
+    qtbot.waitUntil(lambda: "TensorFlow would say this on stderr" in tab.details.text.toPlainText(), timeout=WAIT_MS)
 
 
 def test_a_trainer_killed_mid_epoch_is_said_at_once_and_continue_loses_only_that_epoch(qtbot, tab):

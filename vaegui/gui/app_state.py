@@ -72,7 +72,8 @@ class AppState(QObject):
         The import runs on a lane of its own that ends with it: TensorFlow first imported on a thread that goes
         on to trace models while the GUI thread decodes crashed (a segmentation fault in graph building).
         """
-        if self.tensorflow_loaded:
+        if "vaegui.model" in sys.modules:  # imported here already (by this, or before the window: a script, a test)
+            self.tensorflow_loaded = True
             then()
             return
         self._after_tensorflow.append(then)

@@ -80,18 +80,20 @@ class _Delivery(QObject):
     a job (progress, done, failed, cancelled) runs on the GUI thread, whichever thread emitted."""
 
     def __init__(self, on_progress: Callable[[Any], None] | None, finish: Callable[[Any, Any], None],
-                 released: Callable[[], None], token: CancelToken):
+                 released: Callable[[], None], token: CancelToken, runner_alive: list[bool]):
         super().__init__()
         self._on_progress, self._finish, self._released, self._token = on_progress, finish, released, token
+        self._runner_alive = runner_alive  # [False] once the runner (and what it worked for) is deleted
 
     @Slot(object)
     def progress(self, payload: Any) -> None:
-        if self._on_progress is not None and not self._token.cancelled:
+        if self._on_progress is not None and not self._token.cancelled and self._runner_alive[0]:
             self._on_progress(payload)
 
     @Slot(object, object)
     def outcome(self, result: Any, error: Any) -> None:
-        self._finish(result, error)
+        if self._runner_alive[0]:  # a job whose runner went with its view (a map removed) tells nobody
+            self._finish(result, error)
 
     @Slot(object)
     def released(self, _worker: Any) -> None:
@@ -128,6 +130,8 @@ class QtJobRunner(QObject):
         self._lanes: list[QtLane] = []
         self._retired: list[QtLane] = []
         _RUNNERS.add(self)
+        alive = self._alive = [True]
+        self.destroyed.connect(lambda *_: alive.__setitem__(0, False))  # no reference to self: it is going
 
     def new_lane(self, name: str) -> QtLane:
         lane = QtLane(name, self)
@@ -161,7 +165,7 @@ class QtJobRunner(QObject):
             else:
                 on_done(result)
 
-        delivery = _Delivery(on_progress, finish, lambda: _UNFINISHED.discard(job), token)
+        delivery = _Delivery(on_progress, finish, lambda: _UNFINISHED.discard(job), token, self._alive)
         job.delivery = delivery  # kept with the job until its last signal has been delivered
         worker.signals.progress.connect(delivery.progress, QUEUED)
         worker.signals.outcome.connect(delivery.outcome, QUEUED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
@@ -76,10 +77,14 @@ class MovieSaving(QObject):
             self.dialog.setLabelText(f"Drawing frame {done} of {total}…")
 
     def on_saved(self, path) -> None:
+        if not shiboken6.isValid(self):
+            return  # its window closed meanwhile
         self._end()
         self.saved.emit(str(path))
 
     def on_failed(self, message: str) -> None:
+        if not shiboken6.isValid(self):
+            return
         if self._cancel is not None and self._cancel.cancelled:
             self.on_cancelled()
             return
@@ -87,15 +92,17 @@ class MovieSaving(QObject):
         self.failed.emit(message)
 
     def on_cancelled(self) -> None:
+        if not shiboken6.isValid(self):
+            return
         self._end()
         self.cancelled.emit()
 
     def _end(self) -> None:
         self._cancel = None
-        if self.dialog is not None:
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None and shiboken6.isValid(dialog):  # gone with its window when that closed first
+            dialog.close()
+            dialog.deleteLater()
 
 
 class FormationExport(MovieSaving):

@@ -179,12 +179,9 @@ class ExplorerTab(QWidget):
             lambda: self.explorer.open(KerasPairSource(Path(encoder), Path(decoder), str(dataset))))
 
     def follow_run(self, folder: str, epochs_completed: int, *, now: bool = False) -> None:
-        """The Training tab's run (opened: `now`; or a new epoch saved): the map follows it."""
-        if not self.state.tensorflow_loaded:
-            self._deferred_follow = (folder, epochs_completed, now)  # `vaegui gui RUN`: once TensorFlow is in
-            self.state.with_tensorflow(self._follow_deferred)
-            return
-        self.explorer.follow(folder, epochs_completed, now=now)
+        """The Training tab's run (opened: `now`; or a new epoch saved): the map follows it, once TensorFlow is in."""
+        self._deferred_follow = (folder, epochs_completed, now)  # `vaegui gui RUN`: the latest, once it is in
+        self.state.with_tensorflow(self._follow_deferred)
 
     def _follow_deferred(self) -> None:
         if self._deferred_follow is not None:

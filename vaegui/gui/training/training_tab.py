@@ -129,6 +129,7 @@ class TrainingTab(QWidget):
         buttons.addWidget(self.open_button, 3, 0)
         buttons.addWidget(self.overlay_button, 3, 1)
         buttons.addWidget(self.keep_training_box, 4, 0, 1, 2)
+        wording().mark_expert(self.keep_training_box)  # a setting: presenter mode keeps the room for the demo
         settings_panel = QWidget()
         settings_layout = QVBoxLayout(settings_panel)
         settings_layout.setContentsMargins(6, 6, 6, 6)
