@@ -55,8 +55,8 @@ def test_a_second_process_resuming_a_run_in_training_is_refused_and_writes_nothi
 
         assert second.returncode == 1
         message = second.stderr.strip()
-        assert message.startswith(f"vaegui: error: {out} is being trained by `vaegui train` (process {holder.pid}, "
-                                  "started as: vaegui train --dataset digits")
+        assert message.startswith(f"vaegui: error: {out} is being trained by `vaegui train` (process {holder.pid} "
+                                  "on this computer) since ")
         assert "Wait for it to finish, or stop it first (press Ctrl-C where it runs)" in message
         assert "Traceback" not in second.stderr and "Loading" not in second.stdout
         assert (out / "config.json").read_text() == config_before  # --epochs 5 was not written

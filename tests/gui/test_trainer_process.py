@@ -66,6 +66,7 @@ def test_a_trainer_that_misbehaves_is_reported_and_never_trusted(qtbot, tmp_path
     assert tab.train_button.isEnabled()
     tab.details.toggle.click()  # what the trainer wrote on stderr stays readable under Details
     qtbot.waitUntil(lambda: "TensorFlow would say this on stderr" in tab.details.text.toPlainText(), timeout=WAIT_MS)
+    assert tab.details.isVisible()
 
 
 def test_a_trainer_killed_mid_epoch_is_said_at_once_and_continue_loses_only_that_epoch(qtbot, tab):
@@ -180,7 +181,7 @@ def test_continue_refused_by_another_window_says_so_plainly_and_follows_it(qtbot
         qtbot.waitUntil(lambda: tab.mode == FOLLOWING, timeout=WAIT_MS)
         text = tab.error_label.text()
         assert text.startswith(f"This run ({run.folder}) is being trained in another vaegui window (its trainer "
-                               f"is process {holder.pid})")
+                               f"is process {holder.pid} on this computer)")
         assert "press Stop in that window" in text and "This window follows it live meanwhile" in text
         assert "Failed" not in tab.progress_bar.text() and "Ctrl-C" not in text and "kill" not in text
         assert "trained elsewhere, shown live" in tab.progress_bar.text()
@@ -200,7 +201,7 @@ def test_a_training_kept_going_after_its_window_closed_is_shown_by_the_next_wind
     tab = window.training_tab
     tab.runs_root = tmp_path
     set_tiny_settings(tab, epochs=1000)
-    tab.keep_training_box.setChecked(True)
+    tab.actions.keep_training.setChecked(True)  # File ▸ Keep training if this window closes
     click(qtbot, tab.train_button)
     qtbot.waitUntil(lambda: tab.model.epochs_completed >= 1, timeout=WAIT_MS)
     trainer, folder = tab.follower.trainer.process, Path(tab.run.folder)

@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         actions = self.training_tab.actions  # the same actions as the tab's buttons: enabled alike
         for action in (actions.open_run, actions.overlay, None, actions.export_curves, actions.export_history,
-                       actions.export_movie, None):
+                       actions.export_movie, None, actions.keep_training, None):
             if action is None:
                 menu.addSeparator()
             else:

@@ -34,14 +34,14 @@ def kept_text(kept: int, epochs: int | None = None) -> str:
 def trainer_name(holder: LockHolder) -> str:
     """Who trains a run, for a sentence: 'another vaegui window', '`vaegui train` in a terminal', …"""
     window = _WINDOW_COMMAND.match(holder.command)
-    where = "" if holder.on_this_host else f" on the computer {holder.host}"
+    process = f"process {holder.pid} on {'this computer' if holder.on_this_host else f'the computer {holder.host}'}"
     if window is not None:
         if holder.on_this_host and int(window[1]) == os.getpid():
-            return f"another trainer this app started (process {holder.pid})"
-        return f"another vaegui window{where} (its trainer is process {holder.pid})"
+            return f"another trainer this app started ({process})"
+        return f"another vaegui window (its trainer is {process})"
     if holder.command.startswith("vaegui train") or " train " in f" {holder.command} ":
-        return f"`vaegui train` (process {holder.pid}{where}, started as: {holder.command})"
-    return f"process {holder.pid}{where} ({holder.command})"
+        return f"`vaegui train` ({process})"
+    return f"{process} ({holder.command})"
 
 
 def how_to_stop(holder: LockHolder) -> str:

@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from vaegui.app.training_model import PAUSED, TrainingModel
+from vaegui.words import tip, word
 
 TRAIN_TIP = "Train a new model with the settings on the left"
 
@@ -31,6 +32,8 @@ class TrainingActions:
         self.overlay = action("Overlay run…", "Draw another run's curves in grey for comparison")
         self.export_curves = action("Export curves (PNG/SVG)…", "Save the curves as a picture")
         self.export_history = action("Export loss history (CSV)…", "Save every epoch's losses as a table")
+        self.keep_training = action(word("keep_training"), tip("keep_training"))
+        self.keep_training.setCheckable(True)  # a choice made before closing, so that closing asks nothing
         self.export_movie = action("Export the map's formation (GIF/MP4)…",
                                    "Save a movie of the latent map forming, one frame per epoch, as an animated GIF "
                                    "or an MP4 video")

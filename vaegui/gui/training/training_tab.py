@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -107,7 +106,6 @@ class TrainingTab(QWidget):
         self.form = SettingsForm(dataset)
         self.train_button, self.pause_button, self.stop_button = QPushButton(), QPushButton(), QPushButton()
         self.continue_button, self.open_button = QPushButton(), QPushButton()
-        self.keep_training_box = wording().label(QCheckBox(), "keep_training")
         self.overlay_button = QToolButton()
         self.overlay_button.setText("Overlays")
         self.overlay_button.setToolTip("Draw other runs' curves in grey for comparison, or remove them")
@@ -128,8 +126,6 @@ class TrainingTab(QWidget):
         buttons.addWidget(self.continue_button, 2, 0, 1, 2)
         buttons.addWidget(self.open_button, 3, 0)
         buttons.addWidget(self.overlay_button, 3, 1)
-        buttons.addWidget(self.keep_training_box, 4, 0, 1, 2)
-        wording().mark_expert(self.keep_training_box)  # a setting: presenter mode keeps the room for the demo
         settings_panel = QWidget()
         settings_layout = QVBoxLayout(settings_panel)
         settings_layout.setContentsMargins(6, 6, 6, 6)
@@ -168,7 +164,7 @@ class TrainingTab(QWidget):
         self.status_label.setStyleSheet("color: #444;")
         # Room for two lines from the start: a longer status (the run folder) does not push the plots up.
         self.status_label.setMinimumHeight(2 * self.status_label.fontMetrics().lineSpacing() + 4)
-        self.details = TrainerDetails(self.model)
+        self.details = TrainerDetails(self.model, self)
         self.views = EpochViewsPanel(self.model, self.loss_plot.flush)
         for name in ("samples", "latent_preview", "kl_bars", "epoch_slider", "epoch_label"):
             setattr(self, name, getattr(self.views, name))
@@ -182,7 +178,6 @@ class TrainingTab(QWidget):
         status_row.addWidget(self.status_label, 1)
         status_row.addWidget(self.details.toggle, 0, Qt.AlignmentFlag.AlignTop)
         top_layout.addLayout(status_row)
-        top_layout.addWidget(self.details)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.views)
@@ -295,7 +290,7 @@ class TrainingTab(QWidget):
         is on disk), or to go on alone when Keep training is ticked. Nothing is waited for."""
         self.tick.stop()
         self.movie_export.cancel()
-        self.follower.shutdown(keep_training=self.keep_training_box.isChecked())
+        self.follower.shutdown(keep_training=self.actions.keep_training.isChecked())
 
     # ---- what the follower and the model say (GUI thread) --------------------------------
 
