@@ -123,7 +123,8 @@ def in_the_window(app: QApplication, config: RunConfig, root: str) -> dict:
     cpu = (lambda: process_cpu_seconds(trainer)) if PROCESS_TRAINER else time.process_time
     model = tab.model
     if PROCESS_TRAINER:
-        model.curves_changed.connect(lambda: first_batch or first_batch.append(time.perf_counter()))
+        model.curves_changed.connect(lambda: first_batch or not model.curves.size or
+                                     first_batch.append(time.perf_counter()))
     else:
         tab.worker.batch_progress.connect(lambda _u: first_batch or first_batch.append(time.perf_counter()))
     window.state.checkpoint_saved.connect(lambda *_: times.ends.append((time.perf_counter(), cpu())))

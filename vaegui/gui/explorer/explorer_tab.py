@@ -45,9 +45,8 @@ class ExplorerTab(QWidget):
         super().__init__()
         self.state = state
         self.runner = QtJobRunner(self)
-        self.explorer = ExplorerModel(self.runner)
+        self.explorer = ExplorerModel(self.runner, state.with_tensorflow)  # TensorFlow imported here when first needed
         self.selection = SelectionModel(self.explorer)
-        self._deferred_follow: tuple[str, int, bool] | None = None
         self._build()
         self.map_view = ExplorerMapView(self.map, self.explorer, self.selection)
         for signal, slot in ((self.explorer.source_changed, self._render_source),
@@ -171,23 +170,16 @@ class ExplorerTab(QWidget):
     # ---- opening models ------------------------------------------------------------------
 
     def open_run_folder(self, folder: str | Path) -> None:
-        """Explore a run folder (this tab only: training is not affected), once TensorFlow is in this process."""
-        self.state.with_tensorflow(lambda: self.explorer.open(RunSource(Path(folder))))
+        """Explore a run folder (this tab only: training is not affected)."""
+        self.explorer.open(RunSource(Path(folder)))
 
     def open_foreign_model(self, encoder: str | Path, decoder: str | Path, dataset: str) -> None:
-        self.state.with_tensorflow(
-            lambda: self.explorer.open(KerasPairSource(Path(encoder), Path(decoder), str(dataset))))
+        self.explorer.open(KerasPairSource(Path(encoder), Path(decoder), str(dataset)))
 
     def follow_run(self, folder: str, epochs_completed: int, *, now: bool = False) -> None:
-        """The Training tab's run (opened: `now`; or a new epoch saved): the map follows it, once TensorFlow is in."""
-        self._deferred_follow = (folder, epochs_completed, now)  # `vaegui gui RUN`: the latest, once it is in
-        self.state.with_tensorflow(self._follow_deferred)
-
-    def _follow_deferred(self) -> None:
-        if self._deferred_follow is not None:
-            folder, epochs, now = self._deferred_follow
-            self._deferred_follow = None
-            self.explorer.follow(folder, epochs, now=now)
+        """The Training tab's run (opened: `now`; or a new epoch saved): the map follows it (while it is looked at,
+        or `now`; TensorFlow is imported into the window only then)."""
+        self.explorer.follow(folder, epochs_completed, now=now)
 
     def _ask_run(self) -> None:
         show_run_library(self, self.state.runs_root, "explore", self.open_run_folder, self.state.compare_requested.emit)
