@@ -29,10 +29,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
-# Real windows on a virtual X screen; each script saves docs/screenshots/NAME.png.
+# The real app on a 1280×800 virtual X screen with a window manager (tests/screen/, take.py), then the scripts of
+# single views (the Explorer's verbs): docs/screenshots/NAME.png.
 screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots/take.py
 	for script in scripts/screenshots/[!_]*.py; do \
-	  xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python $$script || exit 1; \
+	  [ "$$script" = scripts/screenshots/take.py ] || xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python $$script || exit 1; \
 	done
 
 clean:

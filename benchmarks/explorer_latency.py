@@ -4,7 +4,8 @@
 
 --quick measures the map at 10k and 70k only and skips the Fashion-MNIST run (training, 70k t-SNE, sklearn).
 --fashion-run reuses (or keeps) a Fashion-MNIST run folder instead of training one in a temporary folder.
---parts runs only some parts: the Explorer tab (click, toggle), the map widget, t-SNE.
+--parts runs only some parts: the Explorer tab (click, toggle), the map widget, t-SNE, the verbs (lasso, dim,
+search, density, labels at 200k).
 Every figure is repeated (frames: 120 a gesture, `--repeats` gestures; picks: 1000; clicks: 300) and
 given as median and p95. A SUMMARY line per target of issue 17 closes the output.
 """
@@ -30,6 +31,7 @@ TARGETS = {
     "click": 16.0, "toggle_10k": 500.0, "toggle_70k": 3000.0, "first_points": 1000.0,
     "pick": 1.0, "frame_70k": 16.0, "frame_200k": 33.0,
     "tsne_10k_first_s": 1.0, "tsne_10k_s": 15.0, "tsne_70k_s": 180.0,
+    "lasso": 100.0, "dim": 33.0, "contours": 200.0, "labels": 1000.0, "search": 50.0,
 }
 SIZES = (10_000, 70_000, 200_000)
 
@@ -53,7 +55,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--fashion-run", type=Path, default=None)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--parts", default="tab,map,tsne", help="comma-separated: tab, map, tsne (default: all)")
+    parser.add_argument("--parts", default="tab,map,tsne,verbs",
+                        help="comma-separated: tab, map, tsne, verbs (default: all)")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
 
@@ -70,6 +73,8 @@ def main() -> None:
         map_part(args, summary)
     if "tsne" in parts:
         tsne_part(args, folder, summary)
+    if "verbs" in parts:
+        verbs_part(args, folder, summary)
     print()
     for text in summary:
         print(f"SUMMARY {text}")
@@ -189,6 +194,50 @@ def tsne_part(args, folder: Path, summary: list[str]) -> None:
         summary.append(f"t-SNE 70k Fashion-MNIST: {run70.total:.0f} s {verdict(run70.total, 'tsne_70k_s')}, "
                        f"first optimised layout {run70.first_optimised:.1f} s, live layouts every "
                        f"≤ {run70.longest_gap:.2f} s, 5-NN accuracy {run70.knn_accuracy:.3f}")
+
+
+def verbs_part(args, folder: Path, summary: list[str]) -> None:
+    """Issue 22's verbs at 200,000 points (a synthetic direct map in the real Explorer tab)."""
+    from benchmarks._explorer_verbs import verb_figures
+    from tests.conftest import train_tiny_run
+
+    run = folder / "verbs-z2"
+    if not (run / "config.json").exists():
+        print("Training a tiny digits run (z_dim 2) for the verbs ...", flush=True)
+        train_tiny_run(run, z_dim=2, epochs=2)
+    figures = verb_figures(run, count=200_000, repeats=max(5, 5 * args.repeats))
+    floor = f"floor: a repaint {np.median(figures.repaint_floor):.1f} ms"
+    print(line("floor: one repaint of the map, nothing changed", figures.repaint_floor))
+    print(line("floor: one pass over the points (their grid cells)", figures.pass_floor))
+    print(line("lasso (120 vertices) → group panel, dimmed map painted", figures.lasso, target="lasso"))
+    print(line("  of which the point-in-polygon test", figures.lasso_polygon))
+    print(line("  the GUI thread's CPU time", figures.lasso_cpu))
+    print(line("dim → recoloured map painted", figures.dim, target="dim"))
+    print(line("undim → recoloured map painted", figures.undim, target="dim"))
+    print(line("  the GUI thread's CPU time (dim and undim)", figures.dim_cpu))
+    print(line("  then the image drawn again (off the GUI thread)", figures.redraw_after_dim))
+    print(line("search typed → map filtered and painted", figures.search, target="search"))
+    print(line("  the GUI thread's CPU time", figures.search_cpu))
+    print(line("density contours computed", figures.contours, target="contours"))
+    print(line("  CPU time of each", figures.contours_cpu))
+    print(line("  their lines drawn and painted", figures.contours_drawn))
+    print(line("region names found", figures.labels, target="labels"))
+    print(line("  CPU time of each", figures.labels_cpu))
+    print("CPU seconds per wall second: " + ", ".join(f"{name} {value:.2f}" for name, value in figures.cpu.items()))
+    def cpu(samples: list[float]) -> str:
+        return f"GUI thread's CPU median {np.median(samples):.1f} ms; "
+
+    for name, samples, target, extra in (
+            ("lasso of 200k → group panel", figures.lasso, "lasso", cpu(figures.lasso_cpu) + floor),
+            ("dim/undim at 200k", figures.dim + figures.undim, "dim", cpu(figures.dim_cpu) + floor),
+            ("density contours at 200k", [a + b for a, b in zip(figures.contours, figures.contours_drawn)], "contours",
+             f"CPU of the computation median {np.median(figures.contours_cpu):.1f} ms; floor: one pass over the "
+             f"points {np.median(figures.pass_floor):.1f} ms"),
+            ("labels at 200k", figures.labels, "labels", f"CPU median {np.median(figures.labels_cpu):.1f} ms; "
+             f"floor: one pass over the points {np.median(figures.pass_floor):.1f} ms"),
+            ("search → map updated at 200k", figures.search, "search", cpu(figures.search_cpu) + floor)):
+        median, p95 = stats(samples)
+        summary.append(f"{name} median {median:.1f} ms, p95 {p95:.1f} ms {verdict(p95, target)}; {extra}")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Debian/Ubuntu packages vaegui's set-up wants: python3-venv (without it `python3 -m venv` fails),
-# Qt's runtime libraries (offscreen and X11), Xvfb for screenshots, and the real Fashion-MNIST.
+# Qt's runtime libraries (offscreen and X11), the real Fashion-MNIST, and for the real-screen tests and the
+# screenshots (tests/screen/) a virtual X screen (Xvfb), a window manager (openbox), x11-utils (xwininfo, xprop:
+# where the window manager put each window) and xdotool (a real pointer).
 # Skipped quietly where apt is not available.
 set -u
 packages=(
   python3-venv
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
-  libxcb-render-util0 libxcb-image0 libxcb-xkb1 xvfb
+  libxcb-render-util0 libxcb-image0 libxcb-xkb1 xvfb openbox x11-utils xdotool
   dataset-fashion-mnist
 )
 command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1 || {

@@ -111,3 +111,22 @@ def test_metrics_measures_a_run_trained_before_the_figures_were_kept(run, tmp_pa
     assert figures["measured_now"] and figures["active_units"] is not None and 0 <= figures["knn_accuracy"] <= 1
     missing = vaegui("metrics", str(tmp_path / "nope"))
     assert missing.returncode == 1 and "does not exist" in missing.stderr
+
+
+def test_metrics_text_and_json_name_each_quantity_once_and_alike(run):
+    """'Reconstruction error (training) 100.7' in the text was the training loss, while --json's
+    reconstruction_error (91.55) is the test images' error from mu: two quantities, one name. Now every line of the
+    text ends in its JSON key, with the JSON's value."""
+    figures = json.loads(vaegui("metrics", str(run.folder), "--json").stdout)
+    lines = [line for line in vaegui("metrics", str(run.folder)).stdout.splitlines() if line.startswith("  ")]
+    keys = [line.split()[-1] for line in lines]
+    assert len(set(keys)) == len(keys) and set(keys) <= set(figures)
+    assert {"reconstruction_loss", "reconstruction_error", "loss", "val_loss", "kl_loss"} <= set(keys)
+    labels = {line.split()[-1]: line[2:line.index("  ", 2)].strip() for line in lines}
+    assert len(set(labels.values())) == len(labels)  # one label each: no two quantities share a name
+    for line, key in zip(lines, keys):
+        if figures[key] is not None and key not in ("active_units", "dead_hidden_units"):
+            shown = line.split()[-2]
+            percent = shown.endswith("%")
+            assert float(shown.rstrip("%")) == pytest.approx(figures[key] * (100 if percent else 1), rel=0.01,
+                                                             abs=0.5 if percent else 0.01), line

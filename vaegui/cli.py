@@ -29,7 +29,6 @@ from vaegui.config import (
     TrainingConfig,
 )
 from vaegui.errors import ConfigError, VaeguiError
-from vaegui.terminal_progress import TerminalProgress
 
 # Flags that change what the model is; a resumed run keeps its own.
 _MODEL_FLAGS = (
@@ -321,6 +320,7 @@ def _report_skipped(dataset, already: int = 0) -> int:
 
 
 def _train(run, dataset, *, quiet: bool, on_start=None) -> int:
+    from vaegui.terminal_progress import TerminalProgress  # not with the parser: `vaegui gui` opens no training
     from vaegui.training import TrainingSession
 
     progress = TerminalProgress(quiet=quiet, on_start=on_start)

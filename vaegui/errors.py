@@ -42,8 +42,11 @@ def first_line(error: BaseException) -> str:
 
 
 def failure_message(error: BaseException, unexpected: str = "Something went wrong") -> str:
-    """What the person reads when work failed: a VaeguiError's own text; for anything else (a bug) `unexpected` and
-    a short summary they can report. The one builder of such messages (jobs, the trainer process)."""
+    """What the person reads when work failed: a VaeguiError's own text; for anything else (a bug, or a model's own
+    code failing) `unexpected` and a short summary they can act on or report: Keras's colour codes and tensor dumps
+    left out (vaegui.keras_errors). The one builder of such messages (jobs, the trainer process)."""
+    from vaegui.keras_errors import plain_error_text
+
     if isinstance(error, VaeguiError):
         return str(error)
-    return f"{unexpected}: {type(error).__name__}: {error}"
+    return f"{unexpected}: {type(error).__name__}: {plain_error_text(error)}"

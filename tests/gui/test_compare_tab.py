@@ -128,7 +128,8 @@ def test_random_points_are_decoded_by_both_and_the_figures_sit_side_by_side(qtbo
     assert "same random points" in tab.prior_panel.note.text()
     table = tab.quality_table
     autoencoder, vae = pair
-    assert table.horizontalHeaderItem(0).text() == autoencoder.name
+    heading = table.horizontalHeaderItem(0)
+    assert heading.text() == "Left" and heading.toolTip() == autoencoder.name
     assert table.cell("How tidy the map must be (KL weight β)", "a") == "0"
     assert table.cell("How tidy the map must be (KL weight β)", "b") == "1"
     knn = "Neighbours share their label (5-NN accuracy)"

@@ -129,7 +129,10 @@ def test_clicking_a_point_shows_its_original_and_reconstruction(open_tab, run_z2
     from scipy.spatial import cKDTree
 
     distances, _ = cKDTree(pixels).query(pixels, k=2)
-    row = int(np.argmax(distances[:, 1]))
+    # Not under the class legend: a click there is the legend's (it hides the class), never the map's.
+    legend = tab.map.plot_widget.mapFromScene(tab.map.legend.sceneBoundingRect()).boundingRect()
+    under_legend = np.array([legend.contains(QPoint(int(x), int(y))) for x, y in pixels])
+    row = int(np.argmax(np.where(under_legend, -1.0, distances[:, 1])))
     _click_map(qtbot, tab, QPoint(int(pixels[row, 0]), int(pixels[row, 1])))
     assert tab.selection.selected.row == row
     panel = tab.point_panel
@@ -642,14 +645,13 @@ def test_the_dataset_question_offers_files_and_defaults_to_data_available_offlin
 
 
 def test_a_model_holding_code_is_opened_only_after_the_person_trusts_it(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
     from tests.latent.test_foreign_model import _seed_pair
+    from vaegui.gui.explorer import explorer_tab
 
     _seed_pair(tmp_path, sampling="lambda")
-    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    answers = [False, True]
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text: asked.append(text) or answers.pop(0))
+    monkeypatch.setattr(explorer_tab, "ask_trust", lambda parent, text: asked.append(text) or answers.pop(0))
     tab = _new_tab(qtbot)
     tab.open_foreign_model(tmp_path / "encoder.keras", tmp_path / "decoder.keras", "digits")
     qtbot.waitUntil(lambda: bool(asked) and not tab.is_busy(), timeout=WAIT_MS)

@@ -1,4 +1,5 @@
-"""The first paint needs no heavy import (SciPy, scikit-learn, TensorFlow, Keras); the Explorer is built after it."""
+"""The first paint needs no heavy import (SciPy, scikit-learn, TensorFlow, Keras, pyqtgraph, superqt and its qtpy); the
+Explorer and the Training tab's plots are built after it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ SCRIPT = textwrap.dedent(
     from PySide6.QtWidgets import QApplication
     from vaegui.gui.main_window import MainWindow
 
-    HEAVY = ("scipy", "sklearn", "tensorflow", "keras")
+    HEAVY = ("scipy", "sklearn", "tensorflow", "keras", "pyqtgraph", "superqt", "qtpy")
     report = {}
 
     class FirstPaint(QObject):
@@ -24,12 +25,14 @@ SCRIPT = textwrap.dedent(
             if event.type() == QEvent.Type.Paint and "at_paint" not in report:
                 report["at_paint"] = sorted(m for m in HEAVY if m in sys.modules)
                 report["explorer_imported_at_paint"] = "vaegui.gui.explorer.explorer_tab" in sys.modules
+                report["plots_built_at_paint"] = window.training_tab._plots_built
             return False
 
     def started():
         from vaegui.gui.explorer.explorer_tab import ExplorerTab
 
         report["explorer_in_its_tab"] = isinstance(window.tabs.widget(1), ExplorerTab)
+        report["plots_built_at_start"] = window.training_tab._plots_built
         # Not on screen, so it does not load runs while training (it would compete for the CPU).
         report["explorer_looked_at"] = window.tabs.widget(1).explorer.visible
         window.tabs.setCurrentIndex(1)
@@ -56,6 +59,8 @@ def test_the_first_paint_needs_no_heavy_import_and_the_explorer_is_built_after_i
     report = json.loads(line.removeprefix("REPORT "))
     assert report["at_paint"] == []
     assert report["explorer_imported_at_paint"] is False
+    # pyqtgraph's import and the plots' set-up were half of the start: the welcome shows first, the plots come after.
+    assert report["plots_built_at_paint"] is False and report["plots_built_at_start"] is True
     assert report["explorer_in_its_tab"] is True
     assert report["explorer_looked_at"] is False and report["explorer_looked_at_when_chosen"] is True
 

@@ -37,6 +37,12 @@ def _check_highlight(window, tour) -> None:
     assert tour.bubble.count.text() == f"{tour.index + 1} of {len(tour.steps)}"
 
 
+def _waiting_words(window, key: str) -> str:
+    """What a step says before a model exists, with the time training takes as the welcome says it."""
+    estimate = window.training_tab.welcome.estimate_words()
+    return word(key, estimate=f", {estimate}" if estimate else "")
+
+
 def test_the_tour_walks_every_step_before_any_model_and_says_what_to_do(window, qtbot):
     window.tour_action.trigger()
     tour = window.tour
@@ -49,7 +55,7 @@ def test_the_tour_walks_every_step_before_any_model_and_says_what_to_do(window, 
         seen.append(tour.highlighted())
         if step.stand_in is not None:  # no run yet: the bubble says what to do, on a widget that is on screen
             assert tour.highlighted() is step.stand_in() and not step.target().isVisible()
-            assert word(step.waiting) in tour.bubble.text.text()
+            assert _waiting_words(window, step.waiting) in tour.bubble.text.text()
         else:
             assert tour.highlighted() is step.target()
         assert tour.bubble.back_button.isEnabled() == (index > 0)
@@ -90,7 +96,7 @@ def test_with_a_run_open_each_step_highlights_its_own_widget(window, qtbot, run_
         qtbot.wait(20)
         _check_highlight(window, tour)
         assert tour.highlighted() is step.target(), step.key
-        assert word(step.waiting or "tour_wait_training") not in tour.bubble.text.text()
+        assert _waiting_words(window, step.waiting or "tour_wait_training") not in tour.bubble.text.text()
         targets[step.key] = tour.highlighted()
         tour.next()
     training, explorer = window.training_tab, window.explorer_tab
@@ -108,7 +114,7 @@ def test_the_tour_follows_the_window_when_training_starts_during_a_step(window, 
     window.training_tab.pages.setCurrentIndex(1)  # what pressing Train shows: the plots
     assert tour.highlighted() is window.training_tab.loss_plot
     _check_highlight(window, tour)
-    assert word("tour_wait_training") not in tour.bubble.text.text()
+    assert _waiting_words(window, "tour_wait_training") not in tour.bubble.text.text()
     window.training_tab.pages.setCurrentIndex(0)
     tour.close()
 

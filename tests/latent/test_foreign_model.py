@@ -215,7 +215,7 @@ def test_an_unknown_layer_class_is_named_with_keras_own_cause(tmp_path):
     mu, log_var = layers.Dense(2, name="mu")(x), layers.Dense(2, name="log_var")(x)
     encoder = keras.Model(images, [mu, log_var, Reparameterize()([mu, log_var])])
     _save_pair(tmp_path, encoder, _decoder(2, IMAGE_SHAPE), ".keras")
-    cause = "Cannot open the encoder encoder.keras: Could not locate class 'Reparameterize'"
+    cause = "Cannot open the encoder encoder.keras: the file names a class 'Reparameterize' but does not hold its code"
     message = _refused(ModelFileError, cause, tmp_path / "encoder.keras", tmp_path / "decoder.keras")
     assert "Full object config" not in message and "could not be deserialized properly" not in message
 

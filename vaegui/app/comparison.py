@@ -19,6 +19,7 @@ from vaegui.app.explorer_selection import SAMPLES, LocationDetails, PointDetails
 from vaegui.app.jobs import JobRunner
 from vaegui.app.map_state import MapSettings, MethodChoice, ShownMap, default_method, describe_row
 from vaegui.latent.generation import prior_samples
+from vaegui.latent.prior_fit import describe_prior_fit, explain_prior_fit, prior_fit
 from vaegui.runs.library import RunSummary
 
 SIDES = ("a", "b")
@@ -248,7 +249,7 @@ class ComparisonModel:
         if a.z_dim != b.z_dim:
             return (f"The latent spaces differ in size (z_dim {a.z_dim} and {b.z_dim}): a place picked on one map is "
                     "decoded there only; images picked are marked on both.")
-        return "An image picked on either map is marked on both; a place picked is decoded by both models."
+        return ""  # the usual case: the panel's own hint says it already (its room goes to the maps)
 
     def _set_link_note(self, text: str) -> None:
         if text != self.link_note:
@@ -269,6 +270,15 @@ class ComparisonModel:
         draws = prior_samples(z_dims.pop(), SAMPLES) if len(z_dims) == 1 else None
         for selection in self.selections.values():
             selection.sample_prior(draws)
+
+    def prior_lesson(self, side: str) -> tuple[str, str]:
+        """Where this side's random draws land on its map and what that makes of them, in words, and the figures
+        behind them (('', '') before the draws)."""
+        shown, prior = self.explorers[side].shown, self.selections[side].prior
+        if shown is None or prior is None:
+            return "", ""
+        fit = prior_fit(shown.latents.mu, prior[0])
+        return describe_prior_fit(self.side_name(side), fit), explain_prior_fit(fit)
 
 
 def row_of(shown: ShownMap, split: int, index: int) -> int | None:

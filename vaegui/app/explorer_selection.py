@@ -80,6 +80,7 @@ class SelectionModel:
         self.grid: tuple[np.ndarray, np.ndarray, int, str] | None = None  # (vectors, mosaic, per side, note)
         self._map: ShownMap | None = None
         self._decoded_for = None  # the source whose decodings are on screen
+        self._before_click: tuple | None = None  # (selected, traversal, posterior, map) before the last click
         explorer.source_changed.connect(self._on_source_changed)
         explorer.map_changed.connect(self._on_map_changed)
 
@@ -97,6 +98,7 @@ class SelectionModel:
         shown = self._clickable()
         if shown is None or not 0 <= row < len(shown.latents):
             return
+        self._remember_click(shown)
         self._select(*self._point_details(shown, row))
 
     def select_location(self, x: float, y: float) -> np.ndarray | None:
@@ -105,6 +107,7 @@ class SelectionModel:
         if shown is None:
             return None
         vector, how = shown.projection.location_to_latent(x, y)
+        self._remember_click(shown)
         image = self._viewer().decode_one(vector)
         self._select(LocationDetails((float(x), float(y)), vector, image, how + "."), image)
         return vector
@@ -119,6 +122,18 @@ class SelectionModel:
 
     def clear(self) -> None:
         self._select(None)
+
+    def _remember_click(self, shown: ShownMap) -> None:
+        self._before_click = (self.selected, self.traversal, self.posterior, shown)
+
+    def undo_click(self) -> None:
+        """Take the last click back: a double-click only fits the view, so its first click must not stay decoded."""
+        before, self._before_click = self._before_click, None
+        if before is None or before[3] is not self.explorer.shown:
+            return
+        self.selected, self.traversal, self.posterior = before[:3]
+        self.changed.emit()
+        self.traversal_changed.emit()
 
     def _select(self, details: PointDetails | LocationDetails | None, base_image: np.ndarray | None = None) -> None:
         """`base_image`: the selection's vector already decoded (saves a decoder call on a click)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +16,7 @@ from PIL import Image, ImageOps
 from vaegui.cancel import CancelToken
 from vaegui.data.dataset import ImageDataset, build_dataset
 from vaegui.data.image_array import float_to_pixels, pixels_to_float
+from vaegui.data.scan_progress import ScanProgress
 from vaegui.data.verified_images import VerifiedImages
 from vaegui.errors import DataError
 
@@ -259,11 +260,14 @@ def _is_image_name(name: str) -> bool:
 
 
 def _add_checked_files(entries: Sequence[os.DirEntry[str]], label: int, scan: FolderScan,
-                       verified: VerifiedImages, cancel: CancelToken | None = None) -> int:
+                       verified: VerifiedImages, progress: ScanProgress | None = None,
+                       cancel: CancelToken | None = None) -> int:
     added = 0
     for number, entry in enumerate(entries):
         if cancel is not None and number % CANCEL_CHECK_FILES == 0:
             cancel.raise_if_cancelled()
+        if progress is not None:
+            progress.checked()
         try:
             status = entry.stat()
         except OSError as error:
@@ -300,13 +304,17 @@ def _image_files_below(folder: str, scan: FolderScan, cancel: CancelToken | None
     return files
 
 
-def scan_image_folder(folder: Path, cancel: CancelToken | None = None) -> FolderScan:
-    """List the readable images of `folder` without decoding them (Cancelled soon after `cancel` is set).
+def scan_image_folder(folder: Path, progress: Callable[[str], None] | None = None,
+                      cancel: CancelToken | None = None) -> FolderScan:
+    """List the readable images of `folder` without decoding them; `progress` is told, in words, what is done
+    ("Checking the pictures: 12,000 of 30,000 files"), a few times a second; Cancelled soon after `cancel` is set.
 
     Layout: image files directly in `folder` make a flat, unlabelled set (sub-folders are then
     ignored). Otherwise each sub-folder is a class (its files found recursively), labelled by
     its index in the sorted sub-folder names; with only one such class the set is unlabelled.
     """
+    say = ScanProgress(progress)
+    say.now(f"Listing the pictures in {folder.name}…")
     try:
         entries = _visible_entries(str(folder))
     except PermissionError as error:
@@ -321,17 +329,22 @@ def scan_image_folder(folder: Path, cancel: CancelToken | None = None) -> Folder
     top_files = [entry for entry in entries if entry.is_file() and _is_image_name(entry.name)]
     sub_folders = [entry for entry in entries if entry.is_dir()]
     if top_files or not sub_folders:
-        _add_checked_files(top_files, 0, scan, verified, cancel)
+        say.total = len(top_files)
+        _add_checked_files(top_files, 0, scan, verified, say, cancel)
+        say.now(say.counted())
         verified.save(len(top_files))
         scan.labels = []
         return scan
-    checked = 0
+    classes = []
     for sub_folder in sub_folders:
-        files = _image_files_below(sub_folder.path, scan, cancel)
-        checked += len(files)
-        if _add_checked_files(files, len(scan.class_names), scan, verified, cancel):
-            scan.class_names.append(sub_folder.name)
-    verified.save(checked)
+        classes.append((sub_folder.name, _image_files_below(sub_folder.path, scan, cancel)))
+        say.later(f"Listing the pictures in {folder.name}: {sum(len(files) for _, files in classes):,} files…")
+    say.total = sum(len(files) for _, files in classes)
+    for class_name, files in classes:
+        if _add_checked_files(files, len(scan.class_names), scan, verified, say, cancel):
+            scan.class_names.append(class_name)
+    say.now(say.counted())
+    verified.save(say.total)
     if len(scan.class_names) < 2:
         # One class says nothing (e.g. celeba/img_align_celeba): treat it as unlabelled.
         scan.labels = []
@@ -347,10 +360,12 @@ def load_image_folder(
     channels: int | None,
     test_fraction: float,
     seed: int,
+    progress: Callable[[str], None] | None = None,
     cancel: CancelToken | None = None,
 ) -> ImageDataset:
-    """Scan `folder` and return a dataset whose splits are LazyImages."""
-    scan = scan_image_folder(folder, cancel)
+    """Scan `folder` (saying what it does to `progress`; Cancelled soon after `cancel` is set) and return a dataset
+    whose splits are LazyImages."""
+    scan = scan_image_folder(folder, progress, cancel)
     if not scan.paths:
         detail = ""
         if scan.skipped_files:

@@ -24,6 +24,7 @@ def run_app(run_folder: str | None = None, dataset: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from vaegui.gui.main_window import MainWindow
+    from vaegui.gui.window_geometry import show_on_screen
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("vaegui")
@@ -31,7 +32,7 @@ def run_app(run_folder: str | None = None, dataset: str | None = None) -> int:
     window = MainWindow(dataset=dataset, run_folder=run_folder)
     # The trainer (TensorFlow loads in it, seconds) starts once the window is up.
     window.started.connect(window.load_tensorflow)
-    window.show()
+    show_on_screen(window)  # maximized on a screen smaller than the window's own size
     code = app.exec()
     return end_quickly(code)
 

@@ -13,6 +13,7 @@ from vaegui.gui.app_state import AppState
 from vaegui.gui.compare.experiments_menu import ExperimentsMenu
 from vaegui.gui.runs.run_library import remember_run
 from vaegui.gui.training.training_tab import TrainingTab
+from vaegui.gui.window_geometry import fit_to_screen
 from vaegui.gui.window_menus import build_help_menu, build_view_menu
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ class MainWindow(QMainWindow):
     def __init__(self, dataset: str | None = None, run_folder: str | None = None):
         super().__init__()
         self.setWindowTitle("vaegui — Variational Autoencoder trainer and latent explorer")
-        self.resize(1280, 820)
+        fit_to_screen(self)  # never larger than the screen; show_on_screen maximizes it on a small one
         self.state = AppState()
         self.tabs = QTabWidget()
         self.training_tab = TrainingTab(self.state, dataset=dataset)
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
+        self.training_tab.build_plots()  # its curves and epoch views (pyqtgraph), not seen before a run
         from vaegui.gui.compare.compare_tab import CompareTab
         from vaegui.gui.explorer.explorer_tab import ExplorerTab
 

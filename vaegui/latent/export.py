@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,10 +18,20 @@ COORDINATE_FORMATS = (".csv", ".npz")
 
 
 def save_coordinates(
-    path: str | Path, latents: LatentSet, projection: Projection, class_names: list[str] | None = None
+    path: str | Path, latents: LatentSet, projection: Projection, class_names: list[str] | None = None,
+    rows: np.ndarray | None = None,
 ) -> Path:
-    """CSV (one row per point: split, index, label, class, x, y, mu_*) or NPZ (the same as arrays)."""
+    """CSV (one row per point: split, index, label, class, x, y, mu_*) or NPZ (the same as arrays); `rows`: only
+    those points (the map's filter), else all."""
     path = Path(path)
+    if rows is not None:
+        rows = np.asarray(rows, np.int64)
+        latents = replace(latents, mu=latents.mu[rows], log_var=latents.log_var[rows], z=latents.z[rows],
+                          labels=None if latents.labels is None else latents.labels[rows],
+                          split=latents.split[rows], source_index=latents.source_index[rows],
+                          reconstruction_error=None if latents.reconstruction_error is None else
+                          latents.reconstruction_error[rows], kl=latents.kl[rows])
+        projection = replace(projection, coords=projection.coords[rows], vectors=projection.vectors[rows], _tree=None)
     if path.suffix.lower() not in COORDINATE_FORMATS:
         raise VaeguiError(f"Cannot save coordinates as {path.suffix or 'a file without extension'}: use .csv or .npz.")
     labels = latents.labels if latents.labels is not None else np.full(len(latents), -1, np.int64)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-import textwrap
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +10,7 @@ from pathlib import Path
 import keras
 
 from vaegui.errors import ModelFileError, UntrustedCodeError
+from vaegui.keras_errors import plain_error_text
 from vaegui.latent.foreign_graph import encoder_in_vaegui_order
 from vaegui.model.layers import Sampling
 from vaegui.model.vae import VAE
@@ -140,16 +139,9 @@ def _load(path: Path, role: str, config: dict) -> keras.Model:
     return model
 
 
-def _keras_cause(error: BaseException, limit: int = 400) -> str:
-    """The part of a Keras error that says what went wrong, as one sentence.
-
-    Keras wraps the cause ("Could not locate class 'Sampling'") in a paragraph about get_config
-    followed by the whole model config; the cause comes after the last "Exception encountered:".
-    """
-    text = str(error).strip() or type(error).__name__
-    text = text.rsplit("Exception encountered:", 1)[-1]
-    text = re.split(r"\s*Full object config:", text)[0]
-    text = textwrap.shorten(" ".join(text.split()), limit, placeholder=" …")
+def _keras_cause(error: BaseException) -> str:
+    """The part of a Keras error that says what went wrong, in words the person can act on (vaegui.keras_errors)."""
+    text = plain_error_text(error)
     return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 

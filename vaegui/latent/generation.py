@@ -62,11 +62,13 @@ def dimensions_by_kl(latents: LatentSet) -> tuple[np.ndarray, np.ndarray]:
     return order, kl[order]
 
 
-def worst_reconstructions(latents: LatentSet, count: int = 20) -> np.ndarray:
-    """Rows with the largest reconstruction error, worst first."""
-    return np.argsort(-latents.reconstruction_error, kind="stable")[:count]
+def worst_reconstructions(latents: LatentSet, count: int = 20, rows: np.ndarray | None = None) -> np.ndarray:
+    """Rows (of `rows`, default all) with the largest reconstruction error, worst first."""
+    rows = np.arange(len(latents)) if rows is None else np.asarray(rows, np.int64)
+    return rows[np.argsort(-latents.reconstruction_error[rows], kind="stable")[:count]]
 
 
-def largest_log_var(latents: LatentSet, count: int = 20) -> np.ndarray:
-    """Rows whose mean log-variance is largest: the images the encoder is least sure about."""
-    return np.argsort(-latents.log_var.mean(axis=1), kind="stable")[:count]
+def largest_log_var(latents: LatentSet, count: int = 20, rows: np.ndarray | None = None) -> np.ndarray:
+    """Rows (of `rows`, default all) whose mean log-variance is largest: the images the encoder is least sure of."""
+    rows = np.arange(len(latents)) if rows is None else np.asarray(rows, np.int64)
+    return rows[np.argsort(-latents.log_var[rows].mean(axis=1), kind="stable")[:count]]

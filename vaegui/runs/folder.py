@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -44,6 +44,7 @@ def new_run_folder(root: str | Path = "runs", dataset: str = "digits") -> Path:
 
 
 def load_run_dataset(config: RunConfig, folder: str | Path | None = None,
+                     progress: Callable[[str], None] | None = None,
                      cancel: CancelToken | None = None) -> ImageDataset:
     """The dataset `config` names, loaded the same way every time (same split), before or after the run exists.
 
@@ -60,6 +61,7 @@ def load_run_dataset(config: RunConfig, folder: str | Path | None = None,
         test_fraction=data.test_fraction,
         seed=config.training.seed or 0,
         subset=data.subset,
+        progress=progress,
         cancel=cancel,
     )
 
@@ -221,13 +223,14 @@ class Run(RunCheckpoints):
         self.restore_checkpoint(model)
         return model
 
-    def load_dataset(self, cancel: CancelToken | None = None) -> ImageDataset:
+    def load_dataset(self, progress: Callable[[str], None] | None = None,
+                     cancel: CancelToken | None = None) -> ImageDataset:
         """The dataset this run was trained on, loaded the same way every time (same split), where it is now.
 
         DatasetMissingError when it cannot be found (relocate_dataset points the run at it), and
         DatasetMismatchError when what is there is not the data the run recorded.
         """
-        dataset = load_run_dataset(self.config, self.folder, cancel)
+        dataset = load_run_dataset(self.config, self.folder, progress, cancel)
         self.check_dataset(dataset, self.config.data.dataset)
         return dataset
 

@@ -37,7 +37,7 @@ FIGURES = (
     Figure("loss", "Loss (training)", "loss", "The last epoch's mean loss on the training images: "
            "reconstruction + β × KL. Lower is better, but only between runs of the same β."),
     Figure("val_loss", "Loss on test images", "loss", "The same loss on images the model never trained on."),
-    Figure("reconstruction_loss", "Reconstruction error (training)", "loss",
+    Figure("reconstruction_loss", "Reconstruction loss (training)", "loss",
            "How far the reconstructions are from the images, summed over pixels (reconstruction loss)."),
     Figure("kl_loss", "Distance from the standard cloud (KL)", "loss",
            "How far the codes are from the prior N(0, I): KL divergence per image, before the weight β."),

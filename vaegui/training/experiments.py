@@ -51,6 +51,19 @@ def plan_ae_vs_tiny_kl(base: RunConfig) -> tuple[PlannedRun, ...]:
     return tuple(planned)
 
 
+STANDARD_VAE = (1.0, "vae", "Standard VAE (β 1)")  # the contrast: a map tidied to the prior the draws come from
+
+
+def plan_standard_vae(base: RunConfig) -> PlannedRun:
+    """`base`'s settings and seed with β = 1: beside the autoencoder, its random draws land among its pictures."""
+    config = copy.deepcopy(base)
+    config.model.kl_weight = STANDARD_VAE[0]
+    if config.training.seed is None:
+        config.training.seed = random.randint(int(SEED.low), int(SEED.high))
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in Path(base.data.dataset).name) or "data"
+    return PlannedRun(STANDARD_VAE[2], f"{stem}-{STANDARD_VAE[1]}", config.validate())
+
+
 def train_experiment(
     planned: tuple[PlannedRun, ...],
     runs_root: str | Path,

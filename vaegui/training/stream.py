@@ -18,6 +18,8 @@ Progress (trainer → window), key ``"event"``, each with ``"time"`` (seconds si
     epoch      {epoch, epochs, record, views}   a completed, checkpointed epoch: its history.csv row, and
                the run-folder-relative file of its views (the probe's codes, copies, KL per dimension) or null
     experiment {index, count, name}          an experiment's next run starts
+    timed      {pace}                       a time_default_batches job's result: this machine's pace for the
+               default model (vaegui.training.first_run.Pace as a dict), or null; no ending follows
     paused     {epoch, batch, batches_done, asked_at}   the training loop waits, after that batch; batches_done
                and asked_at count the job's batches trained now and when the pause was asked
     resumed    {}
@@ -32,6 +34,7 @@ Commands (window → trainer), key ``"command"``:
 
     train   {job}   job: {kind: "new", config, folder, runs_root} | {kind: "continue", folder, changes}
                     | {kind: "experiment", planned: [{name, folder_stem, config}], runs_root}
+                    | {kind: "time_default_batches", dataset, batch_size} (a few batches, for the welcome's times)
     pause, resume, stop     act at the next batch boundary
     detach  the window is closing and the person chose to keep training: go on without a reader
     quit    end once the job under way (if any) has ended; closing stdin means the same, after a stop
@@ -57,7 +60,7 @@ MAX_BATCH_LINES_PER_SECOND = 10
 HEARTBEAT_SECONDS = 1.0
 MAX_LINE_BYTES = 1 << 20  # a longer line is not progress: refused without being parsed
 
-EVENTS = ("ready", "heartbeat", "status", "note", "run", "start", "batch", "epoch", "experiment", "paused",
+EVENTS = ("ready", "heartbeat", "status", "note", "run", "start", "batch", "epoch", "experiment", "timed", "paused",
           "resumed", "stopped", "finished", "failed")
 ENDINGS = ("stopped", "finished", "failed")
 COMMANDS = ("train", "pause", "resume", "stop", "detach", "quit")
@@ -75,6 +78,7 @@ _REQUIRED: dict[str, dict[str, type | tuple[type, ...]]] = {
               "eta_seconds": _NUMBER, "positions": list, "losses": dict},
     "epoch": {"epoch": int, "epochs": int, "record": dict},
     "experiment": {"index": int, "count": int, "name": str},
+    "timed": {},
     "paused": {"epoch": int, "batch": int},
     "resumed": {},
     "stopped": {"epochs_completed": int},

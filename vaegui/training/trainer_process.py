@@ -151,6 +151,9 @@ def run_job(job: dict[str, Any], control: StreamedControl, writer: StreamWriter)
     control.listener = listener
     from vaegui.cancel import Cancelled
 
+    if job.get("kind") == "time_default_batches":
+        _time_default_batches(job, writer)
+        return
     try:
         if job.get("kind") == "experiment":
             ending = _experiment(job, control, writer)
@@ -161,6 +164,18 @@ def run_job(job: dict[str, Any], control: StreamedControl, writer: StreamWriter)
         writer.write("stopped", runs=[], **trained)
     except Exception as error:  # noqa: BLE001 (every failure reaches the window as a message)
         writer.write("failed", **_failure(error, trained, continued=job.get("kind") == "continue"))
+
+
+def _time_default_batches(job: dict[str, Any], writer: StreamWriter) -> None:
+    """A few batches of the default model, timed for the welcome's estimate (not a training: no ending follows)."""
+    from vaegui.training.first_run import time_default_batches
+
+    try:
+        pace = time_default_batches(str(job["dataset"]), int(job["batch_size"])).to_dict()
+    except Exception:  # noqa: BLE001 (no estimate then; a training says what is wrong)
+        traceback.print_exc()
+        pace = None
+    writer.write("timed", pace=pace)
 
 
 def _failure(error: Exception, trained: dict[str, Any], *, continued: bool) -> dict[str, Any]:
@@ -194,14 +209,15 @@ def _training(job: dict, control: StreamedControl, writer: StreamWriter, listene
                 setattr(run.config.training, key, value)
             run.save_config()
             writer.write("status", text=f"Loading {run.config.data.dataset}…")
-            return _session(run, run.load_dataset(_StopCancels(control)), control, writer, listener, trained)
+            dataset = run.load_dataset(progress=_say(writer), cancel=_StopCancels(control))
+            return _session(run, dataset, control, writer, listener, trained)
     config = RunConfig.from_dict(job["config"]).validate()
     folder = Path(job["folder"]) if job.get("folder") else new_run_folder(Path(job.get("runs_root") or "runs"),
                                                                             config.data.dataset)
     writer.write("status", text=f"Loading {config.data.dataset}…")
     # Loaded before the folder is made, so data that fails to load leaves no empty run behind; an unsaved Run
     # loads exactly as the saved one will (same split).
-    dataset = Run(folder, config, {}).load_dataset(_StopCancels(control))
+    dataset = Run(folder, config, {}).load_dataset(progress=_say(writer), cancel=_StopCancels(control))
     if control.stop_requested:
         return {"name": "stopped", "folder": "", "epochs_completed": 0, "runs": []}
     run = Run.create(folder, config)
@@ -228,6 +244,11 @@ def _session(run, dataset, control, writer, listener, trained) -> dict[str, Any]
     name = "stopped" if result.stopped else "finished"
     return {"name": name, "folder": str(run.folder), "epochs_completed": result.epochs_completed, "runs": [],
             "batches_done": listener.batches_done, "asked_at": control.stop_asked_at}
+
+
+def _say(writer: StreamWriter):
+    """A long load's words (a big folder's scan, with counts), as status lines."""
+    return lambda text: writer.write("status", text=text)
 
 
 class _Tracking:

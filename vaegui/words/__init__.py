@@ -13,6 +13,7 @@ from vaegui.words.explorer_terms import EXPLORER_TERMS
 from vaegui.words.glossary import CONCEPTS, Concept
 from vaegui.words.tour_terms import TOUR_TERMS
 from vaegui.words.training_terms import TRAINING_TERMS
+from vaegui.words.verbs_terms import VERBS_TERMS
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Term:
 
 
 TERMS: dict[str, Term] = {key: Term(*fields)
-                          for key, fields in {**TRAINING_TERMS, **EXPLORER_TERMS, **TOUR_TERMS}.items()}
+                          for key, fields in {**TRAINING_TERMS, **EXPLORER_TERMS, **TOUR_TERMS, **VERBS_TERMS}.items()}
 
 
 def term(key: str) -> Term:

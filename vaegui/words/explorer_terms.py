@@ -38,9 +38,11 @@ EXPLORER_TERMS: dict[str, tuple] = {
                  "Reproduce, on this model, why switching the noise off needs the encoder's predict function rebuilt: "
                  "three small maps of the same pictures.", ("mu_only",)),
     "map_hint": ("Click a point: the picture and the model's copy · click or drag on empty space: what the model "
-                 "draws there · Shift-drag: move · wheel: zoom · double-click: fit",
-                 "Click a point to inspect it · click or drag on empty space to decode there · Shift-drag or "
-                 "middle-drag to pan · wheel to zoom · double-click to fit", "", ("decoder",)),
+                 "draws there · Shift-drag: a box, Ctrl-drag: a lasso around a group · right-drag: move · wheel: "
+                 "zoom · double-click: fit",
+                 "Click a point to inspect it · click or drag on empty space to decode there · Shift-drag: box "
+                 "selection · Ctrl-drag: lasso · right-drag to pan · wheel to zoom · double-click to fit", "",
+                 ("decoder", "group")),
     "map_axis_z": ("{z}", "{z}", "", ("latent_space",)),
     "map_axis_pc": ("main direction {n} (PC {n})", "PC {n}"),
     "map_axis_free": ("{method} axis {n} (no units)", "{method} {n}", "", ("projection",)),

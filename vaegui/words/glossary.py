@@ -179,6 +179,33 @@ CONCEPTS: dict[str, Concept] = {
         "tidy map morphs smoothly; a gappy one passes through mush.",
         ("interpolation", "Interpolation"),
     ),
+    "group": Concept(
+        "A group of pictures (selection, lasso)",
+        "Pictures picked together on the map: drawn around with a box or a lasso (a free-hand loop), a whole class, "
+        "or what a search found. The rest of the map is dimmed, not hidden; the group's panel shows how many, their "
+        "classes and their typical picture, and saves them.",
+        ("group", "lasso", "selection outline", "box selection"),
+    ),
+    "density": Concept(
+        "Where the pictures crowd (density, KDE contours)",
+        "How many pictures lie near each place of the map, smoothed (a kernel density estimate, KDE). Its contour "
+        "lines circle the crowded places like a relief map's height lines: the innermost holds half the pictures.",
+        ("density", "KDE", "contours"),
+    ),
+    "cluster": Concept(
+        "Crowded regions and their names (clusters, density basins)",
+        "The map cut into regions around the places where pictures crowd: every place belongs to the crowded spot it "
+        "climbs to (the basins of the density, a watershed). Each region is named by its most common class, or "
+        "numbered when the pictures have no classes.",
+        ("cluster labels", "density basins", "cluster"),
+    ),
+    "direction": Concept(
+        "A direction from one group to another (attribute vector)",
+        "The difference between two groups' mean centres: moving a picture along it adds what the second group has "
+        "and the first has not, e.g. from frowning faces to smiling ones (the 'smile vector'). It works when the map "
+        "is tidy; in a gappy map the walk passes through mush.",
+        ("direction", "attribute vector", "smile vector"),
+    ),
     "seed": Concept(
         "Random seed",
         "The number that starts the random choices of training (first weights, order of pictures). The same seed "

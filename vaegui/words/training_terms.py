@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 TRAINING_TERMS: dict[str, tuple] = {
+    # ---- the welcome ----
+    "welcome_train": ("Train a model on {data}", "Train a VAE on {data}",
+                      "How long it takes was measured on this computer: a few training steps timed when the app "
+                      "first started, then how long each training of these settings took."),
+    "welcome_your_pictures": ("your pictures", "your dataset"),
+    "welcome_note_ready": ("Or change the settings on the left first; Open run… shows a run trained before.",
+                           "Or change the settings on the left first; Open run… shows a run trained before."),
+    "welcome_note_loading": ("Getting ready: loading TensorFlow…", "Getting ready: loading TensorFlow…"),
+    "welcome_note_timing": ("Timing a few training steps on this computer for an estimate…",
+                            "Timing a few training steps on this computer for an estimate…"),
     # ---- settings: data ----
     "group_data": ("Pictures", "Data"),
     "dataset": ("Which pictures", "Dataset",
@@ -58,6 +68,14 @@ TRAINING_TERMS: dict[str, tuple] = {
     "epochs": ("Passes (epochs)", "Epochs",
                "How many times training goes through all the training pictures (epochs). More passes: better "
                "copies, longer training."),
+    "images_per_epoch": ("Pictures per pass", "Images per epoch",
+                         "How many of the training pictures each pass (epoch) trains on, drawn at random each time; "
+                         "'all' uses every one. For very large folders: each pass then takes a fixed time.",
+                         ("epoch",)),
+    "image_size_folder_note": ("The folder's pictures are {width}×{height}: they are trained at {side}×{side}. "
+                               "Choose a size above to change that.",
+                               "The folder's pictures are {width}×{height}: they are trained at {side}×{side}. "
+                               "Choose a size above to change that."),
     "batch_size": ("Pictures per step", "Batch size",
                    "How many pictures the model looks at before each small correction (a batch). Larger batches "
                    "run faster per picture but learn less from each.", ("batch",)),

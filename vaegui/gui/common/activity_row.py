@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
+
+from vaegui.gui.common.elided_label import ElidedLabel
 
 
 class ActivityRow(QWidget):
@@ -12,7 +14,8 @@ class ActivityRow(QWidget):
 
     def __init__(self, redraw_text: str, cancel: Callable[[], None], redraw: Callable[[], None]):
         super().__init__()
-        self.status_label = QLabel("")
+        # One line that ends in "…" when long, the whole of it in the tooltip: a status line never widens the window.
+        self.status_label = ElidedLabel("")
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setTextVisible(False)

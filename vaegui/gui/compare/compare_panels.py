@@ -3,7 +3,7 @@ a table of both runs' figures; each renders the ComparisonModel."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from vaegui.app.comparison import SIDES, ComparisonModel
 from vaegui.app.explorer_selection import SAMPLES, PointDetails
 from vaegui.gui.common.image_tiles import ImageGrid, ImageTile
+from vaegui.gui.common.wrapped_label import WrappedLabel
 from vaegui.palette import HINT_STYLE
 from vaegui.runs.library import FIGURES, RunSummary, format_figure
 
@@ -33,8 +34,7 @@ def _heading(text: str) -> QLabel:
 
 
 def _note(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
+    label = WrappedLabel(text)  # as tall as its lines: presenter mode's bigger text squeezed the pictures below
     label.setStyleSheet(NOTE_STYLE)
     return label
 
@@ -150,24 +150,37 @@ class QualityTable(QTableWidget):
         for row, figure in enumerate(FIGURES, start=len(self.SETTINGS)):
             self.verticalHeaderItem(row).setToolTip(figure.tip)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # The two columns share the width left by the labels: never a sideways scroll bar for a pixel's rounding.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         comparison.source_changed.connect(self.render)
         self.render()
-        # Tall enough for every row: the figures are read together, not scrolled through.
+        self.setProperty("showsEveryRow", True)  # the real-screen tests check it needs no scrolling
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Tall enough for every row: the figures are read together, not scrolled through."""
+        self.verticalHeader().resizeSections(QHeaderView.ResizeMode.ResizeToContents)
         self.setMinimumHeight(self.verticalHeader().length() + self.horizontalHeader().sizeHint().height()
                               + 2 * self.frameWidth())
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:  # presenter mode's bigger rows
+            QTimer.singleShot(0, self, self._fit_rows)
+
     def render(self) -> None:
-        names = []
         for column, side in enumerate(SIDES):
             summary = self.comparison.summaries[side]
-            names.append(self.comparison.side_name(side))
             for row, text in enumerate(self._column(summary)):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(row, column, item)
-        self.setHorizontalHeaderLabels(names)
+            # "Left" and "Right", as the maps' titles begin: a run's whole name was cut in a column this narrow.
+            heading = QTableWidgetItem("Left" if side == "a" else "Right")
+            heading.setToolTip(self.comparison.side_name(side))
+            self.setHorizontalHeaderItem(column, heading)
 
     def _column(self, summary: RunSummary | None) -> list[str]:
         if summary is None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -22,9 +24,13 @@ from vaegui.app.comparison import SIDES, ComparisonModel
 from vaegui.config import RunConfig
 from vaegui.gui.app_state import AppState
 from vaegui.gui.common.activity_row import ActivityRow
+from vaegui.gui.common.elided_label import ElidedLabel
 from vaegui.gui.common.job_runner import QtJobRunner
 from vaegui.gui.common.welcome_page import welcome_page
+from vaegui.gui.common.wording import wording
+from vaegui.gui.common.wrapped_label import WrappedLabel
 from vaegui.gui.compare.compare_panels import PickedPanel, PriorPanel, QualityTable
+from vaegui.gui.compare.compare_verbs import CompareVerbs
 from vaegui.gui.compare.experiment_worker import ExperimentProgress, ExperimentWorker
 from vaegui.gui.map.explorer_map_view import ExplorerMapView
 from vaegui.gui.map.latent_map import LatentMap
@@ -32,9 +38,29 @@ from vaegui.gui.map.map_controls import MapControls
 from vaegui.gui.runs.run_library import show_run_library
 from vaegui.palette import HINT_STYLE
 from vaegui.runs.library import RunSummary
-from vaegui.training.experiments import ExperimentResult, plan_ae_vs_tiny_kl
+from vaegui.training.experiments import ExperimentResult, plan_ae_vs_tiny_kl, plan_standard_vae
 
 WELCOME, COMPARISON = 0, 1
+PANELS_SHARE = 0.5  # of the comparison's height the panels under the maps may ask for, the maps the rest
+
+
+class _Panels(QScrollArea):
+    """The panels under the maps: as tall as they need, up to half the page; beyond that they scroll."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        needed = self.widget().minimumSizeHint().height() if self.widget() is not None else hint.height()
+        page = self.parentWidget()
+        room = int(PANELS_SHARE * page.height()) if page is not None and page.height() > 0 else needed
+        hint.setHeight(max(hint.height(), min(needed, room)))
+        return hint
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        asked = self.minimumSizeHint().height()
+        if asked != getattr(self, "_asked", None):  # the page's height changed what it may ask for
+            self._asked = asked
+            self.updateGeometry()
 
 
 class CompareTab(QWidget):
@@ -46,9 +72,12 @@ class CompareTab(QWidget):
         self.runner = QtJobRunner(self)
         self.comparison = ComparisonModel(self.runner)
         self._preset: ExperimentWorker | None = None  # while the experiment trains (in a trainer process)
+        self._contrast_with: RunSummary | None = None  # the left run a β = 1 run is being trained for
+        self._draw_prior_when_shown = False
         self._build()
         self.map_views = {side: ExplorerMapView(self.maps[side], self.comparison.explorers[side],
                                                 self.comparison.selections[side]) for side in SIDES}
+        self.verbs = CompareVerbs(self)  # find and filter, groups and a direction on both maps (issue 22)
         comparison = self.comparison
         for signal, slot in ((comparison.source_changed, self._render_source),
                              (comparison.activity_changed, self._render_activity),
@@ -56,6 +85,9 @@ class CompareTab(QWidget):
             signal.connect(slot)
         for selection in comparison.selections.values():
             selection.said.connect(lambda text: self.status_label.setText(text))
+        for explorer in comparison.explorers.values():
+            # A map shown after the last activity ended: "Draw the maps" stayed offered over two finished maps.
+            explorer.map_changed.connect(self._render_activity)
         comparison.explorers["a"].demo_ready.connect(self._show_mu_only_demo)
         self._render_source()
 
@@ -69,8 +101,14 @@ class CompareTab(QWidget):
         self.fit_button.setText("Fit views")
         self.fit_button.setToolTip("Zoom both maps to show every point (or double-click a map)")
         self.fit_button.clicked.connect(self.fit_views)
+        self.contrast_button = QPushButton("Train a standard VAE (β 1) to compare…")
+        self.contrast_button.setToolTip(
+            "Train the left run's settings once more with β = 1 (a standard VAE), then set it beside the left run: its "
+            "random draws land among its pictures, and it decodes them into new pictures")
+        self.contrast_button.clicked.connect(self.train_standard_vae)
         top = QHBoxLayout()
         top.addWidget(self.choose_button)
+        top.addWidget(self.contrast_button)
         top.addStretch(1)
         top.addWidget(self.fit_button)
 
@@ -113,20 +151,26 @@ class CompareTab(QWidget):
 
     def _comparison_page(self) -> QWidget:
         self.maps = {side: LatentMap() for side in SIDES}
-        self.map_titles = {side: QLabel("") for side in SIDES}
+        self.map_titles = {side: ElidedLabel("") for side in SIDES}  # a long run name never widens the window
+        # Where the random draws (the x marks) land on each map, and what that makes of them: the lesson of the
+        # autoencoder against a VAE, in a sentence under each map.
+        self.lessons = {side: WrappedLabel("") for side in SIDES}  # as tall as its lines at the map's width
+        for lesson in self.lessons.values():
+            lesson.setStyleSheet("font-weight: 600;")
+            lesson.hide()
         maps = QSplitter(Qt.Orientation.Horizontal)
         for side in SIDES:
             column = QWidget()
             column_layout = QVBoxLayout(column)
             column_layout.setContentsMargins(0, 0, 0, 0)
-            self.map_titles[side].setTextFormat(Qt.TextFormat.RichText)
             column_layout.addWidget(self.map_titles[side])
             column_layout.addWidget(self.maps[side], 1)
-            self.maps[side].plot_widget.scene().sigMouseClicked.connect(
-                lambda event, side=side: self.maps[side].view_box.autoRange() if event.double() else None)
+            column_layout.addWidget(self.lessons[side])
             maps.addWidget(column)
         hint = QLabel("Click a point: the same image is marked on both maps · click or drag on empty space: decoded "
-                      "by both · wheel to zoom · double-click to fit")
+                      "by both · Shift-drag a box, Ctrl-drag a lasso: a group on both · wheel to zoom · double-click "
+                      "to fit")
+        hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -135,14 +179,27 @@ class CompareTab(QWidget):
         top_layout.addWidget(hint)
         self.picked_panel = PickedPanel(self.comparison)
         self.prior_panel = PriorPanel(self.comparison)
+        for selection in self.comparison.selections.values():
+            selection.generated_changed.connect(self._render_lessons)
         self.quality_table = QualityTable(self.comparison)
+        # Presenter mode hides the figures, for room: the maps, the lessons and the pictures are what a room sees.
+        wording().mark_expert(self.quality_table)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         for widget in (self.picked_panel, self.prior_panel, self.quality_table):
             bottom.addWidget(widget)
         bottom.setSizes([330, 330, 520])
+        # The maps come first: on a small screen in presenter mode the panels under them scroll rather than
+        # squeezing the maps to a strip (they were 62 px tall at 1280×800).
+        panels = _Panels()
+        panels.setWidget(bottom)
+        panels.setWidgetResizable(True)
+        panels.setFrameShape(QFrame.Shape.NoFrame)
+        panels.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        panels.setProperty("scrollsOnSmallScreens", True)  # the real-screen tests allow it this scroll bar
+        self.panels = panels
         page = QSplitter(Qt.Orientation.Vertical)
         page.addWidget(top)
-        page.addWidget(bottom)
+        page.addWidget(panels)
         page.setStretchFactor(0, 3)
         page.setStretchFactor(1, 2)
         page.setChildrenCollapsible(False)
@@ -160,8 +217,9 @@ class CompareTab(QWidget):
             "Two latent maps next to each other: a point picked on one is marked on both, with both "
             "reconstructions; random points are decoded by both; their figures sit in one table.\n\n"
             "The seed article's experiment trains a plain autoencoder (KL weight β = 0) and a VAE with a tiny KL "
-            "weight (β = 5e-4) on the same images: their maps look alike, and both decode mush from most random "
-            "points. Train both with the Training tab's settings, or pick two runs:",
+            "weight (β = 5e-4) on the same images: their maps look alike, and random points drawn as a VAE draws "
+            "them land where few of their pictures lie, so they decode to mush or to the same picture again. Train "
+            "both with the Training tab's settings, or pick two runs:",
             [self.welcome_choose, self.welcome_preset], width=600)
 
     # ---- comparing -----------------------------------------------------------------------
@@ -181,10 +239,24 @@ class CompareTab(QWidget):
 
     def train_ae_vs_tiny_kl(self, config: RunConfig, runs_root: str | Path) -> bool:
         """Train `config` twice, β 0 then 5e-4 (same seed), in a worker; the comparison opens when both are done."""
+        return self._train(plan_ae_vs_tiny_kl(config), runs_root)
+
+    def train_standard_vae(self) -> bool:
+        """Train the left run's settings with β = 1, then compare the left run with it."""
+        left = self.comparison.summaries["a"]
+        if left is None:
+            return False
+        config = RunConfig.from_json_file(Path(left.folder) / "config.json")
+        self._contrast_with = left
+        started = self._train((plan_standard_vae(config),), Path(left.folder).parent)  # beside the left run
+        if not started:
+            self._contrast_with = None
+        return started
+
+    def _train(self, planned, runs_root: str | Path) -> bool:
         if self._preset is not None:
             self.status_label.setText("The experiment is already training: wait for it, or press Cancel.")
             return False
-        planned = plan_ae_vs_tiny_kl(config)
         worker = ExperimentWorker(planned, Path(runs_root), self.state.trainers, self.state.runner)
         worker.status.connect(self._on_preset_status)
         worker.progress.connect(self._on_preset_progress)
@@ -193,7 +265,7 @@ class CompareTab(QWidget):
         self._preset = worker
         worker.start()
         self.preset_label.setText(f"Starting: {' and '.join(plan.name for plan in planned)} on "
-                                  f"{config.data.dataset}…")
+                                  f"{planned[0].config.data.dataset}…")
         self.preset_bar.setValue(0)
         self.preset_cancel.setEnabled(True)
         self.preset_row.show()
@@ -220,14 +292,19 @@ class CompareTab(QWidget):
     def _on_preset_finished(self, result: ExperimentResult) -> None:
         self._preset_ended()
         folders = ", ".join(str(summary.folder) for summary in result.runs)
-        if result.stopped or len(result.runs) != 2:
+        if result.stopped or len(result.runs) != (1 if self._contrast_with is not None else 2):
+            self._contrast_with = None
             self.status_label.setText(f"Experiment cancelled; kept: {folders}." if folders else
                                       "Experiment cancelled before a run was made.")
             return
         self.status_label.setText(f"Trained {folders}.")
-        self.compare(*result.runs)
+        left = self._contrast_with
+        self._contrast_with = None
+        self.compare(*((left, result.runs[0]) if left is not None else result.runs))
+        self._draw_prior_when_shown = True  # the lesson at a glance: where the random draws land on both maps
 
     def _on_preset_failed(self, message: str) -> None:
+        self._contrast_with = None
         self._preset_ended()
         self.message_label.setText(f"The experiment stopped: {message}")
         self.message_label.show()
@@ -245,11 +322,14 @@ class CompareTab(QWidget):
         self.pages.setCurrentIndex(COMPARISON if opened else WELCOME)
         for widget in (self.controls, self.choose_button, self.fit_button):  # the welcome page has its own buttons
             widget.setVisible(opened)
+        betas = [summary.kl_weight for summary in comparison.summaries.values() if summary is not None]
+        self.contrast_button.setVisible(opened and 1.0 not in betas)
+        self.contrast_button.setEnabled(self._preset is None)
         self.welcome_preset.setEnabled(self._preset is None)
         for side in SIDES:
             summary = comparison.summaries[side]
             self.map_titles[side].setText("" if summary is None else
-                                          f"<b>{'Left' if side == 'a' else 'Right'}: {summary.name}</b> · "
+                                          f"{'Left' if side == 'a' else 'Right'}: {summary.name} · "
                                           f"{summary.describe()}")
         self._render_activity()
 
@@ -259,6 +339,22 @@ class CompareTab(QWidget):
         self.activity.render(activity, self.comparison.loaded is not None and not shown)
         if activity is None and self.status_label.text().endswith("…"):
             self.status_label.setText("")
+        self._draw_prior_if_asked()
+
+    def _draw_prior_if_asked(self) -> None:
+        """After the experiment, once both maps are drawn: the random draws decoded by both and marked on both."""
+        comparison = self.comparison
+        shown = all(explorer.shown is not None for explorer in comparison.explorers.values())
+        if self._draw_prior_when_shown and shown and comparison.loaded is not None and not comparison.is_busy():
+            self._draw_prior_when_shown = False
+            comparison.sample_prior()
+
+    def _render_lessons(self) -> None:
+        for side, label in self.lessons.items():
+            text, figures = self.comparison.prior_lesson(side)
+            label.setText(text)
+            label.setToolTip(figures)
+            label.setVisible(bool(text))
 
     def _render_message(self) -> None:
         message = self.comparison.message
@@ -281,4 +377,5 @@ class CompareTab(QWidget):
         if self._preset is not None:
             self._preset.shutdown()
         self.comparison.shutdown()
+        self.verbs.shutdown()
         self.runner.shutdown()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from vaegui.app.presenter import PresenterSettings
 from vaegui.gui.common.wording import wording
+from vaegui.gui.map.map_overlays import set_legend_text_size
 from vaegui.gui.map.point_raster import PointRaster
 
 FONT_SIZE = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)(px|pt)")
@@ -144,6 +145,8 @@ class PresenterMode(QObject):
             return (round(settings.marker_size(current[0])),)
         if isinstance(item, pg.AxisItem):
             return (settings.font_size(current[0]),)
+        if isinstance(item, pg.LegendItem):
+            return (f"{settings.font_size(float(current[0][:-2])):g}pt",)
         if isinstance(item, pg.LabelItem):
             return (f"{settings.title_size(float(current[0][:-2])):g}pt",) if current[0] else current
         pen, size = current
@@ -159,6 +162,8 @@ def _current(item) -> tuple | None:
         return (item.size_px,)
     if isinstance(item, pg.AxisItem):
         return (item.label.font().pointSizeF(),)  # its name; the numbers follow the application's font
+    if isinstance(item, pg.LegendItem):  # a key or a class legend: its entries' text (pyqtgraph's default 9pt)
+        return (item.opts.get("labelTextSize") or "9pt",)
     if isinstance(item, pg.LabelItem):
         size = item.opts.get("size") or ""
         return (size if size.endswith("pt") else "",)
@@ -183,6 +188,8 @@ def _apply(item, values: tuple) -> None:
         font.setPointSizeF(values[0])
         item.label.setFont(font)
         item._updateLabel()  # pyqtgraph's: places the name again and resizes the axis to it
+    elif isinstance(item, pg.LegendItem):
+        set_legend_text_size(item, values[0])
     elif isinstance(item, pg.LabelItem):
         if values[0]:
             item.setText(item.text, size=values[0])

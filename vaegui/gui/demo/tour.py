@@ -9,11 +9,11 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vaegui.gui.common.wording import app_settings, wording
+from vaegui.gui.explorer.explorer_side import GENERATE_PAGE
 from vaegui.words.tour_terms import TOUR_STEPS
 
 HIGHLIGHT = "#ff9800"
 TOUR_OFFERED_KEY = "tour/offered"  # the first launch offers the tour; later ones do not
-GENERATE_SIDE_TAB = 3  # the Explorer's side tabs: Point, Traverse, Lists, Generate
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def tour_steps(window) -> list[TourStep]:
         TourStep("mu_only", "explorer", lambda: window.explorer_tab.mu_only_checkbox),
         TourStep("empty", "explorer", lambda: window.explorer_tab.map, **map_),
         TourStep("generate", "explorer", lambda: window.explorer_tab.generation_panel, **map_,
-                 side_tab=GENERATE_SIDE_TAB),
+                 side_tab=GENERATE_PAGE),
     ]
     assert tuple(step.key for step in steps) == TOUR_STEPS  # one list of steps: the words' and these agree
     return steps
@@ -137,7 +137,9 @@ class GuidedTour(QObject):
         words = wording()
         text = words.word(f"tour_{step.key}")
         if waiting:
-            text += f"<br><br><i>{words.word(step.waiting)}</i>"
+            # The time training takes, as the Training tab's welcome says it: one estimate, measured here.
+            estimate = window.training_tab.welcome.estimate_words()
+            text += f"<br><br><i>{words.word(step.waiting, estimate=f', {estimate}' if estimate else '')}</i>"
         self.bubble.show_step(words.word(f"tour_{step.key}_title"), text, index, len(self.steps))
         self._place()
 

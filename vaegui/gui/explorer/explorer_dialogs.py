@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from vaegui.data import dataset_names, offline_dataset_names
 
 DATA_FILE_CHOICE = "A file: .npz, or IDX images…"
 FOLDER_CHOICE = "A folder of images or IDX files…"
+
+
+def ask_trust(parent: QWidget, question: str) -> bool:
+    """Whether the person trusts a file that holds code: Keras runs that code when it opens the file. No is the
+    default (Enter, Escape): a file of unknown origin is opened only by a deliberate Yes."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Open a file that holds code?", question + "\n\nOpen it anyway?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setEscapeButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def ask_run_folder(parent: QWidget, start: str | Path = "runs") -> Path | None:

@@ -17,6 +17,7 @@ from vaegui.latent.generation import largest_log_var, worst_reconstructions
 from vaegui.words import tip, word
 
 RANKED = 30
+POINT_PAGE, TRAVERSE_PAGE, LISTS_PAGE, GENERATE_PAGE = range(4)
 
 
 class ExplorerSideTabs(QTabWidget):
@@ -33,6 +34,8 @@ class ExplorerSideTabs(QTabWidget):
         self.worst_list.row_chosen.connect(selection.select_row)
         self.log_var_list = RankedSampleList()
         self.log_var_list.row_chosen.connect(selection.select_row)
+        for ranked in (self.worst_list, self.log_var_list):
+            ranked.row_chosen.connect(self.show_choice)
         words = wording()
         lists = QWidget()
         lists_layout = QVBoxLayout(lists)
@@ -49,12 +52,21 @@ class ExplorerSideTabs(QTabWidget):
                           (_scrolling(self.generation_panel), "tab_generate")):
             self.setTabToolTip(self.addTab(page, word(key)), tip(key))
         self.setMinimumWidth(380)
+        self.rows_shown = lambda: None  # the rows the map's filter keeps (None: all); the lists take only those
         words.bind(self, lambda expert: self.render_lists())
         selection.changed.connect(self.render_selection)
         selection.traversal_changed.connect(lambda: self.traversal_panel.show_traversal(selection.traversal))
         selection.generated_changed.connect(self.render_generated)
         explorer.map_changed.connect(self.render_lists)
         explorer.source_changed.connect(self._on_source_changed)
+
+    def show_choice(self) -> None:
+        """A point or place the person chose: show what it is (the Point page), unless the page on show works on the
+        choice itself (Traverse starts from it; Generate waits for the other end of a morph)."""
+        page, ends = self.currentIndex(), self.selection.ends
+        picking_an_end = page == GENERATE_PAGE and (ends["A"] is None) != (ends["B"] is None)
+        if page != TRAVERSE_PAGE and not picking_an_end:
+            self.setCurrentIndex(POINT_PAGE)
 
     def render_selection(self) -> None:
         selected, panel = self.selection.selected, self.point_panel
@@ -96,10 +108,11 @@ class ExplorerSideTabs(QTabWidget):
         latents = shown.latents
         names = None if self.explorer.loaded is None else self.explorer.loaded.class_names
         expert = wording().expert
+        shown_rows = self.rows_shown()
         for widget, rows, describe in (
-            (self.worst_list, worst_reconstructions(latents, RANKED),
+            (self.worst_list, worst_reconstructions(latents, RANKED, shown_rows),
              lambda r: word("worst_caption", expert, value=latents.reconstruction_error[r])),
-            (self.log_var_list, largest_log_var(latents, RANKED),
+            (self.log_var_list, largest_log_var(latents, RANKED, shown_rows),
              lambda r: word("log_var_caption", expert, value=latents.log_var[r].mean())),
         ):
             widget.set_samples(rows, latents.images(rows), [f"{describe_row(latents, r, names)} · {describe(r)}"

@@ -25,11 +25,13 @@ from vaegui.atomic_files import atomic_output_path
 from vaegui.errors import VaeguiError
 from vaegui.gui.app_state import AppState
 from vaegui.gui.common.activity_row import ActivityRow
+from vaegui.gui.common.elided_label import ElidedLabel
 from vaegui.gui.common.job_runner import QtJobRunner
 from vaegui.gui.common.welcome_page import welcome_page
 from vaegui.gui.common.wording import wording
-from vaegui.gui.explorer.explorer_dialogs import ask_export_path, ask_keras_pair, ask_moved_dataset
+from vaegui.gui.explorer.explorer_dialogs import ask_export_path, ask_keras_pair, ask_moved_dataset, ask_trust
 from vaegui.gui.explorer.explorer_side import ExplorerSideTabs
+from vaegui.gui.explorer.verbs_tabs import ExplorerVerbs
 from vaegui.gui.map.explorer_map_view import ExplorerMapView
 from vaegui.gui.map.latent_map import LatentMap
 from vaegui.gui.map.map_controls import MapControls
@@ -49,6 +51,9 @@ class ExplorerTab(QWidget):
         self.selection = SelectionModel(self.explorer)
         self._build()
         self.map_view = ExplorerMapView(self.map, self.explorer, self.selection)
+        for chosen in (self.map.point_clicked, self.map.location_clicked, self.map.location_dragged):
+            chosen.connect(self.side_tabs.show_choice)  # after the selection has it
+        self.verbs = ExplorerVerbs(self)  # find and filter, the group and the direction (issue 22)
         for signal, slot in ((self.explorer.source_changed, self._render_source),
                              (self.explorer.map_changed, self._render_map_state),
                              (self.explorer.activity_changed, self._render_activity),
@@ -74,7 +79,7 @@ class ExplorerTab(QWidget):
             "Explore a VAE trained elsewhere: a .keras encoder returning (z_mean, z_log_var, z) and a .keras "
             "decoder, as in the keras.io VAE example.")
         self.open_model_button.clicked.connect(self._ask_keras_pair)
-        self.source_label = QLabel()
+        self.source_label = ElidedLabel()  # a long run name ends in "…" rather than widening the window
         self.fit_button = QToolButton()
         self.fit_button.setText("Fit view")
         self.fit_button.setToolTip("Zoom to show every point (or double-click the map)")
@@ -108,9 +113,7 @@ class ExplorerTab(QWidget):
         self.message_label.setStyleSheet("background: #5c2b2b; color: #fff; padding: 6px; border-radius: 3px;")
         self.message_label.hide()
 
-        self.map = LatentMap()
-        self.map.plot_widget.scene().sigMouseClicked.connect(
-            lambda event: self.fit_view() if event.double() else None)
+        self.map = LatentMap()  # a double-click on it fits the view (LatentMap's own)
         mouse_hint = wording().label(QLabel(), "map_hint")
         mouse_hint.setStyleSheet(HINT_STYLE)
         mouse_hint.setWordWrap(True)  # on two lines in a narrow window, rather than widening it
@@ -202,7 +205,7 @@ class ExplorerTab(QWidget):
     def _render_source(self) -> None:
         loaded, waiting = self.explorer.loaded, self.explorer.waiting_for
         if loaded is not None:
-            self.source_label.setText(f"<b>{loaded.name}</b>{loaded.describe()[len(loaded.name):]}")
+            self.source_label.setText(loaded.describe())
         elif waiting is not None:
             self.source_label.setText(f"{waiting.name}: no completed epoch yet — the map appears after the first.")
         else:
@@ -231,14 +234,11 @@ class ExplorerTab(QWidget):
         self.status_label.setText(self.explorer.status)
 
     def _ask_question(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         from vaegui.app.explorer_loading import TrustQuestion
 
         question = self.explorer.question
         if isinstance(question, TrustQuestion):
-            answer = QMessageBox.question(self, "Open a file that holds code?", question.text + "\n\nOpen it anyway?")
-            self.explorer.answer_trust(answer == QMessageBox.StandardButton.Yes)
+            self.explorer.answer_trust(ask_trust(self, question.text))
         else:
             self.explorer.answer_locate(ask_moved_dataset(self, question.text))
 
@@ -261,11 +261,19 @@ class ExplorerTab(QWidget):
         if path is not None:
             (self.export_map if what == "map" else self.export_coordinates)(path)
 
+    def map_export_title(self) -> str:
+        """What an exported map shows: the model, the epoch, how the points are drawn and how many."""
+        loaded, shown = self.explorer.loaded, self.explorer.shown
+        if loaded is None or shown is None:
+            return ""
+        how = " · centres only (mu-only)" if shown.key.latents.mu_only else ""
+        return f"{loaded.describe()} — {METHOD_LABELS[shown.method]} of {len(shown.latents):,} points{how}"
+
     def export_map(self, path: str | Path) -> None:
         path = Path(path)
         try:
             with atomic_output_path(path, suffix=path.suffix) as temp:
-                self.map.export_image(str(temp))
+                self.map.export_image(str(temp), self.map_export_title())
         except OSError as error:
             self._say_problem(f"Cannot write {path} ({error.strerror or error}): choose a folder you can write to.")
             return
@@ -278,7 +286,8 @@ class ExplorerTab(QWidget):
         if shown is None:
             return
         try:
-            save_coordinates(path, shown.latents, shown.projection, self.explorer.loaded.class_names)
+            save_coordinates(path, shown.latents, shown.projection, self.explorer.loaded.class_names,
+                             rows=self.verbs.verbs.rows_shown())  # what the filter keeps
         except VaeguiError as error:
             self._say_problem(str(error))
             return
@@ -296,4 +305,5 @@ class ExplorerTab(QWidget):
     def shutdown(self) -> None:
         """Cancel encoding/projection and wait briefly (under two seconds) for the workers to stop."""
         self.explorer.shutdown()
+        self.verbs.verbs.shutdown()
         self.runner.shutdown()

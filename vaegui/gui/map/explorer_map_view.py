@@ -7,8 +7,10 @@ import numpy as np
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import PointDetails, SelectionModel
 from vaegui.app.map_state import colour_points, describe_row, dimension_label
+from vaegui.app.map_verbs import MapVerbs
 from vaegui.gui.common.wording import wording
 from vaegui.gui.map.latent_map import LatentMap
+from vaegui.gui.map.map_verbs_view import MapVerbsView
 from vaegui.latent.projection import METHOD_LABELS
 from vaegui.words import word
 
@@ -18,7 +20,8 @@ SYMBOL_TERMS = {"train": "key_train", "test": "key_test"}  # the core names the 
 class ExplorerMapView:
     """Keeps a LatentMap showing the models' state; holds no state of its own beyond what is drawn."""
 
-    def __init__(self, latent_map: LatentMap, explorer: ExplorerModel, selection: SelectionModel):
+    def __init__(self, latent_map: LatentMap, explorer: ExplorerModel, selection: SelectionModel,
+                 verbs: MapVerbs | None = None):
         self.map, self.explorer, self.selection = latent_map, explorer, selection
         self._drawn: tuple | None = None  # (map key, latents) on screen: a new one resets the zoom
         self._drew_forming = False
@@ -30,6 +33,9 @@ class ExplorerMapView:
         selection.changed.connect(self.draw_selection)
         selection.generated_changed.connect(self.draw_generated)
         wording().bind(latent_map, self._name_axes)
+        # The group, the filter and the layers of this map (made here for the Explorer and each Compare side).
+        self.verbs = verbs or MapVerbs(explorer, selection)
+        self.verbs_view = MapVerbsView(latent_map, self.verbs)
 
     def _name_axes(self, expert: bool) -> None:
         """z1 and z2 on a direct map, main directions on PCA; t-SNE and UMAP axes have no meaning of their own."""

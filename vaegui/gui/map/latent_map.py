@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
@@ -11,46 +10,27 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from vaegui.compat import write_svg
 from vaegui.gui.common.image_tiles import array_to_pixmap
 from vaegui.gui.common.plot_style import plain_axes, set_axis_label
 from vaegui.gui.common.wording import wording
+from vaegui.gui.map.class_legend import ClassLegend
 from vaegui.gui.map.map_overlays import GridLines, MarkKey
-from vaegui.gui.map.point_raster import PointRaster
-from vaegui.latent.picking import PointPicker
+from vaegui.gui.map.map_view_box import MapViewBox
+from vaegui.gui.map.point_raster import HIDDEN, PointRaster
+from vaegui.latent.picking import VisiblePointPicker
 from vaegui.palette import DARK_HINT_TEXT, MAP_BACKGROUND
 
 PICK_RADIUS_PX = 7
+LEGEND_MARGIN_PX = 60  # of the map's height, kept for the axis below the legend and the space above it
 POINT_SIZE_PX = 5
-
-
-class _MapViewBox(pg.ViewBox):
-    """Left click picks or decodes, left drag decodes continuously; Shift/middle drag pans, wheel/right drag zooms."""
-
-    left_clicked = Signal(float, float)
-    left_dragged = Signal(float, float, bool)  # x, y, drag finished
-
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
-        if ev.button() == Qt.MouseButton.LeftButton:
-            ev.accept()
-            point = self.mapSceneToView(ev.scenePos())
-            self.left_clicked.emit(point.x(), point.y())
-        else:
-            super().mouseClickEvent(ev)
-
-    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802
-        if ev.button() == Qt.MouseButton.LeftButton and not ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            ev.accept()
-            point = self.mapSceneToView(ev.scenePos())
-            self.left_dragged.emit(point.x(), point.y(), ev.isFinish())
-        else:
-            super().mouseDragEvent(ev, axis)  # Shift + left or middle drag pans, right drag zooms
 
 
 class LatentMap(QWidget):
     """Scatter of projected latent vectors, coloured by category, with overlays for the selection and samples."""
 
     point_clicked = Signal(int)  # row
+    point_toggled = Signal(int)  # Ctrl-click on a point: into the group or out of it
+    double_clicked = Signal()  # the view was fitted; the double-click's first click is to be taken back
     points_changed = Signal()  # new points, colours or coordinates were drawn
     location_clicked = Signal(float, float)
     location_dragged = Signal(float, float)
@@ -59,7 +39,7 @@ class LatentMap(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         pg.setConfigOptions(antialias=False)
-        self.view_box = _MapViewBox()
+        self.view_box = MapViewBox()
         self.plot_widget = pg.PlotWidget(viewBox=self.view_box, background=MAP_BACKGROUND, axisItems=plain_axes())
         self.plot_item = self.plot_widget.getPlotItem()
         self.grid = GridLines(self.plot_item)
@@ -83,13 +63,14 @@ class LatentMap(QWidget):
         for item in self._overlays():
             item.setZValue(10)
             self.plot_item.addItem(item)
-        self.legend = pg.LegendItem(offset=(-10, 10), labelTextColor="#dddddd", brush=pg.mkBrush(24, 24, 24),
-                                    pen=pg.mkPen("#444444"))
+        self.legend = ClassLegend(offset=(-10, 10), labelTextColor="#dddddd", brush=pg.mkBrush(24, 24, 24),
+                                  pen=pg.mkPen("#444444"))
         self.legend.setParentItem(self.plot_item.getViewBox())
         self._legend_shown: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (colours, names) in the legend
         # The key: one entry for each kind of mark drawn now (selection, centre, samples…), bottom left.
         self.key = MarkKey()
         self.key.setParentItem(self.plot_item.getViewBox())
+        self.extra_marks: list[Callable[[], list]] = []  # more (item, term) entries for the key: layers, group
         self.symbol_names: dict[str, str] = {}
         self.samples_kind = "posterior"
         self.axis_names: tuple[str, str] = ("", "")
@@ -113,14 +94,32 @@ class LatentMap(QWidget):
         self.categories = np.zeros(0, np.int64)
         self.colours: list[str] = []
         self.symbols: np.ndarray | None = None
-        self._picker: PointPicker | None = None
+        self._picker = VisiblePointPicker()
         self.thumbnail_for: Callable[[int], tuple[np.ndarray, str]] | None = None
         self.hover_row: int | None = None
 
         self.view_box.left_clicked.connect(self._on_left_click)
+        self.view_box.toggle_clicked.connect(self._on_toggle_click)
+        self.plot_widget.scene().sigMouseClicked.connect(self._on_scene_click)
         self.view_box.left_dragged.connect(self._on_left_drag)
         self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
         wording().bind(self, lambda _expert: self._update_key())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """The class legend in as many columns as the map's height needs: ten classes in one column ran off a map
+        250 pixels tall (the Compare tab at 1280×800), hiding the last ones."""
+        count = len(self.legend.items)
+        if not count:
+            return
+        row = max(label.boundingRect().height() for _, label in self.legend.items) + 2
+        room = max(row, self.plot_widget.height() - LEGEND_MARGIN_PX)
+        columns = max(1, -(-int(count * row) // int(room)))
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
 
     # ---- data ----------------------------------------------------------------------------
 
@@ -140,25 +139,29 @@ class LatentMap(QWidget):
         self.colours = [QColor(colour).name() for colour in colours]
         self.symbols = None if symbols is None else np.asarray(symbols)
         self.coords = np.asarray(coords, np.float32)
-        self._picker = None
+        self._picker.reset()
         self.points.set_points(self.coords, self.categories, self.colours, self.symbols)
         legend = (tuple(self.colours), tuple(names))
         if legend != self._legend_shown:  # a map filling in is drawn hundreds of times with the same legend
             self._legend_shown = legend
-            self.legend.clear()
-            for colour, name in zip(colours, names):
-                if not name:
-                    continue
-                self.legend.addItem(pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(colour), size=9, symbol="o"), name)
+            self.legend.set_entries([(category, colour, name) for category, (colour, name)
+                                     in enumerate(zip(colours, names)) if name])
+            self._fit_legend()
         self.symbol_names = dict(symbol_names or {})
         self._update_key()
         self.view_box.enableAutoRange()
         self.points_changed.emit()
 
+    def set_emphasis(self, states: np.ndarray | None) -> None:
+        """Dim or hide points: per row NORMAL, DIMMED or HIDDEN (vaegui.gui.map.point_raster); hidden ones cannot
+        be picked either."""
+        self.points.set_emphasis(states)
+        self._picker.hide(None if self.points.emphasis is None else self.points.emphasis == HIDDEN)
+
     def update_coords(self, coords: np.ndarray) -> None:
         """Move the points (e.g. a t-SNE layout forming) keeping their colours."""
         self.coords = np.asarray(coords, np.float32)
-        self._picker = None
+        self._picker.reset()
         self.points.set_coords(self.coords)
         self.points_changed.emit()
 
@@ -251,7 +254,13 @@ class LatentMap(QWidget):
                           (self.location, "key_location")):
             if drawn(item):
                 marks.append((item, key))
+        for source in self.extra_marks:
+            marks.extend(source())
         return marks
+
+    def refresh_key(self) -> None:
+        """Show in the key what is drawn now (after a layer was drawn or taken away)."""
+        self._update_key()
 
     def _update_key(self) -> None:
         self.key.show_marks(self._drawn_marks())
@@ -267,12 +276,8 @@ class LatentMap(QWidget):
 
     def pick(self, x: float, y: float) -> int | None:
         """Row of the point under (x, y) within a few screen pixels, by KD-tree."""
-        if len(self.coords) == 0:
-            return None
-        if self._picker is None:
-            self._picker = PointPicker(self.coords)
         pixel_width, pixel_height = self.view_box.viewPixelSize()
-        return self._picker.nearest(x, y, PICK_RADIUS_PX * pixel_width, PICK_RADIUS_PX * pixel_height)
+        return self._picker.nearest(self.coords, x, y, PICK_RADIUS_PX * pixel_width, PICK_RADIUS_PX * pixel_height)
 
     def _on_left_click(self, x: float, y: float) -> None:
         row = self.pick(x, y)
@@ -280,6 +285,18 @@ class LatentMap(QWidget):
             self.location_clicked.emit(x, y)
         else:
             self.point_clicked.emit(row)
+
+    def _on_scene_click(self, event) -> None:
+        # A double-click only fits the view; its first click is taken back by whoever listens to double_clicked.
+        # Clicks on the legend or the key never come here as double-clicks (they take Qt's double-click event).
+        if event.double() and event.button() == Qt.MouseButton.LeftButton:
+            self.view_box.autoRange()
+            self.double_clicked.emit()
+
+    def _on_toggle_click(self, x: float, y: float) -> None:
+        row = self.pick(x, y)
+        if row is not None:
+            self.point_toggled.emit(row)
 
     def _on_left_drag(self, x: float, y: float, _finished: bool) -> None:
         self.location_dragged.emit(x, y)
@@ -330,42 +347,8 @@ class LatentMap(QWidget):
 
     # ---- export --------------------------------------------------------------------------
 
-    def export_image(self, path: str) -> None:
-        """PNG (twice the screen size, by pyqtgraph's ImageExporter) or SVG (by Qt's SVG generator)."""
-        with self._points_as_scatter() as scatter:
-            if path.lower().endswith(".svg"):
-                self._export_svg(path, scatter)
-            else:
-                from pyqtgraph.exporters import ImageExporter
+    def export_image(self, path: str, title: str = "") -> None:
+        """PNG or SVG of the map, with `title` above it and a legend to read (vaegui.gui.map.map_export)."""
+        from vaegui.gui.map.map_export import export_map_image
 
-                exporter = ImageExporter(self.plot_item)
-                exporter.parameters()["width"] = max(800, int(self.plot_item.width() * 2))
-                exporter.export(path)
-
-    @contextmanager
-    def _points_as_scatter(self):
-        """The points as a scatter item while exporting: the screen image would be scaled up, not redrawn."""
-        brushes = np.empty(len(self.colours), dtype=object)
-        brushes[:] = [pg.mkBrush(colour) for colour in self.colours]  # one shared brush per category
-        scatter = pg.ScatterPlotItem(pxMode=True, pen=None, size=POINT_SIZE_PX, antialias=False)
-        scatter.setData(x=self.coords[:, 0], y=self.coords[:, 1], brush=brushes[self.categories],
-                        symbol=self.point_symbols())
-        self.points.hide()
-        self.plot_item.addItem(scatter, ignoreBounds=True)
-        try:
-            yield scatter
-        finally:
-            self.plot_item.removeItem(scatter)
-            self.points.show()
-
-    def _export_svg(self, path: str, scatter: pg.ScatterPlotItem) -> None:
-        # Through Qt's SVG generator: pyqtgraph's SVGExporter fails on these plots (see vaegui.compat.write_svg).
-        # Export mode makes the scatter draw each point as a vector symbol, not a cached pixmap.
-        view = self.plot_widget
-        size = view.viewport().size()
-        self.thumbnail.hide()
-        scatter.setExportMode(True, {"antialias": False})
-        try:
-            write_svg(path, size.width(), size.height(), "vaegui latent map", view.render)
-        finally:
-            scatter.setExportMode(False)
+        export_map_image(self, path, title)

@@ -62,6 +62,7 @@ class MapControls(QWidget):
         self.mu_only_label.setWordWrap(True)
         self.mu_only_label.setMinimumWidth(MU_ONLY_HINT_WIDTH)
         self.mu_only_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        words.mark_expert(self.mu_only_label)  # presenter mode: its three lines go to the map (the ? tells it)
         self.show_why_button = words.label(QToolButton(), "show_why")
         self.show_why_button.clicked.connect(explorer.show_why_mu_only)
 

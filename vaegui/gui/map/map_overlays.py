@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
 
 from vaegui.gui.common.wording import wording
 from vaegui.words import TERMS, word
@@ -40,7 +41,12 @@ class GridLines:
 
 
 class MarkKey(pg.LegendItem):
-    """One entry for each kind of mark on the map now (selection, centre, samples, …), none for marks not drawn."""
+    """One entry for each kind of mark on the map now (selection, centre, samples, …), none for marks not drawn.
+
+    A click on an entry says which (`entry_clicked`, its term), e.g. to switch that layer off; clicks on the key
+    never reach the map under it."""
+
+    entry_clicked = Signal(str)
 
     def __init__(self) -> None:
         super().__init__(offset=(10, -10), labelTextColor="#dddddd", brush=pg.mkBrush(24, 24, 24, 220),
@@ -64,3 +70,34 @@ class MarkKey(pg.LegendItem):
 
     def entries(self) -> list[str]:
         return [label.text for _, label in self.items]
+
+    def terms(self) -> tuple[str, ...]:
+        return () if self.shown is None else self.shown[1]
+
+    def hoverEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
+        super().hoverEvent(ev)
+        if not ev.isExit():
+            for button in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+                ev.acceptClicks(button)
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802
+        ev.accept()
+        if ev.double() or ev.button() != Qt.MouseButton.LeftButton:
+            return
+        for term, (sample, label) in zip(self.terms(), self.items):
+            top = min(sample.mapRectToParent(sample.boundingRect()).top(), label.geometry().top())
+            bottom = max(sample.mapRectToParent(sample.boundingRect()).bottom(), label.geometry().bottom())
+            if top <= ev.pos().y() <= bottom:
+                self.entry_clicked.emit(term)
+                return
+
+    def mouseDoubleClickEvent(self, ev) -> None:  # noqa: N802 (Qt's)
+        ev.accept()
+
+def set_legend_text_size(legend: pg.LegendItem, size: str) -> None:
+    """Every entry of a key or legend drawn at `size` ('12pt'), also those added later. pyqtgraph's own
+    setLabelTextSize records the size but leaves the entries drawn as they were."""
+    legend.opts["labelTextSize"] = size
+    for _, label in legend.items:
+        label.setText(label.text, size=size)
+    legend.updateSize()

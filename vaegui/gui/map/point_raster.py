@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
-from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtGui import QColor, QImage
 
 from vaegui.gui.common.job_runner import QtJobRunner
+from vaegui.gui.map.raster_stamp import rasterize, symbol_footprint
 
 # The image covers the view and this much of its width/height again on each side, so panning up to that far
 # only moves an image that is already drawn; beyond it the points are drawn again at once.
@@ -23,55 +23,13 @@ REFINE_AFTER_MS = 120  # "the view rests": no pan or zoom for this long
 MAX_COLOURS = 255  # index 0 of the image is "no point"
 
 
-def symbol_footprint(symbol: str, size_px: int) -> np.ndarray:
-    """(k, 2) pixel offsets (row down, column right) that pyqtgraph's `symbol` of `size_px` covers, rim first."""
-    path = Symbols[symbol]
-    reach = size_px // 2 + 1
-    offsets = [
-        (row, column)
-        for row in range(-reach, reach + 1)
-        for column in range(-reach, reach + 1)
-        if path.contains(QPointF(column / size_px, row / size_px))
-    ] or [(0, 0)]
-    # Drawn rim first and centre last, each point's own centre pixel stays visible where points crowd.
-    offsets.sort(key=lambda offset: -(offset[0] ** 2 + offset[1] ** 2))
-    return np.array(offsets, np.int64)
-
-
-def rasterize(
-    pixels: np.ndarray, colour_index: np.ndarray, footprints: list[np.ndarray], symbol_of: np.ndarray | None,
-    width: int, height: int,
-) -> np.ndarray:
-    """(height, width) uint8 image: each point's colour index + 1 stamped over its symbol's footprint, 0 elsewhere.
-
-    `pixels` are (N, 2) float image coordinates (column, row; row 0 at the top). Where points overlap the
-    later one wins, as in a scatter plot. Where many points share a pixel, stamping each pixel once is cheaper.
-    """
-    reach = max(int(np.abs(footprint).max()) for footprint in footprints)  # pixels a symbol spans from its centre
-    pad = 2 * reach  # a point up to `reach` outside the image still shows its rim; its stamp stays in the padding
-    padded_width, padded_height = width + 2 * pad, height + 2 * pad
-    columns = np.floor(pixels[:, 0]).astype(np.int64)
-    rows = np.floor(pixels[:, 1]).astype(np.int64)
-    inside = (columns >= -reach) & (columns < width + reach) & (rows >= -reach) & (rows < height + reach)
-    image = np.zeros(padded_width * padded_height, np.uint8)
-    for symbol, footprint in enumerate(footprints):
-        chosen = inside if symbol_of is None else inside & (symbol_of == symbol)
-        centres = (rows[chosen] + pad) * padded_width + columns[chosen] + pad
-        values = colour_index[chosen].astype(np.uint8) + 1
-        if len(centres) * 8 > padded_width * padded_height:
-            # Dense: the last point on each pixel decides its colour, so stamp each occupied pixel once.
-            occupied = np.zeros_like(image)
-            occupied[centres] = values
-            centres = np.flatnonzero(occupied)
-            values = occupied[centres]
-        targets = np.empty_like(centres)
-        for row, column in footprint:
-            np.add(centres, row * padded_width + column, out=targets)
-            image[targets] = values
-    return image.reshape(padded_height, padded_width)[pad:pad + height, pad:pad + width]
-
-
 _footprint = functools.lru_cache(maxsize=64)(symbol_footprint)
+
+
+# What a point's emphasis says: drawn as it is, dimmed (outside the group, or filtered out), or not drawn at all.
+NORMAL, DIMMED, HIDDEN = 0, 1, 2
+DIM_SHARE = 0.22  # a dimmed point's colour: this much of its own, the rest the map's background
+BACKGROUND_RGB = (0x16, 0x16, 0x16)
 
 
 @dataclass(frozen=True)
@@ -83,6 +41,43 @@ class _Points:
     colour_table: tuple[int, ...]  # ARGB, entry 0 transparent (no point)
     symbols: tuple[str, ...]  # pyqtgraph symbol names
     symbol_of: np.ndarray | None  # (N,) int8 index into `symbols`, None: all the first
+    emphasis: np.ndarray | None = None  # (N,) uint8 NORMAL / DIMMED / HIDDEN; None: all NORMAL
+
+    def row_colours(self) -> np.ndarray:
+        """(N + 1,) uint32 ARGB: entry 0 "no point", then each point's colour as its emphasis says."""
+        table = np.array(self.colour_table, np.uint32)
+        index = self.colour_index.astype(np.intp) + 1
+        if self.emphasis is not None:
+            # One look-up in the table and its dimmed copy after it; hidden points take entry 0, "no point".
+            table = np.concatenate([table, _dimmed(table)])
+            index += (self.emphasis == DIMMED) * (len(table) // 2)
+            index[self.emphasis == HIDDEN] = 0
+        colours = np.empty(len(self.coords) + 1, np.uint32)
+        colours[0] = 0
+        np.take(table, index, out=colours[1:])
+        return colours
+
+    def drawing_order(self) -> np.ndarray | None:
+        """Rows in the order they are stamped (later on top): dimmed ones first, hidden ones left out."""
+        if self.emphasis is None:
+            return None
+        return np.concatenate([np.flatnonzero(self.emphasis == DIMMED), np.flatnonzero(self.emphasis == NORMAL)])
+
+
+def dimmed_colour(colour: str) -> str:
+    """'#rrggbb' of `colour` dimmed as the map draws a dimmed point."""
+    rgb = np.array(QColor(colour).getRgb()[:3], np.float64)
+    return QColor(*(int(v) for v in np.rint(np.array(BACKGROUND_RGB) + DIM_SHARE * (rgb - BACKGROUND_RGB)))).name()
+
+
+def _dimmed(table: np.ndarray) -> np.ndarray:
+    """Each ARGB colour of `table` mixed towards the map's background, opaque (entry 0 stays transparent)."""
+    channels = np.stack([(table >> shift) & 0xFF for shift in (16, 8, 0)], axis=1).astype(np.float64)
+    mixed = np.rint(np.array(BACKGROUND_RGB) + DIM_SHARE * (channels - BACKGROUND_RGB)).astype(np.uint32)
+    out = (np.uint32(0xFF) << np.uint32(24)) | (mixed[:, 0] << np.uint32(16)) | (mixed[:, 1] << np.uint32(8)) \
+        | mixed[:, 2]
+    out[0] = 0
+    return out.astype(np.uint32)
 
 
 @dataclass(frozen=True)
@@ -110,22 +105,56 @@ class _Drawn:
     image: QImage
     number: int
     seconds: float  # time it took to draw
+    points: _Points  # what it shows
+    rows: np.ndarray  # (height, width) uint32: which point shows at each pixel (row + 1, 0: none)
+    pixels: np.ndarray  # the ARGB pixels `image` reads (QImage does not own them)
+
+    def recoloured(self, points: _Points, window: QRectF | None = None) -> _Drawn:
+        """The same pixels with `points`' colours (another emphasis): one table look-up, no stamping; only the
+        pixels showing `window` (data coordinates; the view) when given, the margins waiting for the next image."""
+        colours = points.row_colours()
+        height, width = self.rows.shape
+        rows, columns = slice(0, height), slice(0, width)
+        if window is not None:
+            rect = self.rect  # data coordinates, y up: the image's row 0 is its top, rect.bottom()
+            columns = slice(*np.clip([int(np.floor((window.left() - rect.left()) / rect.width() * width)),
+                                      int(np.ceil((window.right() - rect.left()) / rect.width() * width))], 0, width))
+            rows = slice(*np.clip([int(np.floor((rect.bottom() - window.bottom()) / rect.height() * height)),
+                                   int(np.ceil((rect.bottom() - window.top()) / rect.height() * height))], 0, height))
+        # In place: this image is replaced by the one made here, and no other thread reads its pixels.
+        pixels = self.pixels
+        pixels[rows, columns] = colours[self.rows[rows, columns]]
+        pixels, image = _argb_image(pixels, self.image.devicePixelRatio())
+        return replace(self, image=image, points=points, pixels=pixels)
+
+
+def _argb_image(pixels: np.ndarray, device_pixel_ratio: float) -> tuple[np.ndarray, QImage]:
+    pixels = np.ascontiguousarray(pixels, np.uint32)
+    height, width = pixels.shape
+    # The colours are opaque or fully transparent: ARGB and premultiplied ARGB are the same numbers.
+    image = QImage(pixels.data, width, height, width * 4, QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(device_pixel_ratio)  # its pixels are the screen's, not the scene's
+    return pixels, image
 
 
 def _draw(request: _Request) -> _Drawn:
     """The image for `request` (any thread: numpy and QImage only)."""
     started = time.perf_counter()
     points = request.points
+    order = points.drawing_order()
+    coords, symbol_of = points.coords, points.symbol_of
+    rows = np.arange(len(coords), dtype=np.uint32)
+    if order is not None:
+        coords, rows = coords[order], order.astype(np.uint32)
+        symbol_of = None if symbol_of is None else symbol_of[order]
     scale, offset = np.array(request.scale, np.float32), np.array(request.offset, np.float32)
-    pixels = (points.coords * scale + offset) * np.float32(request.device_pixel_ratio)
-    indexed = np.ascontiguousarray(rasterize(pixels, points.colour_index, list(request.footprints),
-                                             points.symbol_of, request.width, request.height))
-    image = QImage(indexed.data, request.width, request.height, request.width, QImage.Format.Format_Indexed8)
-    image.setColorTable(list(points.colour_table))
-    # One conversion here saves one on every frame (drawing an indexed image converts it each time).
-    argb = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
-    argb.setDevicePixelRatio(request.device_pixel_ratio)  # its pixels are the screen's, not the scene's
-    return _Drawn(request.rect, request.pixel_size, argb, request.number, time.perf_counter() - started)
+    pixels = (coords * scale + offset) * np.float32(request.device_pixel_ratio)
+    # Each pixel keeps the row of the point on top there, so another emphasis only needs new colours.
+    row_image = rasterize(pixels, rows, list(request.footprints), symbol_of, request.width, request.height,
+                          dtype=np.uint32)
+    argb, image = _argb_image(points.row_colours()[row_image], request.device_pixel_ratio)
+    return _Drawn(request.rect, request.pixel_size, image, request.number, time.perf_counter() - started, points,
+                  row_image, argb)
 
 
 class PointRaster(pg.GraphicsObject):
@@ -187,6 +216,31 @@ class PointRaster(pg.GraphicsObject):
             np.array([column.min() for column in columns]), np.array([column.max() for column in columns]))
         self.informViewBoundsChanged()
         self._request_image()
+
+    def set_emphasis(self, emphasis: np.ndarray | None) -> None:
+        """Dim or hide points (NORMAL / DIMMED / HIDDEN per row; None: all NORMAL).
+
+        The image on screen is recoloured at once from the row each pixel shows (a table look-up, one frame);
+        the image drawn again after it puts the points kept above the dimmed ones and shows what hidden ones
+        covered."""
+        if emphasis is not None:
+            emphasis = np.asarray(emphasis, np.uint8)
+            if emphasis.shape != (len(self.coords),):
+                raise ValueError(f"emphasis for {emphasis.shape} points, but {len(self.coords)} are drawn")
+            if not emphasis.any():
+                emphasis = None
+        if emphasis is None and self._points.emphasis is None:
+            return
+        self._points = replace(self._points, emphasis=emphasis)
+        drawn, view = self._drawn, self.getViewBox()
+        if drawn is not None and drawn.points.coords is self._points.coords:
+            self._drawn = drawn.recoloured(self._points, view.viewRect() if isinstance(view, pg.ViewBox) else None)
+            self.update()
+        self._request_image()
+
+    @property
+    def emphasis(self) -> np.ndarray | None:
+        return self._points.emphasis
 
     def set_size_px(self, size_px: int) -> None:
         """Draw the points this many screen pixels wide (presenter mode's bigger dots)."""

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vaegui.gui.common.job_runner import QtJobRunner
 from vaegui.gui.explorer.explorer_dialogs import ask_run_folder
 from vaegui.gui.runs.run_table import COLUMN, COLUMNS, RunSortProxy, RunTableModel
 from vaegui.palette import HINT_TEXT
@@ -75,6 +74,10 @@ class RunLibraryDialog(QDialog):
         self.setWindowTitle("Runs")
         self.runs_root, self.purpose = Path(runs_root), purpose
         self.on_open, self.on_compare = on_open, on_compare
+        # superqt's workers (and the qtpy layer under them) are imported when the dialog first opens, not with
+        # the window: the window imports this module for remember_run.
+        from vaegui.gui.common.job_runner import QtJobRunner
+
         self.runner = QtJobRunner(self)
         self._job = None
         self.table = RunTableModel(self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from vaegui.app.map_state import dimension_label
@@ -13,6 +14,8 @@ from vaegui.latent.quality import ACTIVE_VARIANCE
 from vaegui.words import word
 
 ACTIVE_BRUSH, INACTIVE_BRUSH = (44, 160, 44), (190, 190, 190)
+NAME_GAP_PX = 6  # between two dimension names under the bars
+NAME_STEPS = (1, 2, 4, 5, 10, 20, 25, 50, 100, 200)  # every how many bars a name is written
 
 
 class KLBars(pg.PlotWidget):
@@ -57,10 +60,35 @@ class KLBars(pg.PlotWidget):
         count = len(self.values)
         self.epoch = epoch
         self._render_words(wording().expert)
-        step = max(1, int(np.ceil(count / 16)))
-        self.plot_item.getAxis("bottom").setTicks([[(i, dimension_label(i)) for i in range(0, count, step)]])
         self.plot_item.setXRange(-0.6, count - 0.4, padding=0)
+        self._name_dimensions()
         self.plot_item.setYRange(0, max(float(self.values.max(initial=0)) * 1.1, 0.03), padding=0)
+
+    def _name_dimensions(self) -> None:
+        """Name every bar where the names fit under them, else every 2nd, 4th, 5th, 10th… (z1, z5, z9…): at z_dim 16
+        in the Training tab the names ran together."""
+        values = getattr(self, "values", None)  # None while PlotWidget's own set-up resizes it
+        if values is None:
+            return
+        count = len(values)
+        axis = self.plot_item.getAxis("bottom")
+        if count == 0:
+            axis.setTicks(None)
+            return
+        metrics = QFontMetrics(axis.style["tickFont"] or axis.font())
+        widest = max(metrics.horizontalAdvance(dimension_label(i)) for i in range(count)) + NAME_GAP_PX
+        per_bar = max(1.0, self.plot_item.getViewBox().width()) / (count + 0.2)
+        step = next(step for step in NAME_STEPS if step * per_bar >= widest or step >= count)
+        axis.setTicks([[(i, dimension_label(i)) for i in range(0, count, step)]])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._name_dimensions()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:  # presenter mode: bigger names need more room
+            self._name_dimensions()
 
     def clear_values(self) -> None:
         if self.bars is not None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import math
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -26,49 +26,43 @@ from vaegui.config import (
     DENSE_UNITS,
     EPOCHS,
     IMAGE_SIZE,
+    IMAGES_PER_EPOCH,
     KL_STRATEGIES,
     KL_WARMUP_EPOCHS,
     SUBSET,
     Z_DIM,
     DataConfig,
     ModelConfig,
-    Range,
     RunConfig,
     TrainingConfig,
 )
 from vaegui.data import dataset_names
+from vaegui.data.image_folder import DEFAULT_FOLDER_IMAGE_SIZE
 from vaegui.errors import ConfigError
 from vaegui.gui.common.wording import wording
-from vaegui.training.first_run import best_offline_dataset, first_run
+from vaegui.gui.training.form_values import (  # GUI_DEFAULTS: imported from here by the welcome and tests
+    GUI_DEFAULTS,  # noqa: F401
+    NATIVE_IMAGE_SIZES,
+    first_picture_size,
+    gui_defaults,
+    native_size_words,
+    parse_filters,
+    parse_number,
+    parse_seed,
+    set_range,
+)
+from vaegui.palette import HINT_TEXT
+from vaegui.training.first_run import DATASET_SIZES
 from vaegui.words import tip, word
 
 IMAGE_FOLDER_ITEM = "Image folder…"
+FORM_ROW_SPACING = 3
 DATA_FILES_ITEM = "IDX/NPZ files…"
 KL_PRESETS = (("kl_preset_0", 0.0), ("kl_preset_tiny", 5e-4), ("kl_preset_1", 1.0))  # (term, β)
 RECONSTRUCTION_LOSS_TERMS = {"bce": "loss_bce", "mse": "loss_mse"}
 # Settings only practitioners change: presenter mode may hide them (Wording.expert_controls).
-EXPERT_SETTINGS = ("colour", "kl_warmup", "kl_strategy", "reconstruction_loss", "conv_filters", "dense_units", "seed")
-# Native side of the built-in datasets, to check the conv layers fit before anything loads.
-NATIVE_IMAGE_SIZES = {"digits": 8, "mnist": 28, "fashion_mnist": 28}
-
-# The settings the form starts with: vaegui.config's defaults (the same as `vaegui train`'s), except the
-# number of epochs. Pressing Train at once trains the digits: 1,617 images are 26 batches of 64, so an
-# epoch takes a fraction of a second, and 30 of them draw a 2-D map nearly as tidy as the former form's ReLU
-# settings did in 20 epochs at batch 32, in the same time, with no unit dead (5-NN accuracy of mu on all
-# 1,797 digits 0.57-0.70 over four runs, against 0.64-0.74 with 24-27 of 64 units dead).
-GUI_DEFAULTS = RunConfig(data=DataConfig(dataset="digits"), training=TrainingConfig(epochs=30))
-
-
-def gui_defaults(dataset: str | None = None) -> RunConfig:
-    """The settings a new window starts with: GUI_DEFAULTS on `dataset` (default: the best one available offline),
-    with that dataset's first-run subset and epochs."""
-    config = copy.deepcopy(GUI_DEFAULTS)
-    config.data.dataset = dataset or best_offline_dataset()
-    sized = first_run(config.data.dataset)
-    if sized is not None:
-        config.data.subset, config.training.epochs = sized.subset, sized.epochs
-    return config
-
+EXPERT_SETTINGS = ("colour", "kl_warmup", "kl_strategy", "reconstruction_loss", "conv_filters", "dense_units", "seed",
+                   "images_per_epoch")
 
 class SettingsForm(QWidget):
     """Every field a person may set before training; `config()` turns them into a validated RunConfig."""
@@ -103,7 +97,7 @@ class SettingsForm(QWidget):
         self.subset_box.setGroupSeparatorShown(True)
 
         self.z_dim_box = QSpinBox()
-        _set_range(self.z_dim_box, Z_DIM)
+        set_range(self.z_dim_box, Z_DIM)
 
         self.kl_preset_box = QComboBox()
         self.kl_preset_box.addItems([""] * (len(KL_PRESETS) + 1))
@@ -112,7 +106,7 @@ class SettingsForm(QWidget):
         self.kl_weight_edit.setMaximumWidth(80)
         self.kl_weight_edit.textEdited.connect(self._sync_kl_preset)
         self.warmup_box = QSpinBox()
-        _set_range(self.warmup_box, KL_WARMUP_EPOCHS)
+        set_range(self.warmup_box, KL_WARMUP_EPOCHS)
         self.warmup_box.setSpecialValueText("off")
         self.warmup_box.setSuffix(" epochs")
         self.kl_strategy_box = QComboBox()
@@ -124,14 +118,20 @@ class SettingsForm(QWidget):
         words.bind(self, self._render_choices)
 
         self.epochs_box = QSpinBox()
-        _set_range(self.epochs_box, EPOCHS)
+        set_range(self.epochs_box, EPOCHS)
         self.batch_size_box = QSpinBox()
-        _set_range(self.batch_size_box, BATCH_SIZE)
+        set_range(self.batch_size_box, BATCH_SIZE)
+        self.images_per_epoch_box = QSpinBox()
+        # As the subset: one below the smallest count reads "all" (the whole training set each epoch).
+        self.images_per_epoch_box.setRange(int(IMAGES_PER_EPOCH.low) - 1, int(min(IMAGES_PER_EPOCH.high, 2**31 - 1)))
+        self.images_per_epoch_box.setSpecialValueText("all")
+        self.images_per_epoch_box.setSingleStep(1000)
+        self.images_per_epoch_box.setGroupSeparatorShown(True)
         self.learning_rate_edit = QLineEdit()
         self.learning_rate_edit.setMaximumWidth(80)
         self.conv_filters_edit = QLineEdit()
         self.dense_units_box = QSpinBox()
-        _set_range(self.dense_units_box, DENSE_UNITS)
+        set_range(self.dense_units_box, DENSE_UNITS)
         self.seed_edit = QLineEdit()
         self.seed_edit.setPlaceholderText("random")
         self.seed_edit.setMaximumWidth(80)
@@ -143,6 +143,15 @@ class SettingsForm(QWidget):
         self.run_folder_button.setToolTip("Choose where the run is saved")
         self.run_folder_button.clicked.connect(self._choose_run_folder)
 
+        # The size said in words under the box when it is not the pictures' own (a folder's are resized).
+        self.size_note = QLabel()
+        self.size_note.setWordWrap(True)
+        self.size_note.setStyleSheet(f"color: {HINT_TEXT};")
+        self.size_note.hide()
+        size_row = QVBoxLayout()
+        size_row.setSpacing(2)
+        size_row.addWidget(self.image_size_box)
+        size_row.addWidget(self.size_note)
         kl_row = QHBoxLayout()
         kl_row.addWidget(self.kl_preset_box, 1)
         kl_row.addWidget(self.kl_weight_edit)
@@ -152,23 +161,27 @@ class SettingsForm(QWidget):
 
         groups = []
         for group_key, rows in (
-            ("group_data", (("dataset", self.dataset_box), ("image_size", self.image_size_box),
+            ("group_data", (("dataset", self.dataset_box), ("image_size", size_row),
                             ("colour", self.channels_box), ("subset", self.subset_box))),
             ("group_model", (("z_dim", self.z_dim_box), ("kl_weight", kl_row), ("kl_warmup", self.warmup_box),
                              ("kl_strategy", self.kl_strategy_box), ("reconstruction_loss", self.reconstruction_box),
                              ("conv_filters", self.conv_filters_edit), ("dense_units", self.dense_units_box))),
             ("group_training", (("epochs", self.epochs_box), ("batch_size", self.batch_size_box),
+                                ("images_per_epoch", self.images_per_epoch_box),
                                 ("learning_rate", self.learning_rate_edit), ("seed", self.seed_edit),
                                 ("run_folder", folder_row))),
         ):
             group = QGroupBox()
             words.bind(group, lambda expert, g=group, k=group_key: g.setTitle(word(k, expert)))
             form = QFormLayout(group)
+            form.setVerticalSpacing(FORM_ROW_SPACING)  # all settings and buttons fit 1280×800 without scrolling
+            form.setContentsMargins(8, 4, 8, 6)
             for key, field in rows:
                 self.row_labels[key] = label = words.label(QLabel(), key)
                 form.addRow(label, field)
                 fields = [field] if isinstance(field, QWidget) else [field.itemAt(i).widget()
-                                                                     for i in range(field.count())]
+                                                                     for i in range(field.count())
+                                                                     if field.itemAt(i).widget() is not self.size_note]
                 for widget in fields:
                     widget.setToolTip(tip(key))
                 if key in EXPERT_SETTINGS:
@@ -187,8 +200,10 @@ class SettingsForm(QWidget):
         layout.addWidget(self.message_label)
 
         self.set_config(gui_defaults(dataset))
+        self.image_size_box.valueChanged.connect(self._say_size)
         for signal in (
             self.image_size_box.valueChanged,
+            self.images_per_epoch_box.valueChanged,
             self.subset_box.valueChanged,
             self.z_dim_box.valueChanged,
             self.epochs_box.valueChanged,
@@ -222,10 +237,10 @@ class SettingsForm(QWidget):
         self.batch_size_box.setValue(training.batch_size)
         self.learning_rate_edit.setText(f"{training.learning_rate:g}")
         self.seed_edit.setText("" if training.seed is None else str(training.seed))
+        self.images_per_epoch_box.setValue(training.images_per_epoch or self.images_per_epoch_box.minimum())
         # Settings the form does not show travel along unchanged.
         self._hidden_training = {
-            key: getattr(training, key)
-            for key in ("steps_per_execution", "images_per_epoch", "jit_compile", "strategy", "mixed_precision")
+            key: getattr(training, key) for key in ("steps_per_execution", "jit_compile", "strategy", "mixed_precision")
         }
         self.show_message("")
 
@@ -242,19 +257,21 @@ class SettingsForm(QWidget):
             ),
             model=ModelConfig(
                 z_dim=self.z_dim_box.value(),
-                conv_filters=_parse_filters(self.conv_filters_edit.text()),
+                conv_filters=parse_filters(self.conv_filters_edit.text()),
                 dense_units=self.dense_units_box.value(),
                 activation=self._activation,
-                kl_weight=_parse_number(self.kl_weight_edit.text(), "KL weight", "0, 5e-4 or 1"),
+                kl_weight=parse_number(self.kl_weight_edit.text(), "KL weight", "0, 5e-4 or 1"),
                 kl_strategy=self.kl_strategy_box.currentData(),
                 reconstruction_loss=self.reconstruction_box.currentData(),
             ),
             training=TrainingConfig(
                 epochs=self.epochs_box.value(),
                 batch_size=self.batch_size_box.value(),
-                learning_rate=_parse_number(self.learning_rate_edit.text(), "Learning rate", "1e-3"),
-                seed=_parse_seed(self.seed_edit.text()),
+                learning_rate=parse_number(self.learning_rate_edit.text(), "Learning rate", "1e-3"),
+                seed=parse_seed(self.seed_edit.text()),
                 kl_warmup_epochs=self.warmup_box.value(),
+                images_per_epoch=None if self.images_per_epoch_box.value() == self.images_per_epoch_box.minimum()
+                else self.images_per_epoch_box.value(),
                 **self._hidden_training,
             ),
         )
@@ -296,11 +313,31 @@ class SettingsForm(QWidget):
             self.dataset_box.setItemData(index, name_or_path, Qt.ItemDataRole.ToolTipRole)
         self.dataset_box.setCurrentIndex(index)
         self._last_dataset_index = index
+        self._describe_size()
 
     def _on_dataset_changed(self, index: int) -> None:
         if self.dataset_box.itemText(index) not in (IMAGE_FOLDER_ITEM, DATA_FILES_ITEM, ""):
             self._last_dataset_index = index
+            self._describe_size()
             self._on_edited()
+
+    def _describe_size(self) -> None:
+        """'native' says its size (a folder's: one file's header); a subset over a built-in dataset's size: 'all'."""
+        size = DATASET_SIZES.get(self.dataset())
+        if size is not None and self.subset_box.value() >= size:
+            self.subset_box.setValue(self.subset_box.minimum())
+        self.image_size_box.setSpecialValueText(native_size_words(self.dataset()))
+        self._picture_size = first_picture_size(self.dataset()) if os.path.isdir(self.dataset()) else None
+        self._say_size()
+
+    def _say_size(self, *_args) -> None:
+        """Under the size, when a folder's pictures are resized by default: their size and the one trained at."""
+        native = self.image_size_box.value() == self.image_size_box.minimum()
+        size = getattr(self, "_picture_size", None)
+        if native and size is not None and size != (DEFAULT_FOLDER_IMAGE_SIZE, DEFAULT_FOLDER_IMAGE_SIZE):
+            side = DEFAULT_FOLDER_IMAGE_SIZE
+            self.size_note.setText(word("image_size_folder_note", width=size[0], height=size[1], side=side))
+        self.size_note.setVisible(native and size is not None and size != (DEFAULT_FOLDER_IMAGE_SIZE,) * 2)
 
     def _on_dataset_activated(self, index: int) -> None:
         text = self.dataset_box.itemText(index)
@@ -332,7 +369,6 @@ class SettingsForm(QWidget):
         for index, key in enumerate(RECONSTRUCTION_LOSS_TERMS.values()):
             self.reconstruction_box.setItemText(index, word(key, expert))
 
-
     def _on_kl_preset(self, index: int) -> None:
         if index < len(KL_PRESETS):
             self.kl_weight_edit.setText(f"{KL_PRESETS[index][1]:g}")
@@ -362,31 +398,3 @@ class SettingsForm(QWidget):
         if index >= 0:
             box.setCurrentIndex(index)
 
-
-def _set_range(box: QSpinBox, allowed: Range) -> None:
-    box.setRange(int(allowed.low), int(allowed.high))
-
-
-def _parse_number(text: str, name: str, example: str) -> float:
-    try:
-        return float(text.strip())
-    except ValueError:
-        raise ConfigError(f"{name} '{text}' is not a number: type a number such as {example}.") from None
-
-
-def _parse_seed(text: str) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        raise ConfigError(f"Seed '{text}' is not a whole number: type one such as 0, or leave it empty.") from None
-
-
-def _parse_filters(text: str) -> tuple[int, ...]:
-    parts = [p for p in text.replace(" ", ",").split(",") if p]
-    try:
-        return tuple(int(p) for p in parts)
-    except ValueError:
-        raise ConfigError(f"Conv filters '{text}' must be whole numbers separated by commas, e.g. 32,64.") from None

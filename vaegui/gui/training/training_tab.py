@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -26,11 +25,8 @@ from PySide6.QtWidgets import (
 from vaegui.app.run_follower import RunFollower
 from vaegui.app.training_model import FOLLOWING, IDLE, TrainingModel
 from vaegui.gui.app_state import AppState
-from vaegui.gui.common.movie_export import FormationExport
 from vaegui.gui.common.wording import wording
 from vaegui.gui.runs.run_library import show_run_library
-from vaegui.gui.training.epoch_views_panel import EpochViewsPanel
-from vaegui.gui.training.loss_plot import LossPlot
 from vaegui.gui.training.settings_form import SettingsForm
 from vaegui.gui.training.trainer_details import TrainerDetails
 from vaegui.gui.training.training_actions import TrainingActions, bind
@@ -41,6 +37,8 @@ from vaegui.runs.snapshot import RunSnapshot
 
 TICK_MS = 1000  # silent trainers are caught, and a followed run folder looked at, this often
 WELCOME, PLOTS = 0, 1
+PLOT_PARTS = ("loss_plot", "views", "samples", "latent_preview", "kl_bars", "epoch_slider", "epoch_label",
+              "movie_export")
 ERROR_STYLE = "background: #fdecea; color: #8a1c12; border: 1px solid #f5c2bd; border-radius: 3px; padding: 6px;"
 NOTE_STYLE = "background: #e8f1fb; color: #0b3a66; border: 1px solid #b6d4f2; border-radius: 3px; padding: 6px;"
 
@@ -59,9 +57,9 @@ class TrainingTab(QWidget):
         self.files = TrainingFiles(self)
         self.export_curves, self.export_history_csv = self.files.export_curves, self.files.export_history_csv
         self._tensorflow_error = ""
+        self._plots_built = False
         self._build(dataset)
         self.progress = TrainingProgress(self.model, self.progress_bar, self.status_label, state)
-        self.movie_export = FormationExport(self)  # the map's formation as a GIF or MP4
         self.follower.run_opened.connect(self._on_run_shown)
         self.follower.epoch_saved.connect(lambda folder, epoch: self.state.checkpoint_saved.emit(folder, epoch))
         self.follower.dataset_missing.connect(lambda folder, problem: self.files.dataset_missing(Path(folder), problem))
@@ -101,6 +99,12 @@ class TrainingTab(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # presenter mode's bigger text: the settings need more room
             QTimer.singleShot(0, self, self._fit_settings_width)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        # A font changed while the tab was hidden (presenter mode turned on in another tab) reaches its buttons'
+        # style only once they are shown: measured again then.
+        QTimer.singleShot(0, self, self._fit_settings_width)
 
     def _build(self, dataset: str | None) -> None:
         self.form = SettingsForm(dataset)
@@ -148,15 +152,6 @@ class TrainingTab(QWidget):
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
-        self.loss_plot = LossPlot(self.model)
-        plot_controls = self.loss_plot.layout().itemAt(1).layout()
-        for text, action in (("Export curves…", self.actions.export_curves),
-                             ("Export history CSV…", self.actions.export_history)):
-            button = QPushButton(text)
-            button.clicked.connect(action.trigger)
-            action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
-            plot_controls.addWidget(button)
-            wording().mark_expert(button)  # presenter mode hides it for room: the File menu has it too
         self.progress_bar = QProgressBar()
         self.status_label = QLabel()
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -165,28 +160,12 @@ class TrainingTab(QWidget):
         # Room for two lines from the start: a longer status (the run folder) does not push the plots up.
         self.status_label.setMinimumHeight(2 * self.status_label.fontMetrics().lineSpacing() + 4)
         self.details = TrainerDetails(self.model, self)
-        self.views = EpochViewsPanel(self.model, self.loss_plot.flush)
-        for name in ("samples", "latent_preview", "kl_bars", "epoch_slider", "epoch_label"):
-            setattr(self, name, getattr(self.views, name))
-
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.loss_plot, 1)
-        top_layout.addWidget(self.progress_bar)
-        status_row = QHBoxLayout()
-        status_row.addWidget(self.status_label, 1)
-        status_row.addWidget(self.details.toggle, 0, Qt.AlignmentFlag.AlignTop)
-        top_layout.addLayout(status_row)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(self.views)
-        splitter.setStretchFactor(0, 11)
-        splitter.setStretchFactor(1, 9)
-        splitter.setChildrenCollapsible(False)
-        self.welcome = TrainingWelcome(self.form, self.actions.train)
+        # The curves and the epoch views (pyqtgraph) are built after the window's first paint (build_plots): the
+        # welcome is what shows first, and pyqtgraph's import and set-up were half of the window's start.
+        self._plots_page = QWidget()
+        self.welcome = TrainingWelcome(self.form, self.actions.train, self.state, self.model, self.actions.continue_)
         self.pages = QStackedWidget()
-        for page in (self.welcome, splitter):  # WELCOME, PLOTS
+        for page in (self.welcome, self._plots_page):  # WELCOME, PLOTS
             self.pages.addWidget(page)
         right = QVBoxLayout()
         right.addWidget(self.error_label)
@@ -196,7 +175,27 @@ class TrainingTab(QWidget):
         layout.addWidget(scroll)
         layout.addLayout(right, 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def build_plots(self) -> None:
+        """The curves and the epoch views: built once, after the window's first paint or when first needed."""
+        if self._plots_built:
+            return
+        self._plots_built = True
+        from vaegui.gui.training.plots_page import build_plots_page
+
+        current = self.pages.currentIndex()
+        self.pages.removeWidget(self._plots_page)
+        self.pages.insertWidget(PLOTS, build_plots_page(self))
+        self.pages.setCurrentIndex(current)
+        self._plots_page.deleteLater()
         self._render_overlays()
+
+    def __getattr__(self, name: str):
+        # The plots' parts, asked for before build_plots ran (a test, a script): built then.
+        if name in PLOT_PARTS and not self.__dict__.get("_plots_built", True):
+            self.build_plots()
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # ---- the model's state, for the window, scripts and tests ----------------------------
 
@@ -217,7 +216,10 @@ class TrainingTab(QWidget):
 
     def _show_page(self) -> None:
         """The welcome until a run is trained or opened; then the curves and pictures."""
-        self.pages.setCurrentIndex(WELCOME if self.model.run is None and self.model.mode == IDLE else PLOTS)
+        page = WELCOME if self.model.run is None and self.model.mode == IDLE else PLOTS
+        if page == PLOTS:
+            self.build_plots()
+        self.pages.setCurrentIndex(page)
 
     def training_possible(self) -> bool:
         """Train may be pressed at once: the trainer loads TensorFlow meanwhile. Only a trainer that cannot load it
@@ -289,8 +291,11 @@ class TrainingTab(QWidget):
         """The window is closing: this window's training is told to stop at its next batch (its last completed epoch
         is on disk), or to go on alone when Keep training is ticked. Nothing is waited for."""
         self.tick.stop()
-        self.movie_export.cancel()
+        movies = self.__dict__.get("movie_export")
+        if movies is not None:
+            movies.cancel()
         self.follower.shutdown(keep_training=self.actions.keep_training.isChecked())
+        self.welcome.times.shutdown()  # a first launch's timing of a few batches
 
     # ---- what the follower and the model say (GUI thread) --------------------------------
 
@@ -306,7 +311,7 @@ class TrainingTab(QWidget):
         self.show_error(outcome.message, note=outcome.kind in ("refused", "ended_elsewhere"))
 
     def _on_mode_changed(self) -> None:
-        if self.model.mode == IDLE:
+        if self.model.mode == IDLE and self._plots_built:
             self.loss_plot.flush()
             self.views.finish()  # the last epoch's views, one at a time like the others
             self.files.locate_if_missing()

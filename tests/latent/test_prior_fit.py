@@ -1,0 +1,23 @@
+"""Where the prior's random draws land among a model's pictures, and the sentence that says so."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vaegui.latent.prior_fit import describe_prior_fit, explain_prior_fit, prior_fit
+
+
+def test_a_map_tidied_to_the_prior_takes_the_draws_among_its_pictures():
+    rng = np.random.default_rng(0)
+    draws = rng.standard_normal((16, 2))
+    tidy = prior_fit(rng.standard_normal((1500, 2)), draws)
+    assert 0.8 < tidy.spread < 1.2 and tidy.draws_among_pictures >= 0.75 and tidy.pictures_reached > 0.9
+    assert "new pictures like the ones it learned" in describe_prior_fit("VAE", tidy)
+    # An autoencoder's map: wide, and off the origin.
+    wide = prior_fit(rng.standard_normal((1500, 2)) * 8 + 20, draws)
+    assert wide.spread > 6 and wide.draws_among_pictures == 0 and wide.pictures_reached == 0
+    text = describe_prior_fit("Autoencoder (β 0)", wide)
+    assert text == "Autoencoder (β 0): 0% of the random draws land among its pictures, so it decodes them as mush " \
+                   "or the same few pictures."
+    assert "0% of its pictures lie where random draws fall" in explain_prior_fit(wide)
+    assert "wider than the draws" in explain_prior_fit(wide)

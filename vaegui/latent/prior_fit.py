@@ -1,0 +1,68 @@
+"""Where a model's random draws land: how well the prior N(0, I) that new pictures are drawn from covers the places
+its pictures lie, said as a plain sentence (the autoencoder vs tiny-KL lesson)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NEAR_PERCENTILE = 95  # a draw is among the pictures when it is as near one as 95 % of pictures are to another
+SAMPLE = 2000  # pictures' centres compared (enough for the shares, fast at any map size)
+PRIOR_DRAWS = 4000  # draws that give the prior's 95 % radius
+WIDE, NARROW = 2.5, 0.4  # spreads (× the prior's) past which the pictures and the draws no longer match
+
+
+@dataclass(frozen=True)
+class PriorFit:
+    """`spread`: the pictures' centres' spread, × the prior's (1 = a match); `draws_among_pictures`: the share of
+    random draws that land where pictures lie; `pictures_reached`: the share of pictures within the prior's 95 %
+    ball (where nearly all draws fall)."""
+
+    spread: float
+    draws_among_pictures: float
+    pictures_reached: float
+
+
+def prior_fit(mu: np.ndarray, draws: np.ndarray, seed: int = 0) -> PriorFit:
+    """Compare the pictures' centres `mu` (N, d) with random draws (M, d) from the prior."""
+    rng = np.random.default_rng(seed)
+    mu = np.asarray(mu, np.float64)
+    if len(mu) > SAMPLE:
+        mu = mu[rng.choice(len(mu), SAMPLE, replace=False)]
+    draws = np.asarray(draws, np.float64)
+    spread = float(np.mean(np.std(mu, axis=0)))
+    # How near a picture's nearest neighbour is, for most pictures: "among the pictures" within that distance.
+    gaps = _nearest(mu, mu, exclude_self=True)
+    near = float(np.percentile(gaps, NEAR_PERCENTILE))
+    among = float(np.mean(_nearest(draws, mu) <= near))
+    radius = float(np.percentile(np.linalg.norm(rng.standard_normal((PRIOR_DRAWS, mu.shape[1])), axis=1), 95))
+    reached = float(np.mean(np.linalg.norm(mu, axis=1) <= radius))
+    return PriorFit(spread, among, reached)
+
+
+def _nearest(points: np.ndarray, among: np.ndarray, exclude_self: bool = False) -> np.ndarray:
+    distances = np.linalg.norm(points[:, None, :] - among[None, :, :], axis=2)
+    if exclude_self:
+        np.fill_diagonal(distances, np.inf)
+    return distances.min(axis=1)
+
+
+def describe_prior_fit(name: str, fit: PriorFit) -> str:
+    """What the random draws do in this model, in one short sentence (two lines under a map in presenter mode)."""
+    among = f"{fit.draws_among_pictures:.0%} of the random draws land among its pictures"
+    if fit.draws_among_pictures < 0.5:
+        return f"{name}: {among}, so it decodes them as mush or the same few pictures."
+    return f"{name}: {among}, so it decodes them into new pictures like the ones it learned."
+
+
+def explain_prior_fit(fit: PriorFit) -> str:
+    """The figures behind the sentence, for its tooltip."""
+    text = (f"{fit.pictures_reached:.0%} of its pictures lie where random draws fall (the standard cloud's 95 % "
+            f"ball); {fit.draws_among_pictures:.0%} of the draws land as near a picture as most pictures are to "
+            "another.")
+    if fit.spread >= WIDE:
+        text += f" Its pictures spread {fit.spread:.0f}× wider than the draws."
+    elif fit.spread <= NARROW:
+        text += f" Its pictures crowd into a space {1 / max(fit.spread, 1e-6):.0f}× narrower than the draws."
+    return text + " A VAE's KL term pulls its map onto the cloud the draws come from; β 0 leaves it anywhere."
