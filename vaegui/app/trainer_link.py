@@ -226,7 +226,7 @@ def _signal_name(number: int) -> str:
 class TrainerPool:
     """Keeps one trainer warm (TensorFlow loaded, waiting) for the next job; hands it out and takes it back."""
 
-    ready = Signal(str)  # the device, the first time a trainer has loaded TensorFlow
+    ready = Signal(str)  # the device, each time a trainer has loaded TensorFlow
     failed = Signal(str)  # TensorFlow could not be loaded in the trainer: why
 
     def __init__(self, runner: JobRunner, *, command: tuple[str, ...] | list[str] = TRAINER_COMMAND,
@@ -275,7 +275,7 @@ class TrainerPool:
             trainer.check(now)
 
     def _on_event(self, trainer: TrainerProcess, event: Event) -> None:
-        if event.name == "ready" and self.device is None:
+        if event.name == "ready":
             self.device, self.failure = event["device"], None
             self.ready.emit(self.device)
         elif event.name == "failed" and event["reason"] == "tensorflow" and self.device is None:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from vaegui import tensorflow_start
@@ -51,7 +52,8 @@ class AppState(QObject):
         self.runner = QtJobRunner(self)  # the Training tab's jobs (reading runs, following a run folder)
         self.trainers = trainers if trainers is not None else shared_trainers()
         self.trainers.ready.connect(self._on_trainer_ready)
-        self.trainers.failed.connect(self.trainer_failed.emit)
+        self.trainers.failed.connect(self._on_trainer_failed)
+        self.trainer_failure = ""  # why TensorFlow could not be loaded in the trainer, once it could not
         self.trainer_ready_now = self.trainers.device is not None  # a trainer of this process is warm already
         if self.trainer_ready_now:
             self.device = self.trainers.device
@@ -62,8 +64,15 @@ class AppState(QObject):
         self.trainers.prewarm()
 
     def _on_trainer_ready(self, device: str) -> None:
+        if not shiboken6.isValid(self):
+            return  # its window has gone (the pool serves the whole process)
         self.trainer_ready_now, self.device = True, device
         self.trainer_ready.emit(device)
+
+    def _on_trainer_failed(self, message: str) -> None:
+        if shiboken6.isValid(self):
+            self.trainer_failure = message
+            self.trainer_failed.emit(message)
 
     def with_tensorflow(self, then: Callable[[], None]) -> None:
         """Call `then` once TensorFlow is in this process (the Explorer decodes here): at once if it is, else after it
@@ -99,6 +108,8 @@ class AppState(QObject):
 
     def shutdown(self) -> None:
         """The window is closing: a waiting trainer ends; the reading threads stop; nothing is waited for."""
+        self.trainers.ready.disconnect(self._on_trainer_ready)
+        self.trainers.failed.disconnect(self._on_trainer_failed)
         self.trainers.shutdown()
         self.runner.shutdown()
 

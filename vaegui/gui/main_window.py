@@ -50,8 +50,8 @@ class MainWindow(QMainWindow):
         self.state.run_opened.connect(lambda folder, _epochs: remember_run(folder))  # listed in the Runs dialog
         self.setCentralWidget(self.tabs)
         self.statusBar().showMessage("Starting the trainer (TensorFlow) in the background…")
-        self.state.trainer_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
-        self.state.trainer_failed.connect(self.statusBar().showMessage)
+        self.state.trainer_ready.connect(self._on_trainer_ready)  # a method: Qt disconnects it when the window goes
+        self.state.trainer_failed.connect(self._on_trainer_failed)
         self._tour: GuidedTour | None = None
         self._presenter: PresenterMode | None = None
         self._build_file_menu()
@@ -149,6 +149,13 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
+
+    def _on_trainer_ready(self, device: str) -> None:
+        self.statusBar().showMessage(f"Ready — {device}")
+
+    def _on_trainer_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+        self.experiments.ae_vs_tiny_kl.setEnabled(False)  # its runs train in a trainer too
 
     def load_tensorflow(self) -> None:
         """Start the trainer process now: TensorFlow loads there, in the background, so Train does not wait for it.

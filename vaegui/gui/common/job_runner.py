@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
-from superqt.utils import WorkerBase
 
 from vaegui.app.jobs import Work, failure_message
 from vaegui.cancel import Cancelled, CancelToken
@@ -44,35 +43,47 @@ class _JobSignals(QObject):
     outcome = Signal(object, object)  # (result, error), from the worker thread, before `finished`
 
 
-class _JobWorker(WorkerBase):
-    """Runs work(report, cancel); hands the outcome to the GUI thread through a queued signal.
+_worker_class: type | None = None
 
-    Its signals object lives on the GUI thread (created there), so it is also deleted there: a QObject
-    deleted in a worker thread can deadlock PySide against the GUI thread (tests/gui/test_workers.py).
-    """
 
-    def __init__(self, work: Work, token: CancelToken):
-        super().__init__(SignalsClass=_JobSignals)
-        self._work, self.token = work, token
-        # Python keeps the runnable (the pool would delete it on the worker thread, and its signals with it);
-        # the runner drops it on the GUI thread once run() has emitted its last signal.
-        self.setAutoDelete(False)
+def _job_worker(work: Work, token: CancelToken):
+    """A superqt worker running `work` (superqt imported at the first job: the window's first paint needs none)."""
+    global _worker_class
+    if _worker_class is None:
+        from superqt.utils import WorkerBase
 
-    def run(self) -> None:
-        try:
-            super().run()
-        except RuntimeError:
-            pass  # its signals object is gone: the app is being torn down and nobody waits for this job any more
+        class _JobWorker(WorkerBase):
+            """Runs work(report, cancel); hands the outcome to the GUI thread through a queued signal.
 
-    def work(self) -> None:
-        try:
-            result, error = self._work(self.signals.progress.emit, self.token), None
-        except Exception as caught:  # reported on the GUI thread, whatever it is
-            result, error = None, caught
-            if not isinstance(caught, Cancelled) and not self.token.cancelled and \
-                    type(caught).__module__.split(".")[0] != "vaegui":
-                traceback.print_exc()
-        self.signals.outcome.emit(result, error)
+            Its signals object lives on the GUI thread (created there), so it is also deleted there: a QObject
+            deleted in a worker thread can deadlock PySide against the GUI thread.
+            """
+
+            def __init__(self, work: Work, token: CancelToken):
+                super().__init__(SignalsClass=_JobSignals)
+                self._work, self.token = work, token
+                # Python keeps the runnable (the pool would delete it on the worker thread, and its signals with
+                # it); the runner drops it on the GUI thread once run() has emitted its last signal.
+                self.setAutoDelete(False)
+
+            def run(self) -> None:
+                try:
+                    super().run()
+                except RuntimeError:
+                    pass  # its signals object is gone: the app is being torn down and nobody waits for this job
+
+            def work(self) -> None:
+                try:
+                    result, error = self._work(self.signals.progress.emit, self.token), None
+                except Exception as caught:  # reported on the GUI thread, whatever it is
+                    result, error = None, caught
+                    if not isinstance(caught, Cancelled) and not self.token.cancelled and \
+                            type(caught).__module__.split(".")[0] != "vaegui":
+                        traceback.print_exc()
+                self.signals.outcome.emit(result, error)
+
+        _worker_class = _JobWorker
+    return _worker_class(work, token)
 
 
 class _Delivery(QObject):
@@ -101,7 +112,7 @@ class _Delivery(QObject):
 
 
 class QtJob:
-    def __init__(self, worker: _JobWorker, lane: QtLane | None):
+    def __init__(self, worker, lane: QtLane | None):
         self.worker, self.lane = worker, lane
         self.token = worker.token
         self.delivery: _Delivery | None = None
@@ -153,7 +164,7 @@ class QtJobRunner(QObject):
                on_failed: Callable[[str], None], on_cancelled: Callable[[], None],
                on_progress: Callable[[Any], None] | None = None) -> QtJob:
         token = CancelToken()
-        worker = _JobWorker(work, token)
+        worker = _job_worker(work, token)
         job = QtJob(worker, lane)
 
         def finish(result, error) -> None:

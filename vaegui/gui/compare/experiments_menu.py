@@ -27,8 +27,7 @@ class ExperimentsMenu:
         self.compare.triggered.connect(self.choose_two_runs)
         menu.addAction(self.ae_vs_tiny_kl)
         menu.addAction(self.compare)
-        # Available at once: the trainer that runs it loads TensorFlow meanwhile; not when it cannot.
-        window.state.trainer_failed.connect(lambda _message: self.ae_vs_tiny_kl.setEnabled(False))
+        # Available at once: its trainer loads TensorFlow meanwhile (the window disables it when it cannot).
         window.state.compare_requested.connect(self.show_comparison)
         # The Compare tab, built after the first paint, connects its preset button to ae_vs_tiny_kl then.
 

@@ -163,6 +163,7 @@ class LossPlot(QWidget):
         self.model.curves_changed.connect(self._on_curves_changed)
         self.model.epochs_changed.connect(self._on_epochs_changed)
         self.model.run_changed.connect(self._on_run_changed)
+        self._on_run_changed()  # built after a run was shown (the plots are built after the first paint): drawn now
 
     def _render_words(self, expert: bool) -> None:
         set_title(self.loss_plot, word("loss_title", expert))
