@@ -68,9 +68,9 @@ def click_figures(run_folder, clicks: int = 300) -> TabFigures:
     return figures
 
 
-def click_times(tab, clicks: int, seed: int = 0) -> list[float]:
-    """Milliseconds of real clicks on `tab`'s shown map (every other on a point, the rest anywhere), each until the
-    point panel (original, reconstruction, decoded place, neighbours) is painted."""
+def click_times(tab, clicks: int, seed: int = 0, on_points: bool = False) -> list[float]:
+    """Milliseconds of real clicks on `tab`'s shown map (every other on a point, the rest anywhere; `on_points`: all
+    on points), each until the point panel (original, reconstruction, decoded place, neighbours) is painted."""
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtTest import QTest
 
@@ -78,7 +78,7 @@ def click_times(tab, clicks: int, seed: int = 0) -> list[float]:
     (x0, x1), (y0, y1) = latent_map.view_box.viewRange()
     viewport = latent_map.plot_widget.viewport()
     for i in range(clicks):
-        if i % 2:
+        if i % 2 or on_points:
             x, y = latent_map.coords[rng.integers(len(latent_map.coords))]
         else:
             x, y = rng.uniform(x0, x1), rng.uniform(y0, y1)

@@ -1,11 +1,13 @@
 """Explorer latency at 10k, 70k and 200k points: map frames, pick/hover, t-SNE, click → image, mu-only toggle.
 
-    python benchmarks/explorer_latency.py [--quick] [--fashion-run FOLDER] [--repeats N] [--parts tab,map,tsne]
+    python benchmarks/explorer_latency.py [--quick] [--fashion-run FOLDER] [--repeats N]
+                                          [--parts tab,map,tsne,pictures,turn,open]
 
 --quick measures the map at 10k and 70k only and skips the Fashion-MNIST run (training, 70k t-SNE, sklearn).
 --fashion-run reuses (or keeps) a Fashion-MNIST run folder instead of training one in a temporary folder.
 --parts runs only some parts: the Explorer tab (click, toggle), the map widget, t-SNE, the verbs (lasso, dim,
-search, density, labels at 200k).
+search, density, labels at 200k); issue 22's dropped pictures (direct or PCA, and t-SNE), the 3-D map's turn
+frame, and opening a run reopened or never explored.
 Every figure is repeated (frames: 120 a gesture, `--repeats` gestures; picks: 1000; clicks: 300) and
 given as median and p95. A SUMMARY line per target of issue 17 closes the output.
 """
@@ -32,6 +34,7 @@ TARGETS = {
     "pick": 1.0, "frame_70k": 16.0, "frame_200k": 33.0,
     "tsne_10k_first_s": 1.0, "tsne_10k_s": 15.0, "tsne_70k_s": 180.0,
     "lasso": 100.0, "dim": 33.0, "contours": 200.0, "labels": 1000.0, "search": 50.0,
+    "drop": 300.0, "drop_tsne": 2000.0, "turn_70k": 33.0, "reopen": 1000.0, "first_screen": 1000.0,
 }
 SIZES = (10_000, 70_000, 200_000)
 
@@ -55,8 +58,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--fashion-run", type=Path, default=None)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--parts", default="tab,map,tsne,verbs",
-                        help="comma-separated: tab, map, tsne, verbs (default: all)")
+    parser.add_argument("--parts", default="tab,map,tsne,verbs,pictures,turn,open",
+                        help="comma-separated: tab, map, tsne, verbs, pictures, turn, open (default: all)")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
 
@@ -75,6 +78,10 @@ def main() -> None:
         tsne_part(args, folder, summary)
     if "verbs" in parts:
         verbs_part(args, folder, summary)
+    if parts & {"pictures", "turn", "open"}:
+        from benchmarks._explorer_issue22 import issue22_part
+
+        issue22_part(args, folder, summary, parts)
     print()
     for text in summary:
         print(f"SUMMARY {text}")

@@ -19,6 +19,9 @@ os.environ["VAEGUI_CACHE"] = tempfile.mkdtemp(prefix="vaegui-test-cache-")
 
 import pytest  # noqa: E402
 
+# The tiers (`make test`, `make test-fast`) and how xdist spreads the tests: hooks and a guard, in suite_tiers.py.
+from tests.suite_tiers import fast_tier_guard, pytest_configure, pytest_itemcollected  # noqa: E402, F401
+from tests.trained_fixtures import copy_of, kept_folder  # noqa: E402
 from vaegui.config import DataConfig, ModelConfig, RunConfig, TrainingConfig  # noqa: E402
 
 
@@ -53,15 +56,29 @@ def plain_wording():
 
 
 def train_tiny_run(folder: Path, z_dim: int = 2, epochs: int = 2):
-    """A run folder with `epochs` real epochs of a tiny conv (4, 8) / dense 8 VAE on digits."""
+    """A run folder with `epochs` real epochs of a tiny conv (4, 8) / dense 8 VAE on digits.
+
+    Trained once per version of the training code (tests/trained_fixtures.py); `folder` gets a copy of its own.
+    """
     from vaegui.runs import Run
-    from vaegui.training import TrainingSession
 
     config = tiny_config(epochs=epochs)
     config.model.z_dim = z_dim
-    run = Run.create(folder, config)
-    TrainingSession(run, run.load_dataset(), probe_size=64).run()
-    return Run.open(folder)
+    return Run.open(copy_of(trained_folder(config, probe_size=64), folder))
+
+
+def trained_folder(config: RunConfig, **session) -> Path:
+    """The kept run folder of `config` trained to its end by TrainingSession(run, its dataset, **session): read it
+    through copy_of, never in place."""
+
+    def train(into: Path) -> None:
+        from vaegui.runs import Run
+        from vaegui.training import TrainingSession
+
+        run = Run.create(into / "run", config)
+        TrainingSession(run, run.load_dataset(), **session).run()
+
+    return kept_folder("run", {"config": config.to_dict(), **session}, train) / "run"
 
 
 @pytest.fixture(scope="session")

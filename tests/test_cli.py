@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shlex
 import subprocess
 import sys
 
+import pytest
+
 from vaegui.runs import Run
+
+pytestmark = pytest.mark.spawns  # left out of `make test-fast` (tests/suite_tiers.py)
 
 TINY = ["--z-dim", "2", "--conv-filters", "4,8", "--dense-units", "8", "--batch-size", "64", "--seed", "3"]
 
@@ -18,6 +23,23 @@ def vaegui(*args, cwd=None, timeout=240):
     return subprocess.run(
         [sys.executable, "-m", "vaegui.cli", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout
     )
+
+
+def vaegui_in_process(*args) -> subprocess.CompletedProcess:
+    """`vaegui ARGS` run by vaegui.cli.main in this process, reported as a finished process would be.
+
+    For tests of what a command does (the files it writes, its messages and exit code) rather than of the process
+    it runs in, which the tests above check: TensorFlow is then imported once per test session, not per command.
+    """
+    from vaegui.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(arg) for arg in args])
+        except SystemExit as exit_:  # argparse's own exits (--help, unknown flags)
+            code = exit_.code
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def test_train_then_resume_then_reopen(tmp_path):

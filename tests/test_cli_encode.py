@@ -1,5 +1,5 @@
-"""`vaegui encode` and `vaegui metrics`, headless, as a script runs them: real subprocesses, real run folders and
-keras.io-style model files."""
+"""`vaegui encode` and `vaegui metrics`, headless, as a script runs them: real run folders and keras.io-style model
+files; each command runs in this process (tests/test_cli.py starts `vaegui` as a real process)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import pytest
 
 from tests.conftest import train_tiny_run
 from tests.latent.test_foreign_model import _keras_io_pair
-from tests.test_cli import vaegui
+from tests.test_cli import vaegui_in_process as vaegui
 from vaegui.runs import Run
 from vaegui.runs.history import QUALITY_COLUMNS
+
+pytestmark = pytest.mark.trains  # left out of `make test-fast` (tests/suite_tiers.py)
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +132,52 @@ def test_metrics_text_and_json_name_each_quantity_once_and_alike(run):
             percent = shown.endswith("%")
             assert float(shown.rstrip("%")) == pytest.approx(figures[key] * (100 if percent else 1), rel=0.01,
                                                              abs=0.5 if percent else 0.01), line
+
+
+@pytest.fixture(scope="module")
+def run_8bit(tmp_path_factory):
+    """A tiny run on digits kept as 8-bit pixels (an .npz), so a PNG can hold an image of it exactly."""
+    from sklearn.datasets import load_digits
+
+    from tests.conftest import tiny_config
+    from vaegui.config import DataConfig
+    from vaegui.training import TrainingSession
+
+    folder = tmp_path_factory.mktemp("cli_8bit")
+    digits = load_digits()
+    np.savez(folder / "digits8.npz", x=np.round(digits.images * 255 / 16).astype(np.uint8)[..., None],
+             y=digits.target)
+    config = tiny_config(epochs=1, images_per_epoch=256)
+    config.data = DataConfig(dataset=str(folder / "digits8.npz"))
+    run = Run.create(folder / "run", config)
+    TrainingSession(run, run.load_dataset(), probe_size=64).run()
+    return Run.open(folder / "run")
+
+
+def test_encode_images_gives_the_code_the_run_gives_its_own_image(run_8bit, tmp_path):
+    """Two of the run's own test images written as PNGs (and one that is no picture): prepared as the run's images
+    are, each gets exactly the code the run's own encoding of that image has."""
+    from PIL import Image
+
+    from vaegui.latent.encoding import encode_split
+
+    dataset = run_8bit.load_dataset()
+    model = run_8bit.load_model(dataset.image_shape)
+    model.set_mu_only(True)
+    own = encode_split(model, dataset, "test", errors=False)
+    files = []
+    for index in (3, 41):
+        files.append(tmp_path / f"test-{index}.png")
+        Image.fromarray(dataset.test.images.pixels(index)[..., 0]).save(files[-1])
+    (tmp_path / "notes.png").write_text("no picture")
+    done = vaegui("encode", str(run_8bit.folder), "--images", *map(str, files), str(tmp_path / "notes.png"),
+                  "--mu-only", "--out", str(tmp_path / "mine.npz"))
+    assert done.returncode == 1, done.stderr  # written, but one file was refused: a script can tell
+    assert "notes.png: it is not a picture vaegui can read" in done.stderr
+    assert "test-3.png: Prepared as the run's images are (same size and colours: nothing to change)." in done.stderr
+    codes = _codes(tmp_path / "mine.npz")
+    assert [name.rsplit("/", 1)[-1] for name in codes["names"]] == ["test-3.png", "test-41.png"]
+    np.testing.assert_array_equal(codes["mu"], own.mu[[3, 41]])
+    np.testing.assert_array_equal(codes["log_var"], own.log_var[[3, 41]])
+    np.testing.assert_array_equal(codes["z"], codes["mu"])
+    assert f"Wrote {tmp_path / 'mine.npz'}: mu, log_var, z (z = mu), names of 2 picture(s) × 2" in done.stdout

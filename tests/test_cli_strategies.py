@@ -11,9 +11,12 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from vaegui.cli import main
 from vaegui.runs import Run
+
+pytestmark = pytest.mark.spawns  # left out of `make test-fast` (tests/suite_tiers.py)
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = ["--dataset", "digits", "--epochs", "1", "--z-dim", "2", "--conv-filters", "4,8", "--dense-units", "8"]

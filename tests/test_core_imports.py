@@ -9,7 +9,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import vaegui
+
+pytestmark = pytest.mark.spawns  # left out of `make test-fast` (tests/suite_tiers.py)
 
 CORE_PACKAGES = (
     "vaegui.config",

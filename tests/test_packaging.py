@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.spawns  # left out of `make test-fast` (tests/suite_tiers.py)
+
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_CONFIGS = sorted(path.stem for path in (REPO / "resources" / "configs").glob("*.json"))
 # What setup.py and pyproject.toml need to build the wheel (a copy, so the build leaves no build/ in the checkout).
@@ -75,7 +77,8 @@ def test_a_shipped_config_is_found_by_name_and_a_path_still_works(tmp_path, monk
 
 
 def test_train_config_by_name_through_the_cli(tmp_path):
-    from tests.test_cli import TINY, vaegui
+    from tests.test_cli import TINY
+    from tests.test_cli import vaegui_in_process as vaegui  # the shipped configs found, in any process
     from vaegui.runs import Run
 
     done = vaegui("train", "--config", "digits", "--epochs", "1", *TINY, "--out", str(tmp_path / "r"))

@@ -9,9 +9,13 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from tests.test_cli import TINY
 from vaegui.cli import build_parser
 from vaegui.tensorflow_start import keep_line
+
+pytestmark = pytest.mark.spawns  # left out of `make test-fast` (tests/suite_tiers.py)
 
 # Lines as TensorFlow 2.21 printed them here (CPU only), and real errors in absl's format.
 BANNER = b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"

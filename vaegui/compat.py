@@ -25,9 +25,9 @@ logger = logging.getLogger(__name__)
 #
 # Bug: keras/src/saving/saving_lib.py `get_attr_skipset` reads `saving_attr_skiplist_<kind>` from the global
 # state but stores `saving_attr_skipset_<kind>`, so it never finds its own cache: every save_weights() builds
-# ~170 throwaway layers, metrics and optimizers to recompute the sets (~30 ms and ~70 KiB never freed per
-# checkpoint: 14 MiB over a 200-epoch run). No upstream issue found (GitHub issues searched for
-# get_attr_skipset / saving_attr_skiplist / saving_attr_skipset); the lines:
+# ~170 throwaway layers, metrics and optimizers to recompute the sets: time at every checkpoint, and memory
+# never freed that grows with the epochs (docs/performance.md, Keras' skip-set). No upstream issue found
+# (GitHub issues searched for get_attr_skipset / saving_attr_skiplist / saving_attr_skipset); the lines:
 # https://github.com/keras-team/keras/blob/v3.15.1/keras/src/saving/saving_lib.py (get_attr_skipset).
 # Tested: Keras 3.15.1. Older Keras 3 releases accept only Layer, Functional, Sequential, Metric, Optimizer
 # and Loss (asking for "Operation" raises ValueError; "Operation" arrived with keras-team/keras#21532): each

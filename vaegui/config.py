@@ -86,20 +86,16 @@ class DataConfig:
             )
 
 
-# The one set of defaults, for the app and `vaegui train` alike (the app's form only runs more epochs on
-# the digits), chosen with benchmarks/latent_quality.py: Fashion-MNIST, z_dim 16, β 1, 10 epochs on 12,000
-# images, 1,000 test images measured. The keras.io layout (conv 32/64, dense 16, ReLU) lets its ReLU units
-# die: 14 of 16 gave zero on every image, the 16 latent means moved along ~2 directions and their 5-NN
-# label accuracy (0.58) fell below the raw pixels' (0.74); on all 60,000 images all 16 died (accuracy 0.10).
-# ReLU at dense 64 or 128 still lost 57/64 and 107/128 units. ELU cannot die (it keeps a slope below zero):
-# all 16 dimensions active, 12-14 effective, 5-NN 0.78-0.79; conv 16/32 learns as well as 32/64 for a
-# quarter of the work. Batch 64 at Adam 2e-3 learns as well as 128 at 1e-3 for ~17 % more CPU an epoch,
-# and draws the digits' 2-D map in 30 epochs instead of 50-80. The weights keep Keras' Glorot-uniform
-# start: with ELU no unit dies, so no initialisation setting was needed.
+# The one set of defaults, for the app and `vaegui train` (the app's form only runs more epochs on the digits).
+# ELU, not ReLU: ReLU units of a small dense layer die (zero for every image) and the latent means then
+# collapse onto a few directions; ELU keeps a slope below zero and cannot die, so Keras' default weight
+# start is enough. Conv 16/32 learns as well as wider layers for a fraction of the work, and batch 64 at
+# Adam 2e-3 draws a 2-D map in fewer epochs than 128 at 1e-3. The measurements behind each choice:
+# docs/performance.md, "How the defaults were chosen".
 @dataclass
 class ModelConfig:
     # 2 draws the latent space directly, the app's first demo; choose 16 or more for a space that
-    # keeps more of the images (the quality figures above are at 16).
+    # keeps more of the images.
     z_dim: int = 2
     conv_filters: tuple[int, ...] = (16, 32)
     dense_units: int = 64

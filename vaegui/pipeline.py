@@ -67,7 +67,7 @@ def image_batches(
 
     # Gathering rows from memory takes microseconds, so batches are made in parallel. Decoding files is
     # Python holding the GIL around PIL, so one batch at a time: parallel calls would only fight over it
-    # (2.4x slower for small PNGs on two cores); LazyImages spreads a batch of large files over its own
+    # and run slower than one; LazyImages spreads a batch of large files over its own
     # threads, where PIL releases the GIL. Prefetch still overlaps it with training.
     batches = batches.map(load_batch, num_parallel_calls=tf.data.AUTOTUNE if in_memory else 1)
     options = tf.data.Options()

@@ -73,6 +73,7 @@ def test_names_vaegui_cannot_write_are_refused_before_drawing(tmp_path):
         write_movie(_colour_movie(), tmp_path / "a-file" / "map.gif")
 
 
+@pytest.mark.spawns
 def test_without_the_video_extra_mp4_names_the_install_command():
     # imageio_ffmpeg made unimportable, as on a machine without the extra.
     script = textwrap.dedent("""

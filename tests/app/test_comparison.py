@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from tests.app.manual_runner import ManualRunner
-from tests.conftest import tiny_config
+from tests.conftest import tiny_config, trained_folder
+from tests.trained_fixtures import copy_of
 from vaegui.app.comparison import ComparisonModel, place_on_map, same_images
 from vaegui.app.explorer_selection import LocationDetails, PointDetails
 from vaegui.runs.library import read_run_summary
@@ -16,13 +17,10 @@ from vaegui.runs.library import read_run_summary
 def autoencoder_run(tmp_path_factory):
     """The tiny run's settings with β = 0: a plain autoencoder on the same images."""
     from vaegui.runs import Run
-    from vaegui.training import TrainingSession
 
     config = tiny_config(epochs=2)
     config.model.kl_weight = 0.0
-    run = Run.create(tmp_path_factory.mktemp("compare") / "ae", config)
-    TrainingSession(run, run.load_dataset(), probe_size=64).run()
-    return run
+    return Run.open(copy_of(trained_folder(config, probe_size=64), tmp_path_factory.mktemp("compare") / "ae"))
 
 
 def _compare(first, second, **settings):

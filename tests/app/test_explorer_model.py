@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ from tests.app.manual_runner import ManualRunner
 from vaegui.app.explorer_loading import RunSource
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import LocationDetails, PointDetails, SelectionModel
+from vaegui.latent.code_store import CODES_DIR
 
 
 @pytest.fixture
@@ -33,6 +35,8 @@ def _open(model, runner, run, **settings):
 def test_a_model_loads_on_its_own_lane_and_its_encodings_run_there(explorer, tiny_run):
     model, _, runner = explorer
     model.open(RunSource(Path(tiny_run.folder)))
+    preview = runner.run_next()  # what the run folder keeps, shown first: files and numpy only, any thread
+    assert preview.lane is None and model.loaded is None
     load = runner.run_next()
     assert load.lane is not None and model.loaded.lane is load.lane
     encode = runner.run_next()
@@ -103,6 +107,7 @@ def test_mu_only_rebuilds_on_the_lane_and_z_equals_mu(explorer, tiny_run):
 def test_changing_the_method_while_encoding_keeps_the_encoding(explorer, tiny_run_z4):
     model, _, runner = explorer
     model.open(RunSource(Path(tiny_run_z4.folder)))
+    runner.run_next()  # the run folder's preview
     runner.run_next()  # load
     encode = runner.queue[0]
     model.set_method("tsne")
@@ -183,7 +188,9 @@ def test_a_failed_load_keeps_the_model_shown_and_says_why(explorer, tiny_run, tm
 
 def test_a_new_map_fills_in_while_encoding_and_a_switch_replaces_it_at_once(explorer, tiny_run):
     model, _, runner = explorer
+    shutil.rmtree(Path(tiny_run.folder) / CODES_DIR, ignore_errors=True)  # never explored: every image is encoded
     model.open(RunSource(Path(tiny_run.folder)))
+    runner.run_next()  # the run folder's preview
     runner.run_next()  # load
     forming = []
     model.map_changed.connect(lambda: forming.append(model.forming))

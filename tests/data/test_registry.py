@@ -243,6 +243,7 @@ def test_unreadable_npz_says_to_check_permissions(tmp_path):
         load_dataset(path)
 
 
+@pytest.mark.spawns
 def test_importing_the_data_layer_stays_light():
     code = (
         "import sys, vaegui.data; "

@@ -158,6 +158,52 @@ def test_seed_lambda_sampling_opens_only_when_trusted_then_uses_vaegui_sampling(
     _assert_read_right(vae, encoder, digits)
 
 
+def z_point_sampling(args):
+    """The seed article's sampling function, by its name: a plain function reading the factor of its module."""
+    mu, log_var = args
+    return mu + ops.exp(log_var / 2) * keras.random.normal(ops.shape(mu)) * SEED_FACTOR
+
+
+SEED_FACTOR = 1.0
+
+
+class _SeedAutoencoder:
+    """The seed article's way: the model's object holds the factor, and its method z_point_sampling reads it."""
+
+    def __init__(self, z_dim=2, form="method"):
+        from keras import layers
+
+        self.enc_v_eps_factor = 1.0
+        images, x = _trunk(IMAGE_SHAPE)
+        self.mu = layers.Dense(z_dim, name="mu")(x)
+        self.log_var = layers.Dense(z_dim, name="log_var")(x)
+        function = self.z_point_sampling if form == "method" else z_point_sampling
+        self._z = layers.Lambda(function, name="encoder_output")([self.mu, self.log_var])
+        self.encoder = keras.Model(images, [self._z, self.mu, self.log_var], name="encoder")
+
+    def z_point_sampling(self, args):
+        mu, log_var = args
+        epsilon = keras.random.normal(shape=ops.shape(mu), mean=0.0, stddev=1.0)
+        return mu + ops.exp(log_var / 2) * epsilon * self.enc_v_eps_factor
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".h5"])
+@pytest.mark.parametrize("form", ["method", "function"])
+def test_seed_named_sampling_function_opens_and_vaegui_computes_z(tmp_path, digits, form, suffix):
+    """Saved by name only, the seed's sampling cannot be opened by Keras itself (not even with its safety off);
+    vaegui recognises it between mu, log_var and z, says so, and its mu-only gives z == mu exactly."""
+    from vaegui.latent.foreign_model import load_foreign_vae
+
+    encoder = _SeedAutoencoder(form=form).encoder
+    _save_pair(tmp_path, encoder, _decoder(2, IMAGE_SHAPE), suffix)
+    path = tmp_path / f"encoder{suffix}"
+    with pytest.raises(Exception, match="z_point_sampling|method"):
+        keras.saving.load_model(path, compile=False, safe_mode=False)  # what any other program meets
+    vae = load_foreign_vae(path, tmp_path / f"decoder{suffix}")  # no code in the file: nothing to trust
+    assert "z_point_sampling" in vae.note and "computes z itself" in vae.note
+    _assert_read_right(vae, encoder, digits)
+
+
 def test_tf2_style_h5_lambda_in_the_old_list_form_opens_when_trusted(tmp_path, digits):
     """TF 2.x saved a Lambda's function as [code, defaults, closure] with function_type 'lambda'."""
     import h5py

@@ -112,3 +112,18 @@ def test_vectors_with_nan_are_refused_with_a_reason():
     vectors[2, 1] = np.nan
     with pytest.raises(ProjectionError, match="NaN"):
         project("pca", vectors)
+
+
+def test_tsne_places_new_vectors_without_calling_back_the_finished_map(vectors_4d):
+    """openTSNE's transform would run the map's callbacks with the new points alone: a one-point 'layout' for a map
+    long finished. The fitted embedding is kept without them."""
+    pytest.importorskip("openTSNE")
+    layouts = []
+    result = project("tsne", vectors_4d, on_layout=layouts.append, tsne_iterations=60)
+    seen = len(layouts)
+    coords, how = result.place(vectors_4d[:2] + 0.01)
+    assert len(layouts) == seen and coords.shape == (2, 2) and "own transform" in how
+    # Each lands by its own point: nearer to it than nine in ten of the map's points are.
+    for row in (0, 1):
+        distances = np.linalg.norm(result.coords - result.coords[row], axis=1)
+        assert np.linalg.norm(coords[row] - result.coords[row]) < np.quantile(distances, 0.1)

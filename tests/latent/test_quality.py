@@ -215,6 +215,7 @@ def _train(model_config, digits, epochs: int = 2):
     return model
 
 
+@pytest.mark.trains
 def test_the_default_settings_keep_every_encoder_unit_alive_where_the_keras_io_layout_loses_some(digits):
     from vaegui.config import ModelConfig
 

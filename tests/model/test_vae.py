@@ -22,6 +22,7 @@ def test_encoder_and_decoder_shapes(shape):
     assert vae.image_shape == shape and vae.z_dim == 5
 
 
+@pytest.mark.trains
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_every_activation_builds_and_trains(digits, activation):
     import keras
@@ -70,6 +71,7 @@ def _vae_for(strategy, digits, reconstruction_loss="bce", kl_weight=0.7):
     return vae
 
 
+@pytest.mark.trains
 @pytest.mark.parametrize("reconstruction_loss", ["bce", "mse"])
 def test_three_kl_strategies_give_the_same_loss_on_the_same_batch(digits, reconstruction_loss):
     batch = digits.train.images[:64]
@@ -108,6 +110,7 @@ def test_losses_match_a_direct_numpy_computation(digits, reconstruction_loss):
     np.testing.assert_allclose(logs["kl_loss"], expected_kl, rtol=1e-4)
 
 
+@pytest.mark.trains
 def test_kl_weight_zero_is_a_plain_autoencoder(digits):
     vae = _vae_for("train_step", digits, kl_weight=0.0)
     logs = vae.train_on_batch(digits.train.images[:64], return_dict=True)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import tiny_config
+from tests.conftest import tiny_config, trained_folder
+from tests.trained_fixtures import copy_of
 from vaegui import cli
 
 # The tiny model of tests/conftest.py, as `vaegui train` flags.
@@ -58,15 +59,11 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 def train_run(folder: Path, epochs: int = 2, **model) -> Path:
-    from vaegui.runs import Run
-    from vaegui.training import TrainingSession
-
+    """A copy at `folder` of a tiny run trained without probe views (tests/conftest.py keeps the original)."""
     config = tiny_config(epochs=epochs)
     for key, value in model.items():
         setattr(config.model, key, value)
-    run = Run.create(folder, config)
-    TrainingSession(run, run.load_dataset(), probe_size=0).run()
-    return folder
+    return copy_of(trained_folder(config, probe_size=0), folder)
 
 
 @pytest.fixture(scope="session")

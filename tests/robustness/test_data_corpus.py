@@ -119,6 +119,7 @@ def messy_folder(folder):
     return folder
 
 
+@pytest.mark.trains
 def test_broken_files_are_skipped_and_counted(capsys, tmp_path):
     folder = messy_folder(tmp_path / "messy")
     before = digest(folder)
@@ -178,6 +179,7 @@ def world_readable_tmp():
     shutil.rmtree(folder)
 
 
+@pytest.mark.spawns
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
 @pytest.mark.parametrize("target", ["folder", "file"])
 def test_path_without_read_permission(world_readable_tmp, target):

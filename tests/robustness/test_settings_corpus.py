@@ -77,6 +77,7 @@ def test_out_folder_that_already_holds_a_run_is_left_alone(capsys, trained_run):
     assert digest(trained_run) == before
 
 
+@pytest.mark.spawns
 def test_unknown_flag_is_named_with_usage():
     done = run_cli_process("train", "--dataset", "digits", "--zdim", "4")
     assert done.returncode == 2
@@ -98,6 +99,7 @@ def test_flag_value_of_the_wrong_kind(capsys):
     )
 
 
+@pytest.mark.spawns
 def test_unknown_command():
     done = run_cli_process("trian")
     assert done.returncode == 2
@@ -107,6 +109,7 @@ def test_unknown_command():
     )
 
 
+@pytest.mark.spawns
 def test_help_and_version():
     top = run_cli_process("--help")
     assert top.returncode == 0 and top.stderr == ""

@@ -20,6 +20,8 @@ from vaegui.errors import TrainingError
 from vaegui.runs import Run
 from vaegui.training import TrainingSession
 
+pytestmark = [pytest.mark.trains, pytest.mark.spawns]  # left out of `make test-fast` (tests/suite_tiers.py)
+
 
 def saved_files(run: Path) -> dict[str, str]:
     """What the last completed epoch consists of: its checkpoints and state.json, the commit point.

@@ -19,6 +19,8 @@ from vaegui.runs import Run
 from vaegui.training import TrainingListener, TrainingSession
 from vaegui.training.distribute import create_strategy, dtype_policy, precision_policy, read_tf_config
 
+pytestmark = [pytest.mark.trains, pytest.mark.spawns]  # left out of `make test-fast` (tests/suite_tiers.py)
+
 REPO = Path(__file__).resolve().parents[2]
 
 

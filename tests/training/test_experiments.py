@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import tiny_config
 from vaegui.runs import Run
 from vaegui.training.control import TrainingControl
 from vaegui.training.experiments import plan_ae_vs_tiny_kl, train_experiment
 from vaegui.training.progress import TrainingListener
+
+pytestmark = pytest.mark.trains  # left out of `make test-fast` (tests/suite_tiers.py)
 
 
 def _without_beta(folder) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import vaegui.data.registry as registry
 from vaegui.config import RunConfig
 from vaegui.training.first_run import (
@@ -62,6 +64,7 @@ def test_durations_are_said_as_a_rounded_range():
     assert say_duration_range((100.0, 200.0)) == "2–3 min"
 
 
+@pytest.mark.spawns  # left out of `make test-fast` (tests/suite_tiers.py)
 def test_a_few_batches_of_the_default_model_are_timed_on_this_machine():
     pace = time_default_batches("digits", 64, timed=3)
     assert pace.source == "batches" and 0 < pace.seconds_per_1000_images < 60 and pace.start_seconds > 0

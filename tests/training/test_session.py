@@ -13,6 +13,8 @@ from vaegui.errors import ConfigError, TrainingError
 from vaegui.runs import Run
 from vaegui.training import TrainingListener, TrainingSession
 
+pytestmark = pytest.mark.trains  # left out of `make test-fast` (tests/suite_tiers.py)
+
 
 class Recorder(TrainingListener):
     def __init__(self):

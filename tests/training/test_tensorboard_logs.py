@@ -14,6 +14,8 @@ from vaegui.runs import Run
 from vaegui.training import TrainingSession
 from vaegui.training.tensorboard_logs import sample_grid
 
+pytestmark = pytest.mark.trains  # left out of `make test-fast` (tests/suite_tiers.py)
+
 
 def read_events(folder) -> dict[str, list[tuple[int, object]]]:
     """tag -> [(step, value)] over every event file in `folder` (scalars as floats, images as encoded tensors)."""

@@ -185,8 +185,8 @@ class _FormationLayout:
         canvas.paste(turned, (int(8 * u), int((box.top + box.bottom - turned.height) / 2)), turned)
 
     def _axis_title(self, axis: int) -> str:
-        if self.axes_label == "PC":
-            return f"main direction {axis + 1} (PC {axis + 1})"
+        if self.axes_label == "PC":  # each epoch's main directions, turned to follow the epoch before (Procrustes)
+            return f"main direction {axis + 1} (PC {axis + 1}), turned to follow each epoch"
         return dimension_label(axis)
 
     def _points(self, draw: ImageDraw.ImageDraw, coords: np.ndarray) -> None:

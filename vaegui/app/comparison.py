@@ -18,6 +18,7 @@ from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import SAMPLES, LocationDetails, PointDetails, SelectionModel
 from vaegui.app.jobs import JobRunner
 from vaegui.app.map_state import MapSettings, MethodChoice, ShownMap, default_method, describe_row
+from vaegui.app.your_pictures import PictureDetails, YourPictures
 from vaegui.latent.generation import prior_samples
 from vaegui.latent.prior_fit import describe_prior_fit, explain_prior_fit, prior_fit
 from vaegui.runs.library import RunSummary
@@ -42,6 +43,8 @@ class ComparisonModel:
     def __init__(self, runner: JobRunner):
         self.explorers = {side: ExplorerModel(runner) for side in SIDES}
         self.selections = {side: SelectionModel(self.explorers[side]) for side in SIDES}
+        # The person's pictures, encoded by both models: where each puts the same picture.
+        self.pictures = {side: YourPictures(self.explorers[side], self.selections[side]) for side in SIDES}
         self.summaries: dict[str, RunSummary | None] = {side: None for side in SIDES}
         self.settings = MapSettings()
         self.methods: list[MethodChoice] = []
@@ -63,6 +66,7 @@ class ComparisonModel:
     def open(self, a: RunSummary, b: RunSummary) -> None:
         """Compare the runs `a` (left) and `b` (right); each loads on its own lane."""
         self.summaries = {"a": a, "b": b}
+        self.settings = replace(self.settings, dims=2)  # each model starts flat
         self.same_images = None
         self.methods = []
         self._set_link_note("")
@@ -124,6 +128,17 @@ class ComparisonModel:
 
     def set_colour(self, mode: str) -> None:
         self._change("set_colour", colour=mode)
+
+    def set_dims(self, dims: int) -> None:
+        if dims == 3 and self.settings.method == "direct":
+            self.settings_changed.emit()  # a direct map is flat: the view's choice goes back
+            return
+        self._change("set_dims", dims=int(dims))
+
+    def add_pictures(self, paths) -> None:
+        """The person's pictures on both maps, each encoded by its own model."""
+        for pictures in self.pictures.values():
+            pictures.add(paths)
 
     def _change(self, setter: str, **changes) -> None:
         settings = replace(self.settings, **changes)
@@ -198,6 +213,8 @@ class ComparisonModel:
                     follower.clear()
             elif isinstance(picked, PointDetails):
                 self._follow_image(picked, follower, explorer.shown)
+            elif isinstance(picked, PictureDetails):
+                self.pictures[side].select_path(picked.path)  # the same picture, where the other model put it
             else:
                 self._follow_place(picked, follower, explorer.shown)
         finally:
@@ -239,7 +256,7 @@ class ComparisonModel:
         for side in SIDES:
             selected, shown = self.selections[side].selected, self.explorers[side].shown
             if isinstance(selected, PointDetails) and shown is not None and selected.row < len(shown.latents):
-                errors.append(f"{self.side_name(side)} {shown.latents.reconstruction_error[selected.row]:.3g}")
+                errors.append(f"{self.side_name(side)} {selected.error:.3g}")
         return text + (f" · reconstruction error: {', '.join(errors)}" if errors else "")
 
     def _describe_link(self, a, b) -> str:

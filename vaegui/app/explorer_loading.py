@@ -80,7 +80,7 @@ class ViewerDecoder:
         decoder = vae.decoder
         traced = tf.function(lambda z: decoder(z, training=False),
                              input_signature=[tf.TensorSpec((None, self.z_dim), tf.float32)])
-        # The concrete function itself: calling it skips tf.function's argument matching (~0.7 ms a click).
+        # The concrete function itself: calling it skips tf.function's argument matching on every click.
         self._decode = traced.get_concrete_function()
         self._tensor = tf.convert_to_tensor
 
@@ -114,10 +114,17 @@ class LoadedModel:
     lane_vae: Any = None
     viewer: ViewerDecoder | None = None
     lane: Any = None  # the runner's lane this model belongs to
+    codes: Any = None  # CodeStore: the run's stored codes of these weights, used by the lane's jobs only
+    note: str = ""  # what vaegui did to open the model (e.g. it computes z itself), said once it is shown
 
     @property
     def name(self) -> str:
         return self.source.name
+
+    def close(self) -> None:
+        """Let another process write this epoch's stored codes (the model is no longer explored)."""
+        if self.codes is not None:
+            self.codes.close()
 
     def describe(self) -> str:
         height, width, channels = self.image_shape
@@ -155,8 +162,19 @@ def _load_run(source: RunSource, report, cancel) -> LoadedModel:
     _say(report, "Loading the model…")
     lane_vae = run.load_model(dataset.image_shape)
     viewer = ViewerDecoder(run.load_model(dataset.image_shape))
-    return _ready(source, dataset, run.class_names or dataset.class_names, lane_vae, viewer,
-                  _run_weights_key(run), run.epochs_completed, run.config.model.reconstruction_loss)
+    loaded = _ready(source, dataset, run.class_names or dataset.class_names, lane_vae, viewer,
+                    _run_weights_key(run), run.epochs_completed, run.config.model.reconstruction_loss)
+    return replace(loaded, codes=open_codes(run, dataset, loaded.z_dim))
+
+
+def open_codes(run, dataset, z_dim: int):
+    """The run's stored codes of its last epoch, to read and add to (None when the folder cannot hold them)."""
+    from vaegui.latent.code_store import CodeStore, WeightsIdentity
+
+    rows = {"train": len(dataset.train), "test": len(dataset.test)}
+    labels = {"train": dataset.train.labels, "test": dataset.test.labels}
+    return CodeStore.open(run.folder, run.epochs_completed, WeightsIdentity.of(run.folder, run.checkpoint), rows,
+                          z_dim, labels=labels)
 
 
 def _load_keras_pair(source: KerasPairSource, report, cancel) -> LoadedModel:
@@ -175,8 +193,9 @@ def _load_keras_pair(source: KerasPairSource, report, cancel) -> LoadedModel:
     dataset = load_dataset(source.dataset, image_size=height, channels=channels,
                            progress=lambda text: _say(report, text), cancel=cancel)
     key = "|".join(f"{p.resolve()}@{p.stat().st_mtime_ns}" for p in (source.encoder, source.decoder))
-    return _ready(source, dataset, dataset.class_names, lane_vae, viewer, key, None,
-                  getattr(lane_vae, "reconstruction_loss_name", "bce"))
+    loaded = _ready(source, dataset, dataset.class_names, lane_vae, viewer, key, None,
+                    getattr(lane_vae, "reconstruction_loss_name", "bce"))
+    return replace(loaded, note=getattr(lane_vae, "note", ""))
 
 
 def _ready(source, dataset, class_names, lane_vae, viewer, key, epoch, loss) -> LoadedModel:
@@ -201,7 +220,9 @@ def reload_weights(loaded: LoadedModel, report=None, cancel: CancelToken | None 
     run = Run.open(loaded.source.folder)
     run.restore_checkpoint(loaded.lane_vae)
     weights = [np.array(w, copy=True) for w in loaded.lane_vae.decoder.get_weights()]
-    updated = replace(loaded, weights_key=_run_weights_key(run), epoch=run.epochs_completed)
+    loaded.close()
+    updated = replace(loaded, weights_key=_run_weights_key(run), epoch=run.epochs_completed,
+                      codes=open_codes(run, loaded.dataset, loaded.z_dim))
     return ReloadedWeights(updated, weights)
 
 

@@ -11,10 +11,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 from psygnal import Signal
 
-from vaegui.app.cache import ResultCache
 from vaegui.app.explorer_loading import (
     LoadedModel,
     LocateQuestion,
@@ -26,7 +24,7 @@ from vaegui.app.explorer_loading import (
     reload_weights,
 )
 from vaegui.app.jobs import Job, JobRunner
-from vaegui.app.map_jobs import MapJobs
+from vaegui.app.map_jobs import MapEvents, MapJobs
 from vaegui.app.map_state import (
     FormingMap,
     LatentsKey,
@@ -35,18 +33,18 @@ from vaegui.app.map_state import (
     MethodChoice,
     ShownMap,
     default_method,
+    describe_map,
     method_choices,
+    settings_showing,
 )
+from vaegui.app.run_preview import submit_preview
 from vaegui.errors import UntrustedCodeError
-from vaegui.latent.mu_only_demo import DEMO_IMAGES, MuOnlyDemo, demonstrate_mu_only
-from vaegui.latent.projection import METHOD_LABELS, TSNE_ITERATIONS
+from vaegui.latent.mu_only_demo import MuOnlyDemo
+from vaegui.latent.projection import METHOD_LABELS
 from vaegui.runs.dataset_location import DatasetMissingError
 
-MAP_CACHE_SIZE = 8  # finished maps of the current weights: switching back is instant
-LATENTS_CACHE_SIZE = 4
 
-
-class ExplorerModel(MapJobs):
+class ExplorerModel:
     source_changed = Signal()  # `loaded` is another model, or the same one at a newer epoch
     settings_changed = Signal()
     map_changed = Signal()  # `shown` or `forming` changed
@@ -69,15 +67,14 @@ class ExplorerModel(MapJobs):
         self.activity: tuple[str, float | None] | None = None  # (what, fraction done or None)
         self.message = ""
         self.status = ""
-        self.tsne_iterations = TSNE_ITERATIONS
         self.visible = True
         self.mu_only_demo: MuOnlyDemo | None = None
         self.question: TrustQuestion | LocateQuestion | None = None
-        self._maps = ResultCache(MAP_CACHE_SIZE)  # MapKey → ShownMap
-        self._latents = ResultCache(LATENTS_CACHE_SIZE)  # LatentsKey → LatentSet
+        self.map_jobs = MapJobs(runner, MapEvents(forming=self._on_forming, finished=self._show,
+                                                  activity=self._on_map_activity, failed=self._failed,
+                                                  errors_ready=self.map_changed.emit))
         self._load: tuple[Job, ModelSource] | None = None
-        self._encode: tuple[Job, LatentsKey] | None = None
-        self._project: tuple[Job, MapKey] | None = None
+        self._said_note = None  # the loaded model whose note the status line said
         self._pending_follow: Path | None = None
         self.waiting_for: Path | None = None  # a run followed before its first epoch
         self._follow_again = False
@@ -85,7 +82,8 @@ class ExplorerModel(MapJobs):
     # ---- opening models ---------------------------------------------------------------------
 
     def open(self, source: ModelSource) -> None:
-        """Load another model (the one shown stays until it is ready; a failure keeps it)."""
+        """Load another model (the one shown stays until it is ready; a failure keeps it). A run folder first shows
+        what it keeps (its map, or a first screenful), read before the load competes with it for the CPU."""
         self._pending_follow, self._follow_again = None, False
         self._set_activity(f"Opening {source.name}…", None)
         self._when_tensorflow_is_in(lambda: self._open(source))
@@ -102,13 +100,31 @@ class ExplorerModel(MapJobs):
             except DatasetMissingError as missing:
                 return LocateQuestion(replace(source, relocate_to=None), str(missing))
 
-        job = self.runner.submit(
-            work, lane=lane, on_done=lambda loaded: self._loaded(loaded, job, lane),
-            on_failed=lambda text: self._load_failed(text, lane), on_cancelled=lambda: self._load_cancelled(lane),
-            on_progress=lambda p: self._on_progress(job, p))
-        self._load = (job, source)
+        def load() -> None:
+            job = self.runner.submit(
+                work, lane=lane, on_done=lambda loaded: self._loaded(loaded, job, lane),
+                on_failed=lambda text: self._load_failed(text, lane),
+                on_cancelled=lambda: self._load_cancelled(lane), on_progress=lambda p: self._on_progress(job, p))
+            self._load = (job, source)
+
         self._set_message("")
         self._set_activity(f"Opening {source.name}…", None)
+        if isinstance(source, RunSource) and self.shown is None and self.settings.dims == 2:
+            self._preview(source, load, lane)
+        else:
+            load()
+
+    def _preview(self, source: RunSource, load, lane) -> None:
+        """The map the run folder keeps, or a first screenful, shown; then `load()` the model and its images."""
+        def shown(preview) -> None:
+            if self._load is None or self._load[0] is not job:
+                return  # cancelled, or another model asked for meanwhile
+            if preview is not None and self.shown is None:
+                self._on_forming(preview)
+            load()
+
+        job = submit_preview(self.runner, source.folder, self.settings, shown, lambda: self._load_cancelled(lane))
+        self._load = (job, source)  # the preview stands for the load until it starts
 
     def follow(self, folder: str | Path, epochs_completed: int = 1, *, now: bool = False) -> None:
         """Show a run's newest epoch: at once (`now`, a run just opened), or while training, once the Explorer
@@ -132,7 +148,7 @@ class ExplorerModel(MapJobs):
         if loaded is None or loaded.source != source:
             self.open(source)
             return
-        self._cancel_map_jobs()  # they would encode with the weights about to be replaced
+        self.map_jobs.cancel()  # they would encode with the weights about to be replaced
         job = self.runner.submit(
             lambda report, cancel: reload_weights(loaded, report, cancel), lane=loaded.lane,
             on_done=lambda result: self._reloaded(result, job), on_failed=self._failed,
@@ -176,12 +192,14 @@ class ExplorerModel(MapJobs):
         previous = self.loaded
         if previous is not None and previous.lane is not loaded.lane:
             self.runner.retire_lane(previous.lane)
-        self._maps.clear()
-        self._latents.clear()
-        self.loaded, self.shown, self.forming = loaded, None, None
+            previous.close()
+        self.map_jobs.forget()
+        self.loaded, self.shown = loaded, None
         self.methods = method_choices(loaded.z_dim)
-        # A new model starts on its best projection (Direct for a 2-D latent space, else PCA).
-        self.settings = replace(self.settings, method=default_method(loaded.z_dim))
+        # A new model starts on its best projection (Direct for a 2-D latent space, else PCA), flat.
+        self.settings = replace(self.settings, method=default_method(loaded.z_dim), dims=2)
+        if self.forming is not None and self.forming.key != self.map_key():
+            self.forming = None  # a preview stays until the map it previews replaces it
         self.source_changed.emit()
         self.settings_changed.emit()
         self.map_changed.emit()
@@ -193,8 +211,7 @@ class ExplorerModel(MapJobs):
         if self.loaded is None or result.loaded.lane is not self.loaded.lane:
             return
         result.loaded.viewer.set_weights(result.decoder_weights)
-        self._maps.clear()
-        self._latents.clear()
+        self.map_jobs.forget()
         self.loaded = result.loaded
         self.source_changed.emit()
         self._request_map()
@@ -240,9 +257,28 @@ class ExplorerModel(MapJobs):
             self.settings = replace(self.settings, colour=mode)
             self.settings_changed.emit()
             self.map_changed.emit()
+            if mode == "error":
+                self.want_errors()
+
+    def set_dims(self, dims: int) -> None:
+        """The flat map (2) or the rotatable 3-D view (3), of the same projection."""
+        if dims == 3 and self.settings.method == "direct":
+            self._set_message("A direct map is the 2-D latent space itself: choose PCA, t-SNE or UMAP for 3-D.")
+            self.settings_changed.emit()
+            return
+        self._change(dims=int(dims))
+
+    def want_errors(self) -> None:
+        """Each image's reconstruction error for the codes shown (colouring, the worst list): a decoder pass over
+        every image, run only when asked and only once the map is whole."""
+        shown, whole = self.shown, self.forming is None and self.map_jobs.encoding is None
+        if self.loaded is not None and shown is not None and whole and shown.latents.reconstruction_error is None:
+            self.map_jobs.add_errors(self.loaded, shown.key.latents)
 
     def _change(self, **changes) -> None:
         settings = replace(self.settings, **changes)
+        if settings.method == "direct" and settings.dims == 3:
+            settings = replace(settings, dims=2)
         if settings == self.settings:
             return
         self.settings = settings
@@ -252,18 +288,12 @@ class ExplorerModel(MapJobs):
 
     def show_why_mu_only(self) -> None:
         """Reproduce the seed article's finding on the loaded model (on its lane); `mu_only_demo` gets the result."""
-        loaded = self.loaded
-        if loaded is None:
-            return
-        split = loaded.dataset.test if len(loaded.dataset.test) else loaded.dataset.train
-        images = np.asarray(split.images[:DEMO_IMAGES], np.float32)
+        if self.loaded is not None:
+            self.map_jobs.demonstrate_mu_only(self.loaded, self._demo_done, self._set_message)
 
-        def done(demo) -> None:
-            self.mu_only_demo = demo
-            self.demo_ready.emit()
-
-        self.runner.submit(lambda report, cancel: demonstrate_mu_only(loaded.lane_vae, images), lane=loaded.lane,
-                           on_done=done, on_failed=self._set_message, on_cancelled=lambda: None)
+    def _demo_done(self, demo: MuOnlyDemo) -> None:
+        self.mu_only_demo = demo
+        self.demo_ready.emit()
 
     def redraw(self) -> None:
         """Compute the map for the current settings again (after a cancel or a failure)."""
@@ -277,9 +307,7 @@ class ExplorerModel(MapJobs):
         self.forming = None
         if self.shown is not None and self.loaded is not None and self.shown.key.latents.weights == \
                 self.loaded.weights_key:
-            latents_key = self.shown.key.latents
-            self.settings = replace(self.settings, split=latents_key.split, subset=latents_key.subset,
-                                    mu_only=latents_key.mu_only, method=self.shown.key.method)
+            self.settings = settings_showing(self.shown, self.settings)
             self.settings_changed.emit()
             self._set_status(f"Cancelled: the {METHOD_LABELS[self.shown.method]} map is shown again.")
         else:
@@ -293,12 +321,70 @@ class ExplorerModel(MapJobs):
         self._set_message(text)
 
     def _cancel_jobs(self) -> bool:
-        jobs = [entry[0] for entry in (self._load, self._encode, self._project) if entry is not None]
-        for job in jobs:
-            job.cancel()
-        self._load = self._encode = self._project = None
+        loading = self._load is not None
+        if loading:
+            self._load[0].cancel()
+            self._load = None
+        mapping = self.map_jobs.cancel()
         self._set_activity(None)
-        return bool(jobs)
+        return loading or mapping
+
+    # ---- the map's jobs: what to ask for, and what they tell --------------------------------
+
+    @property
+    def tsne_iterations(self) -> int:
+        return self.map_jobs.tsne_iterations
+
+    @tsne_iterations.setter
+    def tsne_iterations(self, iterations: int) -> None:
+        self.map_jobs.tsne_iterations = iterations
+
+    def map_key(self) -> MapKey | None:
+        if self.loaded is None or self.settings.method is None:
+            return None
+        s = self.settings
+        return MapKey(LatentsKey(self.loaded.weights_key, s.split, s.subset, s.mu_only), s.method,
+                      s.dims if s.method != "direct" else 2)
+
+    def _request_map(self) -> None:
+        key = self.map_key()
+        if key is None:
+            return
+        if self.forming is not None and self.forming.key != key:
+            self.forming = None
+            self.map_changed.emit()
+        self.map_jobs.request(self.loaded, key, self.shown)
+
+    def _on_forming(self, forming: FormingMap | None) -> None:
+        self.forming = forming
+        self.map_changed.emit()
+
+    def _show(self, shown: ShownMap, cached: bool) -> None:
+        self.shown, self.forming = shown, None
+        self.map_changed.emit()
+        other = self.map_jobs.latents.get(shown.key.latents.with_mu_only(not shown.key.latents.mu_only))
+        fresh = self.loaded is not None and self._said_note is not self.loaded  # its note is said once
+        self._said_note = self.loaded
+        self._set_status(describe_map(shown, cached, other, self.loaded.note if fresh else ""))
+        if self.settings.colour == "error":
+            self.want_errors()
+
+    def _on_map_activity(self, text: str | None, fraction: float | None) -> None:
+        if self._load is None:
+            self._set_activity(text, fraction)
+
+    def _finished(self, job: Job) -> None:
+        if self._load is not None and self._load[0] is job:
+            self._load = None
+        if self._load is None and not self.map_jobs.is_busy():
+            self._set_activity(None)
+
+    def _on_progress(self, job: Job, payload) -> None:
+        if not job.token.cancelled and self._load is not None and self._load[0] is job and payload[0] == "status":
+            self._set_activity(payload[1], self.activity[1] if self.activity else None)
+
+    def is_busy(self) -> bool:
+        return self._load is not None or self.map_jobs.is_busy()
 
     def shutdown(self) -> None:
         self._pending_follow = None

@@ -1,5 +1,5 @@
 """What the person picked on the Explorer's map and what was decoded from it: the point or place, traversal,
-samples, interpolation and grid; Qt-free, decoding through the GUI thread's viewer copy (~1 ms)."""
+samples, interpolation and grid; Qt-free, decoding through the GUI thread's viewer copy (no predict() a click)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,20 @@ from psygnal import Signal
 
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.map_state import ShownMap, describe_row
+from vaegui.latent.encoding import per_sample_reconstruction_error
 from vaegui.latent.generation import image_mosaic, interpolate, latent_grid, posterior_samples, prior_samples
 from vaegui.latent.traversal import Traversal
 
 NEIGHBOURS = 8
 SAMPLES = 16
 INTERPOLATION_STEPS = 10
+
+
+def decode_z_and_mu(viewer, z: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(decode(z), decode(mu)): once when they are the same (mu-only); else one at a time, since a batch of two
+    costs a large decoder more than two of one on a busy CPU (docs/performance.md, "click at z_dim 200")."""
+    first = viewer.decode_one(z)
+    return first, first if np.array_equal(z, mu) else viewer.decode_one(mu)
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +44,7 @@ class PointDetails:
     neighbour_images: np.ndarray
     neighbour_captions: list[str]
     how: str
+    error: float = float("nan")  # its reconstruction error (the training loss of decode(mu))
 
     @property
     def vector(self) -> np.ndarray:
@@ -72,6 +81,8 @@ class SelectionModel:
     def __init__(self, explorer: ExplorerModel):
         self.explorer = explorer
         self.selected: PointDetails | LocationDetails | None = None
+        self.pending = False  # a click's mu still to decode: the view calls finish() once the panel is painted
+        self.defer_mu = False  # whether a view calls finish() (the Explorer's side panel does), else decoded at once
         self.traversal: Traversal | None = None
         self.posterior: tuple[np.ndarray, np.ndarray] | None = None  # (draws, images)
         self.prior: tuple[np.ndarray, np.ndarray] | None = None
@@ -99,7 +110,8 @@ class SelectionModel:
         if shown is None or not 0 <= row < len(shown.latents):
             return
         self._remember_click(shown)
-        self._select(*self._point_details(shown, row))
+        details, from_mu = self._point_details(shown, row)
+        self._select(details, from_mu, later=from_mu is None)
 
     def select_location(self, x: float, y: float) -> np.ndarray | None:
         """Decode an empty place of the map: the vector itself (Direct), PCA's inverse, or neighbours' mean."""
@@ -123,6 +135,12 @@ class SelectionModel:
     def clear(self) -> None:
         self._select(None)
 
+    def show_details(self, details, base_image: np.ndarray | None = None) -> None:
+        """Select something another layer of the map picked (one of the person's own pictures): it has the point
+        panel's fields and a `vector` to traverse from; `base_image` is that vector already decoded."""
+        if self._clickable() is not None:
+            self._select(details, base_image)
+
     def _remember_click(self, shown: ShownMap) -> None:
         self._before_click = (self.selected, self.traversal, self.posterior, shown)
 
@@ -132,38 +150,69 @@ class SelectionModel:
         if before is None or before[3] is not self.explorer.shown:
             return
         self.selected, self.traversal, self.posterior = before[:3]
+        self.pending = False
         self.changed.emit()
         self.traversal_changed.emit()
 
-    def _select(self, details: PointDetails | LocationDetails | None, base_image: np.ndarray | None = None) -> None:
-        """`base_image`: the selection's vector already decoded (saves a decoder call on a click)."""
-        self.selected, self.posterior = details, None
+    def _select(self, details: PointDetails | LocationDetails | None, base_image: np.ndarray | None = None, *,
+                later: bool = False) -> None:
+        """`base_image`: the selection's vector already decoded (saves a decoder call on a click); `later`: decoded
+        by `finish` (the view calls it once the click is painted)."""
+        self.selected, self.posterior, self.pending = details, None, later
         shown = self.explorer.shown
         self.traversal = None if details is None or shown is None else Traversal.around(
-            details.vector, shown.latents.mu, shown.dimension_order, shown.dimension_kl)
+            details.vector, shown.latents.mu, shown.dimension_order, shown.dimension_kl, shown.mu_range)
         if self.traversal is not None and base_image is not None:
             self.traversal = replace(self.traversal, image=base_image)
-        else:
+        elif not later:
             self._decode_traversal()
         self.changed.emit()
         self.traversal_changed.emit()
 
-    def _point_details(self, shown: ShownMap, row: int) -> tuple[PointDetails, np.ndarray]:
-        """The point's details, and its mu decoded (the traversal's starting image): one decoder call for both."""
+    def finish(self) -> None:
+        """What a click leaves for after the point panel is painted: its mu decoded (the Traverse tab's starting
+        picture, and its copy error when the errors are not worked out), one more decoder pass."""
+        selected, self.pending = self.selected, False
+        if not isinstance(selected, PointDetails) or self.traversal is None or self.traversal.image is not None:
+            return
+        from_mu = self._viewer().decode_one(selected.mu)
+        self.traversal = replace(self.traversal, image=from_mu)
+        if np.isnan(selected.error):
+            error = float(per_sample_reconstruction_error(selected.original[None], from_mu[None],
+                                                          self.explorer.loaded.reconstruction_loss)[0])
+            title = selected.title.replace("error …", f"error {error:.2f}")
+            self.selected = replace(selected, error=error, title=title)
+            self.changed.emit()
+        self.traversal_changed.emit()
+
+    def _point_details(self, shown: ShownMap, row: int) -> tuple[PointDetails, np.ndarray | None]:
+        """The point's details, and its mu decoded when it is its z (mu-only), else None: `finish` decodes it."""
         latents, names = shown.latents, self._class_names()
         mu, log_var, z = latents.mu[row], latents.log_var[row], latents.z[row]
-        reconstruction, from_mu = self._viewer().decode_many(np.stack([z, mu]))
+        if self.defer_mu and not np.array_equal(z, mu):
+            reconstruction, from_mu = self._viewer().decode_one(z), None
+        else:
+            reconstruction, from_mu = decode_z_and_mu(self._viewer(), z, mu)
         neighbours = shown.neighbours.of_row(row, mu, NEIGHBOURS)
         how = ("Reconstruction: the decoder's image of this point's place, the centre of its cloud (mu-only is on)."
                if latents.mu_only else
                "Reconstruction: the decoder's image of this point's place, a random draw from its cloud "
                "(mu-only is off).")
-        x, y = shown.projection.coords[row]
-        title = (f"{describe_row(latents, row, names)} · error {latents.reconstruction_error[row]:.2f} · "
-                 f"KL {latents.kl[row]:.2f}")
-        details = PointDetails(row, int(latents.split[row]), int(latents.source_index[row]), title, latents.image(row),
+        x, y = shown.projection.coords[row][:2]
+        original = latents.image(row)
+        if latents.reconstruction_error is not None:
+            error = float(latents.reconstruction_error[row])
+        elif from_mu is not None:  # not worked out for every image (a decoder pass); this one's mu is decoded
+            error = float(per_sample_reconstruction_error(original[None], from_mu[None],
+                                                          self.explorer.loaded.reconstruction_loss)[0])
+        else:
+            error = float("nan")  # `finish` works it out, with the mu it decodes
+        shown_error = "…" if np.isnan(error) else f"{error:.2f}"
+        title = f"{describe_row(latents, row, names)} · error {shown_error} · KL {latents.kl[row]:.2f}"
+        details = PointDetails(row, int(latents.split[row]), int(latents.source_index[row]), title, original,
                                reconstruction, mu, log_var, z, (float(x), float(y)), neighbours,
-                               latents.images(neighbours), [describe_row(latents, r, names) for r in neighbours], how)
+                               latents.images(neighbours), [describe_row(latents, r, names) for r in neighbours], how,
+                               error)
         return details, from_mu
 
     def _on_map_changed(self) -> None:
@@ -176,11 +225,16 @@ class SelectionModel:
             # The same image, wherever it is in the new map (another split, subset, epoch or projection).
             latents = shown.latents
             rows = np.flatnonzero((latents.split == selected.split) & (latents.source_index == selected.index))
-            self._select(*self._point_details(shown, int(rows[0]))) if len(rows) else self._select(None)
+            if len(rows):
+                details, from_mu = self._point_details(shown, int(rows[0]))
+                self._select(details, from_mu, later=from_mu is None)
+            else:
+                self._select(None)
         elif isinstance(selected, LocationDetails) and shown is not None and shown.method == "direct":
             self.select_location(*selected.xy)  # a place in a 2-D latent space stays that place
-        elif selected is not None:
+        elif isinstance(selected, (PointDetails, LocationDetails)) or shown is None:
             self._select(None)
+        # Else another layer's pick (one of the person's pictures): that layer places it on the new map.
         self.generated_changed.emit()  # the interpolation's path belongs to the map it was picked on
 
     def _on_source_changed(self) -> None:
@@ -218,8 +272,8 @@ class SelectionModel:
     # ---- generating ----------------------------------------------------------------------------
 
     def sample_posterior(self) -> None:
-        """Decode 16 draws from the selected image's cloud N(mu, exp(log_var))."""
-        if not isinstance(self.selected, PointDetails):
+        """Decode 16 draws from the selected image's cloud N(mu, exp(log_var)) (a map's image or the person's own)."""
+        if getattr(self.selected, "log_var", None) is None:
             return
         draws = posterior_samples(self.selected.mu, self.selected.log_var, SAMPLES)
         self.posterior = (draws, self._viewer().decode_many(draws))

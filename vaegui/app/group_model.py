@@ -195,7 +195,7 @@ class GroupModel:
             histogram = tuple((class_name(int(c), names), class_colour(int(c)), int(counts[c]))
                               for c in order if counts[c] > 0)
         mean_code = latents.mu[rows].astype(np.float64).mean(axis=0).astype(np.float32)
-        # Decoded by the GUI thread's viewer copy: one vector, ~1 ms.
+        # Decoded by the GUI thread's viewer copy: one vector through a cached function, no predict() call.
         typical = None if loaded is None or loaded.viewer is None else loaded.viewer.decode_one(mean_code)
         self.summary = GroupSummary(len(rows), len(latents), strip, histogram, mean_code, typical)
 

@@ -35,10 +35,11 @@ class LatentsKey:
 
 @dataclass(frozen=True)
 class MapKey:
-    """Which map: an encoding and the projection that draws it in 2-D."""
+    """Which map: an encoding, the projection that draws it, and in how many dimensions (2, or 3 for the 3-D view)."""
 
     latents: LatentsKey
     method: str
+    dims: int = 2
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class MapSettings:
     method: str | None = None  # None until a model says which projections fit it
     mu_only: bool = False
     colour: str = "label"
+    dims: int = 2  # 3: the rotatable 3-D view
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class ShownMap:
     neighbours: LatentNeighbours
     dimension_order: np.ndarray  # latent dimensions, most informative (largest mean KL) first
     dimension_kl: np.ndarray  # mean KL of each, in that order
+    mu_range: tuple[np.ndarray, np.ndarray]  # (lowest, highest) mu of the images in each dimension
 
     @property
     def method(self) -> str:
@@ -96,16 +99,26 @@ class ShownMap:
     @classmethod
     def build(cls, key: MapKey, latents: LatentSet, projection: Projection) -> ShownMap:
         order, kl = dimensions_by_kl(latents)
-        return cls(key, latents, projection, LatentNeighbours(latents.mu), order, kl)
+        mu = latents.mu
+        mu_range = (mu.min(axis=0), mu.max(axis=0)) if len(mu) else (np.zeros(mu.shape[1]), np.zeros(mu.shape[1]))
+        return cls(key, latents, projection, LatentNeighbours(mu), order, kl, mu_range)
 
 
 @dataclass(frozen=True, eq=False)
 class FormingMap:
-    """A t-SNE layout on its way: the points can be looked at, but it is not a map to decode from yet."""
+    """A map on its way (a t-SNE layout, the images encoded so far, or what the run folder keeps while the model
+    loads): the points can be looked at, but it is not a map to decode from yet."""
 
     key: MapKey
     latents: LatentSet
     coords: np.ndarray
+    class_names: list[str] | None = None  # while no model is loaded: the run's class names
+    note: str = ""  # what these points are, when they are not yet the map asked for
+
+
+def same_rows(a: LatentSet, b: LatentSet) -> bool:
+    """Whether two encodings are of the same images in the same order (so their maps can be compared row by row)."""
+    return len(a) == len(b) and np.array_equal(a.split, b.split) and np.array_equal(a.source_index, b.source_index)
 
 
 class PreviewProjection:
@@ -153,6 +166,9 @@ def colour_points(latents: LatentSet, mode: str, class_names: list[str] | None) 
         names = [class_name(i, class_names) if i in present else "" for i in range(count)]
         return Colouring(latents.labels, colours, names, symbols, symbol_names)
     values = latents.reconstruction_error if mode == "error" else latents.kl
+    if values is None:  # the decoder pass for the errors is still running
+        return Colouring(np.zeros(len(latents), np.int64), ["#888888"], ["error: being worked out…"], symbols,
+                         symbol_names)
     edges = np.quantile(values, np.linspace(0, 1, len(VALUE_COLOURS) + 1))
     categories = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(VALUE_COLOURS) - 1)
     what = "error" if mode == "error" else "KL"
@@ -178,8 +194,18 @@ def describe_row(latents: LatentSet, row: int, class_names: list[str] | None) ->
     return text
 
 
-def describe_map(shown: ShownMap, cached: bool, other_switch: LatentSet | None) -> str:
-    """The status line for a map just shown; after a mu-only switch, how far the points moved."""
+def settings_showing(shown: ShownMap, settings: MapSettings) -> MapSettings:
+    """The settings that draw `shown` (after a cancel, the controls say what the map shows again)."""
+    latents_key, colour = shown.key.latents, settings.colour
+    if colour == "error" and shown.latents.reconstruction_error is None:
+        colour = "label"  # the errors' decoder pass was what was cancelled
+    return replace(settings, split=latents_key.split, subset=latents_key.subset, mu_only=latents_key.mu_only,
+                   method=shown.key.method, dims=shown.key.dims, colour=colour)
+
+
+def describe_map(shown: ShownMap, cached: bool, other_switch: LatentSet | None, note: str = "") -> str:
+    """The status line for a map just shown; after a mu-only switch, how far the points moved; `note`: what vaegui
+    did to open the model, said once."""
     count = len(shown.latents)
     text = f"{METHOD_LABELS[shown.method]} of {count:,} points" + (
         " (cached)" if cached else f" in {shown.projection.seconds:.2f} s")
@@ -189,4 +215,4 @@ def describe_map(shown: ShownMap, cached: bool, other_switch: LatentSet | None) 
         what = ("mu-only on: every point moved to the centre of its cloud" if shown.key.latents.mu_only
                 else "mu-only off: every point is a random draw from its cloud again")
         text += f" · {what}, {moved:.3g} latent units on average (the map's spread is {spread:.3g})"
-    return text
+    return f"{text}. {note}" if note else text

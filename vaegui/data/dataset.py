@@ -205,7 +205,8 @@ def prepare_images(images: np.ndarray, image_size: int | None, channels: int | N
     return prepared
 
 
-# Images converted to float at a time when 8-bit images are resized or greyed (~12 MB of 28×28 floats).
+# Images converted to float at a time when 8-bit images are resized or greyed: the float copy of a whole
+# dataset would be four times its size in memory.
 PREPARE_CHUNK = 4096
 
 

@@ -112,7 +112,7 @@ def _gunzip(raw: bytes) -> bytes:
 def has_idx_images(folder: Path) -> bool:
     """True when `folder` directly holds at least one IDX image file."""
     try:
-        # scandir, not Path.iterdir: no Path object for each of a photo folder's 200,000 names (0.3 s less there).
+        # scandir, not Path.iterdir: no Path object for each name, which adds up in a folder of many photos.
         with os.scandir(folder) as entries:
             return any(IMAGES_PATTERN.search(entry.name) and entry.is_file() for entry in entries)
     except OSError:

@@ -29,9 +29,9 @@ EXIF_ORIENTATION_TAG = 0x0112
 HIGH_BIT_DEPTH_MODES = ("I", "I;16", "I;16L", "I;16B", "I;16N")
 ALPHA_MODES = ("RGBA", "RGBa", "LA", "La", "PA")
 # Batches at least this long, of files at least this big, are decoded on several threads: PIL
-# releases the GIL while it decodes and resizes, so a batch of photos goes faster by about the
-# cores there are (1.5x on two cores). Small files (MNIST-sized PNGs) are mostly Python around
-# a tiny decode, and threads only fight over the GIL: 3x slower than one thread on two cores.
+# releases the GIL while it decodes and resizes, so a batch of photos goes faster with the cores
+# there are. Small files (MNIST-sized PNGs) are mostly Python around a tiny decode, and threads
+# only fight over the GIL: slower than one thread.
 PARALLEL_DECODE_MIN_BATCH = 16
 PARALLEL_DECODE_MIN_FILE_BYTES = 4096
 FILE_SIZE_SAMPLE = 32

@@ -120,5 +120,8 @@ def import_tensorflow() -> str:
     import gc
 
     device = tensorflow_start.start_tensorflow()
-    gc.freeze()  # TensorFlow's ~370,000 lasting objects: later full collections skip them
+    # TensorFlow and Keras leave hundreds of thousands of objects that live as long as the app. Python's full
+    # garbage collection walks them all each time, holding the GIL long enough to freeze the window (the Explorer's
+    # decoding runs here). Frozen here, every later collection skips them.
+    gc.freeze()
     return device

@@ -15,6 +15,7 @@ from vaegui.gui.runs.run_library import remember_run
 from vaegui.gui.training.training_tab import TrainingTab
 from vaegui.gui.window_geometry import fit_to_screen
 from vaegui.gui.window_menus import build_help_menu, build_view_menu
+from vaegui.words import tip, word
 
 if TYPE_CHECKING:
     from vaegui.gui.compare.compare_tab import CompareTab
@@ -37,7 +38,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.training_tab = TrainingTab(self.state, dataset=dataset)
         # The Explorer is built after the first paint, an empty page standing in for it until then: its
-        # modules and widgets took ~0.3 s of a 2-core machine's start, for a tab nobody sees at first
+        # modules and widgets are a large share of the start, for a tab nobody sees at first
         # (benchmarks/startup_time.py).
         self._explorer_page, self._compare_page = QWidget(), QWidget()
         self._explorer_tab: ExplorerTab | None = None
@@ -145,6 +146,11 @@ class MainWindow(QMainWindow):
                 menu.addSeparator()
             else:
                 menu.addAction(action)
+        pictures = QAction(word("encode_pictures"), self)
+        pictures.setStatusTip(tip("encode_pictures"))
+        pictures.triggered.connect(self._encode_pictures)
+        menu.addAction(pictures)
+        menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -152,6 +158,14 @@ class MainWindow(QMainWindow):
 
     def _on_trainer_ready(self, device: str) -> None:
         self.statusBar().showMessage(f"Ready — {device}")
+
+    def _encode_pictures(self) -> None:
+        """Your own pictures on the Compare tab's two maps when it is shown, else on the Explorer's map."""
+        if self.tabs.currentWidget() is self.compare_tab:
+            self.compare_tab.ask_pictures()
+            return
+        self.tabs.setCurrentWidget(self.explorer_tab)
+        self.explorer_tab.ask_pictures()
 
     def _on_trainer_failed(self, message: str) -> None:
         self.statusBar().showMessage(message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import zipfile
 from collections.abc import Iterator
@@ -12,6 +13,8 @@ import keras
 from vaegui.errors import ModelFileError, UntrustedCodeError
 from vaegui.keras_errors import plain_error_text
 from vaegui.latent.foreign_graph import encoder_in_vaegui_order
+from vaegui.latent.foreign_sampling import STAND_IN, named_sampling_lambdas, stand_in_sampling, with_stand_in
+from vaegui.latent.foreign_sampling import describe as describe_named_sampling
 from vaegui.model.layers import Sampling
 from vaegui.model.vae import VAE
 
@@ -25,6 +28,8 @@ SUFFIXES = (".keras", ".h5", ".hdf5")
 
 class ForeignVAE(VAE):
     """A VAE assembled from separately saved encoder and decoder models."""
+
+    note = ""  # what vaegui did to open it, said to the person (e.g. it computes z itself)
 
     @property
     def sampling(self) -> Sampling:
@@ -49,7 +54,8 @@ def load_foreign_vae(encoder_path: str | Path, decoder_path: str | Path, *, trus
             "layer); open it only if you trust its source: opening it runs that code. vaegui then computes z with "
             "its own Sampling layer."
         )
-    encoder = _load(paths["encoder"], "encoder", configs["encoder"])
+    named = named_sampling_lambdas(configs["encoder"])
+    encoder = _load(paths["encoder"], "encoder", configs["encoder"], named)
     decoder = _load(paths["decoder"], "decoder", configs["decoder"])
     image_shape = _check_encoder(encoder, paths["encoder"])
     encoder = encoder_in_vaegui_order(encoder, paths["encoder"].name)
@@ -57,6 +63,7 @@ def load_foreign_vae(encoder_path: str | Path, decoder_path: str | Path, *, trus
     _check_decoder(decoder, paths["decoder"], z_dim, image_shape)
     vae = ForeignVAE(encoder, decoder)
     vae.build((None, *image_shape))
+    vae.note = describe_named_sampling(named) if named else ""
     return vae
 
 
@@ -123,15 +130,17 @@ def _sampling_names(config: dict) -> set[str]:
     return names
 
 
-def _load(path: Path, role: str, config: dict) -> keras.Model:
-    """Load a model whose config was read (and, when it holds code, whose source the user trusts)."""
+def _load(path: Path, role: str, config: dict, named: list | None = None) -> keras.Model:
+    """Load a model whose config was read (and, when it holds code, whose source the user trusts); `named`: its
+    sampling Lambdas whose function was saved by name (opened with a stand-in, see foreign_sampling)."""
     # The keras.io Sampling layer is a class of the user's script, saved under whatever name it was
     # registered with; vaegui's computes the same z and adds the mu-only factor. A scope, unlike
     # custom_objects, also wins over a class of that name registered in this process.
-    replacements = dict.fromkeys(_sampling_names(config), Sampling)
+    replacements = {**dict.fromkeys(_sampling_names(config), Sampling), STAND_IN: stand_in_sampling}
     try:
-        with keras.saving.custom_object_scope(replacements):
-            model = keras.saving.load_model(path, compile=False, safe_mode=not _holds_code(config))
+        with keras.saving.custom_object_scope(replacements), \
+                (with_stand_in(path, config, named) if named else contextlib.nullcontext(path)) as readable:
+            model = keras.saving.load_model(readable, compile=False, safe_mode=not _holds_code(config))
     except Exception as error:
         raise ModelFileError(f"Cannot open the {role} {path.name}: {_keras_cause(error)} {EXPECTED}") from None
     if not isinstance(model, keras.Model):

@@ -63,7 +63,10 @@ def dimensions_by_kl(latents: LatentSet) -> tuple[np.ndarray, np.ndarray]:
 
 
 def worst_reconstructions(latents: LatentSet, count: int = 20, rows: np.ndarray | None = None) -> np.ndarray:
-    """Rows (of `rows`, default all) with the largest reconstruction error, worst first."""
+    """Rows (of `rows`, default all) with the largest reconstruction error, worst first (none while the errors are
+    not worked out)."""
+    if latents.reconstruction_error is None:
+        return np.empty(0, np.int64)
     rows = np.arange(len(latents)) if rows is None else np.asarray(rows, np.int64)
     return rows[np.argsort(-latents.reconstruction_error[rows], kind="stable")[:count]]
 

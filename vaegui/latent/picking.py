@@ -66,15 +66,27 @@ class VisiblePointPicker:
         return row if row is None or self._rows is None else int(self._rows[row])
 
 
-# Up to this many latent dimensions a KD-tree finds neighbours fastest; above it, one matrix-vector product over every
-# sample does. Measured at 200,000 samples (2 cores, loaded): 16-D KD-tree 5.0 ms a query against 2.0 ms brute force;
-# 32-D 32 vs 3.4 ms; 200-D (the CelebA config) 143 vs 20 ms, and the tree took 1.0 s to build. At 2-D the tree's
-# 0.03 ms beats brute force's 0.25 ms.
+# Up to this many latent dimensions a KD-tree finds neighbours fastest; above it the search below is exact and
+# faster (docs/performance.md, "200k images").
 KD_TREE_MAX_DIMS = 8
+# Above KD_TREE_MAX_DIMS the vectors are turned onto their main directions (which keeps every distance) and cut into
+# blocks of directions, the first few holding nearly all of a VAE's spread; each block's distance adds to a lower
+# bound of the whole distance.
+BLOCK_ENDS = (16, 48, 112)  # then the rest
+FIRST_CANDIDATES = 64
+SLACK = 1e-5  # float32 rounding of the first block's distances, allowed for so that no true neighbour is cut
 
 
 class LatentNeighbours:
-    """The k samples closest to a sample in latent space (on mu, the posterior means)."""
+    """The k samples closest to a sample in latent space (on mu, the posterior means), exactly.
+
+    In many dimensions one matrix-vector product over every sample reads the whole array for each click
+    (160 MB at 200,000 × 200). Turned onto their main directions the distances are the same, and the
+    distance over the leading directions alone is a lower bound of the whole. The nearest samples by
+    that bound give a first answer and its k-th distance T; a sample whose bound exceeds T cannot be
+    among the k nearest. The survivors get the next block of directions added to their bound and are cut
+    again, block after block, and the last survivors' whole distances are the exact answer.
+    """
 
     def __init__(self, vectors: np.ndarray):
         vectors = np.asarray(vectors)
@@ -84,21 +96,57 @@ class LatentNeighbours:
             from scipy.spatial import cKDTree
 
             self._tree = cKDTree(np.asarray(vectors, np.float64))
-        else:
-            # |v - q|² = |v|² - 2 v·q + |q|²; the last term is the same for every v, so it is left out of the ranking.
-            self._vectors = np.ascontiguousarray(vectors, np.float32)
-            self._norms = np.einsum("ij,ij->i", self._vectors, self._vectors)
+            return
+        vectors = np.asarray(vectors, np.float32)
+        self._mean = vectors.mean(axis=0, dtype=np.float64).astype(np.float32)
+        centred = vectors - self._mean
+        # Main directions from the d × d scatter matrix: one pass over the data, exact for any count.
+        _, directions = np.linalg.eigh(np.asarray(centred.T @ centred, np.float64))
+        self._turn = np.ascontiguousarray(directions[:, ::-1], np.float32)  # largest spread first
+        turned = centred @ self._turn
+        ends = [end for end in BLOCK_ENDS if end < turned.shape[1]] + [turned.shape[1]]
+        self._blocks = [np.ascontiguousarray(turned[:, start:end]) for start, end in zip([0, *ends[:-1]], ends)]
+        self._first_norms = np.einsum("ij,ij->i", self._blocks[0], self._blocks[0])
 
     def of_row(self, row: int, vector: np.ndarray, k: int = 8) -> np.ndarray:
         """Rows of the k nearest other samples, nearest first."""
-        k_query = min(k + 1, self._count)
-        if k_query <= 0:
-            return np.empty(0, np.int64)
-        if self._tree is not None:
-            _, rows = self._tree.query(np.asarray(vector, np.float64), k=k_query)
-            rows = np.atleast_1d(rows)
-        else:
-            distances = self._norms - 2.0 * (self._vectors @ np.asarray(vector, np.float32))
-            nearest = np.argpartition(distances, k_query - 1)[:k_query]
-            rows = nearest[np.argsort(distances[nearest], kind="stable")]
+        rows, _ = self.nearest(vector, min(k + 1, self._count))
         return rows[rows != row][:k]
+
+    def nearest(self, vector: np.ndarray, k: int = 8) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, distances) of the k samples nearest `vector`, nearest first."""
+        k = min(k, self._count)
+        if k <= 0:
+            return np.empty(0, np.int64), np.empty(0, np.float64)
+        if self._tree is not None:
+            distances, rows = self._tree.query(np.asarray(vector, np.float64), k=k)
+            return np.atleast_1d(rows).astype(np.int64), np.atleast_1d(distances)
+        query = (np.asarray(vector, np.float32) - self._mean) @ self._turn
+        widths = np.cumsum([0] + [block.shape[1] for block in self._blocks])
+        parts = [query[start:end] for start, end in zip(widths[:-1], widths[1:])]
+        first = parts[0]
+        # einsum, not BLAS: a matrix-vector product this thin is slower through BLAS threads on a busy machine.
+        bound = self._first_norms - 2.0 * np.einsum("ij,j->i", self._blocks[0], first) + float(first @ first)
+        count = min(self._count, max(FIRST_CANDIDATES, 4 * k))
+        candidates = np.argpartition(bound, count - 1)[:count] if count < self._count else np.arange(self._count)
+        limit = np.partition(self._whole(candidates, parts), k - 1)[k - 1]
+        limit = limit * (1 + SLACK) + SLACK
+        # Cut by the first block's bound, then add each further block's distance to the survivors' and cut again.
+        survivors = np.flatnonzero(bound <= limit)
+        partial = np.maximum(bound[survivors], 0.0).astype(np.float64)
+        for block, part in zip(self._blocks[1:], parts[1:]):
+            difference = block[survivors] - part
+            partial += np.einsum("ij,ij->i", difference, difference, dtype=np.float64)
+            kept = partial <= limit
+            survivors, partial = survivors[kept], partial[kept]
+        whole = self._whole(survivors, parts)
+        order = np.lexsort((survivors, whole))[:k]
+        return survivors[order].astype(np.int64), np.sqrt(np.maximum(whole[order], 0.0))
+
+    def _whole(self, rows: np.ndarray, parts: list[np.ndarray]) -> np.ndarray:
+        """Squared distances of `rows` to the query, from the differences themselves (no cancellation)."""
+        total = np.zeros(len(rows), np.float64)
+        for block, part in zip(self._blocks, parts):
+            difference = block[rows] - part
+            total += np.einsum("ij,ij->i", difference, difference, dtype=np.float64)
+        return total

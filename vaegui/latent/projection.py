@@ -1,40 +1,25 @@
-"""2-D projections of latent vectors (direct, PCA, t-SNE, UMAP) and the way back from a map location to a vector."""
+"""Maps of latent vectors in 2-D or 3-D (direct, PCA, t-SNE, UMAP): the fitted projection kept, so new vectors can
+be placed on a finished map, a map can be turned to agree with the previous one, and a 2-D place decoded back."""
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
 from vaegui.errors import VaeguiError
 from vaegui.latent.encoding import Cancelled
+from vaegui.latent.tsne import TSNE_ITERATIONS, cores, place_with_tsne, tsne_backend, tsne_layout
+
+__all__ = ["METHOD_LABELS", "TSNE_ITERATIONS", "Projection", "ProjectionError", "available_methods",
+           "neighbour_label_accuracy", "procrustes_turn", "project", "tsne_backend"]
 
 METHOD_LABELS = {"direct": "Direct (z_dim = 2)", "pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
-LAYOUT_INTERVAL_S = 0.1  # intermediate t-SNE layouts reach the GUI at most ten times a second
-# t-SNE's iteration budget, all phases together. On Fashion-MNIST latents (10k, z_dim 8) the 5-NN label
-# accuracy of the layout is the same after 250 iterations as after 750; 500 lets the clusters settle.
-TSNE_ITERATIONS = 500
-EARLY_EXAGGERATION_SHARE = 0.25  # the first quarter pulls the clusters together (openTSNE's default: 250 of 750)
-# openTSNE's FFT gradient, interpolating over intervals twice its default width and on a coarser grid while the
-# map is small (20 intervals, not 50): 10k Fashion-MNIST latents (z_dim 8) take 10.3 s of CPU instead of 14.3 s
-# (the late iterations, where the map spreads and the grid grows with it, cost 3-4x less than with the defaults),
-# 5-NN label accuracy 0.530 instead of 0.531.
-FFT_INTERVAL_WIDTH = 2
-FFT_MIN_INTERVALS = 20
-# Below this many points Barnes-Hut on one thread is cheaper (the FFT grid costs ~12 ms an iteration even for
-# 800 points, Barnes-Hut ~4 ms); at 3k they are even, at 10k the FFT is 3x cheaper.
-FFT_FROM_POINTS = 3_000
-# Points × iterations between openTSNE's callbacks (cancel checks, live layouts): every 10 iterations at 10k
-# points (~5 layouts a second), every one from 100k. Each callback makes openTSNE compute the KL divergence
-# too (+15 % CPU at every 10 iterations, +30 % at every 5), so no more often than the map needs.
-POINT_ITERATIONS_PER_CALLBACK = 100_000
-AFFINITY_SHARE = 0.05  # of the progress bar: the neighbour search before the first iteration
 NEIGHBOURS_FOR_INVERSE = 8
-EXACT_NEIGHBOURS_MAX_DIM = 16
 
 
 class ProjectionError(VaeguiError):
@@ -51,22 +36,24 @@ def available_methods(z_dim: int) -> list[str]:
     return methods
 
 
-def tsne_backend() -> str:
-    """'openTSNE' (shows the map forming, can be cancelled mid-way) or 'sklearn' (neither)."""
-    return "openTSNE" if importlib.util.find_spec("openTSNE") is not None else "sklearn"
-
-
 @dataclass
 class Projection:
-    """Map coordinates of each latent vector, and how a map location turns back into a latent vector."""
+    """Map coordinates of each latent vector, the fitted projection behind them, and the way back to a vector."""
 
     method: str
-    coords: np.ndarray  # (N, 2) float32
+    coords: np.ndarray  # (N, dims) float32, dims 2 or 3
     vectors: np.ndarray  # (N, d) the latent vectors that were projected
     pca_mean: np.ndarray | None = None
-    pca_components: np.ndarray | None = None  # (2, d)
+    pca_components: np.ndarray | None = None  # (dims, d): coords = (vector - mean) @ components.T
     seconds: float = 0.0
+    fitted: Any = None  # openTSNE's embedding or UMAP's model: places new vectors on this map
+    turn: np.ndarray | None = None  # (dims, dims) rotation applied to agree with the previous map, and `shift`
+    shift: np.ndarray | None = None
     _tree: object = None
+
+    @property
+    def dims(self) -> int:
+        return int(self.coords.shape[1])
 
     def location_to_latent(self, x: float, y: float) -> tuple[np.ndarray, str]:
         """(latent vector, how it was obtained: a sentence without its full stop) for the map location (x, y)."""
@@ -77,14 +64,54 @@ class Projection:
             return vector.astype(np.float32), "PCA inverse transform of the clicked location"
         return self._neighbour_average(x, y)
 
+    def place(self, vectors: np.ndarray) -> tuple[np.ndarray, str]:
+        """(coordinates of new latent vectors on this map, how they were placed); the map itself does not change."""
+        vectors = np.atleast_2d(np.asarray(vectors, np.float32))
+        if self.method == "direct":
+            return vectors[:, :2].copy(), "placed exactly: its place is its latent vector"
+        if self.method == "pca":
+            coords = (vectors - self.pca_mean) @ self.pca_components.T
+            return coords.astype(np.float32), "placed exactly by the map's PCA"
+        label = METHOD_LABELS[self.method]
+        if self.fitted is not None:
+            if self.method == "tsne":
+                coords = place_with_tsne(self.fitted, vectors)
+            else:
+                coords = np.asarray(self.fitted.transform(vectors), np.float32)
+            return self._turned(coords), f"placed among its neighbours by {label}'s own transform"
+        return self._neighbours_place(vectors), (f"placed at its {NEIGHBOURS_FOR_INVERSE} nearest images' places "
+                                                 f"(this {label} map cannot place new points itself)")
+
+    def aligned_to(self, previous: np.ndarray) -> Projection:
+        """This map turned (and, where its axes mean nothing, moved) to agree with `previous`, the same rows'
+        coordinates on the map shown before: orthogonal Procrustes, so distances and shapes stay as they are."""
+        previous = np.asarray(previous, np.float64)
+        coords = np.asarray(self.coords, np.float64)
+        if previous.shape != coords.shape or self.method == "direct" or len(coords) < 3:
+            return self  # a direct map's axes are the latent dimensions themselves: turning it would mislabel them
+        own_centre, previous_centre = coords.mean(axis=0), previous.mean(axis=0)
+        turn = procrustes_turn(coords, previous)
+        if self.method == "pca":
+            # PCA's coordinates are centred and decode back through its components: turn both, move neither.
+            return replace(self, coords=(coords @ turn).astype(np.float32), pca_components=turn.T @ self.pca_components,
+                           turn=turn, shift=None, _tree=None)
+        shift = previous_centre - own_centre @ turn
+        return replace(self, coords=(coords @ turn + shift).astype(np.float32), turn=turn, shift=shift, _tree=None)
+
+    def _turned(self, coords: np.ndarray) -> np.ndarray:
+        """Coordinates from the fitted model, turned the way this map was turned to agree with the previous one."""
+        if self.turn is None:
+            return coords
+        return (coords @ self.turn + (0 if self.shift is None else self.shift)).astype(np.float32)
+
     def _neighbour_average(self, x: float, y: float) -> tuple[np.ndarray, str]:
         # t-SNE and UMAP have no inverse: weigh the latent vectors of the nearest projected points by 1/distance².
-        from scipy.spatial import cKDTree
-
         if self._tree is None:
+            from scipy.spatial import cKDTree
+
             self._tree = cKDTree(self.coords)
         k = min(NEIGHBOURS_FOR_INVERSE, len(self.coords))
-        distances, rows = self._tree.query([x, y], k=k)
+        distances, rows = self._tree.query([x, y][: self.dims], k=k)
         distances, rows = np.atleast_1d(distances), np.atleast_1d(rows)
         if distances[0] < 1e-9:
             return self.vectors[rows[0]].copy(), f"{METHOD_LABELS[self.method]} has no inverse: the point's own vector"
@@ -96,20 +123,47 @@ class Projection:
         )
         return vector.astype(np.float32), how
 
+    def _neighbours_place(self, vectors: np.ndarray) -> np.ndarray:
+        """The inverse-distance weighted mean of the places of each vector's nearest projected vectors."""
+        from vaegui.latent.picking import LatentNeighbours
+
+        neighbours = LatentNeighbours(self.vectors)
+        places = []
+        for vector in vectors:
+            rows, distances = neighbours.nearest(vector, NEIGHBOURS_FOR_INVERSE)
+            weights = 1.0 / np.maximum(np.square(distances), 1e-12)
+            places.append((weights[:, None] * self.coords[rows]).sum(axis=0) / weights.sum())
+        return np.asarray(places, np.float32)
+
+
+def procrustes_turn(coords: np.ndarray, previous: np.ndarray) -> np.ndarray:
+    """(dims, dims): the rotation (or mirror) that brings `coords`, centred, closest to `previous`, centred, row for
+    row (scipy's orthogonal Procrustes: no stretching, so distances and shapes stay as they are)."""
+    from scipy.linalg import orthogonal_procrustes
+
+    coords, previous = np.asarray(coords, np.float64), np.asarray(previous, np.float64)
+    turn, _ = orthogonal_procrustes(coords - coords.mean(axis=0), previous - previous.mean(axis=0))
+    return turn
+
 
 def project(
     method: str,
     vectors: np.ndarray,
     *,
+    dims: int = 2,
     seed: int = 0,
     progress: Callable[[float], None] | None = None,
     cancel=None,
     on_layout: Callable[[np.ndarray], None] | None = None,
     tsne_iterations: int = TSNE_ITERATIONS,
+    start: np.ndarray | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> Projection:
-    """Project (N, d) `vectors` to 2-D with `method`; t-SNE reports intermediate layouts to `on_layout`.
+    """Project (N, d) `vectors` to `dims` (2 or 3) dimensions with `method`; t-SNE reports intermediate layouts to
+    `on_layout` and what it does to `say`.
 
     `tsne_iterations` is t-SNE's whole budget: its first quarter with early exaggeration, the rest without.
+    `start`: t-SNE and UMAP continue from this layout (the previous epoch's map) instead of starting afresh.
     """
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if len(vectors) < 2:
@@ -118,19 +172,24 @@ def project(
         raise ProjectionError(
             "The latent vectors contain NaN or infinity (the model diverged): retrain with a lower learning rate."
         )
+    if start is not None and np.shape(start) != (len(vectors), dims):
+        start = None
     started = time.perf_counter()
     if method == "direct":
-        if vectors.shape[1] != 2:
+        if vectors.shape[1] != 2 or dims != 2:
             raise ProjectionError(
                 f"Direct display needs z_dim = 2, but this model has z_dim = {vectors.shape[1]}: choose PCA or t-SNE."
+                if vectors.shape[1] != 2 else "A direct map is flat: choose PCA, t-SNE or UMAP for 3-D."
             )
         result = Projection("direct", vectors.copy(), vectors)
     elif method == "pca":
-        result = _pca(vectors, seed)
+        result = _pca(vectors, seed, dims)
     elif method == "tsne":
-        result = _tsne(vectors, seed, progress, cancel, on_layout, tsne_iterations)
+        coords, fitted = tsne_layout(vectors, dims=dims, seed=seed, iterations=tsne_iterations, start=start,
+                                     progress=progress, cancel=cancel, on_layout=on_layout, say=say)
+        result = Projection("tsne", coords, vectors, fitted=fitted)
     elif method == "umap":
-        result = _umap(vectors, seed, cancel)
+        result = _umap(vectors, seed, cancel, dims, start)
     else:
         raise ProjectionError(f"Unknown projection {method!r}: choose one of {', '.join(METHOD_LABELS)}.")
     if progress is not None:
@@ -145,106 +204,29 @@ def neighbour_label_accuracy(coords: np.ndarray, labels: np.ndarray, k: int = 5)
     from scipy.spatial import cKDTree
 
     labels = np.asarray(labels, np.int64)
-    _, rows = cKDTree(np.asarray(coords, np.float64)).query(coords, k=k + 1, workers=_cores())
+    _, rows = cKDTree(np.asarray(coords, np.float64)).query(coords, k=k + 1, workers=cores())
     neighbour_labels = labels[rows[:, 1:]]  # the first is the point itself
     votes = np.zeros((len(labels), int(labels.max()) + 1), np.int64)
     np.add.at(votes, (np.arange(len(labels))[:, None], neighbour_labels), 1)
     return float((votes.argmax(axis=1) == labels).mean())
 
 
-def _pca(vectors: np.ndarray, seed: int) -> Projection:
+def _pca(vectors: np.ndarray, seed: int, dims: int) -> Projection:
     from sklearn.decomposition import PCA
 
-    if vectors.shape[1] < 2:
-        coords = np.column_stack([vectors[:, 0], np.zeros(len(vectors), np.float32)])
-        return Projection("direct", coords.astype(np.float32), vectors)
-    pca = PCA(n_components=2, random_state=seed).fit(vectors)
+    if vectors.shape[1] < dims:
+        # Fewer latent dimensions than the map has: the missing axes stay at 0.
+        coords = np.zeros((len(vectors), dims), np.float32)
+        coords[:, : vectors.shape[1]] = vectors
+        components = np.eye(dims, vectors.shape[1], dtype=np.float32)
+        return Projection("pca", coords, vectors, pca_mean=np.zeros(vectors.shape[1], np.float32),
+                          pca_components=components)
+    pca = PCA(n_components=dims, random_state=seed).fit(vectors)
     coords = pca.transform(vectors).astype(np.float32)
     return Projection("pca", coords, vectors, pca_mean=pca.mean_.copy(), pca_components=pca.components_.copy())
 
 
-def _tsne(vectors, seed, progress, cancel, on_layout, iterations) -> Projection:
-    perplexity = float(min(30.0, max(2.0, (len(vectors) - 1) / 3.0)))
-    if tsne_backend() == "sklearn":
-        from sklearn.manifold import TSNE
-
-        if cancel is not None and cancel.cancelled:
-            raise Cancelled()
-        coords = TSNE(n_components=2, perplexity=perplexity, random_state=seed, init="pca",
-                      max_iter=max(250, iterations), n_jobs=_cores()).fit_transform(vectors)
-        return Projection("tsne", np.asarray(coords, np.float32), vectors)
-
-    from openTSNE import TSNE
-    from openTSNE.affinity import PerplexityBasedNN
-    from openTSNE.initialization import pca as pca_initialization
-
-    exaggeration_iterations = max(1, round(iterations * EARLY_EXAGGERATION_SHARE))
-    phases = ((exaggeration_iterations, {"exaggeration": 12.0, "momentum": 0.5}),
-              (max(1, iterations - exaggeration_iterations), {"momentum": 0.8}))
-    total = sum(count for count, _ in phases)
-    state = {"done": 0, "last": 0.0}
-
-    def on_iterations(iteration: int, error: float, embedding) -> None:
-        # openTSNE calls this every few iterations of a phase, counting from 1 in each.
-        if cancel is not None and cancel.cancelled:
-            raise Cancelled()
-        now = time.monotonic()
-        if now - state["last"] >= LAYOUT_INTERVAL_S:
-            state["last"] = now
-            if on_layout is not None:
-                on_layout(np.array(embedding, dtype=np.float32))
-            if progress is not None:
-                done = (state["done"] + iteration) / total
-                progress(min(0.99, AFFINITY_SHARE + (1 - AFFINITY_SHARE) * done))
-
-    # The layout t-SNE starts from, shown at once: the map appears immediately and then sorts itself out.
-    start = pca_initialization(vectors, random_state=seed)
-    if on_layout is not None:
-        on_layout(np.asarray(start, np.float32))
-    large = len(vectors) >= FFT_FROM_POINTS
-    # The neighbour search runs its threads independently: it may use every core, also the window's.
-    affinities = PerplexityBasedNN(
-        vectors, perplexity=perplexity, n_jobs=_cores(), random_state=seed, verbose=False,
-        # Latent vectors have few dimensions, where an exact KD-tree search beats Annoy's approximate one
-        # (10k points, z_dim 8: ~2.5 s instead of ~8 s on two cores).
-        method="exact" if vectors.shape[1] <= EXACT_NEIGHBOURS_MAX_DIM else "auto",
-    )
-    tsne = TSNE(
-        n_components=2,
-        n_jobs=_tsne_threads(len(vectors)),
-        random_state=seed,
-        negative_gradient_method="fft" if large else "bh",
-        ints_in_interval=FFT_INTERVAL_WIDTH,
-        min_num_intervals=FFT_MIN_INTERVALS,
-        callbacks=on_iterations,
-        callbacks_every_iters=int(np.clip(round(POINT_ITERATIONS_PER_CALLBACK / len(vectors)), 1, 25)),
-        verbose=False,
-    )
-    embedding = tsne.prepare_initial(affinities=affinities, initialization=start)
-    if cancel is not None and cancel.cancelled:
-        raise Cancelled()
-    for count, settings in phases:
-        embedding.optimize(n_iter=count, inplace=True, propagate_exception=True, **settings)
-        state["done"] += count
-    return Projection("tsne", np.asarray(embedding, np.float32), vectors)
-
-
-def _cores() -> int:
-    """The CPU cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def _tsne_threads(points: int) -> int:
-    """openTSNE's threads: all cores but one, which the window keeps for drawing the map as it forms.
-
-    Its threads synchronise every iteration, so one that finds no free core stalls the others: on this
-    2-core machine with other work running, 10k points took 22 s with two threads and 15 s with one.
-    Small maps (Barnes-Hut) gain nothing from a second thread and use twice the CPU.
-    """
-    return 1 if points < FFT_FROM_POINTS else max(1, _cores() - 1)
-
-
-def _umap(vectors, seed, cancel) -> Projection:
+def _umap(vectors, seed, cancel, dims: int, start: np.ndarray | None) -> Projection:
     try:
         import umap
     except ImportError:
@@ -252,5 +234,7 @@ def _umap(vectors, seed, cancel) -> Projection:
     if cancel is not None and cancel.cancelled:
         raise Cancelled()
     neighbours = int(min(15, len(vectors) - 1))
-    coords = umap.UMAP(n_components=2, n_neighbors=max(2, neighbours), random_state=seed).fit_transform(vectors)
-    return Projection("umap", np.asarray(coords, np.float32), vectors)
+    model = umap.UMAP(n_components=dims, n_neighbors=max(2, neighbours), random_state=seed,
+                      init="spectral" if start is None else np.asarray(start, np.float32))
+    coords = model.fit_transform(vectors)
+    return Projection("umap", np.asarray(coords, np.float32), vectors, fitted=model)

@@ -150,15 +150,15 @@ def knn_accuracy(
     neighbours = max(1, min(neighbours, len(labels) - math.ceil(len(labels) / folds)))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     classifier = KNeighborsClassifier(n_neighbors=neighbours)
-    # One thread: these distances are small work, and OpenMP's threads waiting for cores that TensorFlow
-    # holds made it 10× slower (250 ms instead of 25 ms for 1,000 × 16 on 2 cores).
+    # One thread: these distances are small work, and OpenMP's threads would wait for the cores that
+    # TensorFlow holds, which makes the measurement many times slower than doing it alone.
     with _thread_pools().limit(limits=1):
         return float(np.mean(cross_val_score(classifier, features, labels, cv=splitter)))
 
 
 @functools.cache
 def _thread_pools():
-    """The process's BLAS/OpenMP thread pools, found once: looking them up costs ~2 ms, as much as a small k-NN."""
+    """The process's BLAS/OpenMP thread pools, found once: looking them up costs as much as a small k-NN."""
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()

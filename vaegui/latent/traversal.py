@@ -48,14 +48,21 @@ class Traversal:
     image: np.ndarray | None = None
 
     @classmethod
-    def around(cls, base: np.ndarray, mu: np.ndarray, order: np.ndarray, kl: np.ndarray) -> Traversal:
+    def around(cls, base: np.ndarray, mu: np.ndarray, order: np.ndarray, kl: np.ndarray,
+               mu_range: tuple[np.ndarray, np.ndarray] | None = None) -> Traversal:
         """Sliders for the first MAX_DIMENSIONS dimensions of `order`, each spanning where the data's `mu` lie,
-        at least ±PRIOR_REACH, and always the base's own value (a point far out is not pinned at an end)."""
+        at least ±PRIOR_REACH, and always the base's own value (a point far out is not pinned at an end).
+
+        `mu_range`: the lowest and highest mu of each dimension, when known (a click at 200,000 images should
+        not read them all again)."""
         base = np.asarray(base, np.float32).copy()
         axes = []
         for dimension, dimension_kl in zip(order[:MAX_DIMENSIONS], kl[:MAX_DIMENSIONS]):
             d = int(dimension)
-            data_low, data_high = (float(v) for v in np.percentile(mu[:, d], [0, 100])) if len(mu) else (0.0, 0.0)
+            if mu_range is not None:
+                data_low, data_high = float(mu_range[0][d]), float(mu_range[1][d])
+            else:
+                data_low, data_high = (float(mu[:, d].min()), float(mu[:, d].max())) if len(mu) else (0.0, 0.0)
             span = data_high - data_low
             low = min(data_low - MARGIN * span, -PRIOR_REACH, float(base[d]))
             high = max(data_high + MARGIN * span, PRIOR_REACH, float(base[d]))

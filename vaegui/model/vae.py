@@ -191,7 +191,7 @@ class VAE(keras.Model):
         return np.asarray(self.decoder.predict(np.asarray(z, dtype="float32"), batch_size=batch_size, verbose=0))
 
     def encode_one(self, image: np.ndarray) -> LatentCodes:
-        """One image, through the cached predict function (about a millisecond, not predict()'s ~50 ms)."""
+        """One image, through the cached predict function: predict() would set up a whole batch loop for it."""
         mu, log_var, z = self.encoder.predict_on_batch(np.asarray(image, dtype="float32")[None])
         return LatentCodes(np.asarray(mu)[0], np.asarray(log_var)[0], np.asarray(z)[0])
 

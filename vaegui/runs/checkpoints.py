@@ -191,7 +191,7 @@ def _check_room_for(folder: Path, model: VAE) -> None:
 
     import numpy as np
 
-    def nbytes(variables) -> int:  # from the shapes: reading the values back costs ~10 ms an epoch
+    def nbytes(variables) -> int:  # from the shapes: reading the values back would cost time every epoch
         return sum(math.prod(v.shape) * np.dtype(v.dtype).itemsize for v in variables)
 
     weights = nbytes(model.weights)

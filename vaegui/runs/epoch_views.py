@@ -121,32 +121,35 @@ def _load_epoch_file(path: Path, probe: Probe) -> EpochViews | None:
 
 
 def with_preview_coordinates(views: dict[int, EpochViews]) -> dict[int, EpochViews]:
-    """Each epoch with its preview coordinates, axes kept from one epoch to the next (see preview_coordinates)."""
-    axes, out = None, {}
+    """Each epoch with its preview coordinates, each turned to agree with the epoch before (see preview_coordinates)."""
+    previous, out = None, {}
     for epoch in sorted(views):
-        coords, axes = preview_coordinates(views[epoch].mu, axes)
-        out[epoch] = replace(views[epoch], coords=coords, axes_label="PC" if axes is not None else "z")
+        coords, previous = preview_coordinates(views[epoch].mu, previous)
+        out[epoch] = replace(views[epoch], coords=coords, axes_label="PC" if previous is not None else "z")
     return out
 
 
-def preview_coordinates(mu: np.ndarray, previous_axes: np.ndarray | None = None) -> tuple[np.ndarray,
-                                                                                         np.ndarray | None]:
-    """2-D coordinates of `mu` for the preview, and the axes used (None when z_dim is 2: drawn as is).
+def preview_coordinates(mu: np.ndarray, previous: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """2-D coordinates of `mu` for the preview, and what the next epoch is turned to agree with (None when z_dim is
+    2: drawn as is, its axes the latent dimensions themselves).
 
-    For z_dim > 2, the two main directions are fitted on each epoch's own codes (the first epochs' codes
-    are nearly collapsed, so axes fitted on them would show later epochs badly), and each axis' sign is
-    flipped to agree with the previous epoch's, so scrubbing the epochs does not mirror the map.
+    For z_dim > 2, the two main directions are fitted on each epoch's own codes (the first epochs' codes are
+    nearly collapsed, so axes fitted on them would show later epochs badly), and the map is then turned (or
+    mirrored, never stretched: orthogonal Procrustes) to agree as closely as it can with the previous epoch's
+    map of the same probe images, so scrubbing the epochs shows points moving, not the map jumping.
     """
     mu = np.asarray(mu, dtype=np.float64)
     if mu.shape[1] <= 2:
         return mu[:, :2].astype(np.float32), None
     centred = mu - mu.mean(axis=0)
     _, _, rows = np.linalg.svd(centred, full_matrices=False)
-    axes = rows[:2]
-    if previous_axes is not None and previous_axes.shape == axes.shape:
-        signs = np.sign(np.sum(axes * previous_axes, axis=1))
-        axes = axes * np.where(signs == 0, 1.0, signs)[:, None]
-    return (centred @ axes.T).astype(np.float32), axes
+    coords = centred @ rows[:2].T
+    if previous is not None and previous.shape == coords.shape:
+        from vaegui.latent.projection import procrustes_turn
+
+        coords = coords @ procrustes_turn(coords, previous)
+    coords = coords.astype(np.float32)
+    return coords, coords
 
 
 def _load_probe(path: Path) -> Probe | None:

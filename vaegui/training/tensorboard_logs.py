@@ -71,8 +71,8 @@ class TensorBoardLog:
             writer.flush()  # visible in a running TensorBoard now, not at the end of training
 
     def _write_series(self, tag: str, steps: list[int], values: list[float]) -> None:
-        """Many scalars of one tag in a single graph call: one eager summary op each cost ~1.5 ms, which
-        for every batch of an epoch added a few per cent to short epochs."""
+        """Many scalars of one tag in a single graph call: an eager summary op per batch costs time of its own
+        that short epochs would notice."""
         import tensorflow as tf
 
         if self._series_writer is None:

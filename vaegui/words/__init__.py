@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from vaegui.words.explorer_terms import EXPLORER_TERMS
 from vaegui.words.glossary import CONCEPTS, Concept
+from vaegui.words.map_view_terms import MAP_VIEW_TERMS
 from vaegui.words.tour_terms import TOUR_TERMS
 from vaegui.words.training_terms import TRAINING_TERMS
 from vaegui.words.verbs_terms import VERBS_TERMS
@@ -35,7 +36,8 @@ class Term:
 
 
 TERMS: dict[str, Term] = {key: Term(*fields)
-                          for key, fields in {**TRAINING_TERMS, **EXPLORER_TERMS, **TOUR_TERMS, **VERBS_TERMS}.items()}
+                          for key, fields in {**TRAINING_TERMS, **EXPLORER_TERMS, **MAP_VIEW_TERMS, **TOUR_TERMS,
+                                              **VERBS_TERMS}.items()}
 
 
 def term(key: str) -> Term:

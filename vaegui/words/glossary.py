@@ -220,4 +220,27 @@ CONCEPTS: dict[str, Concept] = {
         "window, a server) is followed the same way, read-only.",
         ("trainer", "Trainer", "trainer process"),
     ),
+    "own_pictures": Concept(
+        "Your pictures (encoding new pictures)",
+        "Pictures you bring, dragged onto the map or chosen with File → Encode pictures…. Each is prepared as the "
+        "run's pictures were (cropped to a square, scaled to their size, made grey or colour), then the encoder puts "
+        "it on the map like any other picture: you see where it lands, the model's copy of it, and the pictures "
+        "nearest to it. Drawn as stars.",
+        ("your pictures",),
+    ),
+    "view_3d": Concept(
+        "The map in 3-D",
+        "The map drawn with three directions instead of two (a third main direction for PCA; t-SNE and UMAP laid "
+        "out in three dimensions), turned by dragging. Groups that overlap on the flat map often come apart. A "
+        "place on the screen is then a whole line through the map, so only points can be clicked.",
+        ("3-D",),
+    ),
+    "aligned": Concept(
+        "Maps that move, not jump (aligned, Procrustes)",
+        "Each epoch's map is computed afresh, and a projection may come out turned or mirrored although little "
+        "changed. Each new map is therefore turned (never stretched) to match the one before as closely as "
+        "possible (orthogonal Procrustes), and t-SNE starts from the previous layout, so the points glide from one "
+        "epoch to the next. A map drawn directly (z1, z2) is never turned: its axes are the model's own.",
+        ("Procrustes", "aligned"),
+    ),
 }

@@ -76,9 +76,13 @@ class CompareTab(QWidget):
         self._draw_prior_when_shown = False
         self._build()
         self.map_views = {side: ExplorerMapView(self.maps[side], self.comparison.explorers[side],
-                                                self.comparison.selections[side]) for side in SIDES}
+                                                self.comparison.selections[side], self.comparison.pictures[side])
+                          for side in SIDES}
         self.verbs = CompareVerbs(self)  # find and filter, groups and a direction on both maps (issue 22)
         comparison = self.comparison
+        for side in SIDES:  # a picture dropped on either map goes to both: where does each model put it?
+            self.map_views[side].pictures.drop_target.on_drop = comparison.add_pictures
+            comparison.pictures[side].said.connect(lambda text: self.status_label.setText(text))
         for signal, slot in ((comparison.source_changed, self._render_source),
                              (comparison.activity_changed, self._render_activity),
                              (comparison.message_changed, self._render_message)):
@@ -368,6 +372,14 @@ class CompareTab(QWidget):
         self.mu_only_dialog.show()
 
     # ---- state for the window and the tests ----------------------------------------------
+
+    def ask_pictures(self) -> None:
+        """File → Encode pictures…: picture files placed on both maps."""
+        from vaegui.gui.explorer.explorer_dialogs import ask_picture_files
+
+        paths = ask_picture_files(self)
+        if paths:
+            self.comparison.add_pictures(paths)
 
     def is_busy(self) -> bool:
         return self.comparison.is_busy()

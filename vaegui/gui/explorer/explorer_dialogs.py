@@ -82,3 +82,13 @@ def ask_moved_dataset(parent: QWidget, problem: str) -> str | None:
     if box.clickedButton() is file:
         return QFileDialog.getOpenFileName(parent, "The .npz file of the run's images", "", "NumPy (*.npz)")[0] or None
     return None
+
+
+def ask_picture_files(parent: QWidget) -> list[Path]:
+    """Picture files to encode and place on the map (none when the person cancels)."""
+    from vaegui.data.image_folder import IMAGE_EXTENSIONS
+
+    patterns = " ".join(f"*{suffix}" for suffix in IMAGE_EXTENSIONS)
+    names, _ = QFileDialog.getOpenFileNames(parent, "Encode pictures: place your own pictures on the map", "",
+                                            f"Pictures ({patterns});;All files (*)")
+    return [Path(name) for name in names]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QScrollArea, QStyle, QTabWidget, QVBoxLayout, QWidget
 
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import PointDetails, SelectionModel
 from vaegui.app.map_state import describe_row
+from vaegui.app.your_pictures import PictureDetails
 from vaegui.gui.common.movie_export import InterpolationExport
 from vaegui.gui.common.wording import wording
 from vaegui.gui.explorer.generation_panel import GenerationPanel
@@ -24,6 +26,7 @@ class ExplorerSideTabs(QTabWidget):
     def __init__(self, explorer: ExplorerModel, selection: SelectionModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.explorer, self.selection = explorer, selection
+        selection.defer_mu = True  # render_selection finishes a click once its panel is painted
         self.point_panel = PointPanel()
         self.point_panel.neighbour_clicked.connect(self._on_neighbour_clicked)
         self.point_panel.sample_requested.connect(selection.sample_posterior)
@@ -52,6 +55,9 @@ class ExplorerSideTabs(QTabWidget):
                           (_scrolling(self.generation_panel), "tab_generate")):
             self.setTabToolTip(self.addTab(page, word(key)), tip(key))
         self.setMinimumWidth(380)
+        self._lists = lists
+        # The worst-reconstruction list needs every image's error: a decoder pass, run when the list is looked at.
+        self.currentChanged.connect(lambda _index: self._want_errors())
         self.rows_shown = lambda: None  # the rows the map's filter keeps (None: all); the lists take only those
         words.bind(self, lambda expert: self.render_lists())
         selection.changed.connect(self.render_selection)
@@ -69,10 +75,12 @@ class ExplorerSideTabs(QTabWidget):
             self.setCurrentIndex(POINT_PAGE)
 
     def render_selection(self) -> None:
+        if self.selection.pending:  # the rest of a click, once this is painted
+            QTimer.singleShot(0, self.selection.finish)
         selected, panel = self.selection.selected, self.point_panel
         if selected is None:
             panel.clear()
-        elif isinstance(selected, PointDetails):
+        elif isinstance(selected, (PointDetails, PictureDetails)):  # a picture of the map's, or the person's own
             panel.show_point(selected.title, selected.original, selected.reconstruction, selected.mu,
                              selected.log_var, selected.neighbour_images, selected.neighbour_captions, selected.how)
         else:
@@ -106,6 +114,7 @@ class ExplorerSideTabs(QTabWidget):
             self.log_var_list.set_samples([], [], [])
             return
         latents = shown.latents
+        self._want_errors()
         names = None if self.explorer.loaded is None else self.explorer.loaded.class_names
         expert = wording().expert
         shown_rows = self.rows_shown()
@@ -118,6 +127,10 @@ class ExplorerSideTabs(QTabWidget):
             widget.set_samples(rows, latents.images(rows), [f"{describe_row(latents, r, names)} · {describe(r)}"
                                                             for r in rows])
 
+    def _want_errors(self) -> None:
+        if self.currentWidget() is self._lists:
+            self.explorer.want_errors()
+
     def _on_source_changed(self) -> None:
         loaded = self.explorer.loaded
         grid_ok = loaded is not None and loaded.z_dim == 2
@@ -126,7 +139,7 @@ class ExplorerSideTabs(QTabWidget):
 
     def _on_neighbour_clicked(self, position: int) -> None:
         selected = self.selection.selected
-        if isinstance(selected, PointDetails) and position < len(selected.neighbour_rows):
+        if isinstance(selected, (PointDetails, PictureDetails)) and position < len(selected.neighbour_rows):
             self.selection.select_row(int(selected.neighbour_rows[position]))
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from vaegui.app.explorer_loading import KerasPairSource, RunSource
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import SelectionModel
+from vaegui.app.your_pictures import YourPictures
 from vaegui.atomic_files import atomic_output_path
 from vaegui.errors import VaeguiError
 from vaegui.gui.app_state import AppState
@@ -38,6 +39,7 @@ from vaegui.gui.map.map_controls import MapControls
 from vaegui.gui.runs.run_library import show_run_library
 from vaegui.latent.projection import METHOD_LABELS
 from vaegui.palette import HINT_STYLE
+from vaegui.words import word
 
 WELCOME, MAP = 0, 1
 
@@ -49,8 +51,9 @@ class ExplorerTab(QWidget):
         self.runner = QtJobRunner(self)
         self.explorer = ExplorerModel(self.runner, state.with_tensorflow)  # TensorFlow imported here when first needed
         self.selection = SelectionModel(self.explorer)
+        self.pictures = YourPictures(self.explorer, self.selection)
         self._build()
-        self.map_view = ExplorerMapView(self.map, self.explorer, self.selection)
+        self.map_view = ExplorerMapView(self.map, self.explorer, self.selection, self.pictures)
         for chosen in (self.map.point_clicked, self.map.location_clicked, self.map.location_dragged):
             chosen.connect(self.side_tabs.show_choice)  # after the selection has it
         self.verbs = ExplorerVerbs(self)  # find and filter, the group and the direction (issue 22)
@@ -60,11 +63,13 @@ class ExplorerTab(QWidget):
                              (self.explorer.message_changed, self._render_message),
                              (self.explorer.status_changed, self._render_status),
                              (self.selection.said, lambda text: self.status_label.setText(text)),
+                             (self.pictures.said, lambda text: self.status_label.setText(text)),
                              (self.explorer.demo_ready, self._show_mu_only_demo),
                              (self.explorer.question_asked, self._ask_question)):
             signal.connect(slot)
         state.run_opened.connect(lambda folder, epochs: self.follow_run(folder, epochs, now=True))
         state.checkpoint_saved.connect(self.follow_run)
+        state.trainer_ready.connect(self._on_trainer_ready)
         self._render_source()
         self._render_activity()
 
@@ -114,7 +119,13 @@ class ExplorerTab(QWidget):
         self.message_label.hide()
 
         self.map = LatentMap()  # a double-click on it fits the view (LatentMap's own)
-        mouse_hint = wording().label(QLabel(), "map_hint")
+        mouse_hint = QLabel()
+
+        def hint(expert: bool) -> None:  # what the mouse does: a 3-D map turns where a flat one decodes
+            mouse_hint.setText(word("map_hint_3d" if self.explorer.settings.dims == 3 else "map_hint", expert))
+
+        wording().bind(mouse_hint, hint)
+        self.explorer.settings_changed.connect(lambda: hint(wording().expert))
         mouse_hint.setStyleSheet(HINT_STYLE)
         mouse_hint.setWordWrap(True)  # on two lines in a narrow window, rather than widening it
         mouse_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -184,6 +195,11 @@ class ExplorerTab(QWidget):
         or `now`; TensorFlow is imported into the window only then)."""
         self.explorer.follow(folder, epochs_completed, now=now)
 
+    def _on_trainer_ready(self, _device: str) -> None:
+        # The app is up and its trainer warm: what the first map needs is imported meanwhile, off this thread.
+        self.explorer.map_jobs.warm_up()
+
+
     def _ask_run(self) -> None:
         show_run_library(self, self.state.runs_root, "explore", self.open_run_folder, self.state.compare_requested.emit)
 
@@ -249,7 +265,19 @@ class ExplorerTab(QWidget):
         self.mu_only_dialog.show()
 
     def fit_view(self) -> None:
-        self.map.view_box.autoRange()
+        if self.map_view.turned.active:
+            self.map_view.turned.reset()  # a 3-D map faces its front again, all of it in view
+            self.map_view.turned.frame()
+        else:
+            self.map.view_box.autoRange()
+
+    def ask_pictures(self) -> None:
+        """File → Encode pictures…: choose picture files to place on the map."""
+        from vaegui.gui.explorer.explorer_dialogs import ask_picture_files
+
+        paths = ask_picture_files(self)
+        if paths:
+            self.pictures.add(paths)
 
     # ---- export --------------------------------------------------------------------------
 

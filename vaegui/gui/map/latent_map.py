@@ -158,11 +158,11 @@ class LatentMap(QWidget):
         self.points.set_emphasis(states)
         self._picker.hide(None if self.points.emphasis is None else self.points.emphasis == HIDDEN)
 
-    def update_coords(self, coords: np.ndarray) -> None:
-        """Move the points (e.g. a t-SNE layout forming) keeping their colours."""
+    def update_coords(self, coords: np.ndarray, depth: np.ndarray | None = None) -> None:
+        """Move the points (e.g. a t-SNE layout forming, a 3-D map turned: `depth`) keeping their colours."""
         self.coords = np.asarray(coords, np.float32)
         self._picker.reset()
-        self.points.set_coords(self.coords)
+        self.points.set_coords(self.coords, depth)
         self.points_changed.emit()
 
     def clear(self) -> None:
@@ -243,10 +243,12 @@ class LatentMap(QWidget):
 
         marks = []
         if self.symbols is not None and len(self.coords):
-            for symbol, name in self.symbol_names.items():
-                if (self.symbols == symbol).any():
-                    sample = pg.ScatterPlotItem(pen=pg.mkPen("#dddddd"), brush=None, size=9, symbol=symbol)
-                    marks.append((sample, name))
+            # Which symbols are drawn, worked out once per set of points (a click redraws the key several times).
+            if getattr(self, "_symbol_marks", (None,))[0] is not self.symbols:
+                self._symbol_marks = (self.symbols, [
+                    (pg.ScatterPlotItem(pen=pg.mkPen("#dddddd"), brush=None, size=9, symbol=symbol), name)
+                    for symbol, name in self.symbol_names.items() if symbol in set(np.unique(self.symbols))])
+            marks += self._symbol_marks[1]
         for item, key in ((self.selection, "key_selection"), (self.posterior_centre, "key_centre"),
                           (self.posterior_link, "key_link"), (self.ellipses[0], "key_sigma1"),
                           (self.ellipses[1], "key_sigma2"),
@@ -311,15 +313,25 @@ class LatentMap(QWidget):
             self._hide_thumbnail()
             return
         if row != self.hover_row:
+            thumbnail = self.thumbnail_for(row)
+            if thumbnail is None:  # its picture is not loaded yet
+                self._hide_thumbnail()
+                return
             self.hover_row = row
-            image, caption = self.thumbnail_for(row)
-            self.thumbnail_image.setPixmap(array_to_pixmap(image, 72))
-            self.thumbnail_caption.setText(caption)  # e.g. "train #402 · Sneaker": which picture this is
-            self.thumbnail.setToolTip(caption)
-            self.thumbnail.adjustSize()
+            self.show_thumbnail(*thumbnail)
             self.hovered.emit(row)
         widget_pos = self.plot_widget.mapFromScene(scene_pos)
         self._place_thumbnail(QPoint(int(widget_pos.x()), int(widget_pos.y())))
+
+    def show_thumbnail(self, image: np.ndarray, caption: str, scene_pos=None) -> None:
+        """The hover frame with `image` and its caption (e.g. "train #402 · Sneaker": which picture this is)."""
+        self.thumbnail_image.setPixmap(array_to_pixmap(image, 72))
+        self.thumbnail_caption.setText(caption)
+        self.thumbnail.setToolTip(caption)
+        self.thumbnail.adjustSize()
+        if scene_pos is not None:
+            widget_pos = self.plot_widget.mapFromScene(scene_pos)
+            self._place_thumbnail(QPoint(int(widget_pos.x()), int(widget_pos.y())))
 
     def _place_thumbnail(self, cursor: QPoint) -> None:
         x, y = cursor.x() + 16, cursor.y() + 16

@@ -49,6 +49,7 @@ class MapControls(QWidget):
         self.subset_combo = _combo([("All" if n is None else f"{n:,}".replace(",", " "), n) for n in SUBSETS])
         self.method_combo = _combo([])
         self.colour_combo = _combo([("", key) for key in COLOUR_MODES])
+        self.view_3d_checkbox = words.label(QCheckBox(), "view_3d")
         self.mu_only_checkbox = words.label(QCheckBox(), "mu_only")
         self.mu_only_help = QToolButton()
         self.mu_only_help.setText("?")
@@ -76,6 +77,8 @@ class MapControls(QWidget):
             if key in ("split", "points"):  # the defaults suit a demo: presenter mode hides them, for room
                 words.mark_expert(label, widget)
             layout.addWidget(widget)
+            if key == "projection":
+                layout.addWidget(self.view_3d_checkbox)
             layout.addSpacing(8)
         layout.addSpacing(8)
         layout.addWidget(self.mu_only_checkbox)
@@ -90,6 +93,7 @@ class MapControls(QWidget):
         self.method_combo.activated.connect(lambda i: explorer.set_method(self.method_combo.itemData(i)))
         self.colour_combo.activated.connect(lambda i: explorer.set_colour(self.colour_combo.itemData(i)))
         self.mu_only_checkbox.clicked.connect(explorer.set_mu_only)
+        self.view_3d_checkbox.clicked.connect(lambda on: explorer.set_dims(3 if on else 2))
         explorer.settings_changed.connect(self.render)
         explorer.source_changed.connect(self._fill_methods)
         words.bind(self, self._render_words)
@@ -129,6 +133,8 @@ class MapControls(QWidget):
             combo.setEnabled(ready)
         self.mu_only_checkbox.setChecked(settings.mu_only)
         self.mu_only_checkbox.setEnabled(ready)
+        self.view_3d_checkbox.setChecked(settings.dims == 3)
+        self.view_3d_checkbox.setEnabled(ready and settings.method != "direct")
         self.show_why_button.setEnabled(ready)
 
     # What a test or a script does where a person would pick from the list.

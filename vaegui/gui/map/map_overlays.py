@@ -57,7 +57,7 @@ class MarkKey(pg.LegendItem):
     def show_marks(self, marks: list[tuple[pg.GraphicsObject, str]]) -> None:
         """`marks`: (an item drawn like the mark, its vaegui.words term or plain text), in the key's order."""
         expert = wording().expert
-        # Rebuilding costs ~20 ms (pyqtgraph lays the labels out again), and a map filling in while its images are
+        # Rebuilding makes pyqtgraph lay the labels out again, and a map filling in while its images are
         # encoded is drawn hundreds of times: the same marks in the same words keep the key as it is.
         shown = (expert, tuple(name for _, name in marks))
         if shown == self.shown:

@@ -29,6 +29,8 @@ class MapViewBox(pg.ViewBox):
     left_clicked = Signal(float, float)
     left_dragged = Signal(float, float, bool)  # x, y, drag finished
     toggle_clicked = Signal(float, float)  # Ctrl-click: a point into the group or out of it
+    turned = Signal(float, float, bool)  # a 3-D map's plain left drag: screen pixels moved right and up, finished
+    turning = False  # a 3-D map is shown: a plain left drag turns it instead of decoding
     shape_dragged = Signal(str, float, float, bool)  # BOX or LASSO, x, y, finished (the first call starts it)
 
     def __init__(self, *args, **kwargs):
@@ -70,6 +72,10 @@ class MapViewBox(pg.ViewBox):
             super().mouseDragEvent(ev, axis)
             return
         ev.accept()
+        if what == DECODE and self.turning:
+            moved = ev.scenePos() - ev.lastScenePos()
+            self.turned.emit(moved.x(), -moved.y(), ev.isFinish())
+            return
         if what == DECODE:
             point = self.mapSceneToView(ev.scenePos())
             self.left_dragged.emit(point.x(), point.y(), ev.isFinish())

@@ -12,6 +12,7 @@ from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtGui import QColor, QImage
 
 from vaegui.gui.common.job_runner import QtJobRunner
+from vaegui.gui.map.depth_layers import depth_layers, far_to_near, shaded
 from vaegui.gui.map.raster_stamp import rasterize, symbol_footprint
 
 # The image covers the view and this much of its width/height again on each side, so panning up to that far
@@ -42,6 +43,7 @@ class _Points:
     symbols: tuple[str, ...]  # pyqtgraph symbol names
     symbol_of: np.ndarray | None  # (N,) int8 index into `symbols`, None: all the first
     emphasis: np.ndarray | None = None  # (N,) uint8 NORMAL / DIMMED / HIDDEN; None: all NORMAL
+    depth: np.ndarray | None = None  # (N,) a 3-D view's distance into the screen: far points first, and dimmer
 
     def row_colours(self) -> np.ndarray:
         """(N + 1,) uint32 ARGB: entry 0 "no point", then each point's colour as its emphasis says."""
@@ -55,14 +57,17 @@ class _Points:
         colours = np.empty(len(self.coords) + 1, np.uint32)
         colours[0] = 0
         np.take(table, index, out=colours[1:])
+        layers = depth_layers(self.depth, len(self.coords))
+        if layers is not None:  # a turned 3-D map: the farther a point, the dimmer
+            colours[1:] = shaded(colours[1:], layers)
         return colours
 
     def drawing_order(self) -> np.ndarray | None:
-        """Rows in the order they are stamped (later on top): dimmed ones first, hidden ones left out."""
-        if self.emphasis is None:
-            return None
-        return np.concatenate([np.flatnonzero(self.emphasis == DIMMED), np.flatnonzero(self.emphasis == NORMAL)])
-
+        """Rows in the order they are stamped (later on top): dimmed ones first, hidden ones left out; on a turned
+        3-D map far layers before near ones."""
+        order = None if self.emphasis is None else np.concatenate([np.flatnonzero(self.emphasis == DIMMED),
+                                                                   np.flatnonzero(self.emphasis == NORMAL)])
+        return far_to_near(order, depth_layers(self.depth, len(self.coords)), len(self.coords))
 
 def dimmed_colour(colour: str) -> str:
     """'#rrggbb' of `colour` dimmed as the map draws a dimmed point."""
@@ -207,10 +212,10 @@ class PointRaster(pg.GraphicsObject):
         )
         self.set_coords(coords)
 
-    def set_coords(self, coords: np.ndarray) -> None:
-        """Move the points, keeping colours and symbols (a forming t-SNE layout)."""
-        self._points = replace(self._points, coords=np.asarray(coords, np.float32))
-        # pyqtgraph asks for the bounds on every frame. Column by column: min(axis=0) of (N, 2) is 20x slower.
+    def set_coords(self, coords: np.ndarray, depth: np.ndarray | None = None) -> None:
+        """Move the points, keeping colours and symbols (a forming t-SNE layout, a 3-D map turned: `depth`)."""
+        self._points = replace(self._points, coords=np.asarray(coords, np.float32), depth=depth)
+        # pyqtgraph asks for the bounds on every frame. Column by column: min(axis=0) of (N, 2) strides and is slower.
         columns = (self.coords[:, 0], self.coords[:, 1])
         self._bounds = None if len(self.coords) == 0 else (
             np.array([column.min() for column in columns]), np.array([column.max() for column in columns]))

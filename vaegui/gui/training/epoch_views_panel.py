@@ -19,8 +19,8 @@ from vaegui.palette import HINT_TEXT
 from vaegui.words import tip
 
 # A new epoch's views from training (the loss curves' redraw, latent preview, samples, KL bars) are drawn
-# this far apart, each painted on its own: drawn together they cost the GUI thread ~70 ms at once on two
-# cores shared with TensorFlow, and froze the window for ~120 ms.
+# this far apart, each painted on its own: drawn together, while TensorFlow holds the cores, they keep the
+# GUI thread busy long enough for the window to freeze visibly.
 VIEW_STAGGER_MS = 40
 
 

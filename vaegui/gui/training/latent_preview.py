@@ -63,7 +63,7 @@ class LatentPreview(pg.PlotWidget):
 
     def show_codes(self, epoch: int, coords: np.ndarray, labels: np.ndarray | None, axes_label: str) -> None:
         # One item per class, created once and then only fed new points: re-creating ten items (and
-        # their legend rows) every epoch costs the GUI thread ~60 ms.
+        # their legend rows) every epoch would hold up the GUI thread each epoch.
         if labels is None:
             groups = {-1: np.arange(len(coords))}
         else:

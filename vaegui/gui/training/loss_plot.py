@@ -24,10 +24,9 @@ RECONSTRUCTION_COLOUR = (255, 127, 14)
 KL_COLOUR = (44, 160, 44)
 OVERLAY_COLOUR = (120, 120, 120)
 CURVE_TERMS = {"loss": "curve_total", "reconstruction_loss": "curve_reconstruction", "kl_loss": "curve_kl"}
-# Curves redraw at most this often, however fast data arrives. A frame costs ~30 ms of CPU, and while
-# TensorFlow keeps every core busy that stretches to ~100 ms of wall time; at 4+ frames a second these
-# frames were the GUI's longest stalls (benchmarks/gui_training_stall.py), and at 2 a second the window
-# took 6.6 % of a core from training on two cores (3.5 % at 1). Once a second still reads as live.
+# Curves redraw at most this often, however fast data arrives. A frame's CPU stretches several times over
+# while TensorFlow keeps every core busy, so more frames a second become the GUI's longest stalls
+# (benchmarks/gui_training_stall.py) and take CPU from training. Once a second still reads as live.
 REDRAW_INTERVAL_MS = 1000
 
 
