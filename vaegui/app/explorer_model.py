@@ -7,7 +7,6 @@ model's encodings and weight reloads on that model's own lane, projections anywh
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -54,11 +53,8 @@ class ExplorerModel:
     demo_ready = Signal()  # `mu_only_demo` holds the three steps of the mu-only demonstration
     question_asked = Signal()  # `question`: trust a file holding code, or locate a run's moved images
 
-    def __init__(self, runner: JobRunner, when_tensorflow_is_in: Callable[[Callable[[], None]], None] | None = None):
+    def __init__(self, runner: JobRunner):
         self.runner = runner
-        # Calls back once TensorFlow is in this process (the app imports it on a thread of its own: first imported on a
-        # model's lane, the lane's next tracing crashed); at once by default.
-        self._when_tensorflow_is_in = when_tensorflow_is_in or (lambda then: then())
         self.loaded: LoadedModel | None = None
         self.settings = MapSettings()
         self.methods: list[MethodChoice] = []
@@ -85,10 +81,6 @@ class ExplorerModel:
         """Load another model (the one shown stays until it is ready; a failure keeps it). A run folder first shows
         what it keeps (its map, or a first screenful), read before the load competes with it for the CPU."""
         self._pending_follow, self._follow_again = None, False
-        self._set_activity(f"Opening {source.name}…", None)
-        self._when_tensorflow_is_in(lambda: self._open(source))
-
-    def _open(self, source: ModelSource) -> None:
         self._cancel_jobs()
         lane = self.runner.new_lane(source.name)
 

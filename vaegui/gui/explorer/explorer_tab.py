@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from vaegui.app.explorer_loading import KerasPairSource, RunSource
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import SelectionModel
+from vaegui.app.tensorflow_first import TensorFlowFirst
 from vaegui.app.your_pictures import YourPictures
 from vaegui.atomic_files import atomic_output_path
 from vaegui.errors import VaeguiError
@@ -49,7 +50,8 @@ class ExplorerTab(QWidget):
         super().__init__()
         self.state = state
         self.runner = QtJobRunner(self)
-        self.explorer = ExplorerModel(self.runner, state.with_tensorflow)  # TensorFlow imported here when first needed
+        # A model's jobs wait for TensorFlow, imported here the first time one is needed (AppState.with_tensorflow).
+        self.explorer = ExplorerModel(TensorFlowFirst(self.runner, state.with_tensorflow))
         self.selection = SelectionModel(self.explorer)
         self.pictures = YourPictures(self.explorer, self.selection)
         self._build()
