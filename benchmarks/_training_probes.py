@@ -61,6 +61,7 @@ class EpochTimes:
 
     started: tuple[float, float] = (0.0, 0.0)
     ends: list[tuple[float, float]] = field(default_factory=list)
+    first_epoch_seconds: float = float("nan")  # epoch 1's own time (history.csv), from its first batch's start
 
     def steady(self, images: int) -> tuple[float, float]:
         """Images/s of the epochs after the first (it traces the model), by wall clock and per CPU-second."""
@@ -72,6 +73,10 @@ class EpochTimes:
 
     def to_first_epoch(self) -> float:
         return self.ends[0][0] - self.started[0] if self.ends else float("nan")
+
+    def to_first_batch(self) -> float:
+        """From the start to the first batch's start: data loaded, model built (tracing is in the first batch)."""
+        return self.to_first_epoch() - self.first_epoch_seconds
 
 
 def cli_arguments(config, out: Path) -> list[str]:
@@ -108,7 +113,15 @@ def headless(config, out: Path, poll_s: float = 0.02) -> EpochTimes:
         time.sleep(poll_s)
     if process.returncode != 0:
         raise RuntimeError(f"vaegui train failed: {process.stderr.read()[-2000:]}")
+    times.first_epoch_seconds = first_epoch_seconds(out)
     return times
+
+
+def first_epoch_seconds(out: Path) -> float:
+    from vaegui.runs.history import read_history_rows
+
+    rows = read_history_rows(out / "history.csv")
+    return rows[0]["seconds"] if rows else float("nan")
 
 
 def median(values: list[float]) -> float:

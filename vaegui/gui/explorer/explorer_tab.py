@@ -71,7 +71,7 @@ class ExplorerTab(QWidget):
             signal.connect(slot)
         state.run_opened.connect(lambda folder, epochs: self.follow_run(folder, epochs, now=True))
         state.checkpoint_saved.connect(self.follow_run)
-        state.trainer_ready.connect(self._on_trainer_ready)
+        state.tensorflow_ready.connect(self._on_tensorflow_ready)
         self._render_source()
         self._render_activity()
 
@@ -197,8 +197,10 @@ class ExplorerTab(QWidget):
         or `now`; TensorFlow is imported into the window only then)."""
         self.explorer.follow(folder, epochs_completed, now=now)
 
-    def _on_trainer_ready(self, _device: str) -> None:
-        # The app is up and its trainer warm: what the first map needs is imported meanwhile, off this thread.
+    def _on_tensorflow_ready(self, _device: str) -> None:
+        # TensorFlow is in this window for a first map (imported when a model is first opened): what the map needs
+        # besides is imported meanwhile, off this thread (not at start: its imports hold the GIL, and a training
+        # started at once would share the window with them).
         self.explorer.map_jobs.warm_up()
 
 
