@@ -1,79 +1,79 @@
-"""GUI responsiveness while training: longest event-loop stall, GUI vs headless throughput, time to close.
+"""The window while it trains: longest GUI stall (alone, and beside two other trainings), window ÷ `vaegui train`
+throughput, Train → first epoch, memory, closing mid-training, and a trainer killed mid-epoch.
 
-Usage: python benchmarks/gui_training_stall.py [--dataset fashion_mnist] [--epochs 3] [--batch-size 128] [--repeats 3]
-       [--late-stacks FILE]
+Usage: python benchmarks/gui_training_stall.py [--dataset fashion_mnist] [--subset 12000] [--epochs 3]
+       [--batch-size 128] [--rounds 1] [--compare BEFORE_TREE]
 
-A QTimer fires every 10 ms on the GUI thread and records the gaps between its ticks; a gap much longer
-than 10 ms is a moment the window could not repaint or answer a click. Throughput is the mean images/s
-of the epochs after the first (the first includes tracing the model), for the same settings trained by
-the Training tab and by the same TrainingSession headless (as `vaegui train` does).
-Targets: longest stall <= 100 ms, GUI throughput >= 0.95 x headless (the median over the repeats, each a
-headless and a GUI training back to back), close while training <= ~2 s.
+A QTimer fires every 10 ms on the GUI thread and the gaps between its ticks are recorded from Train to
+the end (the first epoch included): a gap much longer than 10 ms is a moment the window could not
+repaint or answer a click. Throughput is images/s of the epochs after the first, by the wall clock and
+per CPU-second of the process that trains (the window's own before training had a process of its own),
+against `vaegui train` of the same settings started as a person starts it, in alternating rounds.
+"Beside two other trainings": two `vaegui train` of the same settings run meanwhile on the same cores.
+Closing: a real app process is closed mid-training; the window must be gone at once and the process
+gone soon after. Killed: the trainer process is killed (SIGKILL) mid-epoch; the window must say so.
+
+--compare BEFORE_TREE runs this script on that source tree (e.g. a worktree of main) and on this one,
+alternating, and prints both sets of SUMMARY lines side by side. The code before training moved to its
+own process trained in the window's; each figure says what it measured there.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import faulthandler
 import os
-import statistics
+import signal
+import subprocess
 import sys
 import tempfile
+import textwrap
 import time
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="vaegui-bench-config-")  # the app's settings: a first launch
 
 from _qt_wait import wait_for  # noqa: E402
+from _training_probes import (  # noqa: E402
+    EpochTimes,
+    headless,
+    load_average,
+    median,
+    process_cpu_seconds,
+    rss_mib,
+    saved_epochs,
+    vaegui_train,
+)
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from vaegui.config import RunConfig  # noqa: E402
 from vaegui.gui.training.settings_form import GUI_DEFAULTS  # noqa: E402
-from vaegui.runs import Run  # noqa: E402
 
 TICK_MS = 10
-LATE_TICK_S = 0.085  # --late-stacks: a tick this late is a stall worth a look
+PROCESS_TRAINER = hasattr(__import__("vaegui.gui.app_state", fromlist=["x"]), "shared_trainers")
 
 
-def bench_config(args: argparse.Namespace) -> RunConfig:
+def bench_config(args: argparse.Namespace, epochs: int | None = None) -> RunConfig:
     config = copy.deepcopy(GUI_DEFAULTS)
-    config.data.dataset = args.dataset
-    config.training.epochs = args.epochs
-    config.training.batch_size = args.batch_size
+    config.data.dataset, config.data.subset = args.dataset, args.subset
+    config.training.epochs, config.training.batch_size = epochs or args.epochs, args.batch_size
+    config.training.seed = 1
     return config.validate()
 
 
-def steady_images_per_second(run: Run) -> float:
-    later = [row["images_per_second"] for row in run.history if row["epoch"] > 1]
-    rows = later or [row["images_per_second"] for row in run.history]
-    return statistics.fmean(rows)
-
-
-def headless(config: RunConfig, root: str) -> float:
-    from vaegui.training import TrainingSession
-
-    run = Run.create(os.path.join(root, f"headless-{time.monotonic_ns()}"), copy.deepcopy(config))
-    TrainingSession(run, run.load_dataset()).run()
-    return steady_images_per_second(run)
-
-
 class GapRecorder:
-    """Ticks every TICK_MS on the GUI thread; keeps the gaps between ticks while `recording`.
+    """Ticks every TICK_MS on the GUI thread and keeps the gaps between ticks while `recording`, with the CPU time the
+    GUI thread itself used in each: a long gap where it barely ran is the thread kept waiting (for a core, or for the
+    GIL), one where it ran most of the time is work on the GUI thread that costs too much."""
 
-    With each gap it keeps the CPU time the GUI thread itself used in it: a long gap where the GUI
-    thread ran most of the time is drawing that costs too much; one where it barely ran is the thread
-    kept waiting (for the GIL, or for a core that TensorFlow holds).
-    """
-
-    def __init__(self, late_stacks=None) -> None:
-        self.late_stacks = late_stacks  # an open file: every thread's stack goes there when a tick is late
+    def __init__(self) -> None:
         self.gaps: list[float] = []
         self.gui_cpu: list[float] = []
         self.recording = False
-        self._last = time.perf_counter()
-        self._last_cpu = time.thread_time()
+        self._last, self._last_cpu = time.perf_counter(), time.thread_time()
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
@@ -84,157 +84,259 @@ class GapRecorder:
         if self.recording:
             self.gaps.append(now - self._last)
             self.gui_cpu.append(cpu - self._last_cpu)
-            if self.late_stacks is not None:
-                # faulthandler's own thread writes the stacks without the GIL, so it catches a thread holding it.
-                faulthandler.dump_traceback_later(LATE_TICK_S, file=self.late_stacks)
         self._last, self._last_cpu = now, cpu
 
-    def stop(self) -> None:
-        self.timer.stop()
-        if self.late_stacks is not None:
-            faulthandler.cancel_dump_traceback_later()
-
-    def longest(self) -> tuple[float, float]:
-        """The longest gap and the GUI thread's CPU time within it, in seconds."""
-        if not self.gaps:
-            return 0.0, 0.0
-        index = max(range(len(self.gaps)), key=self.gaps.__getitem__)
-        return self.gaps[index], self.gui_cpu[index]
+    def describe(self) -> str:
+        ms = sorted(g * 1000 for g in self.gaps) or [0.0]
+        longest = max(range(len(self.gaps)), key=self.gaps.__getitem__) if self.gaps else None
+        ran = f" (the GUI thread ran {self.gui_cpu[longest] * 1000:.0f} ms of it)" if longest is not None else ""
+        return f"longest {ms[-1]:.0f} ms{ran}, 99th percentile {ms[min(len(ms) - 1, int(0.99 * len(ms)))]:.0f} ms"
 
 
-def gui(app: QApplication, config: RunConfig, root: str, late_stacks=None) -> tuple[float, GapRecorder, list[float]]:
-    """(images/s, the recorder of the whole run's gaps, gaps after the first epoch) for one training in the window."""
+def new_window(app: QApplication, config: RunConfig, root: str):
     from vaegui.gui.main_window import MainWindow
 
     window = MainWindow(dataset=config.data.dataset)
-    window.resize(1440, 900)
+    window.resize(1280, 800)
     window.show()
-    window.load_tensorflow()
-    wait_for(lambda: window.state.tensorflow_loaded)
+    window.load_tensorflow()  # after: the trainer starts and loads TensorFlow; before: the window loads it
+    wait_for(lambda: window.state.trainer_ready_now if PROCESS_TRAINER else window.state.tensorflow_loaded)
     tab = window.training_tab
+    # The app open a while: a first launch's timing of a few batches (in the trainer) is over.
+    wait_for(lambda: getattr(tab.welcome, "times", None) is None or tab.welcome.times.measuring is None)
     tab.runs_root = root
     tab.form.set_config(config)
-    recorder = GapRecorder(late_stacks)
+    return window, tab
+
+
+def training_done(tab) -> bool:
+    return tab.mode == "idle" and not tab.is_training() if PROCESS_TRAINER else tab.mode == "idle" and \
+        tab.thread is None
+
+
+def in_the_window(app: QApplication, config: RunConfig, root: str) -> dict:
+    """One training from the Training tab: its stall, throughput, Train → first batch and epoch, the window's RSS."""
+    window, tab = new_window(app, config, root)
+    rss_before, rss_peak = rss_mib(), [0.0]
+    times, first_batch = EpochTimes(), []
+    sample = QTimer()
+    sample.setInterval(250)
+    sample.timeout.connect(lambda: rss_peak.__setitem__(0, max(rss_peak[0], rss_mib())))
+    sample.start()
+    recorder = GapRecorder()
     recorder.recording = True
+    clicked = time.perf_counter()
+    times.started = (clicked, 0.0)
     assert tab.start_training(), tab.form.message_label.text()
-    first_epoch_at: list[int] = []
-    window.state.checkpoint_saved.connect(lambda *_: first_epoch_at or first_epoch_at.append(len(recorder.gaps)))
-    wait_for(lambda: tab.mode == "idle" and tab.thread is None)
+    trainer = tab.follower.trainer.pid if PROCESS_TRAINER else os.getpid()
+    cpu = (lambda: process_cpu_seconds(trainer)) if PROCESS_TRAINER else time.process_time
+    model = tab.model
+    if PROCESS_TRAINER:
+        model.curves_changed.connect(lambda: first_batch or not model.curves.size or
+                                     first_batch.append(time.perf_counter()))
+    else:
+        tab.worker.batch_progress.connect(lambda _u: first_batch or first_batch.append(time.perf_counter()))
+    window.state.checkpoint_saved.connect(lambda *_: times.ends.append((time.perf_counter(), cpu())))
+    wait_for(lambda: training_done(tab))
     recorder.recording = False
+    sample.stop()
+    recorder.timer.stop()
     if tab.error_label.isVisible():
         raise RuntimeError(tab.error_label.text())
-    run = Run.open(tab.run.folder)  # the folder as training left it (the tab holds a snapshot)
+    images = config.data.subset * 9 // 10 if config.data.subset else None
+    wall, per_cpu = times.steady(images or 0)
+    times.first_epoch_seconds = tab.model.history[0]["seconds"] if tab.model.history else float("nan")
     window.close()
     window.deleteLater()
     app.processEvents()
-    start = first_epoch_at[0] if first_epoch_at else 0
-    recorder.stop()
-    return steady_images_per_second(run), recorder, recorder.gaps[start:]
+    return {"gaps": recorder, "wall": wall, "cpu": per_cpu, "first_epoch": times.to_first_epoch(),
+            "to_first_batch": times.to_first_batch(),
+            "first_batch": (first_batch[0] - clicked) if first_batch else float("nan"),
+            "rss_before": rss_before, "rss_peak": rss_peak[0]}
 
 
-def close_while_training(app: QApplication, config: RunConfig, root: str) -> tuple[float, int]:
-    """Seconds that closing the window takes mid-training, and the epochs the run kept."""
+def beside_two_trainings(app: QApplication, config: RunConfig, root: str) -> GapRecorder:
+    folders = [Path(root) / f"other-{i}-{time.monotonic_ns()}" for i in range(2)]
+    others = [vaegui_train(bench_config_long(config), folder) for folder in folders]
+    try:
+        deadline = time.monotonic() + 300
+        while not all((folder / "state.json").exists() for folder in folders) and time.monotonic() < deadline:
+            time.sleep(0.2)  # state.json is written once their TensorFlow is in
+        time.sleep(3)  # and they train
+        return in_the_window(app, config, root)["gaps"]
+    finally:
+        for other in others:
+            for pid in [other.pid, *_children(other.pid)]:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            other.wait()
+
+
+def bench_config_long(config: RunConfig) -> RunConfig:
+    long = copy.deepcopy(config)
+    long.training.epochs = 1000
+    return long
+
+
+def _children(pid: int) -> list[int]:
+    from _training_probes import children_of
+
+    return children_of(pid)
+
+
+# A real app process, closed mid-training: how long the window takes to go, and the process to end after it.
+CLOSE_DRIVER = textwrap.dedent("""
+    import json, sys, time
+    from PySide6.QtWidgets import QApplication
     from vaegui.gui.main_window import MainWindow
+    from vaegui.config import RunConfig
 
-    window = MainWindow(dataset=config.data.dataset)
+    app = QApplication([])
+    window = MainWindow(dataset="digits")
     window.show()
     window.load_tensorflow()
-    wait_for(lambda: window.state.tensorflow_loaded)
     tab = window.training_tab
-    tab.runs_root = root
-    long_config = copy.deepcopy(config)
-    long_config.training.epochs = 1000
-    tab.form.set_config(long_config)
+    tab.runs_root = sys.argv[2]
+    tab.form.set_config(RunConfig.from_dict(json.loads(sys.argv[1])))
     tab.start_training()
-    wait_for(lambda: tab.model.epochs_completed >= 1)
-    wait_for(lambda: tab.loss_plot.batch_positions.view()[-1] > tab.model.epochs_completed + 0.3)  # mid-epoch
+    deadline = time.monotonic() + 600
+    while tab.model.epochs_completed < 1 and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
     started = time.perf_counter()
     window.close()
-    seconds = time.perf_counter() - started
-    kept = Run.open(tab.run.folder).epochs_completed
-    window.deleteLater()
-    app.processEvents()
+    print(f"HIDDEN {time.perf_counter() - started:.3f} {tab.run.folder}", flush=True)
+    app.quit()
+    try:
+        from vaegui.gui.app import end_quickly
+    except ImportError:
+        end_quickly = lambda code: code  # before: the process ends once close has waited
+    sys.exit(end_quickly(0))
+""")
+
+
+def close_mid_training(config: RunConfig, root: str) -> tuple[float, float, int]:
+    """(seconds the window took to go, seconds from then to the process's end, epochs the run kept)."""
+    import json
+
+    app = subprocess.Popen([sys.executable, "-c", CLOSE_DRIVER, json.dumps(bench_config_long(config).to_dict()),
+                            root], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    hidden, folder = float("nan"), None
+    for line in app.stdout:
+        if line.startswith("HIDDEN"):
+            _, seconds, folder = line.split(maxsplit=2)
+            hidden, closed_at = float(seconds), time.perf_counter()
+    code = app.wait(timeout=600)
+    exited = time.perf_counter() - closed_at if folder else float("nan")
+    if code != 0 or folder is None:
+        raise RuntimeError(f"the app exited {code}: {app.stderr.read()[-2000:]}")
+    folder = Path(folder.strip())
+    deadline = time.monotonic() + 60
+    while (folder / "lock.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)  # its trainer stops at its next batch, on its own
+    return hidden, exited, saved_epochs(folder)
+
+
+def killed_trainer(app: QApplication, config: RunConfig, root: str) -> tuple[float, int]:
+    """Seconds from kill -9 of the trainer (mid-epoch) to the window saying so, and the epochs the run kept."""
+    window, tab = new_window(app, bench_config_long(config), root)
+    assert tab.start_training()
+    wait_for(lambda: tab.model.epochs_completed >= 1 and tab.model.curves.size > 0
+             and tab.model.curves.positions[-1] > tab.model.epochs_completed + 0.3)
+    killed = time.perf_counter()
+    os.kill(tab.follower.trainer.pid, signal.SIGKILL)
+    wait_for(lambda: tab.model.outcome is not None)
+    seconds = time.perf_counter() - killed
+    kept = tab.model.outcome.epochs_completed
+    window.close()
     return seconds, kept
 
 
-def describe(gaps: list[float]) -> str:
-    if not gaps:
-        return "no ticks"
-    ms = sorted(g * 1000 for g in gaps)
-    p99 = ms[min(len(ms) - 1, int(0.99 * len(ms)))]
-    return f"longest {ms[-1]:.0f} ms, 99th percentile {p99:.0f} ms, median {statistics.median(ms):.1f} ms"
+def measure(args: argparse.Namespace) -> list[str]:
+    config = bench_config(args)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    root = tempfile.mkdtemp(prefix="vaegui-bench-")
+    images = config.data.subset * 9 // 10
+    rounds = []
+    for round_ in range(args.rounds):
+        cli = headless(config, Path(root) / f"headless-{round_}")
+        window = in_the_window(app, config, root)
+        cli_wall, cli_cpu = cli.steady(images)
+        rounds.append((cli, window, cli_wall, cli_cpu))
+        print(f"  round {round_ + 1} (load {load_average()}): vaegui train {cli_wall:,.0f} images/s, "
+              f"{cli_cpu:,.0f} per CPU-s, first epoch {cli.to_first_epoch():.1f} s after launch; window "
+              f"{window['wall']:,.0f} images/s, {window['cpu']:,.0f} per CPU-s, first epoch "
+              f"{window['first_epoch']:.1f} s after Train; stall {window['gaps'].describe()}", flush=True)
+    loaded = beside_two_trainings(app, config, root)
+    print(f"  beside two other trainings (load {load_average()}): stall {loaded.describe()}", flush=True)
+    hidden, exited, kept = close_mid_training(config, root)
+    wall_ratio = median([w["wall"] / c for _, w, c, _ in rounds])
+    cpu_ratio = median([w["cpu"] / c for _, w, _, c in rounds])
+    last = rounds[-1][1]
+    where = "the trainer process" if PROCESS_TRAINER else "the window's process (training in a thread of it)"
+    lines = [
+        f"stall alone {max(max(r[1]['gaps'].gaps) for r in rounds) * 1000:.0f} ms (target ≤ 50 ms; "
+        f"{last['gaps'].describe()}, the first epoch included)",
+        f"stall beside two other trainings {max(loaded.gaps) * 1000:.0f} ms (target ≤ 50 ms; {loaded.describe()})",
+        f"window ÷ vaegui train throughput {cpu_ratio:.3f} per CPU-second of {where}, {wall_ratio:.3f} by the wall "
+        f"clock (targets ≥ 0.98 and ≥ 0.95; median of {args.rounds} alternating rounds)",
+        f"start → first batch: Train {median([r[1]['to_first_batch'] for r in rounds]):.1f} s, vaegui train "
+        f"{median([r[0].to_first_batch() for r in rounds]):.1f} s (data loaded, model built); → first epoch saved: "
+        f"Train {median([r[1]['first_epoch'] for r in rounds]):.1f} s, vaegui train "
+        f"{median([r[0].to_first_epoch() for r in rounds]):.1f} s; the window's first batch drawn "
+        f"{median([r[1]['first_batch'] for r in rounds]):.1f} s after Train",
+        f"window RSS while training {last['rss_peak']:.0f} MiB, before Train {last['rss_before']:.0f} MiB "
+        f"(+{last['rss_peak'] - last['rss_before']:.0f} MiB; target ≤ +100 MiB)",
+        f"close mid-training: close() returned after {hidden:.3f} s (the window hides first), the process ended "
+        f"{exited:.2f} s later (targets ≤ 0.5 s, ≤ 2 s), {kept} epoch(s) kept",
+    ]
+    if PROCESS_TRAINER:
+        seconds, kept = killed_trainer(app, config, root)
+        lines.append(f"trainer killed (SIGKILL) mid-epoch: said in the window after {seconds:.2f} s (target ≤ 1 s), "
+                     f"the run keeps epoch {kept}")
+    else:
+        lines.append("trainer killed (SIGKILL) mid-epoch: the training thread cannot be killed alone; an "
+                     "out-of-memory kill takes the window with it")
+    return lines
+
+
+def compare(before_tree: str, args: argparse.Namespace) -> int:
+    """This script on `before_tree` and on this tree, alternating; both sets of SUMMARY lines side by side."""
+    here = str(Path(__file__).resolve().parent.parent)
+    figures: dict[str, list[str]] = {"before": [], "after": []}
+    forwarded = [a for a in sys.argv[1:] if a not in ("--compare", before_tree)]
+    for label, tree in (("before", before_tree), ("after", here)) * max(1, args.compare_rounds):
+        env = {**os.environ, "PYTHONPATH": tree}
+        print(f"\n== {label} ({tree}), load {load_average()}", flush=True)
+        done = subprocess.run([sys.executable, __file__, *forwarded], env=env, capture_output=True, text=True)
+        print(done.stdout[-6000:], done.stderr[-3000:] if done.returncode else "", flush=True)
+        figures[label] += [line.removeprefix("SUMMARY ") for line in done.stdout.splitlines()
+                           if line.startswith("SUMMARY ")]
+    print()
+    for label in ("before", "after"):
+        for line in figures[label]:
+            print(f"SUMMARY {label}: {line}")
+    return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", default="fashion_mnist")
+    parser.add_argument("--subset", type=int, default=12_000, help="images used (train and test together)")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument(
-        "--late-stacks",
-        metavar="FILE",
-        type=argparse.FileType("w"),
-        help=f"write every thread's Python stack to FILE whenever the GUI thread is {LATE_TICK_S * 1000:.0f} ms late: "
-        "what held it up. For diagnosis only: faulthandler starts a watchdog thread at every tick, so that run's "
-        "throughput is not comparable",
-    )
+    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds of vaegui train and the window")
+    parser.add_argument("--compare", metavar="BEFORE_TREE", help="a source tree to measure first, side by side")
+    parser.add_argument("--compare-rounds", type=int, default=1)
     args = parser.parse_args()
-    config = bench_config(args)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    root = tempfile.mkdtemp(prefix="vaegui-bench-")
-
-    from vaegui.gui.app_state import import_tensorflow
-
-    device = import_tensorflow()
-    print(
-        f"Device: {device}; dataset {args.dataset}, {args.epochs} epochs, batch {args.batch_size}, "
-        f"conv {config.model.conv_filters}, dense {config.model.dense_units}, z_dim {config.model.z_dim}"
-    )
-    headless_rates, gui_rates, all_gaps, steady_gaps = [], [], [], []
-    longest_gap, longest_gap_cpu = 0.0, 0.0
-    for repeat in range(args.repeats):
-        # Alternate the two, so drift in the machine's load hits both alike.
-        headless_rates.append(headless(config, root))
-        rate, recorder, steady = gui(app, config, root, args.late_stacks)
-        gaps = recorder.gaps
-        gui_rates.append(rate)
-        all_gaps += gaps
-        steady_gaps += steady
-        longest_gap, longest_gap_cpu = max((longest_gap, longest_gap_cpu), recorder.longest())
-        print(
-            f"  repeat {repeat + 1}: headless {headless_rates[-1]:,.0f} images/s, GUI {rate:,.0f} images/s; "
-            f"stall {describe(gaps)}"
-        )
-    close_seconds, kept = close_while_training(app, config, root)
-
-    # Each repeat trains headless, then in the window, a minute apart: the median of those paired ratios
-    # stands up to this VM's minute-to-minute swings in speed (up to 2x), which one slow minute shows.
-    paired = [gui_rate / headless_rate for gui_rate, headless_rate in zip(gui_rates, headless_rates)]
-    ratio = statistics.median(paired)
-    spread = ", ".join(f"{r:.2f}" for r in paired)
-    print()
-    print(f"Throughput headless: {statistics.fmean(headless_rates):,.0f} images/s")
-    print(f"Throughput in the GUI: {statistics.fmean(gui_rates):,.0f} images/s")
-    caveat = " - not comparable under --late-stacks" if args.late_stacks else ""
-    print(f"GUI / headless: {ratio:.3f}, the median of the repeats' {spread}  (target >= 0.95){caveat}")
-    print(f"Event-loop gaps while training (10 ms timer): {describe(all_gaps)}")
-    print(f"  after the first epoch (model traced): {describe(steady_gaps)}")
-    print(
-        f"Longest stall: {longest_gap * 1000:.0f} ms  (target <= 100 ms); the GUI thread ran "
-        f"{longest_gap_cpu * 1000:.0f} ms of it (most of it: drawing; little: waiting for the GIL or a core)"
-    )
-    print(f"Closing the window mid-training: {close_seconds:.2f} s, the run kept {kept} epoch(s)  (target <= ~2 s)")
-    print()
-    print(
-        f"SUMMARY longest stall {longest_gap * 1000:.0f} ms (target ≤ 100 ms); "
-        f"{describe(steady_gaps)} after the first epoch"
-    )
-    print(
-        f"SUMMARY GUI / headless throughput {ratio:.3f}, median of {spread} (target ≥ 0.95; "
-        f"{statistics.fmean(gui_rates):,.0f} vs {statistics.fmean(headless_rates):,.0f} images/s){caveat}"
-    )
-    print(f"SUMMARY close while training {close_seconds:.2f} s (target ≤ ~2 s), {kept} epoch(s) kept")
+    if args.compare:
+        return compare(args.compare, args)
+    print(f"{'Trainer process' if PROCESS_TRAINER else 'Training in the window'}; {args.dataset}, "
+          f"{args.subset:,} images, {args.epochs} epochs, batch {args.batch_size}; load {load_average()}", flush=True)
+    for line in measure(args):
+        print(f"SUMMARY {line}", flush=True)
     return 0
 
 

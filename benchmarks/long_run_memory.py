@@ -93,16 +93,13 @@ def gui(epochs: int, folder: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from vaegui.gui.app_state import AppState, import_tensorflow
+    from vaegui.gui.app_state import AppState
     from vaegui.gui.training.training_tab import IDLE, TrainingTab
 
     app = QApplication.instance() or QApplication([])
-    device = import_tensorflow()
     state = AppState()
     tab = TrainingTab(state, dataset="digits")
     tab.runs_root = folder / "gui"
-    state.tensorflow_loaded, state.device = True, device
-    state.tensorflow_ready.emit(device)
     form = tab.form
     form.conv_filters_edit.setText("8,16")
     form.dense_units_box.setValue(16)
@@ -115,7 +112,7 @@ def gui(epochs: int, folder: Path) -> None:
     sampler = Sampler(epochs)
     assert tab.start_training()
     seen = 0
-    while tab.mode != IDLE or tab.thread is not None:
+    while tab.mode != IDLE or tab.is_training():  # the window's own memory: training is the trainer process's
         app.processEvents()
         done = tab.model.epochs_completed
         while seen < done:

@@ -64,8 +64,8 @@ VAEGUI_CHILD = "from vaegui import cli\n" + PAINT_PROBE + textwrap.dedent(
         watch_first_paint(QApplication.instance(), window)
         window.started.connect(lambda: print(f"BUILT {time.time()!r} {time.process_time()!r}", flush=True))
         # Connected after the tabs' own slots, so Train is already enabled when this one runs.
-        window.state.tensorflow_ready.connect(lambda device: live(window))
-        window.state.tensorflow_failed.connect(lambda message: print(f"FAILED {message}", flush=True))
+        window.state.trainer_ready.connect(lambda device: live(window))
+        window.state.trainer_failed.connect(lambda message: print(f"FAILED {message}", flush=True))
         original_show(window)
 
     def live(window):

@@ -2,19 +2,19 @@
 
 Usage: python benchmarks/train_throughput.py [--full] [--epochs 4] [--train-images 6400] [--repeats 3]
 
-The plain Keras side is the keras.io VAE (conv 32/64 stride 2, dense 16, z_dim 2, batch 128), written
-out below with nothing from vaegui, trained by model.fit on the same images with the same test split as
-validation data; once bare, once with keras.callbacks.ModelCheckpoint saving the weights every epoch.
-vaegui trains the identical network (β = 1, Adam 1e-3) through TrainingSession, as `vaegui train`
-does: per-batch progress, a checkpoint, history files and TensorBoard logs every epoch; and through
-the Training tab (offscreen), whose worker also encodes 1,000 test images per epoch for the latent
-preview while the window draws the curves. An epoch's time runs from the end of the previous epoch
-to the end of this one (validation and checkpoint included); the figure is the median over the epochs
-after the first (which traces the model), by the wall clock and per CPU-second of the process (what
-an image costs, whatever else the machine runs). The sides run in rounds, one after the other,
-`--repeats` times; each ratio is the median of the rounds' ratios. Data: Fashion-MNIST (the Debian
-package's files) when present, else the digits upscaled to 28×28. By default a 6,400-image subset
-keeps the script to minutes on two cores; --full trains on all 60,000.
+The plain Keras side is the keras.io VAE (conv 32/64 stride 2, dense 16, z_dim 2, batch 128), written out
+below with nothing from vaegui, trained by model.fit on the same images with the same test split as validation
+data; once bare, once with keras.callbacks.ModelCheckpoint saving the weights every epoch. vaegui trains the
+identical network (β = 1, Adam 1e-3) through TrainingSession, as `vaegui train` does: per-batch progress, a
+checkpoint, history files and TensorBoard logs every epoch; and through the Training tab (offscreen), whose
+trainer process also encodes 1,000 test images per epoch for the latent preview while the window draws the
+curves (its CPU time is the trainer's). An epoch's time runs from the end of the previous epoch to the end of
+this one (validation and checkpoint included); the figure is the median over the epochs after the first (which
+traces the model), by the wall clock and per CPU-second of the process that trains (what an image costs,
+whatever else the machine runs). The sides run in rounds, one after the other, `--repeats` times; each ratio
+is the median of the rounds' ratios. Data: Fashion-MNIST (the Debian package's files) when present, else the
+digits upscaled to 28×28. By default a 6,400-image subset keeps the script to minutes on two cores; --full
+trains on all 60,000.
 """
 
 from __future__ import annotations
@@ -127,16 +127,17 @@ class Rate:
 
 
 class EpochClock:
-    """Wall and CPU time at the start and at each epoch's end (after validation and any checkpoint)."""
+    """Wall and CPU time at the start and at each epoch's end (after validation and any checkpoint), of this process
+    or, given `cpu`, of the process that trains."""
 
-    def __init__(self):
-        self.started, self.ends = (0.0, 0.0), []
+    def __init__(self, cpu=time.process_time):
+        self.started, self.ends, self.cpu = (0.0, 0.0), [], cpu
 
     def start(self) -> None:
-        self.started = (time.perf_counter(), time.process_time())
+        self.started = (time.perf_counter(), self.cpu())
 
     def epoch_ended(self) -> None:
-        self.ends.append((time.perf_counter(), time.process_time()))
+        self.ends.append((time.perf_counter(), self.cpu()))
 
     def rate(self, images: int) -> Rate:
         wall, cpu = (np.diff([self.started[i], *(end[i] for end in self.ends)]) for i in (0, 1))
@@ -212,31 +213,33 @@ def vaegui_session(data: ImageDataset, epochs: int, root: str, **settings) -> Ra
 
 
 def vaegui_training_tab(data_file: str, train_images: int, epochs: int, root: str) -> Rate:
-    """The same training started from the Training tab: its worker thread, live curves, latent preview."""
+    """The same training started from the Training tab: its trainer process (warm, as after the app's start), live
+    curves, latent preview; CPU seconds are the trainer's."""
     from _qt_wait import wait_for
-    from PySide6.QtCore import Qt
+    from _training_probes import process_cpu_seconds
     from PySide6.QtWidgets import QApplication
 
     from vaegui.app.training_model import IDLE
-    from vaegui.gui.app_state import AppState, import_tensorflow
+    from vaegui.gui.app_state import AppState
     from vaegui.gui.training.training_tab import TrainingTab
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     state = AppState()
     tab = TrainingTab(state, dataset=data_file)
     tab.runs_root = root
-    state.tensorflow_loaded, state.device = True, import_tensorflow()
-    state.tensorflow_ready.emit(state.device)
     tab.form.set_config(keras_io_config(data_file, epochs))
     tab.resize(1440, 900)
     tab.show()
+    state.start_trainer()
+    wait_for(lambda: state.trainer_ready_now)
     assert tab.start_training(), tab.form.message_label.text()
-    clock = EpochClock()
-    # Direct connections: the times are taken in the worker thread, as the headless listener takes them.
-    tab.worker.started.connect(lambda _start: clock.start(), Qt.ConnectionType.DirectConnection)
-    tab.worker.epoch_finished.connect(lambda _update: clock.epoch_ended(), Qt.ConnectionType.DirectConnection)
-    # Qt's own event loop, as in the app: the window redraws while the worker trains.
-    wait_for(lambda: tab.mode == IDLE and tab.thread is None)
+    trainer = tab.follower.trainer
+    clock = EpochClock(cpu=lambda: process_cpu_seconds(trainer.pid))
+    # Taken as the trainer's lines arrive, on the GUI thread: within milliseconds of the trainer's own times.
+    trainer.event.connect(lambda event: clock.start() if event.name == "start" else
+                          clock.epoch_ended() if event.name == "epoch" else None)
+    # Qt's own event loop, as in the app: the window redraws while the trainer trains.
+    wait_for(lambda: tab.mode == IDLE and not tab.is_training())
     if tab.error_label.isVisible():
         raise RuntimeError(tab.error_label.text())
     tab.shutdown()
@@ -297,8 +300,8 @@ def main() -> int:
         "keras_checkpoint": ("plain Keras + ModelCheckpoint every epoch",
                              lambda: plain_keras(data, args.epochs, checkpoint_root=root)),
         "session": ("vaegui TrainingSession (headless)", lambda: vaegui_session(data, args.epochs, root)),
-        "gui": ("vaegui in the Training tab's worker", lambda: vaegui_training_tab(data_file, len(data.train),
-                                                                                    args.epochs, root)),
+        "gui": ("vaegui from the Training tab (trainer process)",
+                lambda: vaegui_training_tab(data_file, len(data.train), args.epochs, root)),
     }
     rates: dict[str, list[Rate]] = {name: [] for name in sides}
 

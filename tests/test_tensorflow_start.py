@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -62,52 +63,56 @@ def test_keep_line_drops_start_up_notices_and_keeps_errors():
         assert keep_line(line, 3, drop_cuinit=True)
 
 
-FILTER_SCRIPT = textwrap.dedent(
+# A child that writes TensorFlow's start-up lines (and real output) on its stderr, as a training's child does; the
+# parent copies them through the filter, as `vaegui train` does.
+NOISY_CHILD = textwrap.dedent(
     """
     import os, sys, warnings
-    from vaegui import tensorflow_start
-
-    tensorflow_start.configure(verbose=sys.argv[1] == "verbose")
     lines = [bytes.fromhex(h) for h in sys.argv[2:]]
     os.write(2, b"before\\n")
-    with tensorflow_start.quiet_native_start():
-        for line in lines:
-            os.write(2, line)
-        print("vaegui: warning: 2 image files could not be read", file=sys.stderr)
-        warnings.warn("a Python warning", UserWarning)
-        if sys.argv[1] == "abort":
-            os.write(2, lines[-1])
-            os.abort()
+    for line in lines:
+        os.write(2, line)
+    os.write(2, b"epoch 1/2 \\r")  # a bar redrawn in place: no newline, shown at once
+    print("vaegui: warning: 2 image files could not be read", file=sys.stderr, flush=True)
+    warnings.warn("a Python warning", UserWarning)
+    if sys.argv[1] == "abort":
+        os.write(2, lines[-1])
+        os.abort()
     os.write(2, b"after\\n")
     """
 )
 
 
-def run_filter(mode: str, *lines: bytes) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", FILTER_SCRIPT, mode, *(line.hex() for line in lines)],
-        capture_output=True, text=True, timeout=60, env=user_environment(CUDA_VISIBLE_DEVICES=""),
-    )
+def run_filter(mode: str, *lines: bytes) -> tuple[int, str]:
+    from vaegui.stderr_filter import copy_filtered
+    from vaegui.tensorflow_start import keep_line
+
+    child = subprocess.Popen([sys.executable, "-c", NOISY_CHILD, mode, *(line.hex() for line in lines)],
+                             stderr=subprocess.PIPE, env=user_environment(CUDA_VISIBLE_DEVICES=""))
+    out = io.BytesIO()
+    drop = mode != "verbose"
+    copy_filtered(child.stderr.fileno(), out, lambda line: keep_line(line, 2, True) if drop else True)
+    return child.wait(timeout=60), out.getvalue().decode()
 
 
-def test_stderr_is_filtered_only_while_tensorflow_starts_and_keeps_its_order():
-    quiet = run_filter("quiet", BANNER, ONEDNN, CUDART, CUINIT, REAL_ERROR, BANNER)
-    assert quiet.returncode == 0, quiet.stderr
-    lines = quiet.stderr.splitlines()
-    assert lines[:3] == ["before", REAL_ERROR.decode().rstrip(), "vaegui: warning: 2 image files could not be read"]
-    assert lines[3].endswith("UserWarning: a Python warning") and lines[-1] == "after"
-    assert noise_in(quiet.stderr) == []
-    verbose = run_filter("verbose", BANNER, ONEDNN, CUDART, CUINIT, REAL_ERROR)
-    assert verbose.stderr.splitlines()[:6] == ["before", *(line.decode().rstrip() for line in
-                                                            (BANNER, ONEDNN, CUDART, CUINIT, REAL_ERROR))]
+def test_a_childs_stderr_passes_the_filter_in_order_and_the_bar_at_once():
+    code, quiet = run_filter("quiet", BANNER, ONEDNN, CUDART, CUINIT, REAL_ERROR, BANNER)
+    assert code == 0, quiet
+    lines = quiet.split("\n")  # the bar's \r stays inside its line, as the terminal receives it
+    bar_then_warning = "epoch 1/2 \rvaegui: warning: 2 image files could not be read"
+    assert lines[:3] == ["before", REAL_ERROR.decode().rstrip(), bar_then_warning]
+    assert lines[3].endswith("UserWarning: a Python warning") and lines[-2:] == ["after", ""]
+    assert noise_in(quiet) == []
+    _, verbose = run_filter("verbose", BANNER, ONEDNN, CUDART, CUINIT, REAL_ERROR)
+    assert verbose.splitlines()[:6] == ["before", *(line.decode().rstrip() for line in
+                                                    (BANNER, ONEDNN, CUDART, CUINIT, REAL_ERROR))]
 
 
-def test_a_fatal_native_line_reaches_the_terminal_when_the_process_aborts():
-    # The filter is a child process: a thread in this process would die with it, its pipe unread.
-    aborted = run_filter("abort", ONEDNN, FATAL)
-    assert aborted.returncode == -signal.SIGABRT
-    assert FATAL.decode().rstrip() in aborted.stderr.splitlines()
-    assert "oneDNN" not in aborted.stderr
+def test_a_fatal_native_line_reaches_the_terminal_when_the_child_aborts():
+    code, aborted = run_filter("abort", ONEDNN, FATAL)
+    assert code == -signal.SIGABRT
+    assert FATAL.decode().rstrip() in aborted.splitlines()
+    assert "oneDNN" not in aborted
 
 
 def test_verbose_is_taken_before_or_after_the_command():

@@ -11,7 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
-from vaegui import __version__, tensorflow_start
+from vaegui import __version__, stderr_filter, tensorflow_start
 from vaegui.animation.command import add_animate_parser, animate_command
 from vaegui.bundled import example_configs, settings_file
 from vaegui.commands import encode, metrics
@@ -258,6 +258,8 @@ def _resume(run, args: argparse.Namespace, *, writes: bool) -> int:
     from vaegui.runs import relocate_dataset
     from vaegui.runs.dataset_location import locate_dataset
 
+    if run.history_gaps is not None:
+        _say(run.history_gaps.describe())  # never continued silently past a cut history
     if args.rollback is not None:
         run.roll_back(args.rollback)
         _say(f"Rolled back to the checkpoint of epoch {args.rollback}.")
@@ -364,6 +366,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(build_parser(), argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # for the run folder's lock record
     tensorflow_start.configure(verbose=args.verbose)
+    if argv is None and args.command == "train" and not args.verbose and not stderr_filter.filtered():
+        # TensorFlow's start-up lines are kept from the terminal by running the training in a child whose stderr
+        # this process filters (called as a function, as tests do, it trains here).
+        code = stderr_filter.run_filtered(args.argv)
+        if code is not None:
+            return code
     try:
         commands = {"train": train_command, "animate": animate_command, "encode": encode.encode_command,
                     "metrics": metrics.metrics_command}

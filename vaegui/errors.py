@@ -39,3 +39,14 @@ def first_line(error: BaseException) -> str:
     """The first line of a library's error text (at most 200 characters), or the error's type when it has none."""
     text = str(error).strip().splitlines()
     return text[0][:200] if text else type(error).__name__
+
+
+def failure_message(error: BaseException, unexpected: str = "Something went wrong") -> str:
+    """What the person reads when work failed: a VaeguiError's own text; for anything else (a bug, or a model's own
+    code failing) `unexpected` and a short summary they can act on or report: Keras's colour codes and tensor dumps
+    left out (vaegui.keras_errors). The one builder of such messages (jobs, the trainer process)."""
+    from vaegui.keras_errors import plain_error_text
+
+    if isinstance(error, VaeguiError):
+        return str(error)
+    return f"{unexpected}: {type(error).__name__}: {plain_error_text(error)}"

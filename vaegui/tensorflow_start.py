@@ -15,23 +15,20 @@ oneDNN line but change the numerics, and CUDA_VISIBLE_DEVICES must stay the user
 The cuInit line comes with the first device query; TF_CPP_MIN_LOG_LEVEL=3 hides it, but also every later
 native error.
 
-So, unless the user asks for --verbose: TF_CPP_MIN_LOG_LEVEL defaults to 2 (native info and warnings
-off, errors on), and while TensorFlow loads and lists its devices, file descriptor 2 goes through a
-filter that drops the banner, the records below that level and the cuInit error where it is expected (no
-NVIDIA driver, or GPUs hidden by CUDA_VISIBLE_DEVICES); where a driver is there, that error says why no GPU
-is used, and shows. Everything else, Python's warnings and tracebacks included, passes at once. The filter
-is a small child process, not a thread: the import holds the GIL for seconds, and a fatal native error
-("F…" then abort) still reaches the terminal when this process dies.
+So no process filters its own file descriptors. A process that loads TensorFlow has its stderr piped
+by the process that started it, which passes each line through keep_line unless --verbose: the
+window reads its trainer's lines into the Training tab's Details view (and echoes them with
+--verbose), and `vaegui train` runs its training in a child whose stderr it filters the same way
+(vaegui.stderr_filter). TF_CPP_MIN_LOG_LEVEL defaults to 2 (native info and warnings off, errors on);
+the cuInit error is dropped only where it is expected (no NVIDIA driver, or GPUs hidden by
+CUDA_VISIBLE_DEVICES): where a driver is there, it says why no GPU is used, and shows.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 ABSL_BANNER = b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"
@@ -42,8 +39,7 @@ SEVERITIES = b"IWEF"
 NO_DRIVER_CUINIT = b"failed call to cuInit"
 DEFAULT_LOG_LEVEL = "2"
 
-_quiet = False
-_lingering: list[subprocess.Popen] = []  # filters still draining a pipe that another process holds open
+_quiet: bool | None = None  # None: not configured (a library use, tests): quiet, and no echo of a child's lines
 
 
 def configure(verbose: bool) -> None:
@@ -52,6 +48,11 @@ def configure(verbose: bool) -> None:
     _quiet = not verbose
     if _quiet:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", DEFAULT_LOG_LEVEL)
+
+
+def verbose() -> bool:
+    """Whether the person asked for TensorFlow's native lines on their terminal (--verbose)."""
+    return _quiet is False
 
 
 def keep_line(line: bytes, min_level: int, drop_cuinit: bool) -> bool:
@@ -73,69 +74,23 @@ def cuinit_failure_expected() -> bool:
     return not any(Path(p).exists() for p in ("/proc/driver/nvidia", "/dev/nvidiactl", "/dev/dxg"))
 
 
-def _min_log_level() -> int:
+def min_log_level() -> int:
     try:
         return min(max(int(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0")), 0), 3)
     except ValueError:
         return 0
 
 
-def forward(min_level: int, drop_cuinit: bool) -> None:
-    """The filter process: stdin (the pipe) to stdout (the real stderr), line by line, until every writer closes."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the app; this ends when the pipe does
-    out = sys.stdout.buffer
-    for line in sys.stdin.buffer:
-        if keep_line(line, min_level, drop_cuinit):
-            out.write(line)
-            out.flush()
-
-
-_FORWARD = "import sys; sys.path.insert(0, sys.argv[1]); from vaegui.tensorflow_start import forward; " \
-    "forward(int(sys.argv[2]), sys.argv[3] == '1')"
-
-
-@contextlib.contextmanager
-def quiet_native_start() -> Iterator[None]:
-    """While inside, stderr (the file descriptor, so native writes too) goes through keep_line, if configured quiet."""
-    if not _quiet:
-        yield
-        return
-    sys.stderr.flush()
-    try:
-        read_end, write_end = os.pipe()
-        package_root = str(Path(__file__).resolve().parent.parent)
-        arguments = [package_root, str(_min_log_level()), "1" if cuinit_failure_expected() else "0"]
-        # -I -S: no site-packages scan, no user environment; the filter needs only vaegui's folder.
-        forwarder = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _FORWARD, *arguments], stdin=read_end, stdout=2, stderr=2
-        )
-    except OSError:
-        yield  # no filter (no interpreter to start, say): the lines show, nothing else changes
-        return
-    os.close(read_end)
-    saved = os.dup(2)
-    os.dup2(write_end, 2)
-    os.close(write_end)
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-        # The filter ends once the pipe has no writer left, having written everything: later lines keep their order.
-        try:
-            forwarder.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            _lingering.append(forwarder)  # a child started meanwhile inherited the pipe; it drains as that one runs
+def native_line_filter() -> Callable[[bytes], bool]:
+    """keep_line with this machine's settings: for a child's piped stderr (the trainer's, or `vaegui train`'s)."""
+    min_level, drop_cuinit = min_log_level(), cuinit_failure_expected()
+    return lambda line: keep_line(line, min_level, drop_cuinit)
 
 
 def start_tensorflow() -> str:
     """Import TensorFlow, Keras and vaegui's model code (seconds), set up the devices; returns their description."""
-    with quiet_native_start():
-        import vaegui.model  # noqa: F401  (pulls in keras and tensorflow)
-        from vaegui.training.devices import configure_devices, device_description
+    import vaegui.model  # noqa: F401  (pulls in keras and tensorflow)
+    from vaegui.training.devices import configure_devices, device_description
 
-        configure_devices()
-        return device_description()
+    configure_devices()
+    return device_description()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -14,10 +15,14 @@ class TerminalProgress:
     def __init__(self, quiet: bool = False, stream=None, on_start=None):
         from rich.console import Console
 
+        from vaegui.stderr_filter import TERMINAL_ENV
+
         self.stream = stream or sys.stderr
         self.started = on_start
-        # Width is asked of the terminal at every redraw, so a resized window is followed.
-        self.console = Console(file=self.stream, highlight=False, emoji=False, markup=False)
+        # Width is asked of the terminal at every redraw, so a resized window is followed. Under `vaegui train`'s
+        # stderr filter the stream is a pipe to the person's terminal: still a terminal for the bar.
+        terminal = True if stream is None and os.environ.get(TERMINAL_ENV) == "1" else None
+        self.console = Console(file=self.stream, highlight=False, emoji=False, markup=False, force_terminal=terminal)
         self.live = not quiet and self.console.is_terminal
         self.bar = None  # the rich Progress, from the first batch drawn to finish()
         self.last_draw = 0.0

@@ -87,4 +87,4 @@ def once_the_explorer_shows_the_run(window, then) -> None:
         else:
             then()
 
-    window.state.tensorflow_ready.connect(lambda _device: QTimer.singleShot(500, check))
+    window.state.trainer_ready.connect(lambda _device: QTimer.singleShot(500, check))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import tiny_config
-from vaegui.app.training_model import IDLE, PAUSED, STOPPING, TRAINING, TrainingModel
+from vaegui.app.training_model import FOLLOWING, IDLE, PAUSED, STOPPING, TRAINING, Outcome, TrainingModel
+from vaegui.runs.lock import LockHolder
 from vaegui.runs.snapshot import RunSnapshot
 
 
@@ -16,26 +18,62 @@ def _snapshot(folder: Path, epochs: int = 2) -> RunSnapshot:
     return RunSnapshot(folder, tiny_config(epochs=epochs), epochs, None, history, ())
 
 
-def test_the_mode_machine_and_its_one_control():
+class Remote:
+    """What the trainer process's control channel received."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def pause(self) -> None:
+        self.sent.append("pause")
+
+    def resume(self) -> None:
+        self.sent.append("resume")
+
+    def stop(self) -> None:
+        self.sent.append("stop")
+
+
+def test_the_mode_machine_and_its_one_remote():
     model = TrainingModel()
     modes = []
     model.mode_changed.connect(lambda: modes.append(model.mode))
     assert model.can_start(True) and not model.can_start(False) and model.can_open()
-    control = model.begin()
+    remote = Remote()
+    model.begin(remote, "Starting…")
     assert model.mode == TRAINING and not model.can_open() and not model.can_start(True)
     with pytest.raises(RuntimeError):
-        model.begin()
+        model.begin(Remote())
     model.pause()
-    assert model.mode == PAUSED and control.paused  # the session obeys this very object
+    assert model.mode == PAUSED and remote.sent == ["pause"]
     model.pause()  # the same button resumes
-    assert model.mode == TRAINING and not control.paused
+    assert model.mode == TRAINING and remote.sent[-1] == "resume"
     model.pause()
     model.stop()
-    assert model.mode == STOPPING and control.stop_requested and not control.paused  # a paused run wakes to stop
+    assert model.mode == STOPPING and remote.sent[-1] == "stop"
     assert not model.can_pause() and not model.can_stop()
-    model.ended()
-    assert model.mode == IDLE and model.control is None
+    model.ended(Outcome("stopped", "Stopped", 1))
+    assert model.mode == IDLE and model.remote is None and model.outcome.kind == "stopped"
     assert modes == [TRAINING, PAUSED, TRAINING, PAUSED, STOPPING, IDLE]
+
+
+def test_a_followed_run_may_be_watched_but_not_continued_until_its_trainer_lets_go(tmp_path):
+    model = TrainingModel()
+    model.show_run(_snapshot(tmp_path / "a", epochs=2))
+    model.follow(LockHolder(4242, "host", 0.0, "vaegui train --epochs 9"), "trained elsewhere")
+    assert model.mode == FOLLOWING and model.can_open() and model.can_start(True)
+    assert not model.can_continue(True, 5) and not model.can_pause() and not model.can_stop()
+    model.ended(Outcome("ended_elsewhere", "ended", 2))
+    assert model.can_continue(True, 5)
+
+
+def test_batch_curves_grow_and_an_epoch_trained_again_replaces_its_batches():
+    model = TrainingModel()
+    model.add_batches(np.array([0.5, 1.0, 1.5]), {"loss": np.array([3.0, 2.0, 1.5])})
+    model.add_batches(np.array([1.25, 1.5, 2.0]), {"loss": np.array([9.0, 8.0, 7.0])})  # epoch 2 again (a continue)
+    np.testing.assert_array_equal(model.curves.positions, [0.5, 1.0, 1.25, 1.5, 2.0])
+    np.testing.assert_array_equal(model.curves.losses("loss"), [3.0, 2.0, 9.0, 8.0, 7.0])
+    assert np.isnan(model.curves.losses("kl_loss")).all()
 
 
 def test_continue_needs_an_open_run_with_fewer_epochs_than_wanted(tmp_path):

@@ -23,8 +23,8 @@ START_SCRIPT = textwrap.dedent(
             print("TRAIN ENABLED", window.training_tab.train_button.isEnabled(), flush=True)
             QTimer.singleShot(0, window.close)
 
-        window.state.tensorflow_ready.connect(ready)
-        window.state.tensorflow_failed.connect(lambda message: (print("FAILED", message), window.close()))
+        window.state.trainer_ready.connect(ready)
+        window.state.trainer_failed.connect(lambda message: (print("FAILED", message), window.close()))
         original_show(window)
 
     main_window.MainWindow.show = show

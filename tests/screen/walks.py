@@ -104,7 +104,7 @@ def demo_walk(driver, window) -> None:
     for name in TOUR_STATES:
         driver.state(name, tour=bubble.text.text(), estimate=_estimate_words(training))
         driver.click(bubble.next_button)
-    driver.wait_until(lambda: window.state.tensorflow_loaded, "TensorFlow", 90)
+    driver.wait_until(lambda: window.state.trainer_ready_now, "TensorFlow", 90)
     _click_tab(driver, window.tabs, window.tabs.indexOf(training))  # the tour ended on the Explorer
     # This machine timed at first launch: a few batches, off the GUI thread.
     driver.wait_until(lambda: training.welcome.estimate is not None, "the first launch's timing", 60)
@@ -219,7 +219,7 @@ def second_window_walk(driver, window) -> None:
     """A second window on a run: it opens the run; then (once the first window trains it on) it is refused when it
     would train it too."""
     training = window.training_tab
-    driver.wait_until(lambda: window.state.tensorflow_loaded and training.model.run is not None,
+    driver.wait_until(lambda: window.state.trainer_ready_now and training.model.run is not None,
                       "TensorFlow and the run", 90)
     driver.state("second-window")
     training.form.epochs_box.setValue(training.model.epochs_completed + 50)
@@ -238,7 +238,7 @@ def run_walk(driver, window) -> None:
     driver.wait_until(lambda: window.tour.bubble.isVisible(), "the first launch's offer of the tour", 20)
     driver.state("run-first-launch")
     driver.click(window.tour.bubble.close_button)  # Not now
-    driver.wait_until(lambda: window.state.tensorflow_loaded and training.model.run is not None
+    driver.wait_until(lambda: window.state.trainer_ready_now and training.model.run is not None
                       and not training.learning_views_pending(), "TensorFlow and the run", 90)
     driver.state("run-opened")
     _click_tab(driver, window.tabs, window.tabs.indexOf(explorer_tab))

@@ -155,7 +155,8 @@ def _load_run(source: RunSource, report, cancel) -> LoadedModel:
     if not run.checkpoint:
         raise VaeguiError(f"{source.folder.name} has no completed epoch yet: the map appears after the first one.")
     _say(report, "Loading the images…")
-    dataset = run.load_dataset(progress=lambda text: _say(report, text))  # a big folder's scan, in words
+    # A big folder's scan, in words; a closing window cancels it.
+    dataset = run.load_dataset(progress=lambda text: _say(report, text), cancel=cancel)
     if cancel is not None:
         cancel.raise_if_cancelled()
     _say(report, "Loading the model…")
@@ -190,7 +191,7 @@ def _load_keras_pair(source: KerasPairSource, report, cancel) -> LoadedModel:
         cancel.raise_if_cancelled()
     _say(report, "Loading the images…")
     dataset = load_dataset(source.dataset, image_size=height, channels=channels,
-                           progress=lambda text: _say(report, text))
+                           progress=lambda text: _say(report, text), cancel=cancel)
     key = "|".join(f"{p.resolve()}@{p.stat().st_mtime_ns}" for p in (source.encoder, source.decoder))
     loaded = _ready(source, dataset, dataset.class_names, lane_vae, viewer, key, None,
                     getattr(lane_vae, "reconstruction_loss_name", "bce"))

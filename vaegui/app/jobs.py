@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from vaegui.cancel import CancelToken
-from vaegui.errors import VaeguiError
-from vaegui.keras_errors import plain_error_text
+from vaegui.errors import failure_message
 
 # work(report, cancel) runs on a worker thread; report(payload) hands a small copy back to the model's thread.
 Work = Callable[[Callable[[Any], None], CancelToken], Any]
+
+
+__all__ = ["Job", "JobRunner", "Lane", "Work", "failure_message"]
 
 
 class Lane(Protocol):
@@ -47,11 +49,3 @@ class JobRunner(Protocol):
         on_cancelled: Callable[[], None],
         on_progress: Callable[[Any], None] | None = None,
     ) -> Job: ...
-
-
-def failure_message(error: BaseException, unexpected: str = "Something went wrong") -> str:
-    """A VaeguiError's own text; for anything else (a bug, or a model's own code failing) a short summary the person
-    can act on or report: Keras's colour codes and tensor dumps left out (vaegui.keras_errors)."""
-    if isinstance(error, VaeguiError):
-        return str(error)
-    return f"{unexpected}: {type(error).__name__}: {plain_error_text(error)}"

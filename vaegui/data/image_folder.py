@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from vaegui.cancel import CancelToken
 from vaegui.data.dataset import ImageDataset, build_dataset
 from vaegui.data.image_array import float_to_pixels, pixels_to_float
 from vaegui.data.scan_progress import ScanProgress
@@ -35,6 +36,7 @@ PARALLEL_DECODE_MIN_BATCH = 16
 PARALLEL_DECODE_MIN_FILE_BYTES = 4096
 FILE_SIZE_SAMPLE = 32
 MAX_DECODE_THREADS = 8
+CANCEL_CHECK_FILES = 256  # a scan checks its cancel token this often (a header read is ~50 µs to a few ms)
 
 _decode_pool: ThreadPoolExecutor | None = None
 _decode_pool_pid = 0
@@ -258,9 +260,12 @@ def _is_image_name(name: str) -> bool:
 
 
 def _add_checked_files(entries: Sequence[os.DirEntry[str]], label: int, scan: FolderScan,
-                       verified: VerifiedImages, progress: ScanProgress | None = None) -> int:
+                       verified: VerifiedImages, progress: ScanProgress | None = None,
+                       cancel: CancelToken | None = None) -> int:
     added = 0
-    for entry in entries:
+    for number, entry in enumerate(entries):
+        if cancel is not None and number % CANCEL_CHECK_FILES == 0:
+            cancel.raise_if_cancelled()
         if progress is not None:
             progress.checked()
         try:
@@ -280,8 +285,10 @@ def _add_checked_files(entries: Sequence[os.DirEntry[str]], label: int, scan: Fo
     return added
 
 
-def _image_files_below(folder: str, scan: FolderScan) -> list[os.DirEntry[str]]:
+def _image_files_below(folder: str, scan: FolderScan, cancel: CancelToken | None = None) -> list[os.DirEntry[str]]:
     """Image files in `folder` and its sub-folders, in a stable (sorted) order."""
+    if cancel is not None:
+        cancel.raise_if_cancelled()
     files = []
     try:
         entries = _visible_entries(folder)
@@ -291,15 +298,16 @@ def _image_files_below(folder: str, scan: FolderScan) -> list[os.DirEntry[str]]:
     for entry in entries:
         # Linked folders below a class folder are not followed: a link to a parent would loop.
         if entry.is_dir(follow_symlinks=False):
-            files.extend(_image_files_below(entry.path, scan))
+            files.extend(_image_files_below(entry.path, scan, cancel))
         elif entry.is_file() and _is_image_name(entry.name):
             files.append(entry)
     return files
 
 
-def scan_image_folder(folder: Path, progress: Callable[[str], None] | None = None) -> FolderScan:
+def scan_image_folder(folder: Path, progress: Callable[[str], None] | None = None,
+                      cancel: CancelToken | None = None) -> FolderScan:
     """List the readable images of `folder` without decoding them; `progress` is told, in words, what is done
-    ("Checking the pictures: 12,000 of 30,000 files"), a few times a second.
+    ("Checking the pictures: 12,000 of 30,000 files"), a few times a second; Cancelled soon after `cancel` is set.
 
     Layout: image files directly in `folder` make a flat, unlabelled set (sub-folders are then
     ignored). Otherwise each sub-folder is a class (its files found recursively), labelled by
@@ -322,18 +330,18 @@ def scan_image_folder(folder: Path, progress: Callable[[str], None] | None = Non
     sub_folders = [entry for entry in entries if entry.is_dir()]
     if top_files or not sub_folders:
         say.total = len(top_files)
-        _add_checked_files(top_files, 0, scan, verified, say)
+        _add_checked_files(top_files, 0, scan, verified, say, cancel)
         say.now(say.counted())
         verified.save(len(top_files))
         scan.labels = []
         return scan
     classes = []
     for sub_folder in sub_folders:
-        classes.append((sub_folder.name, _image_files_below(sub_folder.path, scan)))
+        classes.append((sub_folder.name, _image_files_below(sub_folder.path, scan, cancel)))
         say.later(f"Listing the pictures in {folder.name}: {sum(len(files) for _, files in classes):,} files…")
     say.total = sum(len(files) for _, files in classes)
     for class_name, files in classes:
-        if _add_checked_files(files, len(scan.class_names), scan, verified, say):
+        if _add_checked_files(files, len(scan.class_names), scan, verified, say, cancel):
             scan.class_names.append(class_name)
     say.now(say.counted())
     verified.save(say.total)
@@ -353,9 +361,11 @@ def load_image_folder(
     test_fraction: float,
     seed: int,
     progress: Callable[[str], None] | None = None,
+    cancel: CancelToken | None = None,
 ) -> ImageDataset:
-    """Scan `folder` (saying what it does to `progress`) and return a dataset whose splits are LazyImages."""
-    scan = scan_image_folder(folder, progress)
+    """Scan `folder` (saying what it does to `progress`; Cancelled soon after `cancel` is set) and return a dataset
+    whose splits are LazyImages."""
+    scan = scan_image_folder(folder, progress, cancel)
     if not scan.paths:
         detail = ""
         if scan.skipped_files:

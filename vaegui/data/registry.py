@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from vaegui.cancel import CancelToken
 from vaegui.config import CHANNELS, IMAGE_SIZE, SEED, SUBSET, TEST_FRACTION
 from vaegui.data.dataset import (
     ImageDataset,
@@ -92,9 +93,10 @@ def load_dataset(
     seed: int = 0,
     subset: int | None = None,
     progress: Callable[[str], None] | None = None,
+    cancel: CancelToken | None = None,
 ) -> ImageDataset:
     """Load a named dataset, a folder of images or IDX files, or an .npz file; a folder's long scan says what it
-    does, with counts, to `progress`.
+    does, with counts, to `progress`, and ends with Cancelled soon after `cancel` is set.
 
     A registry name wins over a folder of the same name; write ./digits for the folder.
     `image_size` resizes to a square (folders default to 64); `channels` 1 or 3 converts
@@ -102,11 +104,13 @@ def load_dataset(
     `subset` keeps that many images, drawn with `seed` (the same ones every time).
     """
     _check_options(image_size, channels, test_fraction, seed, subset)
-    return take_subset(_load_whole(name_or_path, image_size, channels, test_fraction, seed, progress), subset, seed)
+    whole = _load_whole(name_or_path, image_size, channels, test_fraction, seed, progress, cancel)
+    return take_subset(whole, subset, seed)
 
 
 def _load_whole(name_or_path: str | os.PathLike[str], image_size: int | None, channels: int | None,
-                test_fraction: float, seed: int, progress: Callable[[str], None] | None = None) -> ImageDataset:
+                test_fraction: float, seed: int, progress: Callable[[str], None] | None = None,
+                cancel: CancelToken | None = None) -> ImageDataset:
     text = os.fspath(name_or_path)
     key = registry_key(text)
     options = {
@@ -134,7 +138,7 @@ def _load_whole(name_or_path: str | os.PathLike[str], image_size: int | None, ch
             )
         if has_idx_images(path):
             return load_idx_folder(path, name=text, **options)
-        return load_image_folder(path, name=text, progress=progress, **options)
+        return load_image_folder(path, name=text, progress=progress, cancel=cancel, **options)
     if not os.access(path, os.R_OK):
         raise DataError(f"Cannot read {path}: permission denied. Check the file's permissions or choose another file.")
     if path.suffix.lower() == ".npz":

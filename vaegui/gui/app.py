@@ -1,10 +1,16 @@
-"""Start the Qt application."""
+"""Start the Qt application, and end it within moments of the window closing."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 
 from vaegui.bundled import icon_file
+
+# After the window has closed, work still running in the window's threads gets this long to end; what cannot be
+# interrupted (a model loading in the Explorer, TensorFlow importing there) is then abandoned with the process.
+EXIT_WAIT_S = 1.0
 
 
 def app_icon():
@@ -24,7 +30,32 @@ def run_app(run_folder: str | None = None, dataset: str | None = None) -> int:
     app.setApplicationName("vaegui")
     app.setWindowIcon(app_icon())
     window = MainWindow(dataset=dataset, run_folder=run_folder)
-    # TensorFlow's import (seconds, and it holds the GIL for long stretches) starts once the window is up.
+    # The trainer (TensorFlow loads in it, seconds) starts once the window is up.
     window.started.connect(window.load_tensorflow)
     show_on_screen(window)  # maximized on a screen smaller than the window's own size
-    return app.exec()
+    code = app.exec()
+    return end_quickly(code)
+
+
+def end_quickly(code: int) -> int:
+    """Return `code` once the window's threads are idle, or end the process now if they are not within EXIT_WAIT_S.
+
+    Qt's thread pools wait for their threads when they are destroyed, and a model loading or TensorFlow
+    importing cannot be interrupted: waiting for them would keep a closed app alive for seconds. They hold
+    nothing a person needs (the run folders are the trainers', which end on their own), so they are
+    abandoned; the settings are written first.
+    """
+    from PySide6.QtCore import QThreadPool
+
+    from vaegui.gui.common.job_runner import busy_threads
+    from vaegui.gui.common.wording import app_settings
+
+    deadline = time.monotonic() + EXIT_WAIT_S
+    while busy_threads() + QThreadPool.globalInstance().activeThreadCount() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if busy_threads() + QThreadPool.globalInstance().activeThreadCount() == 0:
+        return code
+    app_settings().sync()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

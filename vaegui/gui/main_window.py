@@ -1,5 +1,5 @@
-"""The main window: Training, Explorer and Compare tabs (the last two built once the window shows), the TensorFlow
-import."""
+"""The main window: Training, Explorer and Compare tabs (the last two built once the window shows), the trainer
+started in the background, and a close that waits for nothing."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QHideEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
-from vaegui.gui.app_state import AppState, import_tensorflow
-from vaegui.gui.common.workers import TaskWorker, start_worker
+from vaegui.gui.app_state import AppState
 from vaegui.gui.compare.experiments_menu import ExperimentsMenu
 from vaegui.gui.runs.run_library import remember_run
 from vaegui.gui.training.training_tab import TrainingTab
@@ -51,9 +50,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._compare_page, "Compare")
         self.state.run_opened.connect(lambda folder, _epochs: remember_run(folder))  # listed in the Runs dialog
         self.setCentralWidget(self.tabs)
-        self.statusBar().showMessage("Loading TensorFlow…")
-        self.state.tensorflow_ready.connect(lambda device: self.statusBar().showMessage(f"Ready — {device}"))
-        self.state.tensorflow_failed.connect(self.statusBar().showMessage)
+        self.statusBar().showMessage("Starting the trainer (TensorFlow) in the background…")
+        self.state.trainer_ready.connect(self._on_trainer_ready)  # a method: Qt disconnects it when the window goes
+        self.state.trainer_failed.connect(self._on_trainer_failed)
         self._tour: GuidedTour | None = None
         self._presenter: PresenterMode | None = None
         self._build_file_menu()
@@ -122,6 +121,8 @@ class MainWindow(QMainWindow):
         # After the Explorer exists, so that it follows the run too.
         if self._run_folder:
             self.training_tab.open_run(self._run_folder)
+        else:
+            self.training_tab.show_background_training()  # one this app left training when it closed
         self.started.emit()
         if self.isVisible():
             from vaegui.gui.demo.tour import offer_tour_once
@@ -140,7 +141,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         actions = self.training_tab.actions  # the same actions as the tab's buttons: enabled alike
         for action in (actions.open_run, actions.overlay, None, actions.export_curves, actions.export_history,
-                       actions.export_movie, None):
+                       actions.export_movie, None, actions.keep_training, None):
             if action is None:
                 menu.addSeparator()
             else:
@@ -155,6 +156,9 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
 
+    def _on_trainer_ready(self, device: str) -> None:
+        self.statusBar().showMessage(f"Ready — {device}")
+
     def _encode_pictures(self) -> None:
         """Your own pictures on the Compare tab's two maps when it is shown, else on the Explorer's map."""
         if self.tabs.currentWidget() is self.compare_tab:
@@ -163,34 +167,22 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.explorer_tab)
         self.explorer_tab.ask_pictures()
 
-    def load_tensorflow(self) -> None:
-        """Import TensorFlow in a worker so the window is up and responsive first."""
-        worker = TaskWorker(import_tensorflow)
-        worker.finished.connect(self._on_tensorflow_loaded)
-        worker.failed.connect(self.state.tensorflow_failed.emit)
-        self._tensorflow_thread = start_worker(worker, self)
+    def _on_trainer_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+        self.experiments.ae_vs_tiny_kl.setEnabled(False)  # its runs train in a trainer too
 
-    def _on_tensorflow_loaded(self, device: str) -> None:
-        self.state.tensorflow_loaded = True
-        self.state.device = device
-        self.state.tensorflow_ready.emit(device)
+    def load_tensorflow(self) -> None:
+        """Start the trainer process now: TensorFlow loads there, in the background, so Train does not wait for it.
+        The window's own process loads TensorFlow only when the Explorer decodes."""
+        self.state.start_trainer()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        # The window goes at once; the waits below then happen out of sight.
+        # The window goes at once, and nothing is waited for: a training is told to stop at its next batch (or to go
+        # on alone), jobs are cancelled; what cannot be interrupted is left to the end of the process (run_app).
         self.hide()
         self._started = True  # a window closed within its first second starts nothing more
-        # Each tab stops its workers (training saves its last completed epoch) before Qt tears down.
         for tab in (self.training_tab, self._explorer_tab, self._compare_tab):
             if tab is not None:
                 tab.shutdown()
-        thread = getattr(self, "_tensorflow_thread", None)
-        try:
-            if thread is not None and thread.isRunning():
-                # The worker's finished -> thread.quit hop is queued to this (blocked) thread, so ask
-                # for the quit here, then wait out the import: it cannot be interrupted, and a QThread
-                # destroyed while running aborts the process.
-                thread.quit()
-                thread.wait(120_000)
-        except RuntimeError:
-            pass  # already deleted after finishing
+        self.state.shutdown()
         super().closeEvent(event)

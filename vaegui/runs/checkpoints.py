@@ -13,7 +13,7 @@ from vaegui.atomic_files import atomic_output_path
 from vaegui.compat import h5py_teardown_errors_silenced, mend_keras_saving_cache, os_error_code
 from vaegui.config import RunConfig
 from vaegui.errors import RunFolderError, TrainingError, first_line
-from vaegui.runs.history import write_history
+from vaegui.runs.history import merge_epoch_rows, write_history
 from vaegui.runs.optimizer_state import save_optimizer_state
 
 if TYPE_CHECKING:
@@ -71,8 +71,8 @@ class RunCheckpoints:
                 if write_optimizer and model.optimizer is not None and model.optimizer.built:
                     with atomic_output_path(self.folder / f"{name}.optimizer.npz", suffix=".npz") as temp:
                         save_optimizer_state(temp, model.optimizer)
-                history = [r for r in self.history if r["epoch"] < epoch] + [epoch_record]
-                batches = [r for r in self.batch_history if r["epoch"] < epoch] + batch_records
+                history = merge_epoch_rows(self.history, epoch, [epoch_record])
+                batches = merge_epoch_rows(self.batch_history, epoch, batch_records)
                 write_history(self.folder, history, batches)
                 previous = self.checkpoint
                 self.checkpoint, self.epochs_completed = name, epoch
@@ -142,8 +142,8 @@ class RunCheckpoints:
             )
         if not _looks_intact(self.folder / f"{name}.weights.h5"):
             raise RunFolderError(f"The checkpoint of epoch {epoch} is damaged too: retrain the run.")
-        history = [r for r in self.history if r["epoch"] <= epoch]
-        batches = [r for r in self.batch_history if r["epoch"] <= epoch]
+        history = merge_epoch_rows(self.history, epoch + 1, [])
+        batches = merge_epoch_rows(self.batch_history, epoch + 1, [])
         write_history(self.folder, history, batches)
         self.history, self.batch_history = history, batches
         self.checkpoint, self.epochs_completed = name, epoch

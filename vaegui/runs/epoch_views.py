@@ -81,16 +81,43 @@ def load_epoch_views(folder: Path, up_to: int | None = None) -> dict[int, EpochV
         found = _EPOCH_FILE.match(path.name)
         if not found or (up_to is not None and int(found[1]) > up_to):
             continue
-        try:
-            with np.load(path, allow_pickle=False) as saved:
-                quality = {key.removeprefix("quality."): float(saved[key]) for key in saved.files
-                           if key.startswith("quality.")}
-                epoch_views = EpochViews(int(saved["epoch"]), saved["mu"], saved["kl_per_dim"], saved["mu_variance"],
-                                         _from_bytes(saved["reconstructions"]), quality, probe)
-        except (OSError, ValueError, KeyError):
-            continue
-        views[epoch_views.epoch] = epoch_views
+        epoch_views = _load_epoch_file(path, probe)
+        if epoch_views is not None:
+            views[epoch_views.epoch] = epoch_views
     return with_preview_coordinates(views)
+
+
+class EpochViewsReader:
+    """Reads a run's epochs' views one at a time as training saves them (the probe once), each with its preview
+    coordinates, axes kept from the epoch read before. Used by one thread at a time."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self._probe: Probe | None = None
+        self._axes: np.ndarray | None = None
+
+    def read(self, epoch: int) -> EpochViews | None:
+        """The epoch's views, or None when the folder has none for it (an older run, a damaged file)."""
+        if self._probe is None:
+            self._probe = _load_probe(self.folder / EPOCHS_DIR / PROBE_FILE)
+            if self._probe is None:
+                return None
+        views = _load_epoch_file(self.folder / EPOCHS_DIR / f"epoch-{epoch:05d}.npz", self._probe)
+        if views is None:
+            return None
+        coords, self._axes = preview_coordinates(views.mu, self._axes)
+        return replace(views, coords=coords, axes_label="PC" if self._axes is not None else "z")
+
+
+def _load_epoch_file(path: Path, probe: Probe) -> EpochViews | None:
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            quality = {key.removeprefix("quality."): float(saved[key]) for key in saved.files
+                       if key.startswith("quality.")}
+            return EpochViews(int(saved["epoch"]), saved["mu"], saved["kl_per_dim"], saved["mu_variance"],
+                              _from_bytes(saved["reconstructions"]), quality, probe)
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def with_preview_coordinates(views: dict[int, EpochViews]) -> dict[int, EpochViews]:

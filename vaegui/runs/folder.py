@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from vaegui import __version__
 from vaegui.atomic_files import write_text_atomically
+from vaegui.cancel import CancelToken
 from vaegui.config import RunConfig
 from vaegui.errors import ConfigError, RunFolderError, first_line
 from vaegui.runs.checkpoints import RunCheckpoints
 from vaegui.runs.dataset_location import DatasetMismatchError, locate_dataset, portable_data_config
 from vaegui.runs.history import BATCH_HISTORY_FILE, HISTORY_FILE, read_history_rows
+from vaegui.runs.history_repair import HistoryGaps, repair_history
 from vaegui.runs.lock import RunFolderLock, in_use_error, run_folder_holder
 from vaegui.runs.optimizer_state import load_optimizer_state
 
@@ -42,10 +44,12 @@ def new_run_folder(root: str | Path = "runs", dataset: str = "digits") -> Path:
 
 
 def load_run_dataset(config: RunConfig, folder: str | Path | None = None,
-                     progress: Callable[[str], None] | None = None) -> ImageDataset:
+                     progress: Callable[[str], None] | None = None,
+                     cancel: CancelToken | None = None) -> ImageDataset:
     """The dataset `config` names, loaded the same way every time (same split), before or after the run exists.
 
     With the run's `folder`, a path is looked up where a copied or moved run keeps it (locate_dataset).
+    `cancel` ends a folder's scan early (Cancelled): a closing window does not wait for it.
     """
     from vaegui.data import load_dataset
 
@@ -58,6 +62,7 @@ def load_run_dataset(config: RunConfig, folder: str | Path | None = None,
         seed=config.training.seed or 0,
         subset=data.subset,
         progress=progress,
+        cancel=cancel,
     )
 
 
@@ -100,6 +105,7 @@ class Run(RunCheckpoints):
         self.dataset_fingerprint: DatasetFingerprint | None = _fingerprint(state.get("dataset_fingerprint"))
         self.history: list[dict[str, float]] = []
         self.batch_history: list[dict[str, float]] = []
+        self.history_gaps: HistoryGaps | None = None  # epochs history.csv lacked when the run was opened
         self.model: VAE | None = None
         self._lock: RunFolderLock | None = None
 
@@ -145,10 +151,12 @@ class Run(RunCheckpoints):
         state = _read_state(folder / STATE_FILE)
         run = cls(folder, config, state)
         # Rows past the last checkpoint belong to an epoch that never finished: drop them.
-        run.history = [r for r in read_history_rows(folder / HISTORY_FILE) if r.get("epoch", 0) <= run.epochs_completed]
         run.batch_history = [
             r for r in read_history_rows(folder / BATCH_HISTORY_FILE) if r.get("epoch", 0) <= run.epochs_completed
         ]
+        history = [r for r in read_history_rows(folder / HISTORY_FILE) if r.get("epoch", 0) <= run.epochs_completed]
+        # A history cut short is never continued silently: what the folder still holds fills it in, the rest is said.
+        run.history, run.history_gaps = repair_history(folder, history, run.batch_history, run.epochs_completed)
         return run
 
     def save_config(self) -> None:
@@ -215,13 +223,14 @@ class Run(RunCheckpoints):
         self.restore_checkpoint(model)
         return model
 
-    def load_dataset(self, progress: Callable[[str], None] | None = None) -> ImageDataset:
+    def load_dataset(self, progress: Callable[[str], None] | None = None,
+                     cancel: CancelToken | None = None) -> ImageDataset:
         """The dataset this run was trained on, loaded the same way every time (same split), where it is now.
 
         DatasetMissingError when it cannot be found (relocate_dataset points the run at it), and
         DatasetMismatchError when what is there is not the data the run recorded.
         """
-        dataset = load_run_dataset(self.config, self.folder, progress)
+        dataset = load_run_dataset(self.config, self.folder, progress, cancel)
         self.check_dataset(dataset, self.config.data.dataset)
         return dataset
 
@@ -292,6 +301,14 @@ class Run(RunCheckpoints):
     @property
     def tensorboard_dir(self) -> Path:
         return self.folder / TENSORBOARD_DIR
+
+
+def saved_epochs(folder: str | Path) -> int:
+    """The epochs a run folder's state.json says are saved (0 when it says nothing yet): a read of a few bytes."""
+    try:
+        return int(_read_state(Path(folder) / STATE_FILE).get("epochs_completed", 0))
+    except RunFolderError:
+        return 0
 
 
 def _read_state(path: Path) -> dict[str, Any]:

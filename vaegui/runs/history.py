@@ -21,6 +21,14 @@ BATCH_COLUMNS = ("epoch", "batch", *LOSS_NAMES)
 _WHOLE_NUMBER_COLUMNS = ("epoch", "batch")
 
 
+def merge_epoch_rows(rows, epoch: int, new_rows) -> list[dict[str, float]]:
+    """The one rule for an epoch trained (again): drop the rows of `epoch` and later, then append `new_rows`.
+
+    A stopped epoch trained again, or a run rolled back and continued, replaces what the rows said of it.
+    """
+    return [row for row in rows if row["epoch"] < epoch] + [dict(row) for row in new_rows]
+
+
 def history_csv_text(columns: tuple[str, ...], rows: list[dict[str, float]]) -> str:
     """`rows` as CSV text with a header of `columns` (other keys left out); epoch and batch as whole numbers."""
     out = io.StringIO()
@@ -40,13 +48,20 @@ def write_history(folder: Path, history: list[dict[str, float]], batches: list[d
 
 
 def read_history_rows(path: Path) -> list[dict[str, float]]:
-    """The rows of a history file as numbers ([] when the file does not exist)."""
+    """The rows of a history file as numbers ([] when the file does not exist).
+
+    A row cut short (a crash or a full disk mid-write, a hand edit: its line unfinished, or fewer values
+    than the header names) is left out; Run.open restores the epochs that are then missing, where it can
+    (vaegui.runs.history_repair). A value that is not a number means the file is damaged.
+    """
     if not path.exists():
         return []
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-        return [{k: float(v) for k, v in row.items() if v not in ("", None)} for row in rows]
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        if lines and not lines[-1].endswith(("\n", "\r")):
+            lines = lines[:-1]  # the last line was never finished
+        rows = [row for row in csv.DictReader(lines) if None not in row.values() and None not in row]
+        return [{k: float(v) for k, v in row.items() if v != ""} for row in rows]
     except (OSError, ValueError, csv.Error) as error:
         raise RunFolderError(
             f"{path} is damaged ({first_line(error)}): delete it to reopen the run without curves."

@@ -47,7 +47,7 @@ class LockHolder:
 
     def describe(self) -> str:
         """E.g. 'process 1234 on host h since 14:02 (vaegui train --out runs/x)'."""
-        return f"process {self.pid} on host {self.host} since {_clock(self.since)} ({self.command})"
+        return f"process {self.pid} on host {self.host} since {clock_time(self.since)} ({self.command})"
 
 
 class RunFolderInUseError(RunFolderError):
@@ -162,19 +162,21 @@ def in_use_error(folder: Path, holder: LockHolder | None) -> RunFolderInUseError
         )
     if holder.on_this_host and holder.pid == os.getpid():
         return RunFolderInUseError(
-            f"{folder} is already being trained by this program (since {_clock(holder.since)}). Wait for that "
+            f"{folder} is already being trained by this program (since {clock_time(holder.since)}). Wait for that "
             "training to finish, or stop it first.",
             holder,
         )
     if holder.on_this_host:
+        from vaegui.words.trainer_messages import how_to_stop, trainer_name
+
         return RunFolderInUseError(
-            f"{folder} is being trained by {holder.describe()}. Wait for it to finish, or stop it first "
-            f"(Ctrl-C in its terminal, or kill {holder.pid}). To watch it meanwhile, open it in the app: "
+            f"{folder} is being trained by {trainer_name(holder)} since {clock_time(holder.since)}. Wait for it to "
+            f"finish, or stop it first ({how_to_stop(holder)}). To watch it meanwhile, open it in the app: "
             f"vaegui gui {shlex.quote(str(folder))}",
             holder,
         )
     last = _last_write(folder)
-    written = f" It last saved a checkpoint at {_clock(last)}." if last else ""
+    written = f" It last saved a checkpoint at {clock_time(last)}." if last else ""
     return RunFolderInUseError(
         f"{folder} is marked as being trained by {holder.describe()}; vaegui cannot check a process on "
         f"another computer.{written} If that training has ended (or this folder is a copy), take the run over "
@@ -231,7 +233,8 @@ def _last_write(folder: Path) -> float | None:
     return max(times) if times else None
 
 
-def _clock(timestamp: float) -> str:
+def clock_time(timestamp: float) -> str:
+    """A time of day for messages ('14:02'; with the date when it is not today)."""
     if timestamp <= 0:
         return "an unknown time"
     moment = time.localtime(timestamp)

@@ -21,6 +21,7 @@ class RunSnapshot:
     batch_history: tuple[dict[str, float], ...]
     views: dict[int, EpochViews] = field(default_factory=dict)  # {} for runs saved before vaegui kept them
     holder: LockHolder | None = None  # another program training it now: shown, but not trained here
+    history_note: str | None = None  # history.csv was cut short: what was restored or is missing (plain words)
 
     @property
     def name(self) -> str:
@@ -32,7 +33,7 @@ class RunSnapshot:
         run = Run.open(folder)
         return cls(Path(run.folder), run.config, run.epochs_completed, run.class_names, tuple(run.history),
                    tuple(run.batch_history), load_epoch_views(run.folder, up_to=run.epochs_completed),
-                   run_folder_holder(run.folder))
+                   run_folder_holder(run.folder), run.history_gaps.describe() if run.history_gaps else None)
 
     @classmethod
     def of(cls, run: Run) -> RunSnapshot:

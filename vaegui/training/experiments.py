@@ -70,11 +70,13 @@ def train_experiment(
     listener_for: Callable[[int, PlannedRun], TrainingListener] | None = None,
     control: TrainingControl | None = None,
     say: Callable[[str], None] | None = None,
+    lock_command: str | None = None,
 ) -> ExperimentResult:
     """Train each planned run to its end, one after the other, each in a new folder under `runs_root`.
 
-    Blocks: call it from a worker thread. `control.stop()` ends the run under way at its next batch (its last
-    completed epoch is kept) and trains no more. The data are loaded once when the runs share their data settings.
+    Blocks (in the app, the trainer process's main thread runs it). `control.stop()` ends the run under way at
+    its next batch (its last completed epoch is kept) and trains no more. The data are loaded once when the runs
+    share their data settings.
     """
     control = control or TrainingControl()
     say = say or (lambda _text: None)
@@ -99,7 +101,8 @@ def train_experiment(
         rename_run(run.folder, plan.name)
         say(f"Training {plan.name}…")
         listener = listener_for(index, plan) if listener_for is not None else None
-        result = TrainingSession(run, dataset, listener, control=control).run()
+        with run.locked(command=lock_command):  # who trains it, as other windows' messages say
+            result = TrainingSession(run, dataset, listener, control=control).run()
         trained.append(read_run_summary(run.folder))
         if result.stopped:
             return ExperimentResult(tuple(trained), True)

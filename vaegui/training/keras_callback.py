@@ -12,6 +12,7 @@ import keras
 from vaegui.errors import TrainingError
 from vaegui.loss_terms import LOSS_NAMES
 from vaegui.runs.epoch_views import save_epoch_views
+from vaegui.runs.history import merge_epoch_rows
 from vaegui.training.progress import BatchProgress, EpochProgress, TrainingListener
 
 if TYPE_CHECKING:
@@ -152,8 +153,8 @@ class SessionCallback(keras.callbacks.Callback):
             record.update(views.quality)
         if not self.session.is_chief:
             # Another worker of a multi-worker run: the chief writes the files (they may share a disk).
-            run.history = [r for r in run.history if r["epoch"] < number] + [record]
-            run.batch_history = [r for r in run.batch_history if r["epoch"] < number] + clock.batch_records
+            run.history = merge_epoch_rows(run.history, number, [record])
+            run.batch_history = merge_epoch_rows(run.batch_history, number, clock.batch_records)
             run.epochs_completed = number
         else:
             try:

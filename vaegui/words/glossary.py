@@ -212,6 +212,14 @@ CONCEPTS: dict[str, Concept] = {
         "repeats a training exactly on a CPU.",
         ("seed", "Seed"),
     ),
+    "trainer": Concept(
+        "The trainer (trainer process)",
+        "Training runs in a separate program, the trainer, that the window starts and watches: the window stays "
+        "quick while it trains, and if the trainer crashes (or the computer runs out of memory) the window says so "
+        "and the run keeps its last finished epoch. A run trained elsewhere (`vaegui train` in a terminal, another "
+        "window, a server) is followed the same way, read-only.",
+        ("trainer", "Trainer", "trainer process"),
+    ),
     "own_pictures": Concept(
         "Your pictures (encoding new pictures)",
         "Pictures you bring, dragged onto the map or chosen with File → Encode pictures…. Each is prepared as the "

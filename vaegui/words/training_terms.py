@@ -88,6 +88,15 @@ TRAINING_TERMS: dict[str, tuple] = {
     "run_folder": ("Save in", "Run folder",
                    "The folder the run is saved in: its settings, a checkpoint after every epoch and the losses. "
                    "Empty: a new folder under runs/.", ("epoch",)),
+    # ---- the trainer process ----
+    "trainer_details": ("Details", "Trainer log",
+                        "What the trainer (the separate program that trains, so that nothing it does can freeze or "
+                        "close this window) has written: TensorFlow's own messages, and the last words of a trainer "
+                        "that stopped unexpectedly.", ("trainer",)),
+    "keep_training": ("Keep training if this window closes", "Keep training after closing",
+                      "Closing the window normally stops the training at the end of its batch, keeping the last "
+                      "finished epoch. Ticked, the trainer goes on alone until its last epoch; open the run again "
+                      "(Open run…) to watch it.", ("trainer", "epoch")),
     # ---- curves ----
     "loss_title": ("How wrong the copies still are (loss)\nthin: batches · thick: epochs · dashed: test",
                    "Loss per image\nthin: each batch · thick: epoch mean · dashed: test images"),

@@ -141,7 +141,8 @@ def test_the_experiments_menu_trains_the_pair_then_compares_it(qtbot, tmp_path):
     qtbot.addWidget(window)
     window.training_tab.runs_root = tmp_path
     window.show()
-    window._on_tensorflow_loaded(import_tensorflow())
+    import_tensorflow()
+    window.state.tensorflow_loaded = True  # the maps decode in this process
     window.training_tab.form.set_config(tiny_config(epochs=2, seed=4))
     action = window.experiments.ae_vs_tiny_kl
     assert action.isEnabled()

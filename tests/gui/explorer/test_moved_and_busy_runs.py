@@ -60,7 +60,7 @@ HOLD = textwrap.dedent("""
 """)
 
 
-def test_a_run_another_program_trains_is_shown_read_only(qtbot, tab, tmp_path, digits):
+def test_a_run_another_program_trains_is_followed_read_only(qtbot, tab, tmp_path, digits):
     run = train(tmp_path / "R", save_digits(tmp_path / "digits.npz", digits), epochs=1)
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(run.folder)], stdout=subprocess.PIPE, text=True)
     try:
@@ -70,6 +70,7 @@ def test_a_run_another_program_trains_is_shown_read_only(qtbot, tab, tmp_path, d
         tab.form.epochs_box.setValue(3)
         assert not tab.continue_button.isEnabled()
         assert f"process {holder.pid}" in tab.status_label.text() and "read-only" in tab.status_label.text()
+        assert tab.mode == "following" and not tab.stop_button.isEnabled()
         assert tab.loss_plot.epochs_drawn() == [1] and np.isfinite(tab.model.history[0]["loss"])
     finally:
         holder.kill()

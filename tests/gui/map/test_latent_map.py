@@ -1,7 +1,6 @@
 """The latent map widget: points drawn in their colours, picking in screen pixels, hover thumbnails, at 200k points."""
 from __future__ import annotations
 
-import os
 import threading
 
 import numpy as np
@@ -10,7 +9,6 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 
 from vaegui.gui.common.wording import wording
-from vaegui.gui.common.workers import BACKGROUND_NICE
 from vaegui.gui.map.latent_map import LatentMap
 from vaegui.palette import CLASS_COLOURS
 from vaegui.words import word
@@ -191,11 +189,20 @@ def test_two_hundred_thousand_points_click_hover_select_and_colour(qtbot):
     assert ring == ["#ffffff", "#ffffff"]  # the selection circle is drawn around the point
 
 
-@pytest.mark.skipif(not hasattr(os, "getpriority") or not os.path.isdir("/proc/self/task"), reason="Linux only")
-def test_the_thread_drawing_the_points_yields_to_the_window(latent_map):
-    drawing = [thread for thread in threading.enumerate() if thread.name == "vaegui-map-drawing"]
-    assert drawing and all(os.getpriority(os.PRIO_PROCESS, thread.native_id) >= BACKGROUND_NICE for thread in drawing)
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < BACKGROUND_NICE  # the GUI thread keeps its own
+def test_the_points_are_drawn_off_the_gui_thread_and_shown_on_it(qtbot, latent_map, monkeypatch):
+    # On the app's one JobRunner (a lane of the map's own): no thread of its own, no priority games.
+    from vaegui.gui.map import point_raster
+
+    drawn_on, shown_on = [], []
+    real_draw, real_show = point_raster._draw, latent_map.points._show
+    monkeypatch.setattr(point_raster, "_draw", lambda request: drawn_on.append(threading.current_thread()) or
+                        real_draw(request))
+    monkeypatch.setattr(latent_map.points, "_show", lambda drawn: shown_on.append(threading.current_thread()) or
+                        real_show(drawn))
+    latent_map.points.set_size_px(latent_map.points.size_px + 2)
+    qtbot.waitUntil(lambda: bool(shown_on) and latent_map.points.is_settled())
+    assert drawn_on and threading.main_thread() not in drawn_on
+    assert set(shown_on) == {threading.main_thread()}
 
 
 def test_the_key_lists_exactly_the_marks_drawn(latent_map):

@@ -17,18 +17,13 @@ def test_training_on_a_folder_says_how_many_pictures_are_checked(tab, qtbot, tmp
         for index in range(150):
             Image.new("L", (10, 10), index).save(folder / f"c{label}" / f"{index}.png")
     said = []
-    original = tab._on_status
-
-    def status(text: str) -> None:  # what the worker tells the tab, as the tab shows it
-        said.append(text)
-        original(text)
-
-    tab._on_status = status
+    # What the trainer says while it loads, as the Training model holds it for the progress bar.
+    tab.model.progress_changed.connect(lambda: said.append(tab.model.status))
     tab.form.set_dataset(str(folder))
     tab.form.image_size_box.setValue(8)
     tab.form.epochs_box.setValue(1)
     qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tab.mode == IDLE and tab.thread is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: tab.mode == IDLE and not tab.is_training(), timeout=WAIT_MS)
     assert not tab.error_label.isVisible(), tab.error_label.text()
     assert "Checking the pictures: 300 of 300 files" in said, said
     assert any(text.startswith("Listing the pictures in pictures") for text in said)

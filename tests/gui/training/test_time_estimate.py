@@ -47,7 +47,7 @@ def test_a_whole_training_refines_the_estimate(tab, qtbot):
     form.seed_edit.setText("1")
     before = tab.welcome.estimate
     qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tab.mode == IDLE and tab.thread is None and tab.model.epochs_completed == 1,
+    qtbot.waitUntil(lambda: tab.mode == IDLE and not tab.is_training() and tab.model.epochs_completed == 1,
                     timeout=WAIT_MS)
     pace = Pace.from_dict(json.loads(app_settings().value(PACE_KEY.format(dataset="digits"))))
     assert pace.source == "training" and pace.seconds_per_1000_images < 100.0

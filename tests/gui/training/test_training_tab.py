@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import errno
 import json
 import math
 import os
 import re
 import sys
-import threading
+import textwrap
 import time
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from tests.conftest import tiny_config
 from tests.gui.conftest import set_tiny_settings
 from vaegui.app.training_model import IDLE, PAUSED, TRAINING
 from vaegui.gui.app_state import AppState
-from vaegui.gui.common.workers import BACKGROUND_NICE
 from vaegui.gui.training.epoch_views_panel import VIEW_STAGGER_MS
 from vaegui.gui.training.training_tab import TrainingTab
 from vaegui.runs import Run
@@ -37,7 +35,7 @@ def click(qtbot, button) -> None:
 
 
 def wait_until_idle(qtbot, tab: TrainingTab) -> None:
-    qtbot.waitUntil(lambda: tab.mode == IDLE and tab.thread is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: tab.mode == IDLE and not tab.is_training(), timeout=WAIT_MS)
 
 
 def saved_state(folder: Path) -> dict:
@@ -49,17 +47,17 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_train_button_waits_for_tensorflow(qtbot, device):
+def test_train_can_be_pressed_before_the_trainer_has_loaded_tensorflow(qtbot, device):
+    # TensorFlow loads in the trainer process, not in the window: Train waits for nothing.
     state = AppState()
+    state.trainer_ready_now = False
     tab = TrainingTab(state)
     qtbot.addWidget(tab)
-    assert tab.train_button.text() == "Loading TensorFlow…"
-    assert not tab.train_button.isEnabled()
-    assert not tab.start_training()
-    state.tensorflow_loaded, state.device = True, device
-    state.tensorflow_ready.emit(device)
-    assert tab.train_button.text() == "Train"
-    assert tab.train_button.isEnabled()
+    assert tab.train_button.text() == "Train" and tab.train_button.isEnabled()
+    assert "still starting in the trainer" in tab.train_button.toolTip()
+    state.trainer_ready_now, state.device = True, device
+    state.trainer_ready.emit(device)
+    assert tab.train_button.text() == "Train" and "still starting" not in tab.train_button.toolTip()
     assert device in tab.status_label.text()
 
 
@@ -67,7 +65,7 @@ def test_failed_tensorflow_import_is_said_plainly(qtbot):
     state = AppState()
     tab = TrainingTab(state)
     qtbot.addWidget(tab)
-    state.tensorflow_failed.emit("No module named 'tensorflow'")
+    state.trainer_failed.emit("No module named 'tensorflow'")
     assert not tab.train_button.isEnabled()
     assert "TensorFlow could not be loaded" in tab.error_label.text()
 
@@ -84,7 +82,7 @@ def test_train_two_epochs_draws_every_epoch_and_saves_the_run(qtbot, tab):
     def idle_noting_the_progress_text() -> bool:  # read on the GUI thread, as a person sees it
         if tab.mode == TRAINING and tab.progress_bar.text() not in progress_texts[-1:]:
             progress_texts.append(tab.progress_bar.text())
-        return tab.mode == IDLE and tab.thread is None
+        return tab.mode == IDLE and not tab.is_training()
 
     qtbot.waitUntil(idle_noting_the_progress_text, timeout=WAIT_MS)
 
@@ -94,7 +92,7 @@ def test_train_two_epochs_draws_every_epoch_and_saves_the_run(qtbot, tab):
     assert tab.model.epochs_completed == 2
     assert tab.loss_plot.epochs_drawn() == [1, 2]
     assert tab.loss_plot.batch_point_count() == 2 * batches  # every batch, although signals are throttled
-    positions = tab.loss_plot.batch_positions.view()
+    positions = tab.model.curves.positions
     assert np.all(np.diff(positions) > 0) and positions[-1] == pytest.approx(2.0)
     assert tab.progress_bar.value() == tab.progress_bar.maximum()
     assert "100%" in tab.progress_bar.text()
@@ -171,30 +169,30 @@ def test_while_training_a_new_epoch_is_drawn_one_view_at_a_time(qtbot, tab, monk
     ]
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="thread priorities are set through /proc on Linux")
-def test_while_training_every_thread_but_the_gui_thread_yields_to_it(qtbot, tab):
-    def niceness() -> dict[int, int]:
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="thread priorities are read through /proc on Linux")
+def test_the_trainer_yields_to_the_window_as_a_whole_process(qtbot, tab):
+    from vaegui.trainer import TRAINER_NICE
+
+    def niceness(pid: int) -> dict[int, int]:
         found = {}
-        for task in Path("/proc/self/task").iterdir():
+        for task in Path(f"/proc/{pid}/task").iterdir():
             try:
                 found[int(task.name)] = os.getpriority(os.PRIO_PROCESS, int(task.name))
             except OSError:  # ended meanwhile
                 pass
         return found
 
-    gui_thread = threading.main_thread().native_id
-    gui_niceness = os.getpriority(os.PRIO_PROCESS, gui_thread)
+    window_before = niceness(os.getpid())
     set_tiny_settings(tab, epochs=1000)
     click(qtbot, tab.train_button)
-    qtbot.waitUntil(lambda: tab.loss_plot.batch_positions.size > 0, timeout=WAIT_MS)
-
-    during = niceness()
+    qtbot.waitUntil(lambda: tab.model.curves.size > 0, timeout=WAIT_MS)
+    trainer = niceness(tab.follower.trainer.pid)
+    window = niceness(os.getpid())
     click(qtbot, tab.stop_button)
-    qtbot.waitUntil(lambda: tab.mode == IDLE and tab.thread is None, timeout=WAIT_MS)
-    assert during[gui_thread] == gui_niceness
-    # The training thread and TensorFlow's own threads (its pools start with the first step) all yield.
-    lowered = [thread for thread, nice in during.items() if thread != gui_thread and nice >= BACKGROUND_NICE]
-    assert len(lowered) >= 2, during
+    wait_until_idle(qtbot, tab)
+    # Every thread of the trainer (TensorFlow's pools included) runs lowered; none of the window's was touched.
+    assert len(trainer) >= 3 and set(trainer.values()) == {TRAINER_NICE}, trainer
+    assert {window_before.get(t, n) for t, n in window.items()} == set(window.values()) == {0}, window
 
 
 def test_pause_then_resume_continues_to_the_end(qtbot, tab):
@@ -221,10 +219,7 @@ def test_stop_mid_epoch_keeps_the_last_completed_epoch(qtbot, tab):
     tab.form.epochs_box.setValue(500)
     click(qtbot, tab.train_button)
     # Wait until the second epoch is under way, then pause inside it so the stop lands mid-epoch.
-    qtbot.waitUntil(
-        lambda: tab.loss_plot.batch_point_count() > 0 and tab.loss_plot.batch_positions.view()[-1] > 1.2,
-        timeout=WAIT_MS,
-    )
+    qtbot.waitUntil(lambda: tab.model.curves.size > 0 and tab.model.curves.positions[-1] > 1.2, timeout=WAIT_MS)
     click(qtbot, tab.pause_button)
     qtbot.wait(300)
     click(qtbot, tab.stop_button)
@@ -287,20 +282,38 @@ def test_core_errors_are_shown_and_the_tab_stays_usable(qtbot, tab, tmp_path):
     assert tab.train_button.isEnabled() and tab.open_button.isEnabled()
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="finds the file being written through /proc")
-def test_a_full_disk_at_a_checkpoint_is_said_plainly_and_the_last_epoch_kept(qtbot, tab, monkeypatch):
+# A trainer whose disk fills up at epoch 2: where a full disk shows for a buffered write, flushing it.
+FULL_DISK_TRAINER = textwrap.dedent("""
+    import errno, os, sys
     real_fsync = os.fsync
 
     def fsync_on_a_full_disk(fd):
-        # Where a full disk shows for a buffered write: flushing it. Only epoch 2's files fail.
         if "epoch-00002" in os.readlink(f"/proc/self/fd/{fd}"):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_fsync(fd)
 
-    monkeypatch.setattr(os, "fsync", fsync_on_a_full_disk)
-    tab.form.epochs_box.setValue(3)
-    click(qtbot, tab.train_button)
-    wait_until_idle(qtbot, tab)
+    os.fsync = fsync_on_a_full_disk
+    from vaegui.training.trainer_process import main
+    sys.exit(main())  # (at nice 0: this test does not look at priorities)
+""")
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="finds the file being written through /proc")
+def test_a_full_disk_at_a_checkpoint_is_said_plainly_and_the_last_epoch_kept(qtbot, tmp_path):
+    from vaegui.app.trainer_link import TrainerPool
+    from vaegui.gui.common.job_runner import QtJobRunner
+
+    pool = TrainerPool(QtJobRunner(), command=(sys.executable, "-c", FULL_DISK_TRAINER))
+    tab = TrainingTab(AppState(trainers=pool), dataset="digits")
+    qtbot.addWidget(tab)
+    tab.runs_root = tmp_path / "runs"
+    set_tiny_settings(tab, epochs=3)
+    tab.show()
+    try:
+        click(qtbot, tab.train_button)
+        wait_until_idle(qtbot, tab)
+    finally:
+        pool.end_all()
     folder = Path(tab.run.folder)
     assert tab.error_label.isVisible()
     assert tab.error_label.text() == (
@@ -374,6 +387,18 @@ def test_a_reopened_run_shows_every_view_at_its_last_epoch_and_replays_them(qtbo
     assert len(tab.kl_bars.values) == 0 and not tab.epoch_slider.isEnabled()
     assert tab.views.note.isVisible() and "older vaegui" in tab.views.note.text()
     assert tab.loss_plot.epochs_drawn() == [1, 2, 3]
+
+
+def test_a_reopened_run_whose_history_was_cut_says_what_was_restored(qtbot, tab, tmp_path, tiny_run):
+    import shutil
+
+    folder = Path(shutil.copytree(tiny_run.folder, tmp_path / "cut"))
+    text = (folder / "history.csv").read_text()
+    (folder / "history.csv").write_text(text[: text.rstrip("\n").rfind("\n") + 20])  # cut inside epoch 2's row
+    tab.open_run(folder)
+    qtbot.waitUntil(lambda: tab.run is not None, timeout=WAIT_MS)
+    assert [int(row["epoch"]) for row in tab.model.history] == [1, 2]
+    assert "it lacked epoch 2. Epoch 2 was restored from the TensorBoard logs" in tab.status_label.text()
 
 
 def test_the_views_warn_in_plain_words_when_the_encoders_units_die(qtbot, tab, tmp_path):
@@ -453,7 +478,7 @@ def test_the_file_menu_follows_the_buttons(qtbot, tmp_path, device):
     click(qtbot, tab.train_button)
     assert not open_item.isEnabled() and not tab.open_button.isEnabled()  # both, not only the button
     click(qtbot, tab.stop_button)
-    qtbot.waitUntil(lambda: tab.mode == IDLE and tab.thread is None, timeout=WAIT_MS)
+    wait_until_idle(qtbot, tab)
     assert open_item.isEnabled() and tab.open_button.isEnabled()
 
 
@@ -464,35 +489,36 @@ def test_opening_a_folder_that_is_not_a_run_says_so(qtbot, tab, tmp_path):
     assert tab.run is None
 
 
-def test_closing_the_window_mid_training_stops_cleanly_and_keeps_the_last_epoch(qtbot, tmp_path, device):
+def test_closing_the_window_mid_training_stops_the_trainer_and_keeps_the_last_epoch(qtbot, tmp_path, device):
     from vaegui.gui.main_window import MainWindow
 
     window = MainWindow(dataset="digits")
     qtbot.addWidget(window)
     window.show()
-    window.load_tensorflow()
-    qtbot.waitUntil(lambda: window.state.tensorflow_loaded, timeout=WAIT_MS)
     tab = window.training_tab
     tab.runs_root = tmp_path
     set_tiny_settings(tab, epochs=1000)
     click(qtbot, tab.train_button)
     qtbot.waitUntil(lambda: tab.model.epochs_completed >= 1, timeout=WAIT_MS)
-    thread = tab.thread
+    trainer = tab.follower.trainer.process
     started = time.perf_counter()
     window.close()
-    seconds = time.perf_counter() - started
-    assert thread.isFinished()
-    assert seconds < 10, f"closing took {seconds:.1f} s"  # ~0.1-1 s here; the benchmark reports it
+    closing = time.perf_counter() - started
+    assert not window.isVisible() and closing < 0.5, f"closing took {closing:.2f} s"
+    trainer.wait(timeout=30)  # told to stop: it ends at its next batch, on its own
+    assert trainer.returncode == 0
     folder = Path(tab.run.folder)
     state = saved_state(folder)
     assert 1 <= state["epochs_completed"] < 1000
     assert (folder / f"{state['checkpoint']}.weights.h5").is_file()
     assert len(csv_rows(folder / "history.csv")) == state["epochs_completed"]
+    assert not (folder / "lock.json").exists()
 
 
-def test_the_explorer_follows_training_without_retracing_warnings(qtbot, tmp_path, device):
+def test_the_explorer_follows_training_on_the_gui_thread_without_retracing_warnings(qtbot, tmp_path, device):
     import logging
 
+    from tests.gui.common.test_gui_thread import watch_signals
     from vaegui.gui.main_window import MainWindow
 
     messages = []
@@ -503,6 +529,7 @@ def test_the_explorer_follows_training_without_retracing_warnings(qtbot, tmp_pat
 
     handler = Collect(logging.WARNING)
     logging.getLogger("tensorflow").addHandler(handler)
+    emitted: list[tuple[str, bool]] = []
     try:
         window = MainWindow(dataset="digits")
         qtbot.addWidget(window)
@@ -513,8 +540,13 @@ def test_the_explorer_follows_training_without_retracing_warnings(qtbot, tmp_pat
         tab.runs_root = tmp_path
         set_tiny_settings(tab, epochs=4)
         window.tabs.setCurrentWidget(explorer)  # someone watches the map while it trains
+        # Every signal of the state models the views render, and of the trainer: on the GUI thread only.
+        for model in (tab.model, tab.follower, window.state.trainers, explorer.explorer, explorer.selection):
+            assert watch_signals(model, emitted)
+        window.state.trainers.prewarm()
+        watch_signals(window.state.trainers.idle, emitted)  # the trainer this training takes
         assert tab.start_training()
-        qtbot.waitUntil(lambda: tab.mode == IDLE and tab.thread is None, timeout=WAIT_MS)
+        wait_until_idle(qtbot, tab)
         qtbot.waitUntil(lambda: not explorer.is_busy() and explorer.explorer.loaded is not None
                         and explorer.explorer.loaded.epoch == 4 and explorer.explorer.shown is not None,
                         timeout=WAIT_MS)
@@ -528,3 +560,8 @@ def test_the_explorer_follows_training_without_retracing_warnings(qtbot, tmp_pat
     finally:
         logging.getLogger("tensorflow").removeHandler(handler)
     assert not [m for m in messages if "retracing" in m], messages
+    names = {name for name, _ in emitted}
+    for expected in ("TrainingModel.curves_changed", "TrainingModel.epochs_changed", "RunFollower.epoch_saved",
+                     "TrainerProcess.event", "ExplorerModel.source_changed", "SelectionModel.generated_changed"):
+        assert expected in names, sorted(names)
+    assert [name for name, gui in emitted if not gui] == []

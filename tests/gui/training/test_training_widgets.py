@@ -1,9 +1,8 @@
-"""The Training tab's parts on their own: throttled listener, loss plot, settings form, latent preview, samples."""
+"""The Training tab's parts on their own: loss plot, settings form, latent preview, samples."""
 
 from __future__ import annotations
 
 import copy
-import time
 
 import numpy as np
 import pytest
@@ -11,49 +10,18 @@ import pytest
 import vaegui.data.registry as registry
 from tests.conftest import tiny_config
 from vaegui import config as settings
+from vaegui.app.training_model import batch_rows_to_arrays
 from vaegui.config import RunConfig
 from vaegui.data import offline_dataset_names
 from vaegui.errors import ConfigError
 from vaegui.gui.training.kl_bars import KLBars
 from vaegui.gui.training.latent_preview import LatentPreview
-from vaegui.gui.training.loss_plot import LossPlot, batch_rows_to_arrays, smooth
+from vaegui.gui.training.loss_plot import LossPlot, smooth
 from vaegui.gui.training.samples_strip import SamplesStrip
 from vaegui.gui.training.settings_form import DATA_FILES_ITEM, GUI_DEFAULTS, IMAGE_FOLDER_ITEM, SettingsForm
-from vaegui.gui.training.training_worker import (
-    MAX_SIGNALS_PER_SECOND,
-    ThrottledListener,
-    TrainingRequest,
-    TrainingWorker,
-)
 from vaegui.runs.epoch_views import preview_coordinates
-from vaegui.training import BatchProgress
-from vaegui.training.control import TrainingControl
 from vaegui.training.first_run import FIRST_RUNS
 from vaegui.words import word
-
-
-def test_listener_sends_few_signals_but_every_batch(qtbot):
-    worker = TrainingWorker(TrainingRequest(config=tiny_config()), TrainingControl())
-    updates = []
-    worker.batch_progress.connect(updates.append)
-    listener = ThrottledListener(worker)
-    batches, epochs = 400, 3
-    started = time.perf_counter()
-    for epoch in range(1, epochs + 1):
-        for batch in range(1, batches + 1):
-            losses = {"loss": float(epoch * 1000 + batch), "reconstruction_loss": 1.0, "kl_loss": 0.5}
-            listener.on_batch(BatchProgress(epoch, epochs, batch, batches, losses, 100.0, 1.0))
-            time.sleep(0.0002)
-    listener.flush()
-    seconds = time.perf_counter() - started
-    assert len(updates) <= MAX_SIGNALS_PER_SECOND * seconds + 2
-    assert len(updates) < epochs * batches / 10
-    positions = np.concatenate([u.positions for u in updates])
-    losses = np.concatenate([u.losses["loss"] for u in updates])
-    assert len(positions) == epochs * batches
-    assert np.all(np.diff(positions) > 0) and positions[-1] == pytest.approx(epochs)
-    assert losses[0] == 1001 and losses[-1] == epochs * 1000 + batches
-    assert updates[-1].epoch == epochs and updates[-1].batch == batches
 
 
 def test_smoothing_is_an_exponential_moving_average():

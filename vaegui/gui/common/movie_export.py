@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
@@ -13,8 +14,6 @@ from vaegui.animation.movie import VIDEO_INSTALL, movie_format, mp4_available
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import SelectionModel
 from vaegui.errors import VaeguiError
-from vaegui.gui.common.workers import TaskWorker
-from vaegui.gui.training.training_worker import start_task
 from vaegui.latent.generation import interpolate
 
 SHOW_PROGRESS_AFTER_MS = 400  # a short movie is saved without a dialog flashing up
@@ -56,6 +55,11 @@ class MovieSaving(QObject):
             return str(error)
         return None
 
+    def cancel(self) -> None:
+        """Cancel the movie under way, if any (the window is closing)."""
+        if self._cancel is not None:
+            self._cancel.cancel()
+
     def began(self, cancel, what: str) -> None:
         self._cancel = cancel
         self.dialog = dialog = QProgressDialog(f"Drawing {what}…", "Cancel", 0, 0, self.widget)
@@ -73,10 +77,14 @@ class MovieSaving(QObject):
             self.dialog.setLabelText(f"Drawing frame {done} of {total}…")
 
     def on_saved(self, path) -> None:
+        if not shiboken6.isValid(self):
+            return  # its window closed meanwhile
         self._end()
         self.saved.emit(str(path))
 
     def on_failed(self, message: str) -> None:
+        if not shiboken6.isValid(self):
+            return
         if self._cancel is not None and self._cancel.cancelled:
             self.on_cancelled()
             return
@@ -84,15 +92,17 @@ class MovieSaving(QObject):
         self.failed.emit(message)
 
     def on_cancelled(self) -> None:
+        if not shiboken6.isValid(self):
+            return
         self._end()
         self.cancelled.emit()
 
     def _end(self) -> None:
         self._cancel = None
-        if self.dialog is not None:
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None and shiboken6.isValid(dialog):  # gone with its window when that closed first
+            dialog.close()
+            dialog.deleteLater()
 
 
 class FormationExport(MovieSaving):
@@ -127,21 +137,18 @@ class FormationExport(MovieSaving):
             self.tab.show_error(problem)
             return False
         # Plain values only: the run's snapshot and its epochs' views are immutable.
-        worker = TaskWorker(_write_formation, model.run, dict(model.epochs), Path(path), pass_progress=True,
-                            pass_cancel=True)
-        self.began(worker.cancel_token, f"{len(model.epochs)} epochs")
-        worker.progress.connect(self.on_progress)
-        worker.finished.connect(self.on_saved)
-        worker.failed.connect(self.on_failed)
-        start_task(worker, self.tab, self.tab._task_threads)  # closing the window cancels it, then waits
+        run, views, target = model.run, dict(model.epochs), Path(path)
+
+        def work(report, cancel) -> Path:
+            from vaegui.animation.formation import formation_movie_of_run
+            from vaegui.animation.movie import write_movie
+
+            return write_movie(formation_movie_of_run(run, views), target, report, cancel)
+
+        job = self.tab.runner.submit(work, lane=None, on_done=self.on_saved, on_failed=self.on_failed,
+                                     on_cancelled=self.on_cancelled, on_progress=self.on_progress)
+        self.began(job.token, f"{len(model.epochs)} epochs")  # closing the window cancels it
         return True
-
-
-def _write_formation(run, views, path: Path, progress=None, cancel=None) -> Path:
-    from vaegui.animation.formation import formation_movie_of_run
-    from vaegui.animation.movie import write_movie
-
-    return write_movie(formation_movie_of_run(run, views), path, progress, cancel)
 
 
 class InterpolationExport(MovieSaving):

@@ -35,16 +35,13 @@ from vaegui.gui.map.explorer_map_view import ExplorerMapView
 from vaegui.gui.map.latent_map import LatentMap
 from vaegui.gui.map.map_controls import MapControls
 from vaegui.gui.runs.run_library import show_run_library
-from vaegui.gui.training.training_worker import start_thread
 from vaegui.palette import HINT_STYLE
 from vaegui.runs.library import RunSummary
-from vaegui.training.control import TrainingControl
 from vaegui.training.experiments import ExperimentResult, plan_ae_vs_tiny_kl, plan_standard_vae
 
 WELCOME, COMPARISON = 0, 1
 
 
-SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
 
 
 class CompareTab(QWidget):
@@ -55,7 +52,7 @@ class CompareTab(QWidget):
         self.state = state
         self.runner = QtJobRunner(self)
         self.comparison = ComparisonModel(self.runner)
-        self._preset: tuple[object, TrainingControl] | None = None  # (thread, control) while the experiment trains
+        self._preset: ExperimentWorker | None = None  # while the experiment trains (in a trainer process)
         self._contrast_with: RunSummary | None = None  # the left run a β = 1 run is being trained for
         self._draw_prior_when_shown = False
         self._build()
@@ -215,7 +212,7 @@ class CompareTab(QWidget):
 
     def compare(self, a: RunSummary, b: RunSummary) -> None:
         """Show runs `a` (left) and `b` (right) side by side."""
-        self.comparison.open(a, b)
+        self.state.with_tensorflow(lambda: self.comparison.open(a, b))  # its maps decode in this process
 
     def choose_runs(self) -> None:
         show_run_library(self, self.state.runs_root, "compare", None, self.compare)
@@ -246,14 +243,13 @@ class CompareTab(QWidget):
         if self._preset is not None:
             self.status_label.setText("The experiment is already training: wait for it, or press Cancel.")
             return False
-        control = TrainingControl()
-        worker = ExperimentWorker(planned, Path(runs_root), control)
-        # This tab's own methods: Qt delivers them on the GUI thread (the worker lives in its thread).
+        worker = ExperimentWorker(planned, Path(runs_root), self.state.trainers, self.state.runner)
         worker.status.connect(self._on_preset_status)
         worker.progress.connect(self._on_preset_progress)
         worker.finished.connect(self._on_preset_finished)
         worker.failed.connect(self._on_preset_failed)
-        self._preset = (start_thread(worker, self), control)
+        self._preset = worker
+        worker.start()
         self.preset_label.setText(f"Starting: {' and '.join(plan.name for plan in planned)} on "
                                   f"{planned[0].config.data.dataset}…")
         self.preset_bar.setValue(0)
@@ -267,7 +263,7 @@ class CompareTab(QWidget):
 
     def cancel_preset(self) -> None:
         if self._preset is not None:
-            self._preset[1].stop()
+            self._preset.stop()
             self.preset_cancel.setEnabled(False)
             self.preset_label.setText("Stopping after the current batch…")
 
@@ -275,7 +271,7 @@ class CompareTab(QWidget):
         self.preset_label.setText(text)
 
     def _on_preset_progress(self, progress: ExperimentProgress) -> None:
-        if self._preset is not None and not self._preset[1].stop_requested:
+        if self._preset is not None and not self._preset.stop_requested:
             self.preset_label.setText(progress.describe())
         self.preset_bar.setValue(int(progress.fraction * 1000))
 
@@ -371,15 +367,9 @@ class CompareTab(QWidget):
         return self.comparison.is_busy()
 
     def shutdown(self) -> None:
-        """Stop the experiment (its runs keep their completed epochs) and the maps' jobs, waiting briefly."""
+        """Stop the experiment (its runs keep their completed epochs) and the maps' jobs, waiting for nothing."""
         if self._preset is not None:
-            thread, control = self._preset
-            control.stop()
-            try:
-                if thread.isRunning():
-                    thread.wait(SHUTDOWN_WAIT_MS)
-            except RuntimeError:
-                pass  # its C++ side is already gone
+            self._preset.shutdown()
         self.comparison.shutdown()
         self.verbs.shutdown()
         self.runner.shutdown()

@@ -21,14 +21,13 @@ class ExperimentsMenu:
                "then compare them side by side")
         self.ae_vs_tiny_kl.setToolTip(tip)
         self.ae_vs_tiny_kl.setStatusTip(tip)
-        self.ae_vs_tiny_kl.setEnabled(False)
         self.ae_vs_tiny_kl.triggered.connect(self.start_ae_vs_tiny_kl)
         self.compare = QAction("Compare two runs…", window)
         self.compare.setStatusTip("Pick two runs to show side by side")
         self.compare.triggered.connect(self.choose_two_runs)
         menu.addAction(self.ae_vs_tiny_kl)
         menu.addAction(self.compare)
-        window.state.tensorflow_ready.connect(lambda _device: self.ae_vs_tiny_kl.setEnabled(True))
+        # Available at once: its trainer loads TensorFlow meanwhile (the window disables it when it cannot).
         window.state.compare_requested.connect(self.show_comparison)
         # The Compare tab, built after the first paint, connects its preset button to ae_vs_tiny_kl then.
 

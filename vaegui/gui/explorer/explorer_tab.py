@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from vaegui.app.explorer_loading import KerasPairSource, RunSource
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import SelectionModel
+from vaegui.app.tensorflow_first import TensorFlowFirst
 from vaegui.app.your_pictures import YourPictures
 from vaegui.atomic_files import atomic_output_path
 from vaegui.errors import VaeguiError
@@ -49,10 +50,10 @@ class ExplorerTab(QWidget):
         super().__init__()
         self.state = state
         self.runner = QtJobRunner(self)
-        self.explorer = ExplorerModel(self.runner)
+        # A model's jobs wait for TensorFlow, imported here the first time one is needed (AppState.with_tensorflow).
+        self.explorer = ExplorerModel(TensorFlowFirst(self.runner, state.with_tensorflow))
         self.selection = SelectionModel(self.explorer)
         self.pictures = YourPictures(self.explorer, self.selection)
-        self._deferred_follow: tuple[str, int, bool] | None = None
         self._build()
         self.map_view = ExplorerMapView(self.map, self.explorer, self.selection, self.pictures)
         for chosen in (self.map.point_clicked, self.map.location_clicked, self.map.location_dragged):
@@ -192,18 +193,16 @@ class ExplorerTab(QWidget):
         self.explorer.open(KerasPairSource(Path(encoder), Path(decoder), str(dataset)))
 
     def follow_run(self, folder: str, epochs_completed: int, *, now: bool = False) -> None:
-        """The Training tab's run (opened: `now`; or a new epoch saved): the map follows it."""
-        if not self.state.tensorflow_loaded:
-            self._deferred_follow = (folder, epochs_completed, now)  # `vaegui gui RUN`: once TensorFlow is in
-            return
+        """The Training tab's run (opened: `now`; or a new epoch saved): the map follows it (while it is looked at,
+        or `now`; TensorFlow is imported into the window only then)."""
         self.explorer.follow(folder, epochs_completed, now=now)
 
     def _on_tensorflow_ready(self, _device: str) -> None:
+        # TensorFlow is in this window for a first map (imported when a model is first opened): what the map needs
+        # besides is imported meanwhile, off this thread (not at start: its imports hold the GIL, and a training
+        # started at once would share the window with them).
         self.explorer.map_jobs.warm_up()
-        if self._deferred_follow is not None:
-            folder, epochs, now = self._deferred_follow
-            self._deferred_follow = None
-            self.explorer.follow(folder, epochs, now=now)
+
 
     def _ask_run(self) -> None:
         show_run_library(self, self.state.runs_root, "explore", self.open_run_folder, self.state.compare_requested.emit)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -13,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtGui import QColor, QImage
 
-from vaegui.gui.common.workers import yield_to_the_gui_thread
+from vaegui.gui.common.job_runner import QtJobRunner
 from vaegui.gui.map.depth_layers import depth_layers, far_to_near, shaded
 from vaegui.gui.map.raster_stamp import rasterize, symbol_footprint
 
@@ -164,42 +162,6 @@ def _draw(request: _Request) -> _Drawn:
                   row_image, argb)
 
 
-class _DrawingThread:
-    """One background thread that draws the latest request; requests it had no time for are dropped."""
-
-    def __init__(self, deliver: Callable[[_Drawn], None]):
-        self._deliver = deliver
-        self._condition = threading.Condition()
-        self._waiting: _Request | None = None
-        self._stopped = False
-        threading.Thread(target=self._loop, name="vaegui-map-drawing", daemon=True).start()
-
-    def submit(self, request: _Request) -> None:
-        with self._condition:
-            self._waiting = request
-            self._condition.notify()
-
-    def stop(self) -> None:
-        with self._condition:
-            self._stopped = True
-            self._condition.notify()
-
-    def _loop(self) -> None:
-        # Drawing competes with the GUI thread for the CPU: the frames that move the last image come first.
-        yield_to_the_gui_thread()
-        while True:
-            with self._condition:
-                while self._waiting is None and not self._stopped:
-                    self._condition.wait()
-                if self._stopped:
-                    return
-                request, self._waiting = self._waiting, None
-            try:
-                self._deliver(_draw(request))
-            except RuntimeError:  # the map was deleted while drawing: nobody to show it to
-                return
-
-
 class PointRaster(pg.GraphicsObject):
     """Every point of the map in one image, drawn again off the GUI thread when the view rests or runs out of margin.
 
@@ -208,7 +170,7 @@ class PointRaster(pg.GraphicsObject):
     the same: each point is stamped with the pixels pyqtgraph's own symbol covers at that size.
     """
 
-    drawn = Signal(object)  # a _Drawn, from the drawing thread to the GUI thread
+    drawn = Signal(object)  # a _Drawn: a new image is on screen (GUI thread)
 
     def __init__(self, size_px: int):
         super().__init__()
@@ -222,9 +184,11 @@ class PointRaster(pg.GraphicsObject):
         self._refine.setSingleShot(True)
         self._refine.setInterval(REFINE_AFTER_MS)
         self._refine.timeout.connect(self._request_image)
-        self.drawn.connect(self._show)
-        self._thread = _DrawingThread(self.drawn.emit)
-        self.destroyed.connect(self._thread.stop)
+        # Drawn off the GUI thread, one image at a time; requests it had no time for are dropped for the latest.
+        self._runner = QtJobRunner(self)
+        self._lane = self._runner.new_lane("map drawing")
+        self._waiting: _Request | None = None
+        self._drawing = False
 
     @property
     def coords(self) -> np.ndarray:
@@ -333,7 +297,21 @@ class PointRaster(pg.GraphicsObject):
             self.update()
             return
         self._requested = request.number
-        self._thread.submit(request)
+        self._waiting = request
+        if not self._drawing:
+            self._draw_next()
+
+    def _draw_next(self) -> None:
+        request, self._waiting = self._waiting, None
+        self._drawing = request is not None
+        if request is not None:
+            self._runner.submit(lambda report, cancel: _draw(request), lane=self._lane, on_done=self._on_drawn,
+                                on_failed=lambda message: self._draw_next(), on_cancelled=lambda: None)
+
+    def _on_drawn(self, drawn: _Drawn) -> None:
+        self._show(drawn)
+        self.drawn.emit(drawn)
+        self._draw_next()
 
     def _make_request(self) -> _Request | None:
         view = self.getViewBox()

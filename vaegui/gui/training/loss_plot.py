@@ -1,4 +1,5 @@
-"""LossPlot: live per-batch and per-epoch loss curves (KL on its own axis), log scale, smoothing, overlay, export."""
+"""LossPlot: live per-batch and per-epoch loss curves (KL on its own axis), log scale, smoothing, overlay, export,
+drawn from the Training model's history and batch curves (it keeps no copy of them)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
+from vaegui.app.training_model import TrainingModel
 from vaegui.atomic_files import atomic_output_path
 from vaegui.compat import write_svg
 from vaegui.errors import VaeguiError
@@ -26,26 +28,6 @@ CURVE_TERMS = {"loss": "curve_total", "reconstruction_loss": "curve_reconstructi
 # while TensorFlow keeps every core busy, so more frames a second become the GUI's longest stalls
 # (benchmarks/gui_training_stall.py) and take CPU from training. Once a second still reads as live.
 REDRAW_INTERVAL_MS = 1000
-
-
-class _GrowingArray:
-    """Appends in amortised O(1) and hands out a view of the filled part (curves grow every batch)."""
-
-    def __init__(self) -> None:
-        self._data = np.empty(1024, dtype=np.float64)
-        self.size = 0
-
-    def extend(self, values: np.ndarray) -> None:
-        needed = self.size + len(values)
-        if needed > len(self._data):
-            grown = np.empty(max(needed, 2 * len(self._data)), dtype=np.float64)
-            grown[: self.size] = self._data[: self.size]
-            self._data = grown
-        self._data[self.size : needed] = values
-        self.size = needed
-
-    def view(self) -> np.ndarray:
-        return self._data[: self.size]
 
 
 def smooth(values: np.ndarray, strength: float) -> np.ndarray:
@@ -87,8 +69,9 @@ class LossPlot(QWidget):
     reconstruction loss and would sit flat on the bottom of a shared axis.
     """
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, model: TrainingModel | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        self.model = model if model is not None else TrainingModel()  # alone (a test, an export): its own
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.graphics.ci.setContentsMargins(6, 6, 12, 6)
@@ -139,9 +122,6 @@ class LossPlot(QWidget):
         self.overlay_curves: list[pg.PlotDataItem] = []
         self.overlay_names: list[str] = []
 
-        self.batch_positions = _GrowingArray()
-        self.batch_losses = {name: _GrowingArray() for name in LOSS_NAMES}
-        self.epoch_records: list[dict[str, float]] = []
         self.smoothing = 0.6
         self._batches_dirty = self._epochs_dirty = False
         self.redraw_timer = QTimer(self)
@@ -179,6 +159,10 @@ class LossPlot(QWidget):
         layout.addWidget(self.graphics, 1)
         layout.addLayout(controls)
         words.bind(self, self._render_words)
+        self.model.curves_changed.connect(self._on_curves_changed)
+        self.model.epochs_changed.connect(self._on_epochs_changed)
+        self.model.run_changed.connect(self._on_run_changed)
+        self._on_run_changed()  # built after a run was shown (the plots are built after the first paint): drawn now
 
     def _render_words(self, expert: bool) -> None:
         set_title(self.loss_plot, word("loss_title", expert))
@@ -196,25 +180,25 @@ class LossPlot(QWidget):
 
     # ---- data in -------------------------------------------------------------------------
 
-    def clear(self) -> None:
-        self.batch_positions = _GrowingArray()
-        self.batch_losses = {name: _GrowingArray() for name in LOSS_NAMES}
-        self.epoch_records = []
-        self._redraw_batches()
-        self._redraw_epochs()
+    def _on_run_changed(self) -> None:
+        """Another run (the model holds its curves already): drawn at once, not a second later."""
+        self._batches_dirty = self._epochs_dirty = True
+        self.flush()
 
-    def add_batches(self, positions: np.ndarray, losses: dict[str, np.ndarray]) -> None:
-        self.batch_positions.extend(positions)
-        for name in LOSS_NAMES:
-            self.batch_losses[name].extend(losses.get(name, np.full(len(positions), np.nan)))
+    def _on_curves_changed(self) -> None:
         self._batches_dirty = True
         self._schedule_redraw()
 
-    def add_epoch(self, record: dict[str, float]) -> None:
-        # A continued run re-reports nothing it already has; a replaced epoch (after a stop) overwrites.
-        self.epoch_records = [r for r in self.epoch_records if r["epoch"] < record["epoch"]] + [dict(record)]
+    def _on_epochs_changed(self) -> None:
         self._epochs_dirty = True
         self._schedule_redraw()
+
+    def add_batches(self, positions: np.ndarray, losses: dict[str, np.ndarray]) -> None:
+        """Batches into the model this plot draws (the Training tab's model gets them from the run follower)."""
+        self.model.add_batches(positions, losses)
+
+    def add_epoch(self, record: dict[str, float]) -> None:
+        self.model.add_epoch(record, None)
 
     def _schedule_redraw(self) -> None:
         if not self.redraw_timer.isActive():
@@ -227,15 +211,6 @@ class LossPlot(QWidget):
             self._redraw_batches()
         if self._epochs_dirty:
             self._redraw_epochs()
-
-    def set_history(self, history: list[dict[str, float]], batch_history: list[dict[str, float]]) -> None:
-        """Show a saved run's curves (after Open run…)."""
-        self.clear()
-        positions, losses = batch_rows_to_arrays(batch_history)
-        self.add_batches(positions, losses)
-        for record in history:
-            self.add_epoch(record)
-        self.flush()
 
     def set_overlays(self, overlays: list[tuple[str, list[dict[str, float]]]]) -> None:
         """Draw other runs' per-epoch curves in grey, to compare with the current one (replacing those drawn)."""
@@ -308,17 +283,18 @@ class LossPlot(QWidget):
 
     def _redraw_batches(self) -> None:
         self._batches_dirty = False
-        shown = self.batch_box.isChecked() and self.batch_positions.size > 0
-        x = self.batch_positions.view()
+        curves = self.model.curves
+        shown = self.batch_box.isChecked() and curves.size > 0
+        x = curves.positions
         for name, curve in self.batch_curves.items():
             if not shown:
                 curve.setData([], [])
                 continue
-            curve.setData(x, self._for_axis(smooth(self.batch_losses[name].view(), self.smoothing)))
+            curve.setData(x, self._for_axis(smooth(curves.losses(name), self.smoothing)))
 
     def _redraw_epochs(self) -> None:
         self._epochs_dirty = False
-        records = self.epoch_records
+        records = self.model.history
         epochs = np.array([r["epoch"] for r in records], dtype=np.float64)
         for name in LOSS_NAMES:
             values = np.array([r.get(name, np.nan) for r in records], dtype=np.float64)
@@ -336,7 +312,8 @@ class LossPlot(QWidget):
         return [] if x is None else [int(e) for e in x]
 
     def batch_point_count(self) -> int:
-        return self.batch_positions.size
+        """Batches the per-batch curves hold (every one trained, although they arrive ten at a time)."""
+        return self.model.curves.size
 
     def export(self, path: str | Path) -> Path:
         """Save both plots as PNG (2× the screen size) or SVG, chosen by the file's extension."""
@@ -377,19 +354,3 @@ class LossPlot(QWidget):
 
         size = source.size().toSize()
         write_svg(target, size.width(), size.height(), "vaegui loss curves", paint)
-
-
-def batch_rows_to_arrays(batch_history: list[dict[str, float]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Saved per-batch rows (epoch, batch, losses) as fractional-epoch positions and loss arrays."""
-    if not batch_history:
-        return np.empty(0), {name: np.empty(0) for name in LOSS_NAMES}
-    epoch = np.array([r["epoch"] for r in batch_history], dtype=np.float64)
-    batch = np.array([r["batch"] for r in batch_history], dtype=np.float64)
-    # Batches per epoch: the largest batch number seen in that epoch (the files do not store it).
-    batches = np.ones_like(batch)
-    for number in np.unique(epoch):
-        chosen = epoch == number
-        batches[chosen] = batch[chosen].max()
-    positions = epoch - 1 + batch / batches
-    losses = {name: np.array([r.get(name, np.nan) for r in batch_history], dtype=np.float64) for name in LOSS_NAMES}
-    return positions, losses

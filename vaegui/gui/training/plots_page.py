@@ -4,7 +4,7 @@ the plots' set-up were half of the window's start, for a page nobody sees before
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from vaegui.gui.common.movie_export import FormationExport
 from vaegui.gui.common.wording import wording
@@ -15,7 +15,7 @@ from vaegui.gui.training.loss_plot import LossPlot
 def build_plots_page(tab) -> QWidget:
     """The loss curves (with the progress bar and status line), the epoch views under them; their parts become the
     tab's attributes (loss_plot, views, samples, latent_preview, kl_bars, epoch_slider, epoch_label, movie_export)."""
-    tab.loss_plot = LossPlot()
+    tab.loss_plot = LossPlot(tab.model)  # draws the model's history and batch curves
     plot_controls = tab.loss_plot.layout().itemAt(1).layout()
     for text, action in (("Export curves…", tab.actions.export_curves),
                          ("Export history CSV…", tab.actions.export_history)):
@@ -35,7 +35,10 @@ def build_plots_page(tab) -> QWidget:
     top_layout.setContentsMargins(0, 0, 0, 0)
     top_layout.addWidget(tab.loss_plot, 1)
     top_layout.addWidget(tab.progress_bar)
-    top_layout.addWidget(tab.status_label)
+    status_row = QHBoxLayout()
+    status_row.addWidget(tab.status_label, 1)
+    status_row.addWidget(tab.details.toggle, 0, Qt.AlignmentFlag.AlignTop)  # the trainer's messages
+    top_layout.addLayout(status_row)
     splitter = QSplitter(Qt.Orientation.Vertical)
     splitter.addWidget(top)
     splitter.addWidget(tab.views)

@@ -1,9 +1,8 @@
-"""How long the default training takes on this machine, for the welcome and the tour: a few batches timed off the GUI
-thread at first launch, replaced by what each whole training took; remembered in the app's settings."""
+"""How long the default training takes on this machine, for the welcome and the tour: a few batches timed by the
+warm trainer process at first launch, replaced by what each whole training took; remembered in the app's settings."""
 
 from __future__ import annotations
 
-import atexit
 import json
 import time
 
@@ -18,23 +17,9 @@ from vaegui.training.first_run import (
     estimate_range,
     pace_from_training,
     say_duration_range,
-    time_default_batches,
 )
 
 PACE_KEY = "training/pace/{dataset}"
-_RUNNING: dict = {}  # timings under way: QThread -> its worker, kept alive until the thread ends
-
-
-def _wait_for_timings() -> None:
-    for thread in list(_RUNNING):
-        try:
-            thread.quit()
-            thread.wait(60_000)
-        except RuntimeError:
-            pass
-
-
-atexit.register(_wait_for_timings)
 
 
 class TrainingTimes(QObject):
@@ -48,9 +33,9 @@ class TrainingTimes(QObject):
         self.state, self.model = state, model
         self.is_default_model = is_default_model  # config -> whether the default model and batch size train it
         self.measuring: str | None = None  # the dataset whose batches are being timed now
-        self._thread = None
+        self._trainer = None  # the trainer timing them
         self._training: dict | None = None  # the training under way: its settings, epochs before, clock
-        state.tensorflow_ready.connect(lambda _device: self.measure_if_unknown())
+        state.trainer_ready.connect(self._on_trainer_ready)
         model.mode_changed.connect(self._on_mode)
         self._wanted: str | None = None
 
@@ -83,40 +68,44 @@ class TrainingTimes(QObject):
         self._wanted = dataset
         self.measure_if_unknown()
 
+    def _on_trainer_ready(self, _device: str) -> None:
+        self.measure_if_unknown()
+
     def measure_if_unknown(self) -> None:
-        dataset = self._wanted
+        dataset, trainer = self._wanted, self.state.trainers.idle
         if (dataset not in IMAGE_SHAPES or self.pace(dataset) is not None or self.measuring is not None
-                or not self.state.tensorflow_loaded):
+                or trainer is None or not trainer.ready):
             return
-        from PySide6.QtCore import QThread
+        self.measuring, self._trainer = dataset, trainer
+        trainer.event.connect(self._on_trainer_event)
+        trainer.exited.connect(self._on_trainer_exit)
+        # A job of seconds for the warm trainer, which stays the pool's: a Train pressed meanwhile queues behind it.
+        trainer.train({"kind": "time_default_batches", "dataset": dataset,
+                       "batch_size": RunConfig().training.batch_size})
 
-        from vaegui.gui.common.workers import TaskWorker
+    def _on_trainer_event(self, event) -> None:
+        if event.name != "timed":
+            return
+        self._let_go()
+        pace = Pace.from_dict(event["pace"]) if isinstance(event.get("pace"), dict) else None
+        if pace is None:
+            self._on_timing_failed("")
+        else:
+            self._on_timed(pace)
 
-        self.measuring = dataset
-        worker = TaskWorker(time_default_batches, dataset, RunConfig().training.batch_size)
-        worker.finished.connect(self._on_timed)
-        worker.failed.connect(self._on_timing_failed)
-        # A thread of no widget's: a window (or a test's tab) deleted within the timing's seconds must not delete it
-        # while it runs (Qt aborts); it is kept until it ends, and waited for when the program ends.
-        thread = QThread()
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        for signal in (worker.finished, worker.failed):
-            signal.connect(thread.quit)
-        thread.finished.connect(lambda: _RUNNING.pop(thread, None))
-        _RUNNING[thread] = worker
-        self._thread = thread
-        thread.start()
+    def _on_trainer_exit(self, _exit) -> None:
+        self._let_go()
+        self.measuring = None
+
+    def _let_go(self) -> None:
+        trainer, self._trainer = self._trainer, None
+        if trainer is not None:
+            trainer.event.disconnect(self._on_trainer_event)
+            trainer.exited.disconnect(self._on_trainer_exit)
 
     def shutdown(self) -> None:
-        """Wait for a timing under way (a few seconds at most): a thread still running when Qt deletes it aborts."""
-        thread, self._thread = self._thread, None
-        try:
-            if thread is not None and thread.isRunning():
-                thread.quit()  # its finished -> quit hop is queued to this (waiting) thread: asked here
-                thread.wait(60_000)
-        except RuntimeError:
-            pass  # already deleted after finishing
+        """The window is closing: a timing under way is no longer listened to (its trainer ends with the window)."""
+        self._let_go()
 
     def _on_timed(self, pace: Pace) -> None:
         dataset, self.measuring = self.measuring, None

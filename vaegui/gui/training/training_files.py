@@ -9,13 +9,11 @@ from PySide6.QtWidgets import QFileDialog
 
 from vaegui.atomic_files import write_text_atomically
 from vaegui.errors import VaeguiError
-from vaegui.gui.common.workers import TaskWorker
-from vaegui.gui.training.training_worker import start_task
 from vaegui.runs.history import EPOCH_COLUMNS, history_csv_text
 
 
 class TrainingFiles(QObject):
-    """A QObject, so its workers' signals are delivered on the GUI thread (see start_thread)."""
+    """Exports and moved images: the dialogs here, the work on the app's JobRunner."""
 
     def __init__(self, tab):
         super().__init__(tab)
@@ -81,10 +79,8 @@ class TrainingFiles(QObject):
             relocate_dataset(Run.open(folder), path)  # refused, naming each difference, unless it is the same data
             return folder
 
-        worker = TaskWorker(relocate, where)
-        worker.finished.connect(self._on_relocated)
-        worker.failed.connect(self.tab.show_error)
-        start_task(worker, self, self.tab._task_threads)
+        self.tab.runner.submit(lambda report, cancel: relocate(where), lane=None, on_done=self._on_relocated,
+                               on_failed=self.tab.show_error, on_cancelled=lambda: None)
 
     def _on_relocated(self, folder: Path) -> None:
         self.tab.hide_error()

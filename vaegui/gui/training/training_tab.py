@@ -1,4 +1,5 @@
-"""Training tab: lays out the settings, the actions, the curves and the epoch views, rendering the Training model."""
+"""Training tab: lays out the settings, the actions, the curves and the epoch views, rendering the Training model;
+trainings run in a trainer process that the run follower starts and watches."""
 
 from __future__ import annotations
 
@@ -21,23 +22,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vaegui.app.training_model import IDLE, TrainingModel
+from vaegui.app.run_follower import RunFollower
+from vaegui.app.training_model import FOLLOWING, IDLE, TrainingModel
 from vaegui.gui.app_state import AppState
 from vaegui.gui.common.wording import wording
-from vaegui.gui.common.workers import TaskWorker
 from vaegui.gui.runs.run_library import show_run_library
 from vaegui.gui.training.settings_form import SettingsForm
+from vaegui.gui.training.trainer_details import TrainerDetails
 from vaegui.gui.training.training_actions import TrainingActions, bind
 from vaegui.gui.training.training_files import TrainingFiles
 from vaegui.gui.training.training_progress import TrainingProgress
 from vaegui.gui.training.training_welcome import TrainingWelcome
-from vaegui.gui.training.training_worker import TrainingRequest, TrainingWorker, start_task, start_thread, stop_threads
 from vaegui.runs.snapshot import RunSnapshot
 
-SHUTDOWN_WAIT_MS = 10_000  # a stop lands within one batch; this only bounds a pathological hang
+TICK_MS = 1000  # silent trainers are caught, and a followed run folder looked at, this often
 WELCOME, PLOTS = 0, 1
 PLOT_PARTS = ("loss_plot", "views", "samples", "latent_preview", "kl_bars", "epoch_slider", "epoch_label",
               "movie_export")
+ERROR_STYLE = "background: #fdecea; color: #8a1c12; border: 1px solid #f5c2bd; border-radius: 3px; padding: 6px;"
+NOTE_STYLE = "background: #e8f1fb; color: #0b3a66; border: 1px solid #b6d4f2; border-radius: 3px; padding: 6px;"
 
 
 class TrainingTab(QWidget):
@@ -48,9 +51,8 @@ class TrainingTab(QWidget):
         self.state = state
         self.model = TrainingModel()
         self.runs_root: str | Path = state.runs_root
-        self.worker: TrainingWorker | None = None
-        self.thread = None
-        self._task_threads: list = []
+        self.runner = state.runner
+        self.follower = RunFollower(self.model, state.runner, state.trainers)
         self.actions = TrainingActions(self)
         self.files = TrainingFiles(self)
         self.export_curves, self.export_history_csv = self.files.export_curves, self.files.export_history_csv
@@ -58,6 +60,15 @@ class TrainingTab(QWidget):
         self._plots_built = False
         self._build(dataset)
         self.progress = TrainingProgress(self.model, self.progress_bar, self.status_label, state)
+        self.follower.run_opened.connect(self._on_run_shown)
+        self.follower.epoch_saved.connect(lambda folder, epoch: self.state.checkpoint_saved.emit(folder, epoch))
+        self.follower.dataset_missing.connect(lambda folder, problem: self.files.dataset_missing(Path(folder), problem))
+        self.model.progress_changed.connect(self._render_outcome)
+        self.model.mode_changed.connect(self._on_mode_changed)
+        self.tick = QTimer(self)
+        self.tick.setInterval(TICK_MS)
+        self.tick.timeout.connect(self.follower.tick)
+        self.tick.start()
         for action, slot in ((self.actions.train, self.start_training), (self.actions.pause, self.toggle_pause),
                              (self.actions.stop, self.stop_training), (self.actions.continue_, self.continue_training),
                              (self.actions.open_run, self.choose_run_to_open),
@@ -72,8 +83,8 @@ class TrainingTab(QWidget):
         self.model.epochs_changed.connect(self._update_actions)
         self.model.overlays_changed.connect(self._render_overlays)
         self.form.changed.connect(self._update_actions)
-        state.tensorflow_ready.connect(lambda _device: self._update_actions())
-        state.tensorflow_failed.connect(self._on_tensorflow_failed)
+        state.trainer_ready.connect(self._on_trainer_ready)  # methods: disconnected when the tab goes
+        state.trainer_failed.connect(self._on_trainer_failed)
         self._update_actions()
 
     # ---- layout --------------------------------------------------------------------------
@@ -139,8 +150,7 @@ class TrainingTab(QWidget):
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet(
-            "background: #fdecea; color: #8a1c12; border: 1px solid #f5c2bd; border-radius: 3px; padding: 6px;")
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
         self.progress_bar = QProgressBar()
         self.status_label = QLabel()
@@ -149,6 +159,7 @@ class TrainingTab(QWidget):
         self.status_label.setStyleSheet("color: #444;")
         # Room for two lines from the start: a longer status (the run folder) does not push the plots up.
         self.status_label.setMinimumHeight(2 * self.status_label.fontMetrics().lineSpacing() + 4)
+        self.details = TrainerDetails(self.model, self)
         # The curves and the epoch views (pyqtgraph) are built after the window's first paint (build_plots): the
         # welcome is what shows first, and pyqtgraph's import and set-up were half of the window's start.
         self._plots_page = QWidget()
@@ -197,7 +208,8 @@ class TrainingTab(QWidget):
         return self.model.run
 
     def is_training(self) -> bool:
-        return self.thread is not None
+        """This window's trainer is training (following another process's run is not training)."""
+        return self.model.mode not in (IDLE, FOLLOWING)
 
     def learning_views_pending(self) -> bool:
         return self.views.views_pending()
@@ -209,12 +221,21 @@ class TrainingTab(QWidget):
             self.build_plots()
         self.pages.setCurrentIndex(page)
 
-    def _update_actions(self) -> None:
-        tensorflow = "failed" if self._tensorflow_error else "ready" if self.state.tensorflow_loaded else "loading"
-        self.actions.update(self.model, tensorflow, self.form.epochs_box.value())
-        self.form.setEnabled(self.model.mode == IDLE)
+    def training_possible(self) -> bool:
+        """Train may be pressed at once: the trainer loads TensorFlow meanwhile. Only a trainer that cannot load it
+        makes training impossible."""
+        return not self._tensorflow_error
 
-    def _on_tensorflow_failed(self, message: str) -> None:
+    def _update_actions(self) -> None:
+        tensorflow = "failed" if self._tensorflow_error else "ready" if self.state.trainer_ready_now else "loading"
+        self.actions.update(self.model, tensorflow, self.form.epochs_box.value())
+        self.form.setEnabled(self.model.mode in (IDLE, FOLLOWING))
+
+    def _on_trainer_ready(self, _device: str) -> None:
+        self._update_actions()
+        self.progress.show_status()
+
+    def _on_trainer_failed(self, message: str) -> None:
         self._tensorflow_error = message
         self.show_error(f"TensorFlow could not be loaded, so training is not possible: {message}")
         self._update_actions()
@@ -223,23 +244,24 @@ class TrainingTab(QWidget):
 
     def start_training(self) -> bool:
         """Train a new run with the form's settings; False (with the reason shown) if they are refused."""
-        if not self.model.can_start(self.state.tensorflow_loaded):
+        if not self.model.can_start(self.training_possible()):
             return False
         config = self.form.check()
         if config is None:
             return False
         folder = self.form.run_folder()
-        request = TrainingRequest(config=config, folder=Path(folder) if folder else None,
-                                  runs_root=Path(self.runs_root))
+        job = {"kind": "new", "config": config.to_dict(), "folder": str(folder) if folder else None,
+               "runs_root": str(self.runs_root)}
+        self.follower.unfollow()
         self.model.show_run(None)
-        self._start_worker(request, f"Starting a new run on {config.data.dataset}…")
+        self._start(job, f"Starting a new run on {config.data.dataset}…")
         return True
 
     def continue_training(self) -> bool:
         """Train the open run up to the form's epoch count, with the form's training settings."""
         run, epochs = self.model.run, self.form.epochs_box.value()
-        if run is None or not self.model.can_start(self.state.tensorflow_loaded):
-            return False
+        if run is None or self.model.mode != IDLE or not self.training_possible():
+            return False  # a run trained elsewhere is followed (FOLLOWING), not continued
         config = self.form.check()
         if config is None:
             return False
@@ -251,26 +273,13 @@ class TrainingTab(QWidget):
         # The weights fit one architecture and one image size: only the training settings may change.
         changes = {key: getattr(config.training, key) for key in ("epochs", "batch_size", "learning_rate",
                                                                    "kl_warmup_epochs")}
-        self._start_worker(TrainingRequest(folder=run.folder, training_changes=changes),
-                           f"Continuing {run.folder} to epoch {epochs}…")
+        self._start({"kind": "continue", "folder": str(run.folder), "changes": changes},
+                    f"Continuing {run.folder} to epoch {epochs}…")
         return True
 
-    def _start_worker(self, request: TrainingRequest, message: str) -> None:
+    def _start(self, job: dict, message: str) -> None:
         self.hide_error()
-        control = self.model.begin()
-        self.worker = worker = TrainingWorker(request, control)
-        # Only this tab's own methods: a QObject receiver makes Qt deliver on the GUI thread; a plain callable
-        # would run in the worker's thread (the worker lives there).
-        worker.run_ready.connect(self._on_run_ready)
-        worker.status.connect(self._on_status)
-        worker.started.connect(self._on_started)
-        worker.batch_progress.connect(self._on_batch)
-        worker.epoch_finished.connect(self._on_epoch)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        worker.dataset_missing.connect(self._on_dataset_missing)
-        self.progress.starting(message)
-        self.thread = start_thread(worker, self)
+        self.follower.train(job, message)
 
     def toggle_pause(self) -> None:
         self.model.pause()
@@ -279,55 +288,33 @@ class TrainingTab(QWidget):
         self.model.stop()
 
     def shutdown(self) -> None:
-        """Stop training and wait for it (the last completed epoch is on disk) before the window closes."""
-        if self.model.control is not None:
-            self.model.control.stop()
-        stop_threads([self.thread, *self._task_threads], SHUTDOWN_WAIT_MS)  # a movie being drawn is cancelled
+        """The window is closing: this window's training is told to stop at its next batch (its last completed epoch
+        is on disk), or to go on alone when Keep training is ticked. Nothing is waited for."""
+        self.tick.stop()
+        movies = self.__dict__.get("movie_export")
+        if movies is not None:
+            movies.cancel()
+        self.follower.shutdown(keep_training=self.actions.keep_training.isChecked())
         self.welcome.times.shutdown()  # a first launch's timing of a few batches
 
-    # ---- worker signals (GUI thread) -----------------------------------------------------
+    # ---- what the follower and the model say (GUI thread) --------------------------------
 
-    def _on_run_ready(self, snapshot: RunSnapshot) -> None:
-        if self.model.run is None or self.model.run.folder != snapshot.folder:
-            self.model.show_run(snapshot)
-        self.form.set_config(snapshot.config)
-        self.state.run_opened.emit(str(snapshot.folder), snapshot.epochs_completed)
-
-    def _on_status(self, text: str) -> None:
-        self.progress.on_status(text)
-
-    def _on_started(self, start) -> None:
-        self.progress.on_started(start)
-
-    def _on_batch(self, update) -> None:
-        self.loss_plot.add_batches(update.positions, update.losses)
-        self.progress.on_batch(update)
-
-    def _on_epoch(self, update) -> None:
-        self.loss_plot.add_epoch(update.record)
-        self.model.add_epoch(update.record, update.views)
-        self.progress.on_epoch(update)
+    def _on_run_shown(self, folder: str, epochs: int) -> None:
         if self.model.run is not None:
-            self.state.checkpoint_saved.emit(str(self.model.run.folder), update.epoch)
+            self.form.set_config(self.model.run.config)
+        self.state.run_opened.emit(folder, epochs)
 
-    def _on_finished(self, result) -> None:
-        self.progress.on_finished(result)
-        self._training_ended()
+    def _render_outcome(self) -> None:
+        outcome = self.model.outcome
+        if outcome is None or outcome.kind in ("finished", "stopped"):
+            return
+        self.show_error(outcome.message, note=outcome.kind in ("refused", "ended_elsewhere"))
 
-    def _on_failed(self, message: str) -> None:
-        self.show_error(message)
-        self.progress.on_failed()
-        self._training_ended()
-
-    def _on_dataset_missing(self, folder: str, problem: str) -> None:
-        self.files.dataset_missing(Path(folder), problem)  # asked once training has ended
-
-    def _training_ended(self) -> None:
-        self.loss_plot.flush()
-        self.views.finish()  # the last epoch's views, one at a time like the others
-        self.worker = self.thread = None
-        self.model.ended()
-        self.files.locate_if_missing()
+    def _on_mode_changed(self) -> None:
+        if self.model.mode == IDLE and self._plots_built:
+            self.loss_plot.flush()
+            self.views.finish()  # the last epoch's views, one at a time like the others
+            self.files.locate_if_missing()
 
     # ---- opening and overlaying runs -----------------------------------------------------
 
@@ -339,32 +326,47 @@ class TrainingTab(QWidget):
                          self.state.compare_requested.emit)
 
     def open_run(self, folder: str | Path, *, overlay: bool = False) -> None:
-        """Reopen a run (settings, curves, every epoch's views) or draw its curves as an overlay; read off-thread."""
+        """Reopen a run (settings, curves, every epoch's views) or draw its curves as an overlay; read off-thread.
+
+        A run another process is training is shown live, read-only, as it goes on."""
         if not overlay and not self.model.can_open():
             self.show_error("Stop training before opening another run.")
             return
-        worker = TaskWorker(RunSnapshot.read, Path(folder))
-        worker.finished.connect(self._on_overlay_opened if overlay else self._on_run_opened)
-        worker.failed.connect(self.show_error)
-        start_task(worker, self, self._task_threads)
+        self.runner.submit(lambda report, cancel: RunSnapshot.read(Path(folder)), lane=None,
+                           on_done=self._on_overlay_opened if overlay else self._on_run_opened,
+                           on_failed=self.show_error, on_cancelled=lambda: None)
+
+    def show_background_training(self) -> None:
+        """At start: a run this app left training when its window closed is shown, live, as it goes on."""
+        from vaegui.app.run_follower import first_background_training
+        from vaegui.gui.runs.run_library import remembered_runs
+
+        folders = [Path(folder) for folder in remembered_runs()[:20]]
+
+        def found(folder: Path | None) -> None:
+            if folder is not None and self.model.run is None and self.model.mode == IDLE:
+                self.open_run(folder)
+
+        self.runner.submit(lambda report, cancel: first_background_training(folders), lane=None, on_done=found,
+                           on_failed=lambda message: None, on_cancelled=lambda: None)
 
     def _on_run_opened(self, snapshot: RunSnapshot) -> None:
         if not self.model.can_open():
             self.show_error("Stop training before opening another run.")
             return
         self.hide_error()
+        self.follower.unfollow()
         self.form.set_config(snapshot.config)
         self.form.run_folder_edit.clear()
         self.model.show_run(snapshot)
-        self.progress.opened(snapshot)
+        self.model.ended(None)
+        if snapshot.history_note:
+            self.model.note(snapshot.history_note)
+        if snapshot.holder is not None:
+            self.follower.follow(snapshot)
         self.state.run_opened.emit(str(snapshot.folder), snapshot.epochs_completed)
 
     def _on_run_changed(self) -> None:
-        run = self.model.run
-        if run is None:
-            self.loss_plot.clear()
-        else:
-            self.loss_plot.set_history(list(run.history), list(run.batch_history))
         self._update_actions()
 
     def _on_overlay_opened(self, snapshot: RunSnapshot) -> None:
@@ -387,7 +389,9 @@ class TrainingTab(QWidget):
 
     # ---- messages ------------------------------------------------------------------------
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, *, note: bool = False) -> None:
+        """A message above the plots: an error (red), or with `note` something to know that is not one (blue)."""
+        self.error_label.setStyleSheet(NOTE_STYLE if note else ERROR_STYLE)
         self.error_label.setText(message)
         self.error_label.show()
 
