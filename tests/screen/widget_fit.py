@@ -157,11 +157,13 @@ def _problems(widget: QWidget):
             frame = style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, widget)
             icon = widget.iconSize().width() + 4 if not widget.icon().isNull() else 0
             menu = style.pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, widget) if widget.menu() else 0
-            needed = metrics.horizontalAdvance(text) + icon + menu + margin + 2 * frame
+            lines = text.split("\n")
+            needed = max(metrics.horizontalAdvance(line) for line in lines) + icon + menu + margin + 2 * frame
             if needed > widget.width() + SLACK:
                 yield f"button text cut: needs {needed} px, has {widget.width()}"
-            if metrics.height() > widget.height():
-                yield f"button text cut: needs {metrics.height()} px of height, has {widget.height()}"
+            tall = metrics.height() + (len(lines) - 1) * metrics.lineSpacing()
+            if tall > widget.height():
+                yield f"button text cut: needs {tall} px of height, has {widget.height()}"
     elif isinstance(widget, QToolButton):
         text = _mnemonic_free(widget.text())
         if text and widget.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly:
