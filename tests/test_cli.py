@@ -139,7 +139,8 @@ def test_progress_in_a_pipe_is_plain_lines_one_per_epoch(tmp_path):
 
 def test_kl_warmup_given_on_resume_is_used(tmp_path):
     out = tmp_path / "w"
-    first = vaegui_in_process("train", "--dataset", "digits", "--epochs", "1", *TINY, "--kl-weight", "0.5", "--out", str(out))
+    first = vaegui_in_process("train", "--dataset", "digits", "--epochs", "1", *TINY, "--kl-weight", "0.5",
+                              "--out", str(out))
     assert first.returncode == 0, first.stderr
     more = vaegui_in_process("train", "--resume", str(out), "--epochs", "3", "--kl-warmup", "4")
     assert more.returncode == 0, more.stderr
