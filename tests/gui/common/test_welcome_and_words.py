@@ -77,6 +77,19 @@ def test_the_status_line_growing_does_not_move_the_plots(window, qtbot):
     assert tab.loss_plot.geometry() == before
 
 
+def test_the_device_line_stays_when_a_menu_is_browsed(window, qtbot):
+    """Found by walking the app: "Ready — CPU (2 cores)" was a passing status message, wiped for good by the first
+    menu item the pointer crossed (Qt shows each item's tip there, an empty one for an item without)."""
+    from PySide6.QtGui import QStatusTipEvent
+    from PySide6.QtWidgets import QApplication
+
+    window.state.trainer_ready.emit("CPU (2 cores)")
+    assert window.device_label.text() == "Ready — CPU (2 cores)" and window.device_label.isVisible()
+    for tip in ("Open a run trained before", ""):  # a menu item with a tip, then one without
+        QApplication.sendEvent(window, QStatusTipEvent(tip))
+    assert window.device_label.text() == "Ready — CPU (2 cores)" and window.device_label.isVisible()
+
+
 def _texts(window) -> dict[str, str]:
     form, controls, point = window.training_tab.form, window.explorer_tab.controls, window.explorer_tab.point_panel
     return {

@@ -75,7 +75,11 @@ def test_a_click_on_one_map_marks_the_same_image_on_the_other_with_both_reconstr
     left, right = tab.maps["a"], tab.maps["b"]
     assert left.point_count() == right.point_count() == len(tab.comparison.explorers["a"].shown.latents)
     row = _isolated_row(left)
+    # Before a pick the panel says what to do and shows no pictures: its three empty tiles were black squares.
+    panel = tab.picked_panel
+    assert panel.title.isVisible() and not panel.original.isVisible() and not panel.decoded["a"].isVisible()
     _click(qtbot, left, _pixel_of(left, *left.coords[row]))
+    assert panel.original.isVisible() and all(panel.decoded[side].isVisible() for side in ("a", "b"))
     picked_left, picked_right = (tab.comparison.selections[side].selected for side in ("a", "b"))
     assert isinstance(picked_left, PointDetails) and picked_left.row == row
     assert isinstance(picked_right, PointDetails)

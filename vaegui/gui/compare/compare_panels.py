@@ -53,7 +53,11 @@ class PickedPanel(QWidget):
         self.original = ImageTile("original", TILE)
         self.decoded = {side: ImageTile("", TILE) for side in SIDES}
         self.link_note = _note()
-        tiles = QGridLayout()
+        # Shown once something is picked: before, the hint above says what to do (three empty tiles read as three
+        # black pictures).
+        self.tiles = QWidget()
+        tiles = QGridLayout(self.tiles)
+        tiles.setContentsMargins(0, 0, 0, 0)
         tiles.addWidget(self.original, 0, 0)
         tiles.addWidget(self.decoded["a"], 0, 1)
         tiles.addWidget(self.decoded["b"], 0, 2)
@@ -62,7 +66,8 @@ class PickedPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(_heading("The picked image, as each model sees it"))
         layout.addWidget(self.title)
-        layout.addLayout(tiles)
+        layout.addWidget(self.tiles)
+        self.tiles.hide()
         layout.addWidget(self.link_note)
         layout.addStretch(1)
         for selection in comparison.selections.values():
@@ -75,6 +80,7 @@ class PickedPanel(QWidget):
         selected = {side: comparison.selections[side].selected for side in SIDES}
         point = next((s for s in selected.values() if isinstance(s, PointDetails)), None)
         place = point is None and any(s is not None for s in selected.values())
+        self.tiles.setVisible(any(s is not None for s in selected.values()))
         self.original.set_image(None if point is None else point.original,
                                 "no original:\na place" if place else "original\n")
         for side in SIDES:

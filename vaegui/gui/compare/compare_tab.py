@@ -31,13 +31,14 @@ from vaegui.gui.common.wrapped_label import WrappedLabel
 from vaegui.gui.compare.compare_panels import PanelsUnderTheMaps, PickedPanel, PriorPanel, QualityTable
 from vaegui.gui.compare.compare_verbs import CompareVerbs
 from vaegui.gui.compare.experiment_worker import ExperimentProgress, ExperimentWorker
-from vaegui.gui.map.explorer_map_view import ExplorerMapView
+from vaegui.gui.map.explorer_map_view import PLACED_EXACTLY, ExplorerMapView
 from vaegui.gui.map.latent_map import LatentMap
 from vaegui.gui.map.map_controls import MapControls
 from vaegui.gui.runs.run_library import show_run_library
 from vaegui.palette import HINT_STYLE
 from vaegui.runs.library import RunSummary
 from vaegui.training.experiments import ExperimentResult, plan_ae_vs_tiny_kl, plan_standard_vae
+from vaegui.words import word
 
 WELCOME, COMPARISON = 0, 1
 
@@ -167,6 +168,8 @@ class CompareTab(QWidget):
         self.prior_panel = PriorPanel(self.comparison)
         for selection in self.comparison.selections.values():
             selection.generated_changed.connect(self._render_lessons)
+        for explorer in self.comparison.explorers.values():
+            explorer.map_changed.connect(self._render_lessons)  # a t-SNE map cannot mark the draws: it says so
         self.quality_table = QualityTable(self.comparison)
         # Presenter mode hides the figures, for room: the maps, the lessons and the pictures are what a room sees.
         wording().mark_expert(self.quality_table)
@@ -338,6 +341,9 @@ class CompareTab(QWidget):
     def _render_lessons(self) -> None:
         for side, label in self.lessons.items():
             text, figures = self.comparison.prior_lesson(side)
+            shown = self.comparison.explorers[side].shown
+            if text and shown is not None and shown.method not in PLACED_EXACTLY:
+                text = f"{text} {word('prior_draws_unmarked', wording().expert)}"
             label.setText(text)
             label.setToolTip(figures)
             label.setVisible(bool(text))

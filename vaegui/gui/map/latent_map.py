@@ -35,6 +35,7 @@ class LatentMap(QWidget):
     location_clicked = Signal(float, float)
     location_dragged = Signal(float, float)
     hovered = Signal(object)  # row or None
+    keys_moved = Signal()  # the class legend or the key changed size or place (names on the map keep clear of them)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -120,6 +121,7 @@ class LatentMap(QWidget):
         columns = max(1, -(-int(count * row) // int(room)))
         if columns != self.legend.columnCount:
             self.legend.setColumnCount(columns)
+        self.keys_moved.emit()
 
     # ---- data ----------------------------------------------------------------------------
 
@@ -266,6 +268,11 @@ class LatentMap(QWidget):
 
     def _update_key(self) -> None:
         self.key.show_marks(self._drawn_marks())
+        self.keys_moved.emit()
+
+    def key_rects(self) -> list:
+        """The scene rectangles of the class legend and the key where they are drawn now."""
+        return [box.sceneBoundingRect() for box in (self.legend, self.key) if box.isVisible() and box.items]
 
     def clear_overlays(self) -> None:
         self.show_selection(None)
