@@ -42,7 +42,7 @@ def test_the_welcome_names_the_dataset_and_its_time_and_its_button_trains(qtbot,
     state.start_trainer()
     # A few batches are timed by the warm trainer; the button then says a range.
     qtbot.waitUntil(lambda: tab.welcome.estimate is not None, timeout=120_000)
-    assert re.fullmatch(r"Train a model on the built-in digits \(about \d+(–\d+)? (s|min)\)", button.text()), \
+    assert re.fullmatch(r"Train a model on the built-in digits\n\(about \d+(–\d+)? (s|min)\)", button.text()), \
         button.text()
     assert app_settings().value(PACE_KEY.format(dataset="digits"))  # remembered: the next launch says it at once
     # Another number of epochs: another estimate. Another model: no guess at all.

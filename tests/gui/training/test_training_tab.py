@@ -202,7 +202,9 @@ def test_pause_then_resume_continues_to_the_end(qtbot, tab):
     click(qtbot, tab.pause_button)
     assert tab.mode == PAUSED
     assert tab.pause_button.text() == "Resume"
-    qtbot.wait(1000)  # a batch in flight and its signal land first
+    # The trainer acts after the batch in progress and says so; every batch before it is then drawn.
+    qtbot.waitUntil(lambda: tab.model.paused_at is not None, timeout=WAIT_MS)
+    assert "· paused" in tab.progress_bar.format()
     paused_count = tab.loss_plot.batch_point_count()
     qtbot.wait(1500)
     assert tab.loss_plot.batch_point_count() == paused_count, "training went on while paused"
