@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.gui.conftest import set_tiny_settings
-from tests.gui.training.test_training_tab import WAIT_MS, click, csv_rows, saved_state, wait_until_idle
+from tests.gui.training.training_tab_helpers import WAIT_MS, click, csv_rows, saved_state, wait_until_idle
 from vaegui.app.trainer_link import TrainerPool
 from vaegui.app.training_model import FOLLOWING, IDLE, PAUSED
 from vaegui.gui.app_state import AppState
