@@ -31,3 +31,16 @@ def saved_state(folder: Path) -> dict:
 def csv_rows(path: Path) -> list[dict[str, str]]:
     with open(path, newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def long_training_window(qtbot, runs_root: Path):
+    """The main window as a person opens it, set to train tiny models for 1000 epochs into `runs_root`."""
+    from tests.gui.conftest import set_tiny_settings
+    from vaegui.gui.main_window import MainWindow
+
+    window = MainWindow(dataset="digits")
+    qtbot.addWidget(window)
+    window.show()
+    window.training_tab.runs_root = runs_root
+    set_tiny_settings(window.training_tab, epochs=1000)
+    return window
