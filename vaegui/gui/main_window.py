@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QHideEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QSizePolicy, QTabWidget, QWidget
 
 from vaegui.gui.app_state import AppState
 from vaegui.gui.common.elided_label import ElidedLabel
@@ -57,6 +57,8 @@ class MainWindow(QMainWindow):
         # Elided: a trainer's long failure message never widens the window.
         self.device_label = ElidedLabel("Starting the trainer (TensorFlow) in the background…")
         self.device_label.setMinimumWidth(DEVICE_LINE_PX)
+        # Its own Ignored width left the status bar placing it at the window's right edge, 1 px of it on screen.
+        self.device_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.statusBar().addPermanentWidget(self.device_label)
         self.state.trainer_ready.connect(self._on_trainer_ready)  # a method: Qt disconnects it when the window goes
         self.state.trainer_failed.connect(self._on_trainer_failed)

@@ -61,6 +61,26 @@ def test_presenter_mode_scales_fonts_and_hides_expert_settings_and_back(presenti
     assert not any(widget.isHidden() for widget in experts)
 
 
+def test_presenter_mode_says_what_the_model_learns_where_the_settings_were(presenting, qtbot):
+    """The settings hidden left the column under Train, Pause and Stop empty: what the model learns from is said
+    there, in plain words, while presenter mode is on."""
+    from vaegui.gui.training.settings_summary import SettingsSummary
+
+    window = presenting
+    tab = window.training_tab
+    tab.form.set_dataset("digits")
+    tab.form.z_dim_box.setValue(2)
+    summary = tab.findChild(SettingsSummary)
+    assert summary is not None and summary.isHidden()  # the form says it all
+    window.presenter_action.trigger()
+    qtbot.waitUntil(summary.isVisible, timeout=2000)
+    text = summary.text()
+    assert "Small digits (built in)" in text and "Numbers per picture: 2" in text and "digits," not in text
+    assert summary.geometry().top() >= tab.open_button.geometry().bottom()  # under the buttons
+    window.presenter_action.trigger()
+    qtbot.waitUntil(lambda: summary.isHidden(), timeout=2000)
+
+
 def test_presenter_mode_draws_thicker_lines_bigger_dots_and_titles_and_back(presenting, qtbot, run_z2):
     window = presenting
     tab = window.training_tab

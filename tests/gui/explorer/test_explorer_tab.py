@@ -249,7 +249,7 @@ def test_cancel_button_stops_tsne_and_a_later_projection_still_works(open_tab, r
     key = tab.explorer.map_key()
     assert _shown(tab).projection.method == "tsne" and tab.explorer.map_jobs.maps.get(key) is not None
     np.testing.assert_array_equal(tab.map.coords, _shown(tab).projection.coords)
-    assert tab.status_label.text().startswith("t-SNE of 500 points in")
+    assert tab.status_label.text().startswith("t-SNE of 500 pictures")
 
 
 def test_clicking_empty_space_in_tsne_decodes_the_nearest_points_weighted_mean(open_tab, run_z4, qtbot):

@@ -58,6 +58,7 @@ class PresenterMode(QObject):
     def _enter(self) -> None:
         settings, window = self.settings, self.window
         window.explorer_tab  # noqa: B018 (built now, if not yet, so that it is enlarged too)
+        window.setProperty("presenting", True)  # read by layouts that split the room by mode (the Compare page)
         app = QApplication.instance()
         self._app_font = QFont(app.font())
         bigger = QFont(self._app_font)
@@ -91,6 +92,7 @@ class PresenterMode(QObject):
 
     def _leave(self) -> None:
         window = self.window
+        window.setProperty("presenting", False)
         if self._side_sizes is not None:
             window.explorer_tab.restore_side_panel(self._side_sizes)
             self._side_sizes = None
