@@ -3,7 +3,7 @@ the plots' set-up were half of the window's start, for a page nobody sees before
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from vaegui.gui.common.movie_export import FormationExport
@@ -39,11 +39,43 @@ def build_plots_page(tab) -> QWidget:
     status_row.addWidget(tab.status_label, 1)
     status_row.addWidget(tab.details.toggle, 0, Qt.AlignmentFlag.AlignTop)  # the trainer's messages
     top_layout.addLayout(status_row)
-    splitter = QSplitter(Qt.Orientation.Vertical)
+    splitter = CurvesOverViews()
     splitter.addWidget(top)
     splitter.addWidget(tab.views)
-    splitter.setStretchFactor(0, 11)
-    splitter.setStretchFactor(1, 9)
-    splitter.setChildrenCollapsible(False)
     tab.movie_export = FormationExport(tab)  # the map's formation as a GIF or MP4
     return splitter
+
+
+# The epoch views' share of the page's height: in presenter mode their text is half as big again, and the map, the
+# copies and the bars under it would keep a strip a few numbers high (the bars' axis 47 px at 1280×800).
+VIEWS_SHARE = {False: 0.45, True: 0.55}
+
+
+class CurvesOverViews(QSplitter):
+    """The curves over the epoch views, split for the mode the window is in now (its "presenting" property), worked
+    out whenever the page is shown, resized or its text changes size."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setChildrenCollapsible(False)
+
+    def split(self) -> None:
+        if self.count() != 2 or self.height() <= 0:
+            return
+        room = self.height() - self.handleWidth()
+        views = int(VIEWS_SHARE[bool(self.window().property("presenting"))] * room)
+        views = max(views, self.widget(1).minimumSizeHint().height())
+        self.setSizes([room - views, views])
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.split()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.split()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:  # presenter mode on or off (the window's text changed size)
+            QTimer.singleShot(0, self, self.split)
