@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from vaegui.app.comparison import SIDES, ComparisonModel
 from vaegui.app.explorer_selection import SAMPLES, PointDetails
 from vaegui.gui.common.image_tiles import ImageGrid, ImageTile
+from vaegui.gui.common.mode_splitter import SplitByMode
 from vaegui.gui.common.wrapped_label import WrappedLabel
 from vaegui.palette import HINT_STYLE
 from vaegui.runs.library import FIGURES, FIGURES_BY_KEY, RunSummary, format_figure
@@ -243,20 +243,9 @@ class PanelsUnderTheMaps(QScrollArea):
             self.updateGeometry()
 
 
-class MapsOverPanels(QSplitter):
-    """The maps over the panels under them, split for the mode the window is in now (its "presenting" property):
-    in presenter mode the maps take most of the height (MAPS_SHARE), a room sees them, not the panels.
-
-    The split is worked out whenever the page is shown, resized or its text changes size, not kept from the moment
-    presenter mode was switched on: the page is often built, or hidden, then (a split saved then was wrong), and the
-    maps had to get their normal share back when presenter mode ended."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(Qt.Orientation.Vertical, parent)
-        self.setChildrenCollapsible(False)
-
-    def presenting(self) -> bool:
-        return bool(self.window().property("presenting"))
+class MapsOverPanels(SplitByMode):
+    """The maps over the panels under them, split for the mode the window is in now: in presenter mode the maps take
+    most of the height (MAPS_SHARE), a room sees them, not the panels."""
 
     def split(self) -> None:
         if self.count() != 2 or self.height() <= 0:
@@ -265,16 +254,3 @@ class MapsOverPanels(QSplitter):
         panels = self.widget(1).minimumSizeHint().height()  # what they need, up to what the maps leave them
         maps = max(self.widget(0).minimumSizeHint().height(), room - panels)
         self.setSizes([maps, room - maps])
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        self.split()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self.split()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().changeEvent(event)
-        if event.type() == event.Type.FontChange:  # presenter mode on or off (the window's text changed size)
-            QTimer.singleShot(0, self, self.split)

@@ -3,9 +3,10 @@ the plots' set-up were half of the window's start, for a page nobody sees before
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from vaegui.gui.common.mode_splitter import SplitByMode
 from vaegui.gui.common.movie_export import FormationExport
 from vaegui.gui.common.wording import wording
 from vaegui.gui.training.epoch_views_panel import EpochViewsPanel
@@ -51,31 +52,12 @@ def build_plots_page(tab) -> QWidget:
 VIEWS_SHARE = {False: 0.45, True: 0.55}
 
 
-class CurvesOverViews(QSplitter):
-    """The curves over the epoch views, split for the mode the window is in now (its "presenting" property), worked
-    out whenever the page is shown, resized or its text changes size."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(Qt.Orientation.Vertical, parent)
-        self.setChildrenCollapsible(False)
+class CurvesOverViews(SplitByMode):
+    """The curves over the epoch views, split for the mode the window is in now."""
 
     def split(self) -> None:
         if self.count() != 2 or self.height() <= 0:
             return
         room = self.height() - self.handleWidth()
-        views = int(VIEWS_SHARE[bool(self.window().property("presenting"))] * room)
-        views = max(views, self.widget(1).minimumSizeHint().height())
+        views = max(int(VIEWS_SHARE[self.presenting()] * room), self.widget(1).minimumSizeHint().height())
         self.setSizes([room - views, views])
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        self.split()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self.split()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().changeEvent(event)
-        if event.type() == event.Type.FontChange:  # presenter mode on or off (the window's text changed size)
-            QTimer.singleShot(0, self, self.split)
