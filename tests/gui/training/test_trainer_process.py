@@ -223,3 +223,59 @@ def test_a_training_kept_going_after_its_window_closed_is_shown_by_the_next_wind
     finally:
         os.killpg(trainer.pid, signal.SIGKILL)
         trainer.wait()
+
+
+# A fresh window process trains a tiny run from its Training tab, as a person would; it reports which of TensorFlow
+# and Keras it imported (and on which thread, from where: so a failure names the culprit) and the trainer's pid.
+WINDOW_TRAINS = textwrap.dedent("""
+    import json, sys, threading, time, traceback
+    from PySide6.QtWidgets import QApplication
+
+    imported = []
+
+    class Watch:
+        def find_spec(self, name, path=None, target=None):
+            if name in ("tensorflow", "keras") and not imported:
+                imported.append(f"{name} on {threading.current_thread().name}: " +
+                                "".join(traceback.format_stack(limit=12)))
+            return None
+
+    sys.meta_path.insert(0, Watch())
+    from vaegui.gui.main_window import MainWindow
+    from vaegui.gui.app import end_quickly
+    from tests.gui.conftest import set_tiny_settings
+
+    app = QApplication([])
+    window = MainWindow(dataset="digits")
+    window.show()
+    window.load_tensorflow()
+    tab = window.training_tab
+    tab.runs_root = sys.argv[1]
+    set_tiny_settings(tab, epochs=1)
+    assert tab.start_training()
+    trainer = tab.follower.trainer.pid
+    deadline = time.monotonic() + 170
+    while (tab.model.outcome is None or tab.is_training()) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    app.processEvents()
+    print(json.dumps({"outcome": tab.model.outcome.kind if tab.model.outcome else None, "trainer": trainer,
+                      "window": __import__("os").getpid(), "imported": imported,
+                      "modules": sorted(m for m in ("tensorflow", "keras") if m in sys.modules)}), flush=True)
+    window.close()
+    app.quit()
+    sys.exit(end_quickly(0))
+""")
+
+
+def test_the_windows_process_never_imports_tensorflow_for_training(tmp_path):
+    from tests.robustness.conftest import QUIET_TF
+
+    done = subprocess.run([sys.executable, "-c", WINDOW_TRAINS, str(tmp_path / "runs")], capture_output=True,
+                          text=True, timeout=240, cwd=Path(__file__).resolve().parents[3],
+                          env={**os.environ, **QUIET_TF, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["outcome"] == "finished", done.stderr[-3000:]
+    assert report["trainer"] != report["window"]  # trained in the trainer process…
+    assert report["modules"] == [] and report["imported"] == [], report["imported"]  # …and TensorFlow only there
