@@ -182,17 +182,34 @@ def test_the_trainer_yields_to_the_window_as_a_whole_process(qtbot, tab):
                 pass
         return found
 
-    window_before = niceness(os.getpid())
+    window_before, window_group_before = niceness(os.getpid()), autogroup(os.getpid())
     set_tiny_settings(tab, epochs=1000)
     click(qtbot, tab.train_button)
     qtbot.waitUntil(lambda: tab.model.curves.size > 0, timeout=WAIT_MS)
     trainer = niceness(tab.follower.trainer.pid)
     window = niceness(os.getpid())
+    window_group = autogroup(os.getpid())
+    trainer_group = autogroup(tab.follower.trainer.pid)
     click(qtbot, tab.stop_button)
     wait_until_idle(qtbot, tab)
     # Every thread of the trainer (TensorFlow's pools included) runs lowered; none of the window's was touched.
     assert len(trainer) >= 3 and set(trainer.values()) == {TRAINER_NICE}, trainer
     assert {window_before.get(t, n) for t, n in window.items()} == set(window.values()) == {0}, window
+    # Linux shares the CPU between sessions first (autogroups) and ranks by niceness only inside one: the trainer,
+    # in a session of its own, lowers its session too, or it would compete with the window as an equal.
+    if window_group is not None:
+        assert trainer_group is not None and trainer_group[0] != window_group[0], (trainer_group, window_group)
+        assert trainer_group[1] == TRAINER_NICE and window_group[1] == window_group_before[1], (trainer_group,
+                                                                                             window_group)
+
+
+def autogroup(pid: int) -> tuple[str, int] | None:
+    """(the scheduling group of `pid`'s session, its niceness), or None where Linux has no autogroups."""
+    try:
+        name, _, nice = Path(f"/proc/{pid}/autogroup").read_text().split()
+    except (OSError, ValueError):
+        return None
+    return name, int(nice)
 
 
 def test_pause_then_resume_continues_to_the_end(qtbot, tab):
