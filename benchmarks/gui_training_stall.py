@@ -110,7 +110,10 @@ def new_window(app: QApplication, config: RunConfig, root: str):
     window.load_tensorflow()  # after: the trainer starts and loads TensorFlow; before: the window loads it
     wait_for(lambda: window.state.trainer_ready_now if PROCESS_TRAINER else window.state.tensorflow_loaded)
     tab = window.training_tab
-    # The app open a while: a first launch's timing of a few batches (in the trainer) is over.
+    # The app open a while: its start finished (the Explorer, Compare and the curves are built after the first
+    # paint; a warm trainer from an earlier round is ready long before that)…
+    wait_for(lambda: window._started)
+    # …and a first launch's timing of a few batches (in the trainer) is over.
     wait_for(lambda: getattr(tab.welcome, "times", None) is None or tab.welcome.times.measuring is None)
     tab.runs_root = root
     tab.form.set_config(config)
