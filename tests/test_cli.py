@@ -44,12 +44,12 @@ def vaegui_in_process(*args) -> subprocess.CompletedProcess:
 
 def test_train_then_resume_then_reopen(tmp_path):
     out = tmp_path / "x"
-    done = vaegui("train", "--dataset", "digits", "--epochs", "2", *TINY, "--out", str(out))
+    done = vaegui_in_process("train", "--dataset", "digits", "--epochs", "2", *TINY, "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert f"Run folder: {out}" in done.stdout and "Training finished after 2 of 2 epochs" in done.stdout
     assert "epoch 2/2" in done.stderr
 
-    more = vaegui("train", "--resume", str(out), "--epochs", "3")
+    more = vaegui_in_process("train", "--resume", str(out), "--epochs", "3")
     assert more.returncode == 0, more.stderr
     assert "epochs 3–3" in more.stderr and "finished after 3 of 3 epochs" in more.stdout
     run = Run.open(out)
@@ -60,7 +60,7 @@ def test_train_then_resume_then_reopen(tmp_path):
 def test_config_file_and_flags(tmp_path):
     config = tmp_path / "settings.json"
     config.write_text('{"model": {"z_dim": 3, "conv_filters": [4, 8], "dense_units": 8}, "training": {"epochs": 1}}')
-    done = vaegui("train", "--config", str(config), "--kl-weight", "0.5", "--subset", "500", "--out",
+    done = vaegui_in_process("train", "--config", str(config), "--kl-weight", "0.5", "--subset", "500", "--out",
                   str(tmp_path / "y"))
     assert done.returncode == 0, done.stderr
     run = Run.open(tmp_path / "y")
@@ -69,12 +69,12 @@ def test_config_file_and_flags(tmp_path):
 
 
 def test_errors_are_one_clear_line_and_exit_non_zero(tmp_path):
-    bad = vaegui("train", "--dataset", "digits", "--epochs", "0", "--out", str(tmp_path / "z"))
+    bad = vaegui_in_process("train", "--dataset", "digits", "--epochs", "0", "--out", str(tmp_path / "z"))
     assert bad.returncode == 1
     assert bad.stderr.strip() == "vaegui: error: Epochs 0 is out of range: train for at least 1 epoch."
-    missing = vaegui("train", "--resume", str(tmp_path / "nope"))
+    missing = vaegui_in_process("train", "--resume", str(tmp_path / "nope"))
     assert missing.returncode == 1 and "does not exist" in missing.stderr and "Traceback" not in missing.stderr
-    mixed = vaegui("train", "--resume", str(tmp_path / "nope"), "--z-dim", "4")
+    mixed = vaegui_in_process("train", "--resume", str(tmp_path / "nope"), "--z-dim", "4")
     assert mixed.returncode == 1 and "--z-dim cannot be used with --resume" in mixed.stderr
 
 
@@ -139,9 +139,10 @@ def test_progress_in_a_pipe_is_plain_lines_one_per_epoch(tmp_path):
 
 def test_kl_warmup_given_on_resume_is_used(tmp_path):
     out = tmp_path / "w"
-    first = vaegui("train", "--dataset", "digits", "--epochs", "1", *TINY, "--kl-weight", "0.5", "--out", str(out))
+    first = vaegui_in_process("train", "--dataset", "digits", "--epochs", "1", *TINY, "--kl-weight", "0.5",
+                              "--out", str(out))
     assert first.returncode == 0, first.stderr
-    more = vaegui("train", "--resume", str(out), "--epochs", "3", "--kl-warmup", "4")
+    more = vaegui_in_process("train", "--resume", str(out), "--epochs", "3", "--kl-warmup", "4")
     assert more.returncode == 0, more.stderr
     run = Run.open(out)
     assert run.config.training.kl_warmup_epochs == 4
@@ -150,7 +151,7 @@ def test_kl_warmup_given_on_resume_is_used(tmp_path):
 
 def test_printed_commands_are_shell_quoted_and_paste_back(tmp_path):
     out = tmp_path / "my runs" / "it's a run"
-    done = vaegui("train", "--dataset", "digits", "--epochs", "1", *TINY, "--out", str(out))
+    done = vaegui_in_process("train", "--dataset", "digits", "--epochs", "1", *TINY, "--out", str(out))
     assert done.returncode == 0, done.stderr
     hints = dict(line.split(":", 1) for line in done.stdout.splitlines() if line.endswith(tuple("0123456789'")))
     assert hints["Open it with"].strip() == f"vaegui gui {shlex.quote(str(out))}"
@@ -166,14 +167,14 @@ def test_printed_commands_are_shell_quoted_and_paste_back(tmp_path):
 
 def test_resuming_a_finished_run_says_how_to_train_longer_and_trains_nothing(tmp_path):
     out = tmp_path / "done"
-    assert vaegui("train", "--dataset", "digits", "--epochs", "2", *TINY, "--out", str(out)).returncode == 0
+    assert vaegui_in_process("train", "--dataset", "digits", "--epochs", "2", *TINY, "--out", str(out)).returncode == 0
     before = {path.name: path.stat().st_mtime_ns for path in out.rglob("*")}
-    again = vaegui("train", "--resume", str(out))
+    again = vaegui_in_process("train", "--resume", str(out))
     assert again.returncode == 0, again.stderr
     assert "has already finished: it completed 2 epochs" in again.stdout
     assert f"raise --epochs above 2:\n  vaegui train --resume {shlex.quote(str(out))} --epochs 4" in again.stdout
     assert "Training on" not in again.stderr and "epoch " not in again.stderr
-    fewer = vaegui("train", "--resume", str(out), "--epochs", "1")
+    fewer = vaegui_in_process("train", "--resume", str(out), "--epochs", "1")
     assert fewer.returncode == 0 and "so --epochs 1 leaves nothing to train" in fewer.stdout
     assert {path.name: path.stat().st_mtime_ns for path in out.rglob("*")} == before
     assert Run.open(out).config.training.epochs == 2

@@ -42,6 +42,11 @@ def compiled_run(tmp_path):
     return run, model
 
 
+def epoch_record(epoch: int, loss: float) -> dict[str, float]:
+    """An epoch's row as training writes it: every loss term (a row without them reads as cut short)."""
+    return {"epoch": epoch, "loss": loss, "reconstruction_loss": 0.9 * loss, "kl_loss": 0.1 * loss}
+
+
 def assert_reopens_with_weights_of(run: Run, epoch: int) -> None:
     reopened = Run.open(run.folder)
     assert reopened.epochs_completed == epoch
@@ -88,8 +93,8 @@ def test_a_kind_other_keras_versions_refuse_is_skipped_and_the_checkpoint_saves(
 
     monkeypatch.setattr(saving_lib, "get_attr_skipset", as_another_keras)
     run, model = compiled_run
-    run.save_checkpoint(model, {"epoch": 1, "loss": 1.0}, [])
-    run.save_checkpoint(model, {"epoch": 2, "loss": 0.9}, [])
+    run.save_checkpoint(model, epoch_record(1, 1.0), [])
+    run.save_checkpoint(model, epoch_record(2, 0.9), [])
 
     assert_reopens_with_weights_of(run, 2)
     assert fresh_mend.enabled
@@ -102,7 +107,7 @@ def test_a_keras_without_these_internals_turns_the_mend_off_and_the_checkpoint_s
 ):
     monkeypatch.setitem(sys.modules, "keras.src.saving.saving_lib", None)  # importing it now fails
     run, model = compiled_run
-    run.save_checkpoint(model, {"epoch": 1, "loss": 1.0}, [])
+    run.save_checkpoint(model, epoch_record(1, 1.0), [])
     assert_reopens_with_weights_of(run, 1)
     assert not fresh_mend.enabled
 
@@ -123,7 +128,7 @@ def test_the_mend_turns_off_when_no_kind_can_be_mended(fresh_mend, compiled_run,
             original_apply()
 
     monkeypatch.setattr(fresh_mend, "apply", apply_with_unreadable_state)
-    run.save_checkpoint(model, {"epoch": 1, "loss": 1.0}, [])
+    run.save_checkpoint(model, epoch_record(1, 1.0), [])
     assert_reopens_with_weights_of(run, 1)
     assert not fresh_mend.enabled and fresh_mend.kinds == []
 
@@ -154,14 +159,14 @@ def test_an_error_without_an_errno_propagates_as_it_is(error):
 
 def test_a_checkpoint_failing_with_an_os_error_in_h5py_text_says_free_disk_space(compiled_run, monkeypatch):
     run, model = compiled_run
-    run.save_checkpoint(model, {"epoch": 1, "loss": 1.0}, [])
+    run.save_checkpoint(model, epoch_record(1, 1.0), [])
 
     def full_disk(path):
         raise RuntimeError(H5PY_FULL_DISK)
 
     monkeypatch.setattr(model, "save_weights", full_disk)
     with pytest.raises(TrainingError) as raised:
-        run.save_checkpoint(model, {"epoch": 2, "loss": 0.9}, [])
+        run.save_checkpoint(model, epoch_record(2, 0.9), [])
     assert str(raised.value) == (
         f"Could not save epoch 2 into {run.folder} (No space left on device). The run is intact up to epoch 1. "
         "Free some disk space or choose a writable folder, then continue training."
@@ -172,13 +177,13 @@ def test_a_checkpoint_failing_with_an_os_error_in_h5py_text_says_free_disk_space
 
 def test_a_checkpoint_failing_for_another_reason_is_not_called_a_disk_problem(compiled_run, monkeypatch):
     run, model = compiled_run
-    run.save_checkpoint(model, {"epoch": 1, "loss": 1.0}, [])
+    run.save_checkpoint(model, epoch_record(1, 1.0), [])
 
     def keras_bug(path):
         raise RuntimeError("Unable to synchronously create dataset (name already exists)")
 
     monkeypatch.setattr(model, "save_weights", keras_bug)
     with pytest.raises(RuntimeError, match=r"^Unable to synchronously create dataset \(name already exists\)$"):
-        run.save_checkpoint(model, {"epoch": 2, "loss": 0.9}, [])
+        run.save_checkpoint(model, epoch_record(2, 0.9), [])
     assert (run.epochs_completed, run.checkpoint) == (1, "checkpoints/epoch-00001")
     assert_reopens_with_weights_of(run, 1)

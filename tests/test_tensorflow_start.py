@@ -147,3 +147,23 @@ def test_vaegui_train_hides_tensorflows_start_up_lines_unless_verbose(tmp_path):
     refused = vaegui_train("--dataset", str(missing), "--epochs", "1", "--out", str(tmp_path / "bad"))
     assert refused.returncode == 1
     assert f"vaegui: error: '{missing}' is neither a built-in dataset" in refused.stderr
+
+
+def test_tensorflows_python_warnings_stay_off_the_terminal_unless_verbose(monkeypatch):
+    """mu-only's deliberate rebuilds set off TensorFlow's 'excessive retracing' advice on the terminal."""
+    import logging
+
+    from vaegui import tensorflow_start
+
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    monkeypatch.setattr(tensorflow_start, "_quiet", None)
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"))
+    try:
+        for verbose, heard in ((False, False), (True, True)):
+            tensorflow_start.configure(verbose)
+            tensorflow_start.start_tensorflow()
+            assert logger.isEnabledFor(logging.WARNING) is heard
+            assert logger.isEnabledFor(logging.ERROR)
+    finally:
+        logger.setLevel(level)

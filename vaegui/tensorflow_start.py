@@ -93,4 +93,9 @@ def start_tensorflow() -> str:
     from vaegui.training.devices import configure_devices, device_description
 
     configure_devices()
+    # TensorFlow's Python warnings go to the terminal unless asked for (--verbose): among them its advice on
+    # "excessive retracing", which mu-only's deliberate rebuild of the predict function sets off.
+    import logging
+
+    logging.getLogger("tensorflow").setLevel(logging.WARNING if verbose() else logging.ERROR)
     return device_description()

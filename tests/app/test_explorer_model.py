@@ -218,3 +218,14 @@ def test_show_why_reproduces_the_stale_predict_function_then_z_equals_mu(explore
     assert stale.distance > 0.01 and not stale.equals_mu  # the factor alone changed nothing
     assert rebuilt.equals_mu and rebuilt.distance == 0.0
     assert not model.loaded.lane_vae.mu_only  # the switch is put back as the person left it
+
+
+def test_the_status_says_what_the_map_shows_in_plain_words(explorer, tiny_run):
+    """Finding (qa2): 'Direct (z_dim = 2) of 5,143 points in 0.00 s' meant nothing to the room: a map drawn as its
+    two numbers took no work worth timing."""
+    model, _, runner = explorer
+    _open(model, runner, tiny_run)
+    assert model.shown.method == "direct"
+    count = len(model.shown.latents)
+    assert model.status.startswith(f"Map of {count:,} pictures, each at its two numbers (z1, z2)")
+    assert " s" not in model.status.split(".")[0] and "z_dim" not in model.status

@@ -24,6 +24,10 @@ def _moved(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(np.linalg.norm(a - b, axis=1)))
 
 
+def _moved_squared(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.mean(np.sum((a - b) ** 2, axis=1)))
+
+
 def test_scrubbed_epochs_are_turned_to_move_less_than_plain_maps(tiny_run_z4):
     views = load_epoch_views(tiny_run_z4.folder)
     first, second = views[1], views[2]
@@ -87,5 +91,7 @@ def test_the_explorer_turns_a_new_epochs_map_to_the_one_shown(tiny_run_z4):
     new = explorer.shown
     assert new is not shown and new.projection.turn is not None
     plain = project("pca", new.latents.z).coords
-    assert _moved(new.projection.coords, shown.projection.coords) < _moved(plain, shown.projection.coords)
+    # Procrustes makes the squared distance least (a mean distance can come out a hair either way on a tiny model).
+    assert _moved_squared(new.projection.coords, shown.projection.coords) < \
+        _moved_squared(plain, shown.projection.coords)
     loaded.close()

@@ -21,3 +21,17 @@ def test_a_map_tidied_to_the_prior_takes_the_draws_among_its_pictures():
                    "or the same few pictures."
     assert "0% of its pictures lie where random draws fall" in explain_prior_fit(wide)
     assert "wider than the draws" in explain_prior_fit(wide)
+
+
+def test_a_wide_map_around_the_origin_is_not_called_a_good_fit():
+    """Found by walking the app: an autoencoder's Fashion-MNIST map spread 15× wider than the draws but ran through
+    the origin, so every draw landed among its pictures and the lesson said it 'decodes them into new pictures like
+    the ones it learned', under 16 copies of one boot. The draws cover a small patch of such a map: said so."""
+    rng = np.random.default_rng(1)
+    draws = rng.standard_normal((16, 2))
+    wide = prior_fit(rng.standard_normal((2000, 2)) * 15, draws)
+    assert wide.spread > 10 and wide.draws_among_pictures >= 0.5
+    text = describe_prior_fit("Autoencoder (β 0)", wide)
+    assert "new pictures like the ones it learned" not in text
+    assert text == ("Autoencoder (β 0): its pictures spread 15× wider than the random draws, which all land in one "
+                    "small patch of its map, so it decodes them as the same few pictures.")

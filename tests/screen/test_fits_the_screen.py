@@ -86,3 +86,13 @@ def test_the_welcome_and_the_tour_say_one_measured_time(screen_1280):
         facts = screen_1280["demo"].state(name).facts
         if "No model yet" in facts["tour"]:
             assert (f", {facts['estimate']}." in facts["tour"]) if facts["estimate"] else "about" not in facts["tour"]
+
+
+def test_the_compare_maps_get_most_of_the_page_in_presenter_mode_and_their_share_back_after(screen_1280):
+    """Finding (qa2): in presenter mode the two maps were ~130 px tall under the panels, the key drawn over the class
+    legend; a split saved when presenter mode was switched on (before the comparison was shown) was wrong, and kept
+    after it ended. The comparison here is first shown in presenter mode, then presenter mode ends."""
+    presenting = screen_1280["demo"].state("presenter-compare").facts
+    normal = screen_1280["demo"].state("compare").facts
+    assert min(presenting["map_heights"]) >= max(220, 0.38 * presenting["page_height"]), presenting
+    assert min(normal["map_heights"]) >= max(180, 0.3 * normal["page_height"]), normal

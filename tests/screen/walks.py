@@ -11,7 +11,7 @@ PRESENTER_STATES = ("presenter-training", "presenter-explorer", "presenter-hover
 DEMO_STATES = (
     "first-launch", *TOUR_STATES, "welcome-ready", "training", "trained", "epoch-views",
     "explorer", "explorer-point", "explorer-hover", "mu-only-on", "mu-only-off", "tsne-running", "tsne-cancelled",
-    "traverse", "lists", "generate", *PRESENTER_STATES, "experiment", "compare", "presenter-compare", "runs-dialog",
+    "traverse", "lists", "generate", *PRESENTER_STATES, "experiment", "presenter-compare", "compare", "runs-dialog",
     "run-open", "training-held",
 )
 SECOND_WINDOW_STATES = ("second-window", "second-window-refused")
@@ -89,6 +89,11 @@ def _hover(driver, latent_map, row: int) -> None:
     driver.pointer(viewport, pixel.x() + 20, pixel.y() + 20)
     driver.pointer(viewport, pixel.x(), pixel.y())
     driver.wait_until(lambda: latent_map.thumbnail.isVisible(), "the hover picture", 10)
+
+
+def _compare_page_facts(compare) -> dict:
+    return {"map_heights": [compare.maps[side].plot_widget.height() for side in ("a", "b")],
+            "page_height": compare.pages.height()}
 
 
 # ---- the walks ------------------------------------------------------------------------------------
@@ -178,8 +183,9 @@ def demo_walk(driver, window) -> None:
     driver.state("presenter-hover")
     _click_tab(driver, window.tabs, window.tabs.indexOf(window.compare_tab))
     driver.state("presenter-compare-welcome")
-    _presenter(driver, window, False)
 
+    # Presenter mode stays on: in a demo the comparison is first shown in it (its split was once worked out before
+    # the page was shown, and kept after presenter mode ended).
     compare = window.compare_tab
     # The experiment trains the form's settings: one epoch is enough for the tests' checks.
     training.form.epochs_box.setValue(10 if SHOWCASE else 1)
@@ -190,10 +196,9 @@ def demo_walk(driver, window) -> None:
     driver.wait_until(lambda: not compare.preset_running(), "the experiment's end", 120)
     driver.wait_until(lambda: all(e.shown is not None for e in compare.comparison.explorers.values())
                       and not compare.is_busy(), "both maps", 60)
-    driver.state("compare")
-    _presenter(driver, window, True)
-    driver.state("presenter-compare")
+    driver.state("presenter-compare", **_compare_page_facts(compare))
     _presenter(driver, window, False)
+    driver.state("compare", **_compare_page_facts(compare))
 
     training.choose_run_to_open()
     dialog = training.run_library

@@ -117,14 +117,43 @@ def _legend_problems(view) -> list[str]:
 
     shown = view.mapToScene(view.viewport().rect()).boundingRect()
     problems = []
-    for item in view.scene().items():
-        if isinstance(item, pg.LegendItem) and item.isVisible() and item.items:
-            box = item.sceneBoundingRect()
-            if not shown.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(box):
-                names = ", ".join(label.text for _, label in item.items[:3])
-                problems.append(f"legend ({names}…) cut by the plot: {box.width():.0f}×{box.height():.0f} at "
-                                f"({box.x():.0f}, {box.y():.0f}) in a view of {shown.width():.0f}×{shown.height():.0f}")
+    legends = [item for item in view.scene().items()
+               if isinstance(item, pg.LegendItem) and item.isVisible() and item.items]
+    for item in legends:
+        box = _ink(item)
+        if not shown.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(box):
+            problems.append(f"legend ({_legend_names(item)}) cut by the plot: {box.width():.0f}×{box.height():.0f} at "
+                            f"({box.x():.0f}, {box.y():.0f}) in a view of {shown.width():.0f}×{shown.height():.0f}")
+    # Two keys drawn over each other (a map's class legend and its key of marks) hide each other's words.
+    for index, first in enumerate(legends):
+        for second in legends[index + 1:]:
+            overlap = _ink(first).intersected(_ink(second))
+            if overlap.width() > SLACK and overlap.height() > SLACK:
+                problems.append(f"legends overlap: ({_legend_names(first)}) and ({_legend_names(second)}) share "
+                                f"{overlap.width():.0f}×{overlap.height():.0f} px")
+    # A legend drawn over its plot's title (presenter mode's bigger entries ran past the line kept for them).
+    titles = [item for item in view.scene().items()
+              if isinstance(item, pg.LabelItem) and item.isVisible() and item.text
+              and not any(legend.isAncestorOf(item) for legend in legends)]
+    for legend in legends:
+        for title in titles:
+            overlap = _ink(legend).intersected(title.item.sceneBoundingRect())
+            if overlap.width() > SLACK and overlap.height() > SLACK:
+                problems.append(f"legend ({_legend_names(legend)}) drawn over the title {title.text[:40]!r}: "
+                                f"{overlap.width():.0f}×{overlap.height():.0f} px")
     return problems
+
+
+def _ink(legend):
+    """Where a legend draws: its box and each entry's words, which run past the box when it is held too small."""
+    box = legend.sceneBoundingRect()
+    for _, label in legend.items:
+        box = box.united(label.item.sceneBoundingRect())
+    return box
+
+
+def _legend_names(legend) -> str:
+    return ", ".join(label.text for _, label in legend.items[:3]) + "…"
 
 
 def _problems(widget: QWidget):
@@ -157,11 +186,13 @@ def _problems(widget: QWidget):
             frame = style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, widget)
             icon = widget.iconSize().width() + 4 if not widget.icon().isNull() else 0
             menu = style.pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, widget) if widget.menu() else 0
-            needed = metrics.horizontalAdvance(text) + icon + menu + margin + 2 * frame
+            lines = text.split("\n")
+            needed = max(metrics.horizontalAdvance(line) for line in lines) + icon + menu + margin + 2 * frame
             if needed > widget.width() + SLACK:
                 yield f"button text cut: needs {needed} px, has {widget.width()}"
-            if metrics.height() > widget.height():
-                yield f"button text cut: needs {metrics.height()} px of height, has {widget.height()}"
+            tall = metrics.height() + (len(lines) - 1) * metrics.lineSpacing()
+            if tall > widget.height():
+                yield f"button text cut: needs {tall} px of height, has {widget.height()}"
     elif isinstance(widget, QToolButton):
         text = _mnemonic_free(widget.text())
         if text and widget.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly:

@@ -89,13 +89,16 @@ class FilterModel:
         return np.isin(latents.labels, hidden) if hidden else None
 
     def point_states(self, in_group: np.ndarray | None = None) -> np.ndarray | None:
-        """(N,) uint8 for the map: hidden classes HIDDEN_POINT; points that fail a filter or lie outside the group
-        (when there is one) DIMMED_POINT; None when every point is drawn as it is."""
+        """(N,) uint8 for the map: hidden classes HIDDEN_POINT; points that fail a filter DIMMED_POINT, or while no
+        filter is on, those outside the group (when there is one); None when every point is drawn as it is.
+
+        A search (or a range, a class dimmed) decides alone what is bright: both at once left nothing bright when
+        what was searched for lay outside the group ("Showing 505" over a dark map). The group keeps its outline."""
         passing = self.passing()
         if passing is None:
             return None
         states = np.where(passing, NORMAL_POINT, DIMMED_POINT).astype(np.uint8)
-        if in_group is not None and len(in_group) == len(states):
+        if in_group is not None and len(in_group) == len(states) and not self.active:
             states[~in_group] = DIMMED_POINT
         hidden = self.hidden()
         if hidden is not None:

@@ -207,8 +207,12 @@ def describe_map(shown: ShownMap, cached: bool, other_switch: LatentSet | None, 
     """The status line for a map just shown; after a mu-only switch, how far the points moved; `note`: what vaegui
     did to open the model, said once."""
     count = len(shown.latents)
-    text = f"{METHOD_LABELS[shown.method]} of {count:,} points" + (
-        " (cached)" if cached else f" in {shown.projection.seconds:.2f} s")
+    if shown.method == "direct":  # nothing worked out: the two numbers themselves
+        text = f"Map of {count:,} pictures, each at its two numbers (z1, z2)"
+    else:
+        seconds = shown.projection.seconds
+        text = f"{METHOD_LABELS[shown.method]} of {count:,} pictures" + (
+            f", worked out in {seconds:.1f} s" if not cached and seconds >= 0.1 else "")
     if other_switch is not None and len(other_switch) == count:
         moved = float(np.mean(np.linalg.norm(shown.latents.z - other_switch.z, axis=1)))
         spread = float(np.mean(np.std(shown.latents.mu, axis=0)))

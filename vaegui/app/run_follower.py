@@ -160,6 +160,9 @@ class RunFollower:
         self.model.add_epoch(record, views)
         self.epoch_saved.emit(str(folder), int(record["epoch"]))
 
+    def _event_paused(self, event: Event) -> None:
+        self.model.paused_after(int(event["epoch"]), int(event["batch"]))
+
     def _event_stopped(self, event: Event) -> None:
         self._in_order(lambda: None, lambda _: self._end(event))
 
@@ -297,6 +300,7 @@ class RunFollower:
         """The window is closing: this window's training stops at its next batch (its last completed epoch is kept),
         or, when the person chose to keep it, goes on with nobody watching; following ends."""
         self._followed = None
-        if self.trainer is not None:
-            self.trainer.send("detach" if keep_training else "stop")
+        trainer = self._let_go()  # what it says from now on reaches no view: they are going
+        if trainer is not None:
+            trainer.send("detach" if keep_training else "stop")
         self.runner.retire_lane(self.lane)

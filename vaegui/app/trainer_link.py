@@ -285,6 +285,8 @@ class TrainerPool:
     def _on_exit(self, trainer: TrainerProcess) -> None:
         if trainer is self.idle:
             self.idle = None  # a warm trainer that died: the next Train starts another
+        elif trainer in self.busy:
+            self.busy.remove(trainer)  # its job's follower let it go (a closed window) and it has ended
 
     def shutdown(self) -> None:
         """The window is closing: the waiting trainer ends now (it holds nothing); busy ones were told by their jobs

@@ -149,6 +149,7 @@ class TrainingModel:
         self.status = ""  # what the trainer does before training starts
         self.start: TrainingStart | None = None
         self.latest: BatchPoint | None = None
+        self.paused_at: tuple[int, int] | None = None  # (epoch, batch) the trainer said it paused after
         self.outcome: Outcome | None = None
         self.holder: LockHolder | None = None  # the process training the followed run
         self.notes: tuple[str, ...] = ()  # things to know about this training (skipped files, a repaired history)
@@ -194,7 +195,14 @@ class TrainingModel:
     def resume(self) -> None:
         if self.mode == PAUSED:
             self.remote.resume()
+            self.paused_at = None
             self._set_mode(TRAINING)
+
+    def paused_after(self, epoch: int, batch: int) -> None:
+        """The trainer has paused (Pause asks; it acts after the batch in progress): every batch before is drawn."""
+        if self.mode == PAUSED:
+            self.paused_at = (epoch, batch)
+            self.progress_changed.emit()
 
     def stop(self) -> None:
         if self.can_stop():
@@ -219,6 +227,8 @@ class TrainingModel:
     def _set_mode(self, mode: str) -> None:
         if mode != self.mode:
             self.mode = mode
+            if mode != PAUSED:
+                self.paused_at = None
             self.mode_changed.emit()
 
     # ---- progress ------------------------------------------------------------------------------

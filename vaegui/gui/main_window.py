@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QHideEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QSizePolicy, QTabWidget, QWidget
 
 from vaegui.gui.app_state import AppState
+from vaegui.gui.common.elided_label import ElidedLabel
 from vaegui.gui.compare.experiments_menu import ExperimentsMenu
 from vaegui.gui.runs.run_library import remember_run
 from vaegui.gui.training.training_tab import TrainingTab
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from vaegui.gui.explorer.explorer_tab import ExplorerTab
 
 FIRST_PAINT_WAIT_MS = 1000
+DEVICE_LINE_PX = 380  # the trainer's state in the status bar: "Starting the trainer (TensorFlow)…" fits
 
 
 class MainWindow(QMainWindow):
@@ -50,7 +52,14 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._compare_page, "Compare")
         self.state.run_opened.connect(lambda folder, _epochs: remember_run(folder))  # listed in the Runs dialog
         self.setCentralWidget(self.tabs)
-        self.statusBar().showMessage("Starting the trainer (TensorFlow) in the background…")
+        # The trainer's state stays in view on the right: a passing message (showMessage) was wiped for good by the
+        # first menu item the pointer crossed, which shows its tip there.
+        # Elided: a trainer's long failure message never widens the window.
+        self.device_label = ElidedLabel("Starting the trainer (TensorFlow) in the background…")
+        self.device_label.setMinimumWidth(DEVICE_LINE_PX)
+        # Its own Ignored width left the status bar placing it at the window's right edge, 1 px of it on screen.
+        self.device_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.statusBar().addPermanentWidget(self.device_label)
         self.state.trainer_ready.connect(self._on_trainer_ready)  # a method: Qt disconnects it when the window goes
         self.state.trainer_failed.connect(self._on_trainer_failed)
         self._tour: GuidedTour | None = None
@@ -157,7 +166,7 @@ class MainWindow(QMainWindow):
         menu.addAction(quit_action)
 
     def _on_trainer_ready(self, device: str) -> None:
-        self.statusBar().showMessage(f"Ready — {device}")
+        self.device_label.setText(f"Ready — {device}")
 
     def _encode_pictures(self) -> None:
         """Your own pictures on the Compare tab's two maps when it is shown, else on the Explorer's map."""
@@ -168,7 +177,7 @@ class MainWindow(QMainWindow):
         self.explorer_tab.ask_pictures()
 
     def _on_trainer_failed(self, message: str) -> None:
-        self.statusBar().showMessage(message)
+        self.device_label.setText(message)
         self.experiments.ae_vs_tiny_kl.setEnabled(False)  # its runs train in a trainer too
 
     def load_tensorflow(self) -> None:

@@ -53,6 +53,9 @@ def describe_prior_fit(name: str, fit: PriorFit) -> str:
     among = f"{fit.draws_among_pictures:.0%} of the random draws land among its pictures"
     if fit.draws_among_pictures < 0.5:
         return f"{name}: {among}, so it decodes them as mush or the same few pictures."
+    if fit.spread >= WIDE:  # among its pictures, yet all in one small patch of a far wider map
+        return (f"{name}: its pictures spread {fit.spread:.0f}× wider than the random draws, which all land in one "
+                "small patch of its map, so it decodes them as the same few pictures.")
     return f"{name}: {among}, so it decodes them into new pictures like the ones it learned."
 
 

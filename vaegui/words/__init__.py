@@ -62,6 +62,16 @@ def tip(key: str, **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
+def dataset_words(dataset: str, expert: bool = False, short: bool = False) -> str:
+    """A dataset as people call it: 'Fashion-MNIST (clothes)' for fashion_mnist ('Fashion-MNIST' when `short`); a
+    folder or file as its path."""
+    key = f"dataset_{dataset}"
+    if key not in TERMS:
+        return dataset
+    text = word(key, expert)
+    return text.split(" (")[0] if short else text
+
+
 def concepts_named_in(text: str) -> set[str]:
     """The glossary concepts whose technical names (aliases) appear in `text` as whole words."""
     return {key for key, concept in CONCEPTS.items()
@@ -78,5 +88,5 @@ def concepts_shown() -> set[str]:
     return set().union(*(t.all_concepts() for t in TERMS.values()))
 
 
-__all__ = ["CONCEPTS", "TERMS", "Concept", "Term", "concepts_named_in", "concepts_shown", "glossary", "term", "tip",
-           "word"]
+__all__ = ["CONCEPTS", "TERMS", "Concept", "Term", "concepts_named_in", "concepts_shown", "dataset_words", "glossary",
+           "term", "tip", "word"]

@@ -56,6 +56,10 @@ EXPLORER_TERMS: dict[str, tuple] = {
     "key_sigma2": ("its cloud: 2σ (about 86 % of draws)", "2σ ellipse", "", ("posterior",)),
     "key_posterior_samples": ("16 draws from its cloud", "posterior samples ×16"),
     "key_prior_samples": ("16 random places (prior)", "prior samples ×16"),
+    "prior_draws_unmarked": ("The draws are not marked on this map: t-SNE and UMAP cannot place new points at once. "
+                             "Choose Drawn: “As they are” or “Main directions (PCA)” to see where they land.",
+                             "Prior samples unmarked: t-SNE and UMAP have no exact, quick placement of new points; "
+                             "the direct and PCA maps do."),
     "key_path": ("morph from A to B", "interpolation path", "", ("interpolation",)),
     "key_location": ("the place decoded", "decoded location"),
     # ---- side tabs ----

@@ -18,6 +18,14 @@ TRAINING_TERMS: dict[str, tuple] = {
     "dataset": ("Which pictures", "Dataset",
                 "The pictures the model learns from: a built-in set, a folder of images (one sub-folder per class, "
                 "or flat), or IDX / .npz files."),
+    # The built-in datasets, by what their pictures show (dataset_words): a code name says nothing to a room.
+    "dataset_fashion_mnist": ("Fashion-MNIST (clothes)", "Fashion-MNIST (fashion_mnist)",
+                              "70,000 small grey photos of clothes, shoes and bags in 10 kinds, 28×28 pixels."),
+    "dataset_mnist": ("MNIST (handwritten digits)", "MNIST (mnist)",
+                      "70,000 handwritten digits, 0 to 9, 28×28 pixels."),
+    "dataset_digits": ("Small digits (built in)", "scikit-learn digits (digits)",
+                       "1,797 handwritten digits, 0 to 9, only 8×8 pixels: always there, trained in seconds."),
+    "summary_title": ("What this model learns from", "This run's settings"),
     "image_size": ("Image size", "Image size",
                    "Resize the pictures to a square of this side; 'native' keeps their own size. Bigger pictures "
                    "train more slowly."),

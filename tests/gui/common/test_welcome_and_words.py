@@ -42,7 +42,7 @@ def test_the_welcome_names_the_dataset_and_its_time_and_its_button_trains(qtbot,
     state.start_trainer()
     # A few batches are timed by the warm trainer; the button then says a range.
     qtbot.waitUntil(lambda: tab.welcome.estimate is not None, timeout=120_000)
-    assert re.fullmatch(r"Train a model on the built-in digits \(about \d+(–\d+)? (s|min)\)", button.text()), \
+    assert re.fullmatch(r"Train a model on the built-in digits\n\(about \d+(–\d+)? (s|min)\)", button.text()), \
         button.text()
     assert app_settings().value(PACE_KEY.format(dataset="digits"))  # remembered: the next launch says it at once
     # Another number of epochs: another estimate. Another model: no guess at all.
@@ -75,6 +75,19 @@ def test_the_status_line_growing_does_not_move_the_plots(window, qtbot):
     qtbot.wait(50)
     assert tab.status_label.heightForWidth(tab.status_label.width()) > tab.fontMetrics().lineSpacing()  # two lines
     assert tab.loss_plot.geometry() == before
+
+
+def test_the_device_line_stays_when_a_menu_is_browsed(window, qtbot):
+    """Found by walking the app: "Ready — CPU (2 cores)" was a passing status message, wiped for good by the first
+    menu item the pointer crossed (Qt shows each item's tip there, an empty one for an item without)."""
+    from PySide6.QtGui import QStatusTipEvent
+    from PySide6.QtWidgets import QApplication
+
+    window.state.trainer_ready.emit("CPU (2 cores)")
+    assert window.device_label.text() == "Ready — CPU (2 cores)" and window.device_label.isVisible()
+    for tip in ("Open a run trained before", ""):  # a menu item with a tip, then one without
+        QApplication.sendEvent(window, QStatusTipEvent(tip))
+    assert window.device_label.text() == "Ready — CPU (2 cores)" and window.device_label.isVisible()
 
 
 def _texts(window) -> dict[str, str]:

@@ -4,6 +4,7 @@ contrast."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
@@ -14,6 +15,7 @@ from vaegui.gui.app_state import AppState
 from vaegui.gui.compare.compare_tab import CompareTab
 from vaegui.latent.prior_fit import describe_prior_fit, explain_prior_fit, prior_fit
 from vaegui.runs.library import read_run_summary
+from vaegui.words import word
 
 
 def _fits(tab):
@@ -41,6 +43,25 @@ def test_each_map_says_where_the_random_draws_land(compare_tab, qtbot):  # noqa:
     # The autoencoder's pictures lie away from where the draws fall; the standard VAE's around them.
     assert fits["a"].pictures_reached < fits["b"].pictures_reached
     assert not tab.contrast_button.isVisible()  # a β 1 run is on show already
+
+    # On PCA maps too the draws are marked, where the map's PCA puts them (they were on direct maps only).
+    tab.controls.choose(tab.controls.method_combo, "pca")
+    _ready(qtbot, tab)
+    for side in SIDES:
+        shown, prior = tab.comparison.explorers[side].shown, tab.comparison.selections[side].prior
+        assert shown.method == "pca"
+        marked = np.column_stack(tab.maps[side].samples.getData())
+        np.testing.assert_allclose(marked, shown.projection.place(prior[0])[0], atol=1e-4)
+        assert tab.lessons[side].text() == describe_prior_fit(tab.comparison.side_name(side), fits[side])
+    # t-SNE cannot place new points at once: no marks, and the lesson says why.
+    for explorer in tab.comparison.explorers.values():
+        explorer.tsne_iterations = 250
+    tab.controls.choose(tab.controls.method_combo, "tsne")
+    _ready(qtbot, tab)
+    for side in SIDES:
+        assert tab.comparison.explorers[side].shown.method == "tsne"
+        assert tab.maps[side].samples.getData()[0] is None or not len(tab.maps[side].samples.getData()[0])
+        assert tab.lessons[side].text().endswith(word("prior_draws_unmarked"))
 
 
 @pytest.fixture(scope="module")

@@ -75,7 +75,11 @@ def test_a_click_on_one_map_marks_the_same_image_on_the_other_with_both_reconstr
     left, right = tab.maps["a"], tab.maps["b"]
     assert left.point_count() == right.point_count() == len(tab.comparison.explorers["a"].shown.latents)
     row = _isolated_row(left)
+    # Before a pick the panel says what to do and shows no pictures: its three empty tiles were black squares.
+    panel = tab.picked_panel
+    assert panel.title.isVisible() and not panel.original.isVisible() and not panel.decoded["a"].isVisible()
     _click(qtbot, left, _pixel_of(left, *left.coords[row]))
+    assert panel.original.isVisible() and all(panel.decoded[side].isVisible() for side in ("a", "b"))
     picked_left, picked_right = (tab.comparison.selections[side].selected for side in ("a", "b"))
     assert isinstance(picked_left, PointDetails) and picked_left.row == row
     assert isinstance(picked_right, PointDetails)
@@ -131,7 +135,13 @@ def test_random_points_are_decoded_by_both_and_the_figures_sit_side_by_side(qtbo
     assert table.cell("How tidy the map must be (KL weight β)", "b") == "1"
     knn = "Neighbours share their label (5-NN accuracy)"
     assert table.cell(knn, "b") == format_figure("knn_accuracy", vae.figure("knn_accuracy")) != "—"
-    assert table.cell("Loss (training)", "a") == format_figure("loss", autoencoder.figure("loss"))
+    # Three significant digits: four ("0.0017…") and the dataset's code name ("fashion…") were cut at 1280×800;
+    # a cell still too narrow shows its whole text in its tooltip.
+    loss = autoencoder.figure("loss")
+    assert table.cell("Loss (training)", "a") == f"{loss:.3g}"
+    row = next(r for r in range(table.rowCount()) if table.verticalHeaderItem(r).text() == "Loss (training)")
+    assert table.item(row, 0).toolTip() == format_figure("loss", loss)
+    assert table.cell("Dataset", "a") == "Small digits" and table.item(0, 0).toolTip() == "Small digits (built in)"
 
 
 def test_the_experiments_menu_trains_the_pair_then_compares_it(qtbot, tmp_path):
@@ -148,7 +158,14 @@ def test_the_experiments_menu_trains_the_pair_then_compares_it(qtbot, tmp_path):
     assert action.isEnabled()
     action.trigger()
     tab = window.compare_tab
-    assert window.tabs.currentWidget() is tab and tab.preset_running() and tab.preset_row.isVisible()
+    # Not a blank page with a thin bar (finding qa2): a page of its own says which model trains, its pass and its
+    # copy error as they come.
+    panel = tab.experiment_panel
+    assert window.tabs.currentWidget() is tab and tab.preset_running() and panel.isVisible()
+    assert not tab.preset_row.isVisible() and "Autoencoder (β 0) and Tiny-KL VAE (β 5e-4)" in panel.heading.text()
+    qtbot.waitUntil(lambda: "loss" in panel.now.text() or not tab.preset_running(), timeout=WAIT_MS)
+    if tab.preset_running():
+        assert "Now training" in panel.now.text() and "pass" in panel.now.text()
     qtbot.waitUntil(lambda: not tab.preset_running(), timeout=WAIT_MS)
     folders = sorted(tmp_path.iterdir())
     assert len(folders) == 2 and not tab.message_label.isVisible()
@@ -169,8 +186,8 @@ def test_the_experiment_stops_on_cancel_and_keeps_what_it_trained(qtbot, tmp_pat
     tab.show()
     import_tensorflow()
     assert tab.train_ae_vs_tiny_kl(tiny_config(epochs=200), tmp_path)
-    qtbot.waitUntil(lambda: "epoch" in tab.preset_label.text(), timeout=WAIT_MS)
-    qtbot.mouseClick(tab.preset_cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "pass" in tab.experiment_panel.now.text(), timeout=WAIT_MS)
+    qtbot.mouseClick(tab.experiment_panel.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not tab.preset_running(), timeout=WAIT_MS)
     assert "Experiment cancelled" in tab.status_label.text()
     assert len(list(tmp_path.iterdir())) == 1 and tab.pages.currentIndex() == 0  # no comparison of half a pair

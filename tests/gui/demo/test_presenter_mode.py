@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QComboBox, QLabel
 
 from vaegui.gui.common.wording import wording
@@ -61,6 +62,26 @@ def test_presenter_mode_scales_fonts_and_hides_expert_settings_and_back(presenti
     assert not any(widget.isHidden() for widget in experts)
 
 
+def test_presenter_mode_says_what_the_model_learns_where_the_settings_were(presenting, qtbot):
+    """The settings hidden left the column under Train, Pause and Stop empty: what the model learns from is said
+    there, in plain words, while presenter mode is on."""
+    from vaegui.gui.training.settings_summary import SettingsSummary
+
+    window = presenting
+    tab = window.training_tab
+    tab.form.set_dataset("digits")
+    tab.form.z_dim_box.setValue(2)
+    summary = tab.findChild(SettingsSummary)
+    assert summary is not None and summary.isHidden()  # the form says it all
+    window.presenter_action.trigger()
+    qtbot.waitUntil(summary.isVisible, timeout=2000)
+    text = summary.text()
+    assert "Small digits (built in)" in text and "Numbers per picture: 2" in text and "digits," not in text
+    assert summary.geometry().top() >= tab.open_button.geometry().bottom()  # under the buttons
+    window.presenter_action.trigger()
+    qtbot.waitUntil(lambda: summary.isHidden(), timeout=2000)
+
+
 def test_presenter_mode_draws_thicker_lines_bigger_dots_and_titles_and_back(presenting, qtbot, run_z2):
     window = presenting
     tab = window.training_tab
@@ -72,6 +93,9 @@ def test_presenter_mode_draws_thicker_lines_bigger_dots_and_titles_and_back(pres
     title = tab.loss_plot.loss_plot.titleLabel
     points = window.explorer_tab.map.points
     width, title_size, dot = curve.opts["pen"].widthF(), title.opts["size"], points.size_px
+    fixed = [tab.kl_bars.plot_item.getAxis("left"), tab.latent_preview.plot_item.getAxis("left"),
+             tab.loss_plot.loss_plot.getAxis("left")]
+    axis_widths = [axis.maximumWidth() for axis in fixed]
     window.presenter.set_active(True)
     qtbot.wait(50)
     assert curve.opts["pen"].widthF() == pytest.approx(2 * width)
@@ -82,9 +106,22 @@ def test_presenter_mode_draws_thicker_lines_bigger_dots_and_titles_and_back(pres
     tab.kl_bars.show_values(3, np.array([3.1, 0.01]), np.array([1.0, 1.0]))
     qtbot.wait(50)
     assert float(tab.kl_bars.plot_item.titleLabel.opts["size"][:-2]) == pytest.approx(titles * float(title_size[:-2]))
+    # The axes a view gave a fixed width hold their bigger numbers and their name side by side, not on each other.
+    qtbot.wait(50)  # laid out at their new widths
+    drawn, canvas = 0, QImage(8, 8, QImage.Format.Format_ARGB32)
+    for axis in fixed:
+        margin = axis.label.document().documentMargin()  # blank space around the name's letters
+        name = axis.label.mapRectToParent(axis.label.boundingRect()).adjusted(margin, margin, -margin, -margin)
+        painter = QPainter(canvas)
+        _, _, numbers = axis.generateDrawSpecs(painter)  # where each tick's number is drawn, as painted
+        painter.end()
+        assert not any(rect.intersects(name) for rect, _, _ in numbers), (axis.labelText, name, numbers)
+        drawn += len(numbers)
+    assert drawn  # (an axis too short for any number draws none)
     window.presenter.set_active(False)
     assert curve.opts["pen"].widthF() == pytest.approx(width) and points.size_px == dot
     assert title.opts["size"] == title_size
+    assert [axis.maximumWidth() for axis in fixed] == axis_widths
     qtbot.waitUntil(lambda: not window.explorer_tab.is_busy(), timeout=WAIT_MS)
 
 

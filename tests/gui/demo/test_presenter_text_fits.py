@@ -4,6 +4,7 @@ tests/screen/)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -13,6 +14,10 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.screen.widget_fit import text_problems
+from vaegui.gui.common.wording import app_settings
+from vaegui.gui.training.time_estimate import PACE_KEY
+from vaegui.gui.training.training_welcome import COLUMN_WIDTH
+from vaegui.training.first_run import Pace
 
 WAIT_MS = 120_000
 
@@ -42,6 +47,22 @@ def test_presenter_mode_cuts_no_button_of_the_training_tab(presenting, qtbot):
     assert _cut_texts(window.training_tab) == []
     overlay = window.training_tab.overlay_button
     assert overlay.width() >= overlay.fontMetrics().horizontalAdvance(overlay.text())
+
+
+def test_presenter_mode_cuts_not_the_welcome_button_with_its_time(presenting, qtbot):
+    """'Train a model on the built-in digits (about 10–20 s)' needed 660 px of a 582-px column when presenting."""
+    window = presenting
+    app_settings().setValue(PACE_KEY.format(dataset="digits"), json.dumps(Pace(0.4, 2.0, "training").to_dict()))
+    window.training_tab.form.set_dataset("digits")
+    window.training_tab.form.epochs_box.setValue(31)  # a form change: the welcome reads the remembered pace
+    window.tabs.setCurrentWidget(window.training_tab)
+    window.presenter_action.trigger()
+    qtbot.wait(100)
+    button = window.training_tab.welcome.train_button
+    assert button.isVisible() and "about " in button.text()
+    # Within the column's usual width: no widening of it (after the font change lands) is needed to show it whole.
+    assert button.sizeHint().width() <= COLUMN_WIDTH
+    assert _cut_texts(window.training_tab) == []
 
 
 def test_presenter_mode_cuts_nothing_of_the_compare_tabs_welcome(presenting, qtbot):

@@ -234,6 +234,29 @@ def test_search_ranges_lists_and_exports_follow_the_filter(explorer, qtbot, tmp_
     assert "KL" in tab.verbs.find_bar.status.text()
 
 
+def test_a_search_brightens_what_it_finds_while_a_group_keeps_its_outline(explorer, qtbot):
+    """Finding (qa2): with a group of T-shirts drawn, searching "Bag" said "Showing 505" and dimmed everything (the
+    group AND the search). What the search finds is drawn bright; the group stays, its outline on the map."""
+    tab = explorer
+    coords, latents = tab.explorer.shown.projection.coords, tab.explorer.shown.latents
+    centre = _pixel(tab.map, *np.median(coords, axis=0))
+    _drag(tab.map, [QPoint(centre.x() - 60, centre.y() - 40), QPoint(centre.x() + 60, centre.y() + 40)], SHIFT)
+    groups = tab.verbs.verbs.groups
+    group = groups.rows.tolist()
+    assert len(group) > 5
+    outside = np.setdiff1d(np.arange(len(latents)), group)
+    label = int(np.bincount(latents.labels[outside]).argmax())  # a class mostly outside the group
+    names = tab.explorer.loaded.class_names
+    qtbot.keyClicks(tab.verbs.find_bar.search, names[label] if names else str(label))
+    found = latents.labels == label
+    emphasis = tab.map.points.emphasis
+    assert (emphasis[found] == NORMAL).all() and (emphasis[~found] == DIMMED).all()
+    assert groups.rows.tolist() == group and "key_group_outline" in tab.map.key.terms()
+    tab.verbs.find_bar.search.clear()  # the search gone, the group dims the rest again
+    emphasis = tab.map.points.emphasis
+    assert (emphasis[group] == NORMAL).all() and (np.delete(emphasis, group) == DIMMED).all()
+
+
 def test_the_group_and_the_filter_follow_the_same_pictures_onto_another_map(explorer):
     tab = explorer
     latents = tab.explorer.shown.latents

@@ -9,8 +9,8 @@ import textwrap
 
 import numpy as np
 
-from tests.gui.explorer.test_explorer_tab import _new_tab, _wait_idle
-from tests.gui.training.test_training_tab import WAIT_MS
+from tests.gui.explorer.explorer_tab_helpers import _new_tab, _wait_idle
+from tests.gui.training.training_tab_helpers import WAIT_MS
 from tests.runs.test_run_dataset_location import save_digits, train
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from tests.gui.explorer.test_explorer_tab import WAIT_MS, _new_tab
+from tests.gui.explorer.explorer_tab_helpers import WAIT_MS, _new_tab
 
 
 def test_enter_answers_no_to_a_file_that_holds_code(qtbot, tmp_path):

@@ -7,7 +7,7 @@ import re
 import numpy as np
 from PySide6.QtGui import QImage
 
-from tests.gui.explorer.test_explorer_tab import open_tab, run_z2  # noqa: F401 (fixtures)
+from tests.gui.explorer.explorer_tab_helpers import open_tab, run_z2  # noqa: F401 (fixtures)
 
 
 def _text_sizes(svg: str, text: str) -> list[float]:

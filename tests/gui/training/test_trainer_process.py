@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from tests.gui.conftest import set_tiny_settings
-from tests.gui.training.test_training_tab import WAIT_MS, click, csv_rows, saved_state, wait_until_idle
+from tests.gui.training.training_tab_helpers import (
+    WAIT_MS,
+    click,
+    csv_rows,
+    long_training_window,
+    saved_state,
+    wait_until_idle,
+)
 from vaegui.app.trainer_link import TrainerPool
 from vaegui.app.training_model import FOLLOWING, IDLE, PAUSED
 from vaegui.gui.app_state import AppState
@@ -193,14 +200,8 @@ def test_continue_refused_by_another_window_says_so_plainly_and_follows_it(qtbot
 
 
 def test_a_training_kept_going_after_its_window_closed_is_shown_by_the_next_window(qtbot, tmp_path, device):
-    from vaegui.gui.main_window import MainWindow
-
-    window = MainWindow(dataset="digits")
-    qtbot.addWidget(window)
-    window.show()
+    window = long_training_window(qtbot, tmp_path)
     tab = window.training_tab
-    tab.runs_root = tmp_path
-    set_tiny_settings(tab, epochs=1000)
     tab.actions.keep_training.setChecked(True)  # File ▸ Keep training if this window closes
     click(qtbot, tab.train_button)
     qtbot.waitUntil(lambda: tab.model.epochs_completed >= 1, timeout=WAIT_MS)
@@ -210,6 +211,8 @@ def test_a_training_kept_going_after_its_window_closed_is_shown_by_the_next_wind
         closed_at = saved_state(folder)["epochs_completed"]
         qtbot.waitUntil(lambda: saved_state(folder)["epochs_completed"] > closed_at, timeout=WAIT_MS)
         assert trainer.poll() is None  # it goes on alone, nobody reading it
+
+        from vaegui.gui.main_window import MainWindow
 
         second = MainWindow(dataset="digits")  # the next launch
         qtbot.addWidget(second)

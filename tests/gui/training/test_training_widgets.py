@@ -162,9 +162,16 @@ def test_dataset_picker_lists_registry_names_files_and_paths(qtbot, tmp_path):
     form = SettingsForm(dataset="mnist")
     qtbot.addWidget(form)
     items = [form.dataset_box.itemText(i) for i in range(form.dataset_box.count())]
-    assert {"digits", "mnist", "fashion_mnist"} <= set(items)
+    names = [form.dataset_box.itemData(i) for i in range(form.dataset_box.count())]
+    assert {"digits", "mnist", "fashion_mnist"} <= set(names)
     assert items[-2:] == [IMAGE_FOLDER_ITEM, DATA_FILES_ITEM]
     assert form.dataset() == "mnist"
+    # In words a room understands, not code names; the name the run is trained on stays the item's data.
+    shown = dict(zip(names, items))
+    assert shown["fashion_mnist"] == "Fashion-MNIST (clothes)" and shown["mnist"] == "MNIST (handwritten digits)"
+    assert form.dataset_box.currentText() == "MNIST (handwritten digits)"
+    form.set_dataset("fashion_mnist")
+    assert form.dataset() == "fashion_mnist" and form.config().data.dataset == "fashion_mnist"
     form.set_dataset(str(tmp_path))
     assert form.dataset() == str(tmp_path)
     assert form.dataset_box.itemText(form.dataset_box.count() - 1) == DATA_FILES_ITEM

@@ -29,6 +29,12 @@ def array_to_pixmap(image: np.ndarray, size: int) -> QPixmap:
     )
 
 
+# A tile with no picture yet is an empty slot (a faint dashed outline), not a black square: black squares read as
+# pictures that came out black, and a demo's audience asks what went wrong.
+TILE_STYLE = ('QLabel { background: #1e1e1e; border: 1px solid #444; } '
+              'QLabel[empty="true"] { background: transparent; border: 1px dashed #b4b4b4; }')
+
+
 class ImageTile(QWidget):
     """An image with a caption underneath; `clicked` fires when it is clicked."""
 
@@ -41,7 +47,8 @@ class ImageTile(QWidget):
         self.picture = QLabel()
         self.picture.setFixedSize(size, size)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.picture.setStyleSheet("background: #1e1e1e; border: 1px solid #444;")
+        self.picture.setProperty("empty", True)
+        self.picture.setStyleSheet(TILE_STYLE)
         self.caption = QLabel(caption)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setStyleSheet(HINT_STYLE)
@@ -58,6 +65,10 @@ class ImageTile(QWidget):
             self.picture.clear()
         else:
             self.picture.setPixmap(array_to_pixmap(image, self.display_size))
+        if self.picture.property("empty") != (image is None):
+            self.picture.setProperty("empty", image is None)
+            self.picture.style().unpolish(self.picture)  # the style sheet's [empty] rule read again
+            self.picture.style().polish(self.picture)
         if caption is not None:
             self.set_caption(caption)
 

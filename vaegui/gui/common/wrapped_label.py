@@ -16,9 +16,13 @@ class WrappedLabel(QLabel):
 
     def _fit_height(self) -> None:
         if self.width() > 0:
+            minimum = self.minimumHeight()
+            if minimum:
+                # QLabel's heightForWidth is never below its minimum height: after presenter mode's bigger lines the
+                # lessons under the Compare maps kept their height, squeezing the maps.
+                self.setMinimumHeight(0)
             needed = self.heightForWidth(self.width()) if self.text() else 0
-            if needed != self.minimumHeight():
-                self.setMinimumHeight(needed)
+            self.setMinimumHeight(needed)
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
         super().setText(text)

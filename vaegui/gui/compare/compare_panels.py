@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 from vaegui.app.comparison import SIDES, ComparisonModel
 from vaegui.app.explorer_selection import SAMPLES, PointDetails
 from vaegui.gui.common.image_tiles import ImageGrid, ImageTile
+from vaegui.gui.common.mode_splitter import SplitByMode
 from vaegui.gui.common.wrapped_label import WrappedLabel
 from vaegui.palette import HINT_STYLE
-from vaegui.runs.library import FIGURES, RunSummary, format_figure
+from vaegui.runs.library import FIGURES, FIGURES_BY_KEY, RunSummary, format_figure
+from vaegui.words import dataset_words
 
 NOTE_STYLE = HINT_STYLE
 TILE = 84
@@ -53,7 +55,11 @@ class PickedPanel(QWidget):
         self.original = ImageTile("original", TILE)
         self.decoded = {side: ImageTile("", TILE) for side in SIDES}
         self.link_note = _note()
-        tiles = QGridLayout()
+        # Shown once something is picked: before, the hint above says what to do (three empty tiles read as three
+        # black pictures).
+        self.tiles = QWidget()
+        tiles = QGridLayout(self.tiles)
+        tiles.setContentsMargins(0, 0, 0, 0)
         tiles.addWidget(self.original, 0, 0)
         tiles.addWidget(self.decoded["a"], 0, 1)
         tiles.addWidget(self.decoded["b"], 0, 2)
@@ -62,7 +68,8 @@ class PickedPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(_heading("The picked image, as each model sees it"))
         layout.addWidget(self.title)
-        layout.addLayout(tiles)
+        layout.addWidget(self.tiles)
+        self.tiles.hide()
         layout.addWidget(self.link_note)
         layout.addStretch(1)
         for selection in comparison.selections.values():
@@ -75,6 +82,7 @@ class PickedPanel(QWidget):
         selected = {side: comparison.selections[side].selected for side in SIDES}
         point = next((s for s in selected.values() if isinstance(s, PointDetails)), None)
         place = point is None and any(s is not None for s in selected.values())
+        self.tiles.setVisible(any(s is not None for s in selected.values()))
         self.original.set_image(None if point is None else point.original,
                                 "no original:\na place" if place else "original\n")
         for side in SIDES:
@@ -134,6 +142,15 @@ class PriorPanel(QWidget):
             self.note.setText("The latent spaces differ in size: each model decodes its own random points.")
 
 
+def table_figure(key: str, value: float | None) -> str:
+    """A figure for the comparison's narrow table: as format_figure, losses to three significant digits."""
+    text = format_figure(key, value)
+    kind = FIGURES_BY_KEY[key].kind if key in FIGURES_BY_KEY else "loss"
+    if kind in ("count", "share") or text == "—":
+        return text
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
+
+
 class QualityTable(QTableWidget):
     """Both runs' settings and last-epoch figures, one row each, in plain words (the technical name in brackets)."""
 
@@ -174,8 +191,9 @@ class QualityTable(QTableWidget):
     def render(self) -> None:
         for column, side in enumerate(SIDES):
             summary = self.comparison.summaries[side]
-            for row, text in enumerate(self._column(summary)):
+            for row, (text, whole) in enumerate(self._column(summary)):
                 item = QTableWidgetItem(text)
+                item.setToolTip(whole)  # a cell too narrow for its text shows it elided: the tooltip holds it all
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(row, column, item)
             # "Left" and "Right", as the maps' titles begin: a run's whole name was cut in a column this narrow.
@@ -183,12 +201,16 @@ class QualityTable(QTableWidget):
             heading.setToolTip(self.comparison.side_name(side))
             self.setHorizontalHeaderItem(column, heading)
 
-    def _column(self, summary: RunSummary | None) -> list[str]:
+    def _column(self, summary: RunSummary | None) -> list[tuple[str, str]]:
+        """(shown, whole) for each row: the dataset by its short name, the figures to three significant digits
+        (four, and 'fashion_mnist', were cut in a column 60 pixels wide at 1280×800)."""
         if summary is None:
-            return [""] * self.rowCount()
-        settings = [summary.dataset or "—", str(summary.z_dim), f"{summary.kl_weight:g}",
-                    str(summary.epochs_completed)]
-        return settings + [format_figure(figure.key, summary.figure(figure.key)) for figure in FIGURES]
+            return [("", "")] * self.rowCount()
+        dataset = summary.dataset or "—"
+        settings = [(dataset_words(dataset, short=True), dataset_words(dataset))] + [
+            (text, text) for text in (str(summary.z_dim), f"{summary.kl_weight:g}", str(summary.epochs_completed))]
+        return settings + [(table_figure(figure.key, summary.figure(figure.key)),
+                            format_figure(figure.key, summary.figure(figure.key))) for figure in FIGURES]
 
     def cell(self, label: str, side: str) -> str:
         """The text shown for the row labelled `label`, in `side`'s column."""
@@ -196,17 +218,20 @@ class QualityTable(QTableWidget):
         return self.item(row, SIDES.index(side)).text()
 
 
-PANELS_SHARE = 0.5  # of the comparison's height the panels under the maps may ask for, the maps the rest
+# The least share of the page's height the maps (with their titles) keep, in normal and in presenter mode; the panels
+# under them get what they need of the rest, and scroll beyond it.
+MAPS_SHARE = {False: 0.5, True: 0.7}
 
 
 class PanelsUnderTheMaps(QScrollArea):
-    """The panels under the maps: as tall as they need, up to half the page; beyond that they scroll."""
+    """The panels under the maps: as tall as they need, up to what the maps leave them; beyond that they scroll."""
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         hint = super().minimumSizeHint()
         needed = self.widget().minimumSizeHint().height() if self.widget() is not None else hint.height()
         page = self.parentWidget()
-        room = int(PANELS_SHARE * page.height()) if page is not None and page.height() > 0 else needed
+        share = 1 - MAPS_SHARE[bool(self.window().property("presenting"))]
+        room = int(share * page.height()) if page is not None and page.height() > 0 else needed
         hint.setHeight(max(hint.height(), min(needed, room)))
         return hint
 
@@ -216,3 +241,16 @@ class PanelsUnderTheMaps(QScrollArea):
         if asked != getattr(self, "_asked", None):  # the page's height changed what it may ask for
             self._asked = asked
             self.updateGeometry()
+
+
+class MapsOverPanels(SplitByMode):
+    """The maps over the panels under them, split for the mode the window is in now: in presenter mode the maps take
+    most of the height (MAPS_SHARE), a room sees them, not the panels."""
+
+    def split(self) -> None:
+        if self.count() != 2 or self.height() <= 0:
+            return
+        room = self.height() - self.handleWidth()
+        panels = self.widget(1).minimumSizeHint().height()  # what they need, up to what the maps leave them
+        maps = max(self.widget(0).minimumSizeHint().height(), room - panels)
+        self.setSizes([maps, room - maps])

@@ -28,18 +28,20 @@ from vaegui.gui.common.job_runner import QtJobRunner
 from vaegui.gui.common.welcome_page import welcome_page
 from vaegui.gui.common.wording import wording
 from vaegui.gui.common.wrapped_label import WrappedLabel
-from vaegui.gui.compare.compare_panels import PanelsUnderTheMaps, PickedPanel, PriorPanel, QualityTable
+from vaegui.gui.compare.compare_panels import MapsOverPanels, PanelsUnderTheMaps, PickedPanel, PriorPanel, QualityTable
 from vaegui.gui.compare.compare_verbs import CompareVerbs
+from vaegui.gui.compare.experiment_panel import ExperimentPanel
 from vaegui.gui.compare.experiment_worker import ExperimentProgress, ExperimentWorker
-from vaegui.gui.map.explorer_map_view import ExplorerMapView
+from vaegui.gui.map.explorer_map_view import PLACED_EXACTLY, ExplorerMapView
 from vaegui.gui.map.latent_map import LatentMap
 from vaegui.gui.map.map_controls import MapControls
 from vaegui.gui.runs.run_library import show_run_library
 from vaegui.palette import HINT_STYLE
 from vaegui.runs.library import RunSummary
 from vaegui.training.experiments import ExperimentResult, plan_ae_vs_tiny_kl, plan_standard_vae
+from vaegui.words import dataset_words, word
 
-WELCOME, COMPARISON = 0, 1
+WELCOME, COMPARISON, EXPERIMENT = 0, 1, 2
 
 
 
@@ -55,6 +57,7 @@ class CompareTab(QWidget):
         self._preset: ExperimentWorker | None = None  # while the experiment trains (in a trainer process)
         self._contrast_with: RunSummary | None = None  # the left run a β = 1 run is being trained for
         self._draw_prior_when_shown = False
+        self._opening_pair = False  # the experiment's pair trained, its comparison being opened
         self._build()
         self.map_views = {side: ExplorerMapView(self.maps[side], self.comparison.explorers[side],
                                                 self.comparison.selections[side], self.comparison.pictures[side])
@@ -127,6 +130,9 @@ class CompareTab(QWidget):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._welcome_page())
         self.pages.addWidget(self._comparison_page())
+        self.experiment_panel = ExperimentPanel()  # the experiment's own page while it trains
+        self.experiment_panel.cancel_button.clicked.connect(self.cancel_preset)
+        self.pages.addWidget(self.experiment_panel)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.preset_row)
@@ -167,6 +173,8 @@ class CompareTab(QWidget):
         self.prior_panel = PriorPanel(self.comparison)
         for selection in self.comparison.selections.values():
             selection.generated_changed.connect(self._render_lessons)
+        for explorer in self.comparison.explorers.values():
+            explorer.map_changed.connect(self._render_lessons)  # a t-SNE map cannot mark the draws: it says so
         self.quality_table = QualityTable(self.comparison)
         # Presenter mode hides the figures, for room: the maps, the lessons and the pictures are what a room sees.
         wording().mark_expert(self.quality_table)
@@ -183,12 +191,9 @@ class CompareTab(QWidget):
         panels.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         panels.setProperty("scrollsOnSmallScreens", True)  # the real-screen tests allow it this scroll bar
         self.panels = panels
-        page = QSplitter(Qt.Orientation.Vertical)
+        page = self.maps_over_panels = MapsOverPanels()
         page.addWidget(top)
         page.addWidget(panels)
-        page.setStretchFactor(0, 3)
-        page.setStretchFactor(1, 2)
-        page.setChildrenCollapsible(False)
         return page
 
     def _welcome_page(self) -> QWidget:
@@ -202,10 +207,11 @@ class CompareTab(QWidget):
             "Compare two runs side by side",
             "Two latent maps next to each other: a point picked on one is marked on both, with both "
             "reconstructions; random points are decoded by both; their figures sit in one table.\n\n"
-            "The seed article's experiment trains a plain autoencoder (KL weight β = 0) and a VAE with a tiny KL "
-            "weight (β = 5e-4) on the same images: their maps look alike, and random points drawn as a VAE draws "
-            "them land where few of their pictures lie, so they decode to mush or to the same picture again. Train "
-            "both with the Training tab's settings, or pick two runs:",
+            "One experiment shows why a VAE keeps its map tidy: it trains a plain autoencoder (map tidiness β = 0) "
+            "and a model with almost no tidiness (β = 5e-4) on the same pictures. Their maps look alike, but random "
+            "places picked the way a VAE picks them mostly land where none of their pictures lie, so neither can "
+            "make new pictures: they decode to mush or to the same picture again. Train both with the Training "
+            "tab's settings, or pick two runs:",
             [self.welcome_choose, self.welcome_preset], width=600)
 
     # ---- comparing -----------------------------------------------------------------------
@@ -254,7 +260,7 @@ class CompareTab(QWidget):
                                   f"{planned[0].config.data.dataset}…")
         self.preset_bar.setValue(0)
         self.preset_cancel.setEnabled(True)
-        self.preset_row.show()
+        self.experiment_panel.start([plan.name for plan in planned], dataset_words(planned[0].config.data.dataset))
         self._render_source()
         return True
 
@@ -264,21 +270,28 @@ class CompareTab(QWidget):
     def cancel_preset(self) -> None:
         if self._preset is not None:
             self._preset.stop()
-            self.preset_cancel.setEnabled(False)
-            self.preset_label.setText("Stopping after the current batch…")
+            for button in (self.preset_cancel, self.experiment_panel.cancel_button):
+                button.setEnabled(False)
+            for label in (self.preset_label, self.experiment_panel.now):
+                label.setText("Stopping after the current batch…")
 
     def _on_preset_status(self, text: str) -> None:
         self.preset_label.setText(text)
+        self.experiment_panel.show_status(text)
 
     def _on_preset_progress(self, progress: ExperimentProgress) -> None:
         if self._preset is not None and not self._preset.stop_requested:
             self.preset_label.setText(progress.describe())
+            self.experiment_panel.show_progress(progress)
         self.preset_bar.setValue(int(progress.fraction * 1000))
 
     def _on_preset_finished(self, result: ExperimentResult) -> None:
+        whole = not result.stopped and len(result.runs) == (1 if self._contrast_with is not None else 2)
+        self._opening_pair = whole and self._contrast_with is None  # its page stays until the maps are drawn
+        self.experiment_panel.show_status("Both are trained: opening them side by side…")
         self._preset_ended()
         folders = ", ".join(str(summary.folder) for summary in result.runs)
-        if result.stopped or len(result.runs) != (1 if self._contrast_with is not None else 2):
+        if not whole:
             self._contrast_with = None
             self.status_label.setText(f"Experiment cancelled; kept: {folders}." if folders else
                                       "Experiment cancelled before a run was made.")
@@ -297,7 +310,6 @@ class CompareTab(QWidget):
 
     def _preset_ended(self) -> None:
         self._preset = None
-        self.preset_row.hide()
         self._render_source()
 
     # ---- rendering the model -------------------------------------------------------------
@@ -305,7 +317,11 @@ class CompareTab(QWidget):
     def _render_source(self) -> None:
         comparison = self.comparison
         opened = any(summary is not None for summary in comparison.summaries.values())
-        self.pages.setCurrentIndex(COMPARISON if opened else WELCOME)
+        # A pair trained for the first time has a page of its own; a run trained to set beside the left run, a row.
+        self._opening_pair = self._opening_pair and not opened
+        own_page = self._preset is not None and self._contrast_with is None or self._opening_pair
+        self.pages.setCurrentIndex(EXPERIMENT if own_page else COMPARISON if opened else WELCOME)
+        self.preset_row.setVisible(self._preset is not None and not own_page)
         for widget in (self.controls, self.choose_button, self.fit_button):  # the welcome page has its own buttons
             widget.setVisible(opened)
         betas = [summary.kl_weight for summary in comparison.summaries.values() if summary is not None]
@@ -338,6 +354,9 @@ class CompareTab(QWidget):
     def _render_lessons(self) -> None:
         for side, label in self.lessons.items():
             text, figures = self.comparison.prior_lesson(side)
+            shown = self.comparison.explorers[side].shown
+            if text and shown is not None and shown.method not in PLACED_EXACTLY:
+                text = f"{text} {word('prior_draws_unmarked', wording().expert)}"
             label.setText(text)
             label.setToolTip(figures)
             label.setVisible(bool(text))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from vaegui.words.trainer_messages import crash_text
 
 @dataclass(frozen=True)
 class ExperimentProgress:
-    """Where the experiment is: run `index` of `count` (named `name`), its epoch and batch."""
+    """Where the experiment is: run `index` of `count` (named `name`), its epoch and batch, and its latest loss (None
+    before its first batch is reported)."""
 
     index: int
     count: int
@@ -26,6 +28,7 @@ class ExperimentProgress:
     epochs: int
     batch: int
     batches: int
+    loss: float | None = None
 
     @property
     def fraction(self) -> float:
@@ -34,6 +37,10 @@ class ExperimentProgress:
 
     def describe(self) -> str:
         return f"Training {self.index + 1} of {self.count}: {self.name} · epoch {self.epoch} of {self.epochs}"
+
+
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
 
 
 class ExperimentWorker(QObject):
@@ -75,18 +82,19 @@ class ExperimentWorker(QObject):
         elif event.name == "experiment":
             self._index, self._name = event["index"], event["name"]
         elif event.name == "batch":
-            self._progress(event["epoch"], event["epochs"], event["batch"], event["batches"])
+            losses = event["losses"].get("loss") or [None]
+            self._progress(event["epoch"], event["epochs"], event["batch"], event["batches"], _number(losses[-1]))
         elif event.name == "epoch":
-            self._progress(event["epoch"], event["epochs"], 1, 1)
+            self._progress(event["epoch"], event["epochs"], 1, 1, _number(event["record"].get("loss")))
         elif event.name in ("stopped", "finished"):
             self._finish([Path(folder) for folder in event.get("runs", [])], event.name == "stopped")
         elif event.name == "failed":
             self._give_back()
             self.failed.emit(event["message"])
 
-    def _progress(self, epoch: int, epochs: int, batch: int, batches: int) -> None:
+    def _progress(self, epoch: int, epochs: int, batch: int, batches: int, loss: float | None) -> None:
         self.progress.emit(ExperimentProgress(self._index, len(self.planned), self._name, epoch, epochs, batch,
-                                              batches))
+                                              batches, loss))
 
     def _finish(self, folders: list[Path], stopped: bool) -> None:
         from vaegui.runs.library import read_run_summary

@@ -58,6 +58,7 @@ class PresenterMode(QObject):
     def _enter(self) -> None:
         settings, window = self.settings, self.window
         window.explorer_tab  # noqa: B018 (built now, if not yet, so that it is enlarged too)
+        window.setProperty("presenting", True)  # read by layouts that split the room by mode (the Compare page)
         app = QApplication.instance()
         self._app_font = QFont(app.font())
         bigger = QFont(self._app_font)
@@ -91,6 +92,7 @@ class PresenterMode(QObject):
 
     def _leave(self) -> None:
         window = self.window
+        window.setProperty("presenting", False)
         if self._side_sizes is not None:
             window.explorer_tab.restore_side_panel(self._side_sizes)
             self._side_sizes = None
@@ -143,8 +145,8 @@ class PresenterMode(QObject):
         settings = self.settings
         if isinstance(item, PointRaster):
             return (round(settings.marker_size(current[0])),)
-        if isinstance(item, pg.AxisItem):
-            return (settings.font_size(current[0]),)
+        if isinstance(item, pg.AxisItem):  # a fixed width grows with its numbers, or they run into its name
+            return settings.font_size(current[0]), (settings.font_size(current[1]) if current[1] else None)
         if isinstance(item, pg.LegendItem):
             return (f"{settings.font_size(float(current[0][:-2])):g}pt",)
         if isinstance(item, pg.LabelItem):
@@ -161,7 +163,8 @@ def _current(item) -> tuple | None:
     if isinstance(item, PointRaster):
         return (item.size_px,)
     if isinstance(item, pg.AxisItem):
-        return (item.label.font().pointSizeF(),)  # its name; the numbers follow the application's font
+        # Its name's size (the numbers follow the application's font) and the width a view fixed it to, if any.
+        return item.label.font().pointSizeF(), getattr(item, "fixedWidth", None)
     if isinstance(item, pg.LegendItem):  # a key or a class legend: its entries' text (pyqtgraph's default 9pt)
         return (item.opts.get("labelTextSize") or "9pt",)
     if isinstance(item, pg.LabelItem):
@@ -187,6 +190,8 @@ def _apply(item, values: tuple) -> None:
         font = item.label.font()
         font.setPointSizeF(values[0])
         item.label.setFont(font)
+        if values[1]:
+            item.setWidth(round(values[1]))
         item._updateLabel()  # pyqtgraph's: places the name again and resizes the axis to it
     elif isinstance(item, pg.LegendItem):
         set_legend_text_size(item, values[0])

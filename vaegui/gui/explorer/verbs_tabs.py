@@ -54,7 +54,7 @@ class ExplorerVerbs:
         self.direction_panel.load_requested.connect(self.ask_direction_load)
         for said in (verbs.groups.said, verbs.direction.said):
             said.connect(lambda text: tab.status_label.setText(text))
-        verbs.groups.made.connect(lambda: side.setCurrentWidget(self.group_page))
+        verbs.groups.made.connect(self._group_made)
         verbs.groups.kept_changed.connect(self._show_direction_when_ready)
         # The lists and the coordinates' export take only what the filter keeps.
         side.rows_shown = verbs.rows_shown
@@ -64,6 +64,14 @@ class ExplorerVerbs:
         self._lists_later.setInterval(LISTS_AFTER_MS)
         self._lists_later.timeout.connect(side.render_lists)
         verbs.filters.changed.connect(lambda: self._lists_later.start())
+
+    def _group_made(self) -> None:
+        self.tab.side_tabs.setCurrentWidget(self.group_page)
+        groups = self.verbs.groups
+        if groups.summary is not None or groups.rows is None:
+            # A group with pictures in it, or none: the line goes back to the map's own status; "the group is
+            # empty" from an earlier try stayed there beside a group of 48 pictures.
+            self.tab.status_label.setText(self.verbs.explorer.status)
 
     def _show_direction_when_ready(self) -> None:
         if all(kept is not None for kept in self.verbs.groups.kept.values()):

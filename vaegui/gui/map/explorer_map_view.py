@@ -22,6 +22,9 @@ from vaegui.words import word
 SYMBOL_TERMS = {"train": "key_train", "test": "key_test"}  # the core names the split markers; the key words them
 
 
+PLACED_EXACTLY = ("direct", "pca")  # the maps that place a new latent vector exactly, at once
+
+
 class ExplorerMapView:
     """Keeps a LatentMap showing the models' state; holds no state of its own beyond what is drawn."""
 
@@ -174,7 +177,9 @@ class ExplorerMapView:
         else:
             latent_map.show_sigma_ellipse(None)
         posterior = self.selection.posterior if selected is not None else None
-        latent_map.show_samples(posterior[0] if posterior is not None and direct else None, "posterior")
+        flat = not self.turned.active  # a turned 3-D map places nothing new
+        latent_map.show_samples(None if posterior is None or not flat else placed_exactly(shown, posterior[0]),
+                                "posterior")
 
     def _on_screen(self, selected) -> tuple[float, float] | None:
         """Where the chosen point or picture is drawn now (turned with a 3-D map); a place only on a flat map."""
@@ -197,11 +202,19 @@ class ExplorerMapView:
         self.map.show_path(self.selection.interpolation_path())
         prior = self.selection.prior
         if self.selection.posterior is None:
-            latent_map.show_samples(prior[0] if prior is not None and shown is not None and shown.method == "direct"
-                                    else None, "prior")
+            latent_map.show_samples(None if prior is None else placed_exactly(shown, prior[0]), "prior")
 
     def _thumbnail_for(self, row: int) -> tuple[np.ndarray, str] | None:
         latents = self._latents()
         if latents is None or not latents.sources or row >= len(latents):
             return None  # the images are still loading
         return latents.image(row), describe_row(latents, row, self._class_names())
+
+
+def placed_exactly(shown, vectors: np.ndarray) -> np.ndarray | None:
+    """Where latent vectors lie on a direct or PCA map (exact, and quick enough for the GUI thread), or None on a
+    t-SNE or UMAP map: those place new points only by a slow fit, so the draws go unmarked there (the Compare
+    lesson says why)."""
+    if shown is None or shown.method not in PLACED_EXACTLY:
+        return None
+    return shown.projection.place(vectors)[0]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
@@ -35,6 +35,7 @@ class LatentMap(QWidget):
     location_clicked = Signal(float, float)
     location_dragged = Signal(float, float)
     hovered = Signal(object)  # row or None
+    keys_moved = Signal()  # the class legend or the key changed size or place (names on the map keep clear of them)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -104,6 +105,12 @@ class LatentMap(QWidget):
         self.view_box.left_dragged.connect(self._on_left_drag)
         self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
         wording().bind(self, lambda _expert: self._update_key())
+        # Their text made bigger or smaller (presenter mode): the legend's columns fitted again, once it is laid out.
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.timeout.connect(self._fit_legend)
+        for box in (self.legend, self.key):
+            box.geometryChanged.connect(self._refit.start)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
@@ -114,12 +121,17 @@ class LatentMap(QWidget):
         250 pixels tall (the Compare tab at 1280×800), hiding the last ones."""
         count = len(self.legend.items)
         if not count:
+            self.keys_moved.emit()
             return
         row = max(label.boundingRect().height() for _, label in self.legend.items) + 2
-        room = max(row, self.plot_widget.height() - LEGEND_MARGIN_PX)
+        # The key of marks sits under it, bottom left: the legend leaves it its height (in presenter mode's bigger
+        # text the two were drawn over each other on a short map).
+        key = self.key.boundingRect().height() + 10 if self.key.isVisible() and self.key.items else 0
+        room = max(row, self.plot_widget.height() - LEGEND_MARGIN_PX - key)
         columns = max(1, -(-int(count * row) // int(room)))
         if columns != self.legend.columnCount:
             self.legend.setColumnCount(columns)
+        self.keys_moved.emit()
 
     # ---- data ----------------------------------------------------------------------------
 
@@ -266,6 +278,11 @@ class LatentMap(QWidget):
 
     def _update_key(self) -> None:
         self.key.show_marks(self._drawn_marks())
+        self._fit_legend()  # it says keys_moved
+
+    def key_rects(self) -> list:
+        """The scene rectangles of the class legend and the key where they are drawn now."""
+        return [box.sceneBoundingRect() for box in (self.legend, self.key) if box.isVisible() and box.items]
 
     def clear_overlays(self) -> None:
         self.show_selection(None)

@@ -69,6 +69,8 @@ class MapLayersView(QObject):
         latent_map.view_box.sigRangeChanged.connect(lambda *_: self._rest.start())
         # Names that would cover one another: the larger region's shows; zooming in makes room for the others.
         latent_map.view_box.sigRangeChanged.connect(lambda *_: QTimer.singleShot(0, self, self.declutter))
+        # Nor under the class legend or the key, which hid a name or cut it in half ("nkle boot · Sandal").
+        latent_map.keys_moved.connect(lambda: QTimer.singleShot(0, self, self.declutter))
         latent_map.installEventFilter(self)
         layers.changed.connect(self.render)
 
@@ -119,11 +121,15 @@ class MapLayersView(QObject):
         QTimer.singleShot(0, self, self.declutter)
 
     def declutter(self) -> None:
-        """Show each name unless it would cover a name of a larger region (the names come largest first)."""
+        """Show each name unless it would cover a name of a larger region (the names come largest first), the class
+        legend or the key."""
+        if not self.names:
+            return
+        keys = self.map.key_rects()
         placed = []
         for name in self.names:
             rect = name.sceneBoundingRect()
-            visible = not any(rect.intersects(other) for other in placed)
+            visible = not any(rect.intersects(other) for other in (*placed, *keys))
             name.setVisible(visible)
             if visible:
                 placed.append(rect)

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
@@ -28,6 +29,11 @@ class LatentPreview(pg.PlotWidget):
         self.plot_item.setMenuEnabled(False)
         self.legend = self.plot_item.addLegend(offset=(2, 2), labelTextSize="7pt", verSpacing=-6, colCount=5)
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+        # As many columns as the plot's width holds: its text grows in presenter mode, and the plot narrows.
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.timeout.connect(self._fit_legend)
+        self.legend.geometryChanged.connect(self._refit.start)
         self.class_names: list[str] | None = None
         self.scatters: dict[int, pg.ScatterPlotItem] = {}
         self.point_count = 0
@@ -48,9 +54,38 @@ class LatentPreview(pg.PlotWidget):
         names = list(names) if names else None
         if names != self.class_names:
             self.clear_points()  # the legend rows carry the old names
-            # Long names ("Ankle boot") in fewer columns: five of them would run past the plot's right edge.
-            self.legend.setColumnCount(4 if names and max(len(n) for n in names) > 6 else 5)
         self.class_names = names
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if "_refit" in self.__dict__:  # pyqtgraph resizes the widget while it is built
+            self._refit.start()
+
+    def _fit_legend(self) -> None:
+        """The most columns (up to five) whose rows fit inside the plot: long names ("Ankle boot") or presenter
+        mode's bigger text in fewer, where five ran past the plot's right edge."""
+        view = self.plot_item.getViewBox()
+        if view is None or not self.legend.items:  # closed (its plot taken apart) or nothing to name yet
+            return
+        legend, room = self.legend, view.width() - 4
+        if room <= 0:
+            return
+        before = legend.columnCount
+        for columns in range(5, 0, -1):
+            if columns != legend.columnCount:
+                legend.setColumnCount(columns)
+            legend.updateSize()
+            if legend.width() <= room:
+                break
+        if legend.columnCount != before and self.shown_epoch is not None:
+            self._make_room_for_legend()
+
+    def _make_room_for_legend(self) -> None:
+        """Head-room above the points for the legend's rows, so that it does not hide any of them."""
+        self.plot_item.autoRange(padding=0.05)
+        rows = math.ceil(len(self.legend.items) / self.legend.columnCount) if self.legend.items else 0
+        (_, _), (bottom, top) = self.plot_item.viewRange()
+        self.plot_item.setYRange(bottom, top + (0.05 + 0.13 * rows) * (top - bottom), padding=0)
 
     def clear_points(self) -> None:
         for item in self.scatters.values():
@@ -87,11 +122,8 @@ class LatentPreview(pg.PlotWidget):
         self.shown_epoch = epoch
         self.axes_label = axes_label  # "z": the latent axes themselves; "PC": their main directions
         self._render_words(wording().expert)
-        self.plot_item.autoRange(padding=0.05)
-        # Head-room above the points for the legend's rows, so it does not hide any of them.
-        rows = math.ceil(len(self.legend.items) / self.legend.columnCount) if self.legend.items else 0
-        (_, _), (bottom, top) = self.plot_item.viewRange()
-        self.plot_item.setYRange(bottom, top + (0.05 + 0.13 * rows) * (top - bottom), padding=0)
+        self._fit_legend()
+        self._make_room_for_legend()
 
     def _class_name(self, label: int) -> str:
         names = self.class_names

@@ -59,7 +59,21 @@ def _pen(colour, width: float = 1.0, alpha: int = 255, style=Qt.PenStyle.SolidLi
     return pg.mkPen(color=(*colour, alpha), width=width, style=style)
 
 
-LEGEND_HEIGHT = 24
+LEGEND_HEIGHT = 24  # the least height of a legend's line (pyqtgraph asks for two lines)
+
+
+class OneLineLegend(pg.LegendItem):
+    """A legend on one line above its plot, as tall as its words: held to a fixed 24 px, presenter mode's bigger
+    words ran over the plot's title under it."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.layout.setContentsMargins(9, 1, 9, 1)  # pyqtgraph's 9 px above and below pushed the words past the box
+
+    def updateSize(self) -> None:  # noqa: N802 (pyqtgraph's name)
+        super().updateSize()
+        words = max((label.item.boundingRect().height() for _, label in self.items), default=0)
+        self.setMaximumHeight(max(LEGEND_HEIGHT, words + 4))
 
 
 class LossPlot(QWidget):
@@ -89,14 +103,15 @@ class LossPlot(QWidget):
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")
             plot.getAxis("left").setWidth(52)
-        # addLegend keeps the plot adding its named curves to the legend; with no offset the layout places it.
-        self.loss_legend = self.loss_plot.addLegend(offset=None, labelTextSize="9pt", colCount=6)
-        self.kl_legend = self.kl_plot.addLegend(offset=None, labelTextSize="9pt", colCount=6)
-        for column, legend in ((0, self.loss_legend), (1, self.kl_legend)):
+        # Each plot adds its named curves to its legend; with no offset the layout places it.
+        self.loss_legend = OneLineLegend(offset=None, labelTextSize="9pt", colCount=6)
+        self.kl_legend = OneLineLegend(offset=None, labelTextSize="9pt", colCount=6)
+        for column, (plot, legend) in enumerate(((self.loss_plot, self.loss_legend), (self.kl_plot, self.kl_legend))):
+            plot.legend = legend  # what addLegend does: the plot adds its named curves to it
             self.graphics.ci.addItem(legend, row=0, col=column)
             # As small as its entries, at the right: the plots keep the height.
             legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            legend.setMaximumHeight(LEGEND_HEIGHT)  # one line of entries; pyqtgraph asks for two
+            legend.setMaximumHeight(LEGEND_HEIGHT)
             self.graphics.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignRight)
 
         colours = {"loss": TOTAL_COLOUR, "reconstruction_loss": RECONSTRUCTION_COLOUR, "kl_loss": KL_COLOUR}

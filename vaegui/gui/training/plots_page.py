@@ -4,8 +4,9 @@ the plots' set-up were half of the window's start, for a page nobody sees before
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from vaegui.gui.common.mode_splitter import SplitByMode
 from vaegui.gui.common.movie_export import FormationExport
 from vaegui.gui.common.wording import wording
 from vaegui.gui.training.epoch_views_panel import EpochViewsPanel
@@ -39,11 +40,24 @@ def build_plots_page(tab) -> QWidget:
     status_row.addWidget(tab.status_label, 1)
     status_row.addWidget(tab.details.toggle, 0, Qt.AlignmentFlag.AlignTop)  # the trainer's messages
     top_layout.addLayout(status_row)
-    splitter = QSplitter(Qt.Orientation.Vertical)
+    splitter = CurvesOverViews()
     splitter.addWidget(top)
     splitter.addWidget(tab.views)
-    splitter.setStretchFactor(0, 11)
-    splitter.setStretchFactor(1, 9)
-    splitter.setChildrenCollapsible(False)
     tab.movie_export = FormationExport(tab)  # the map's formation as a GIF or MP4
     return splitter
+
+
+# The epoch views' share of the page's height: in presenter mode their text is half as big again, and the map, the
+# copies and the bars under it would keep a strip a few numbers high (the bars' axis 47 px at 1280×800).
+VIEWS_SHARE = {False: 0.45, True: 0.55}
+
+
+class CurvesOverViews(SplitByMode):
+    """The curves over the epoch views, split for the mode the window is in now."""
+
+    def split(self) -> None:
+        if self.count() != 2 or self.height() <= 0:
+            return
+        room = self.height() - self.handleWidth()
+        views = max(int(VIEWS_SHARE[self.presenting()] * room), self.widget(1).minimumSizeHint().height())
+        self.setSizes([room - views, views])

@@ -6,7 +6,7 @@ import math
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -36,10 +36,10 @@ from vaegui.config import (
     RunConfig,
     TrainingConfig,
 )
-from vaegui.data import dataset_names
 from vaegui.data.image_folder import DEFAULT_FOLDER_IMAGE_SIZE
 from vaegui.errors import ConfigError
 from vaegui.gui.common.wording import wording
+from vaegui.gui.training.dataset_box import DATA_FILES_ITEM, IMAGE_FOLDER_ITEM, DatasetBox
 from vaegui.gui.training.form_values import (  # GUI_DEFAULTS: imported from here by the welcome and tests
     GUI_DEFAULTS,  # noqa: F401
     NATIVE_IMAGE_SIZES,
@@ -55,9 +55,7 @@ from vaegui.palette import HINT_TEXT
 from vaegui.training.first_run import DATASET_SIZES
 from vaegui.words import tip, word
 
-IMAGE_FOLDER_ITEM = "Image folder…"
 FORM_ROW_SPACING = 3
-DATA_FILES_ITEM = "IDX/NPZ files…"
 KL_PRESETS = (("kl_preset_0", 0.0), ("kl_preset_tiny", 5e-4), ("kl_preset_1", 1.0))  # (term, β)
 RECONSTRUCTION_LOSS_TERMS = {"bce": "loss_bce", "mse": "loss_mse"}
 # Settings only practitioners change: presenter mode may hide them (Wording.expert_controls).
@@ -75,10 +73,7 @@ class SettingsForm(QWidget):
         self.row_labels: dict[str, QLabel] = {}  # by term key, e.g. "kl_weight"
 
         words = wording()
-        self.dataset_box = QComboBox()
-        self.dataset_box.addItems(dataset_names())
-        self.dataset_box.insertSeparator(self.dataset_box.count())
-        self.dataset_box.addItems([IMAGE_FOLDER_ITEM, DATA_FILES_ITEM])
+        self.dataset_box = DatasetBox()
         self.dataset_box.activated.connect(self._on_dataset_activated)
         self.dataset_box.currentIndexChanged.connect(self._on_dataset_changed)
 
@@ -301,22 +296,16 @@ class SettingsForm(QWidget):
     # ---- dataset picker ---------------------------------------------------------------------
 
     def dataset(self) -> str:
-        text = self.dataset_box.currentText()
-        return "" if text in (IMAGE_FOLDER_ITEM, DATA_FILES_ITEM) else text
+        return self.dataset_box.name()
 
     def set_dataset(self, name_or_path: str) -> None:
-        index = self.dataset_box.findText(name_or_path)
-        if index < 0:
-            # A path: list it above the separator so it can be picked again.
-            index = self.dataset_box.count() - 3
-            self.dataset_box.insertItem(index, name_or_path)
-            self.dataset_box.setItemData(index, name_or_path, Qt.ItemDataRole.ToolTipRole)
+        index = self.dataset_box.index_of(name_or_path)  # a path is listed, to be picked again
         self.dataset_box.setCurrentIndex(index)
         self._last_dataset_index = index
         self._describe_size()
 
     def _on_dataset_changed(self, index: int) -> None:
-        if self.dataset_box.itemText(index) not in (IMAGE_FOLDER_ITEM, DATA_FILES_ITEM, ""):
+        if self.dataset_box.is_dataset(index):
             self._last_dataset_index = index
             self._describe_size()
             self._on_edited()

@@ -37,7 +37,8 @@ class TrainingProgress:
                       f"Epoch {model.epochs_completed} of {total} saved · trained elsewhere, shown live")
         elif model.mode != IDLE:
             if latest is not None:
-                paused = " · paused" if model.mode == PAUSED else ""
+                # Pause acts after the batch in progress: "pausing…" until the trainer says it has.
+                paused = "" if model.mode != PAUSED else " · paused" if model.paused_at else " · pausing…"
                 self._set(latest.epochs * latest.batches, (latest.epoch - 1) * latest.batches + latest.batch,
                           f"Epoch {latest.epoch}/{latest.epochs} · batch {latest.batch}/{latest.batches} · "
                           f"{latest.images_per_second:,.0f} images/s · ETA {format_duration(latest.eta_seconds)}"

@@ -28,12 +28,14 @@ from vaegui.gui.app_state import AppState
 from vaegui.gui.common.wording import wording
 from vaegui.gui.runs.run_library import show_run_library
 from vaegui.gui.training.settings_form import SettingsForm
+from vaegui.gui.training.settings_summary import SettingsSummary
 from vaegui.gui.training.trainer_details import TrainerDetails
 from vaegui.gui.training.training_actions import TrainingActions, bind
 from vaegui.gui.training.training_files import TrainingFiles
 from vaegui.gui.training.training_progress import TrainingProgress
 from vaegui.gui.training.training_welcome import TrainingWelcome
 from vaegui.runs.snapshot import RunSnapshot
+from vaegui.words import dataset_words
 
 TICK_MS = 1000  # silent trainers are caught, and a followed run folder looked at, this often
 WELCOME, PLOTS = 0, 1
@@ -79,7 +81,7 @@ class TrainingTab(QWidget):
         for signal in (self.model.mode_changed, self.model.run_changed):
             signal.connect(self._show_page)
         self.model.mode_changed.connect(self._update_actions)
-        self.model.run_changed.connect(self._on_run_changed)
+        self.model.run_changed.connect(self._update_actions)
         self.model.epochs_changed.connect(self._update_actions)
         self.model.overlays_changed.connect(self._render_overlays)
         self.form.changed.connect(self._update_actions)
@@ -108,10 +110,9 @@ class TrainingTab(QWidget):
 
     def _build(self, dataset: str | None) -> None:
         self.form = SettingsForm(dataset)
-        self.train_button, self.pause_button, self.stop_button = QPushButton(), QPushButton(), QPushButton()
-        self.continue_button, self.open_button = QPushButton(), QPushButton()
-        self.overlay_button = QToolButton()
-        self.overlay_button.setText("Overlays")
+        self.train_button, self.pause_button, self.stop_button, self.continue_button, self.open_button = (
+            QPushButton() for _ in range(5))
+        self.overlay_button = QToolButton(text="Overlays")
         self.overlay_button.setToolTip("Draw other runs' curves in grey for comparison, or remove them")
         self.overlay_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.overlay_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -135,7 +136,7 @@ class TrainingTab(QWidget):
         settings_layout.setContentsMargins(6, 6, 6, 6)
         settings_layout.addWidget(self.form)
         settings_layout.addLayout(buttons)
-        settings_layout.addStretch(1)
+        settings_layout.addWidget(SettingsSummary(self.form, self.model), 1, Qt.AlignmentFlag.AlignTop)  # presenter
         scroll = QScrollArea()
         scroll.setWidget(settings_panel)
         scroll.setWidgetResizable(True)
@@ -254,7 +255,7 @@ class TrainingTab(QWidget):
                "runs_root": str(self.runs_root)}
         self.follower.unfollow()
         self.model.show_run(None)
-        self._start(job, f"Starting a new run on {config.data.dataset}…")
+        self._start(job, f"Starting a new run on {dataset_words(config.data.dataset)}…")
         return True
 
     def continue_training(self) -> bool:
@@ -365,9 +366,6 @@ class TrainingTab(QWidget):
         if snapshot.holder is not None:
             self.follower.follow(snapshot)
         self.state.run_opened.emit(str(snapshot.folder), snapshot.epochs_completed)
-
-    def _on_run_changed(self) -> None:
-        self._update_actions()
 
     def _on_overlay_opened(self, snapshot: RunSnapshot) -> None:
         if not snapshot.history:

@@ -99,7 +99,7 @@ class TrainingWelcome(QWidget):
         self.estimate = self.times.estimate(config)
         about = self.times.say(config)
         self.train_button.setText(word("welcome_train", data=dataset_title(data) or word("welcome_your_pictures"))
-                                  + (f" ({about})" if about else ""))
+                                  + (f"\n({about})" if about else ""))  # its own line: fits any font size
         self.train_button.setToolTip(tip("welcome_train") if about else "")
         self.train_button.setEnabled(self.train.isEnabled())
         if config is None:

@@ -1,0 +1,65 @@
+"""What a walk through the real app found on the Explorer's map, driven with real gestures on a tiny run: the status
+line kept "the group is empty" beside a group of 48 pictures, and the names of crowded regions lay under the class
+legend and the key, cut in half ("nkle boot · Sandal")."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from tests.gui.explorer.test_explorer_verbs import SHIFT, _drag, _open, _pixel, _wait
+
+
+@pytest.fixture(scope="module")
+def tab(qapp, tiny_run):
+    tab = _open(tiny_run, subset=None)
+    yield tab
+    tab.shutdown()
+    tab.close()
+    tab.deleteLater()
+
+
+def test_a_group_made_after_an_empty_one_clears_the_empty_groups_message(tab):
+    latent_map, groups = tab.map, tab.verbs.verbs.groups
+    (x0, x1), (y0, y1) = latent_map.view_box.viewRange()
+    # A box in a corner where no point lies: refused, in words.
+    _drag(latent_map, [_pixel(latent_map, x0 + 0.01 * (x1 - x0), y1 - 0.01 * (y1 - y0)),
+                       _pixel(latent_map, x0 + 0.03 * (x1 - x0), y1 - 0.03 * (y1 - y0))], SHIFT)
+    assert groups.summary is None and "The group is empty" in tab.status_label.text()
+    # A box around the whole map: a group, and the empty group's message is gone.
+    _drag(latent_map, [_pixel(latent_map, x0, y1), _pixel(latent_map, x1, y0)], SHIFT)
+    assert groups.summary is not None and groups.summary.count > 0
+    assert "empty" not in tab.status_label.text() and tab.status_label.text() == tab.explorer.status
+    groups.clear()
+    assert tab.status_label.text() == tab.explorer.status
+
+
+def test_no_region_name_lies_under_the_class_legend_or_the_key(tab):
+    layers = tab.verbs.verbs.layers
+    layers.set_shown("labels", True)
+    _wait(lambda: layers.regions is not None and bool(_names(tab)))
+    latent_map = tab.map
+    row = int(len(latent_map.coords) // 2)
+    pixel = _pixel(latent_map, *latent_map.coords[row])
+    QTest.mouseClick(latent_map.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
+    _wait(lambda: tab.selection.selected is not None and latent_map.key.items)
+    # The view moved so that the first region's name sits right under the class legend (top right)…
+    name = _names(tab)[0]
+    legend_centre = latent_map.legend.sceneBoundingRect().center()
+    target = latent_map.view_box.mapSceneToView(legend_centre)
+    latent_map.view_box.translateBy(x=name.pos().x() - target.x(), y=name.pos().y() - target.y())
+    QTest.qWait(50)
+    assert name.sceneBoundingRect().intersects(latent_map.legend.sceneBoundingRect())
+    assert not name.isVisible(), "a name under the class legend is hidden, not cut in half"
+    # …and every name left showing keeps clear of the legend and the key.
+    for shown in (n for n in _names(tab) if n.isVisible()):
+        assert not any(shown.sceneBoundingRect().intersects(box) for box in latent_map.key_rects()), shown.toPlainText()
+    tab.fit_view()
+    QTest.qWait(50)
+    assert any(n.isVisible() for n in _names(tab))
+    layers.set_shown("labels", False)
+
+
+def _names(tab):
+    return tab.map_view.verbs_view.layers_view.names
