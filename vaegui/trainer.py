@@ -1,10 +1,10 @@
 """`python -m vaegui.trainer`: the trainer process the window starts, lowered in priority before anything else runs.
 
 Its niceness is set here, first, while the process has one thread: every thread started later (numpy's BLAS
-pool as it is imported, TensorFlow's) inherits it. The window starts it in a session of its own (so that Ctrl-C
-in the terminal is the window's to handle), and Linux with autogroups shares the CPU between sessions before
-niceness ranks the threads inside one: its session's group is lowered too, or the trainer would compete with
-the window as an equal. The work itself is vaegui.training.trainer_process.
+pool as it is imported, TensorFlow's) inherits it. Linux with autogroups shares the CPU between sessions before
+niceness ranks the threads inside one, so the window keeps the trainer in its own session (vaegui.app.trainer_link);
+where it had to start it in a session of its own (Python 3.10), that session's group is lowered here too, or the
+trainer would compete with the window as an equal. The work itself is vaegui.training.trainer_process.
 """
 
 import os
