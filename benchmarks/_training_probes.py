@@ -86,8 +86,10 @@ def cli_arguments(config, out: Path) -> list[str]:
     return ["--config", str(config_file), "--out", str(out), "--quiet"]
 
 
-def vaegui_train(config, out: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "vaegui.cli", "train", *cli_arguments(config, out)],
+def vaegui_train(config, out: Path, nice: int = 0) -> subprocess.Popen:
+    """`vaegui train` of `config` into `out`; with `nice`, lowered as the window lowers its trainer."""
+    lowered = ["nice", "-n", str(nice)] if nice else []
+    return subprocess.Popen([*lowered, sys.executable, "-m", "vaegui.cli", "train", *cli_arguments(config, out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 

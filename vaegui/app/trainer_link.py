@@ -28,6 +28,12 @@ HEARTBEAT_TIMEOUT_S = 20.0
 START_TIMEOUT_S = 240.0
 LOG_LINES_KEPT = 400
 READ_POLL_S = 0.1  # how soon a reading thread notices that the window is closing
+# Ctrl-C in the terminal is the window's to handle (it tells the trainer to stop), so the trainer gets a process group
+# of its own; but it stays in the window's session: Linux's autogroups share the CPU between sessions first and rank
+# by niceness only inside one, so there its niceness puts it below the window's threads while the two together keep
+# the app's share of the machine. Python 3.10 has no process_group: a session of its own, whose autogroup the
+# trainer lowers (vaegui/trainer.py).
+SEPARATE_FROM_THE_TERMINAL = {"process_group": 0} if sys.version_info >= (3, 11) else {"start_new_session": True}
 
 
 @dataclass(frozen=True)
@@ -68,8 +74,7 @@ class TrainerProcess:
         self.reading_stopped = False
         self.process = subprocess.Popen(
             list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            # Its own session: Ctrl-C in the terminal is the window's to handle (it tells the trainer to stop).
-            start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1"}, **SEPARATE_FROM_THE_TERMINAL,
         )
         self.pid = self.process.pid
         self._lanes = [runner.new_lane(f"trainer {self.pid} progress"), runner.new_lane(f"trainer {self.pid} log")]

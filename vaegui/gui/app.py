@@ -30,11 +30,26 @@ def run_app(run_folder: str | None = None, dataset: str | None = None) -> int:
     app.setApplicationName("vaegui")
     app.setWindowIcon(app_icon())
     window = MainWindow(dataset=dataset, run_folder=run_folder)
+    close_on_ctrl_c(window)
     # The trainer (TensorFlow loads in it, seconds) starts once the window is up.
     window.started.connect(window.load_tensorflow)
     show_on_screen(window)  # maximized on a screen smaller than the window's own size
     code = app.exec()
     return end_quickly(code)
+
+
+def close_on_ctrl_c(window) -> None:
+    """Ctrl-C in the terminal closes `window` as its close button does (its training stops at the next batch, or goes
+    on when the person chose to keep it), instead of a KeyboardInterrupt raised inside whatever Qt slot runs then.
+
+    Python runs the handler at the next Python code Qt's event loop calls (the Training tab's timer ticks every
+    second); the close itself is posted, so it never runs in the middle of that code.
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGINT, lambda number, frame: QTimer.singleShot(0, window.close))
 
 
 def end_quickly(code: int) -> int:

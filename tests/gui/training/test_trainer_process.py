@@ -226,3 +226,102 @@ def test_a_training_kept_going_after_its_window_closed_is_shown_by_the_next_wind
     finally:
         os.killpg(trainer.pid, signal.SIGKILL)
         trainer.wait()
+
+
+# A fresh window process trains a tiny run from its Training tab, as a person would; it reports which of TensorFlow
+# and Keras it imported (and on which thread, from where: so a failure names the culprit) and the trainer's pid.
+WINDOW_TRAINS = textwrap.dedent("""
+    import json, sys, threading, time, traceback
+    from PySide6.QtWidgets import QApplication
+
+    imported = []
+
+    class Watch:
+        def find_spec(self, name, path=None, target=None):
+            if name in ("tensorflow", "keras") and not imported:
+                imported.append(f"{name} on {threading.current_thread().name}: " +
+                                "".join(traceback.format_stack(limit=12)))
+            return None
+
+    sys.meta_path.insert(0, Watch())
+    from vaegui.gui.main_window import MainWindow
+    from vaegui.gui.app import end_quickly
+    from tests.gui.conftest import set_tiny_settings
+
+    app = QApplication([])
+    window = MainWindow(dataset="digits")
+    window.show()
+    window.load_tensorflow()
+    tab = window.training_tab
+    tab.runs_root = sys.argv[1]
+    set_tiny_settings(tab, epochs=1)
+    assert tab.start_training()
+    trainer = tab.follower.trainer.pid
+    deadline = time.monotonic() + 170
+    while (tab.model.outcome is None or tab.is_training()) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    app.processEvents()
+    print(json.dumps({"outcome": tab.model.outcome.kind if tab.model.outcome else None, "trainer": trainer,
+                      "window": __import__("os").getpid(), "imported": imported,
+                      "modules": sorted(m for m in ("tensorflow", "keras") if m in sys.modules)}), flush=True)
+    window.close()
+    app.quit()
+    sys.exit(end_quickly(0))
+""")
+
+
+def test_the_windows_process_never_imports_tensorflow_for_training(tmp_path):
+    from tests.robustness.conftest import QUIET_TF
+
+    done = subprocess.run([sys.executable, "-c", WINDOW_TRAINS, str(tmp_path / "runs")], capture_output=True,
+                          text=True, timeout=240, cwd=Path(__file__).resolve().parents[3],
+                          env={**os.environ, **QUIET_TF, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["outcome"] == "finished", done.stderr[-3000:]
+    assert report["trainer"] != report["window"]  # trained in the trainer process…
+    assert report["modules"] == [] and report["imported"] == [], report["imported"]  # …and TensorFlow only there
+
+
+def test_a_run_another_computer_trains_on_a_shared_disk_is_followed_naming_that_computer(qtbot, tab, tmp_path,
+                                                                                          tiny_run):
+    """A run folder on a shared disk, written by a server (the chief of a tf.distribute job): its lock names that
+    computer, whose processes this one cannot see; the window follows what the folder says, read-only."""
+    import shutil
+    import time
+
+    folder = tmp_path / "on-a-shared-disk"
+    shutil.copytree(tiny_run.folder, folder)
+    # As the server left it after epoch 1: epoch 2's files come later.
+    later = {name: (folder / name).read_text() for name in ("state.json", "history.csv", "batch_history.csv")}
+    state = json.loads(later["state.json"])
+    (folder / "state.json").write_text(json.dumps({**state, "epochs_completed": 1,
+                                                   "checkpoint": "checkpoints/epoch-00001"}))
+    (folder / "history.csv").write_text("".join(later["history.csv"].splitlines(keepends=True)[:2]))
+    (folder / "batch_history.csv").write_text("".join(line for line in later["batch_history.csv"].splitlines(
+        keepends=True) if not line.startswith("2,")))
+    views = folder / "epochs" / "epoch-00002.npz"
+    views_later = views.read_bytes()
+    views.unlink()
+    lock = {"pid": 4242, "host": "gpu-server", "since": time.time() - 600, "command": "vaegui train --out R"}
+    (folder / "lock.json").write_text(json.dumps(lock))
+
+    tab.open_run(folder)
+    qtbot.waitUntil(lambda: tab.mode == FOLLOWING and tab.model.epochs_completed == 1, timeout=WAIT_MS)
+    assert "Trained by `vaegui train` (process 4242 on the computer gpu-server)" in tab.status_label.text()
+    assert not tab.pause_button.isEnabled() and not tab.stop_button.isEnabled()  # not this window's trainer
+    assert not tab.continue_button.isEnabled()
+
+    views.write_bytes(views_later)  # the server saves epoch 2: views, then history, then state (its order)
+    for name in ("batch_history.csv", "history.csv", "state.json"):
+        (folder / name).write_text(later[name])
+    qtbot.waitUntil(lambda: tab.model.epochs_completed == 2 and 2 in tab.model.epochs, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: tab.loss_plot.epochs_drawn() == [1, 2], timeout=WAIT_MS)
+    assert tab.mode == FOLLOWING  # its lock still names the server: it may go on
+
+    (folder / "lock.json").unlink()  # the job ended
+    qtbot.waitUntil(lambda: tab.mode == IDLE, timeout=WAIT_MS)
+    assert tab.model.outcome.kind == "ended_elsewhere" and tab.model.epochs_completed == 2
+    tab.form.epochs_box.setValue(3)  # its own now: Continue training it here
+    assert tab.continue_button.isEnabled()
