@@ -20,7 +20,8 @@ TRAINING_TERMS: dict[str, tuple] = {
                 "or flat), or IDX / .npz files."),
     # The built-in datasets, by what their pictures show (dataset_words): a code name says nothing to a room.
     "dataset_fashion_mnist": ("Fashion-MNIST (clothes)", "Fashion-MNIST (fashion_mnist)",
-                              "70,000 small grey photos of clothes, shoes and bags in 10 kinds, 28×28 pixels.", ("dataset",)),
+                              "70,000 small grey photos of clothes, shoes and bags in 10 kinds, 28×28 pixels.",
+                              ("dataset",)),
     "dataset_mnist": ("MNIST (handwritten digits)", "MNIST (mnist)",
                       "70,000 handwritten digits, 0 to 9, 28×28 pixels.", ("dataset",)),
     "dataset_digits": ("Small digits (built in)", "scikit-learn digits (digits)",
