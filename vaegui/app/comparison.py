@@ -294,7 +294,10 @@ class ComparisonModel:
         shown, prior = self.explorers[side].shown, self.selections[side].prior
         if shown is None or prior is None:
             return "", ""
-        fit = prior_fit(shown.latents.mu, prior[0])
+        # The places the map draws its pictures at (z: the centres plus their noise, exactly the centres when
+        # mu-only): the sentence says what the room sees, and the draws are compared with what a VAE's prior should
+        # cover, the spread of z (the centres alone are narrower).
+        fit = prior_fit(shown.latents.z, prior[0])
         return describe_prior_fit(self.side_name(side), fit), explain_prior_fit(fit)
 
 

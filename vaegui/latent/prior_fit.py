@@ -8,14 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 
 NEAR_PERCENTILE = 95  # a draw is among the pictures when it is as near one as 95 % of pictures are to another
-SAMPLE = 2000  # pictures' centres compared (enough for the shares, fast at any map size)
+SAMPLE = 2000  # pictures' places compared (enough for the shares, fast at any map size)
 PRIOR_DRAWS = 4000  # draws that give the prior's 95 % radius
 WIDE, NARROW = 2.5, 0.4  # spreads (× the prior's) past which the pictures and the draws no longer match
 
 
 @dataclass(frozen=True)
 class PriorFit:
-    """`spread`: the pictures' centres' spread, × the prior's (1 = a match); `draws_among_pictures`: the share of
+    """`spread`: the pictures' places' spread, × the prior's (1 = a match); `draws_among_pictures`: the share of
     random draws that land where pictures lie; `pictures_reached`: the share of pictures within the prior's 95 %
     ball (where nearly all draws fall)."""
 
@@ -25,7 +25,8 @@ class PriorFit:
 
 
 def prior_fit(mu: np.ndarray, draws: np.ndarray, seed: int = 0) -> PriorFit:
-    """Compare the pictures' centres `mu` (N, d) with random draws (M, d) from the prior."""
+    """Compare the pictures' places `mu` (N, d: the z a map shows, or their centres) with random draws (M, d) from
+    the prior."""
     rng = np.random.default_rng(seed)
     mu = np.asarray(mu, np.float64)
     if len(mu) > SAMPLE:

@@ -18,9 +18,11 @@ from vaegui.runs.library import read_run_summary
 from vaegui.words import word
 
 
-def _fits(tab):
+def _fits(tab, points: str = "z"):
+    """Each side's fit of the draws to the places its map shows its pictures at (z; 'mu': their centres)."""
     comparison = tab.comparison
-    return {side: prior_fit(comparison.explorers[side].shown.latents.mu, comparison.selections[side].prior[0])
+    return {side: prior_fit(getattr(comparison.explorers[side].shown.latents, points),
+                            comparison.selections[side].prior[0])
             for side in SIDES}
 
 
@@ -42,6 +44,10 @@ def test_each_map_says_where_the_random_draws_land(compare_tab, qtbot):  # noqa:
         assert tab.lessons[side].toolTip() == explain_prior_fit(fits[side])
     # The autoencoder's pictures lie away from where the draws fall; the standard VAE's around them.
     assert fits["a"].pictures_reached < fits["b"].pictures_reached
+    # Said of the places the map shows (z), not of the centres the room cannot see (a 1-epoch walk read "0 % of the
+    # draws land among its pictures" beside marks among the points).
+    assert not tab.comparison.explorers["b"].shown.latents.mu_only
+    assert tab.lessons["b"].toolTip() != explain_prior_fit(_fits(tab, "mu")["b"])
     assert not tab.contrast_button.isVisible()  # a β 1 run is on show already
 
     # On PCA maps too the draws are marked, where the map's PCA puts them (they were on direct maps only).
