@@ -24,21 +24,21 @@ class PriorFit:
     pictures_reached: float
 
 
-def prior_fit(mu: np.ndarray, draws: np.ndarray, seed: int = 0) -> PriorFit:
-    """Compare the pictures' places `mu` (N, d: the z a map shows, or their centres) with random draws (M, d) from
-    the prior."""
+def prior_fit(places: np.ndarray, draws: np.ndarray, seed: int = 0) -> PriorFit:
+    """Compare the pictures' `places` (N, d: the z a map shows them at, or their centres) with random draws (M, d)
+    from the prior."""
     rng = np.random.default_rng(seed)
-    mu = np.asarray(mu, np.float64)
-    if len(mu) > SAMPLE:
-        mu = mu[rng.choice(len(mu), SAMPLE, replace=False)]
+    places = np.asarray(places, np.float64)
+    if len(places) > SAMPLE:
+        places = places[rng.choice(len(places), SAMPLE, replace=False)]
     draws = np.asarray(draws, np.float64)
-    spread = float(np.mean(np.std(mu, axis=0)))
+    spread = float(np.mean(np.std(places, axis=0)))
     # How near a picture's nearest neighbour is, for most pictures: "among the pictures" within that distance.
-    gaps = _nearest(mu, mu, exclude_self=True)
+    gaps = _nearest(places, places, exclude_self=True)
     near = float(np.percentile(gaps, NEAR_PERCENTILE))
-    among = float(np.mean(_nearest(draws, mu) <= near))
-    radius = float(np.percentile(np.linalg.norm(rng.standard_normal((PRIOR_DRAWS, mu.shape[1])), axis=1), 95))
-    reached = float(np.mean(np.linalg.norm(mu, axis=1) <= radius))
+    among = float(np.mean(_nearest(draws, places) <= near))
+    radius = float(np.percentile(np.linalg.norm(rng.standard_normal((PRIOR_DRAWS, places.shape[1])), axis=1), 95))
+    reached = float(np.mean(np.linalg.norm(places, axis=1) <= radius))
     return PriorFit(spread, among, reached)
 
 
