@@ -217,6 +217,35 @@ def test_latent_preview_reuses_one_item_per_class(qtbot):
     assert [label.text for _, label in preview.legend.items] == ["class 0", "class 1", "class 2"]
 
 
+def test_a_latent_preview_at_rest_draws_nothing(qtbot):
+    """Fitting the legend's columns changed the legend's size, which asked for another fit: the Training tab
+    redrew its preview without end, a core's worth of CPU taken from the trainer (found profiling the suite)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintCounter(QObject):
+        count = 0
+
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint:
+                PaintCounter.count += 1
+            return False
+
+    preview = LatentPreview()
+    qtbot.addWidget(preview)
+    preview.resize(420, 300)
+    preview.show()
+    qtbot.waitExposed(preview)
+    preview.set_class_names([f"a longer class name {i}" for i in range(10)])
+    preview.show_codes(1, np.random.default_rng(0).normal(size=(200, 2)), np.arange(200) % 10, "z")
+    qtbot.wait(300)  # laid out, the legend fitted
+    counter = PaintCounter()
+    preview.viewport().installEventFilter(counter)
+    qtbot.wait(500)
+    assert PaintCounter.count <= 1, f"{PaintCounter.count} repaints of a preview nobody touched in 0.5 s"
+    assert 1 <= preview.legend.columnCount < 5  # long names: fewer columns than five, and it fits
+    assert preview.legend.width() <= preview.plot_item.getViewBox().width()
+
+
 def test_kl_bars_count_active_units(qtbot):
     bars = KLBars()
     qtbot.addWidget(bars)

@@ -34,6 +34,7 @@ class LatentPreview(pg.PlotWidget):
         self._refit.setSingleShot(True)
         self._refit.timeout.connect(self._fit_legend)
         self.legend.geometryChanged.connect(self._refit.start)
+        self._fitted_for: tuple | None = None  # the room and label widths the legend's columns were fitted to
         self.class_names: list[str] | None = None
         self.scatters: dict[int, pg.ScatterPlotItem] = {}
         self.point_count = 0
@@ -70,6 +71,12 @@ class LatentPreview(pg.PlotWidget):
         legend, room = self.legend, view.width() - 4
         if room <= 0:
             return
+        # Trying column counts resizes the legend, which asks for this again: fitted for this room and these labels
+        # already, it stops here (without this the preview redrew without end, a core's worth of CPU).
+        fitted_for = (round(room), tuple(round(label.width()) for _, label in legend.items))
+        if fitted_for == self._fitted_for:
+            return
+        self._fitted_for = fitted_for
         before = legend.columnCount
         for columns in range(5, 0, -1):
             if columns != legend.columnCount:
