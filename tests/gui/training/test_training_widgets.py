@@ -9,6 +9,7 @@ import pytest
 
 import vaegui.data.registry as registry
 from tests.conftest import tiny_config
+from tests.gui.test_window_at_rest import PaintCounter
 from vaegui import config as settings
 from vaegui.app.training_model import batch_rows_to_arrays
 from vaegui.config import RunConfig
@@ -220,16 +221,6 @@ def test_latent_preview_reuses_one_item_per_class(qtbot):
 def test_a_latent_preview_at_rest_draws_nothing(qtbot):
     """Fitting the legend's columns changed the legend's size, which asked for another fit: the Training tab
     redrew its preview without end, a core's worth of CPU taken from the trainer (found profiling the suite)."""
-    from PySide6.QtCore import QEvent, QObject
-
-    class PaintCounter(QObject):
-        count = 0
-
-        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
-            if event.type() == QEvent.Type.Paint:
-                PaintCounter.count += 1
-            return False
-
     preview = LatentPreview()
     qtbot.addWidget(preview)
     preview.resize(420, 300)
@@ -241,7 +232,7 @@ def test_a_latent_preview_at_rest_draws_nothing(qtbot):
     counter = PaintCounter()
     preview.viewport().installEventFilter(counter)
     qtbot.wait(500)
-    assert PaintCounter.count <= 1, f"{PaintCounter.count} repaints of a preview nobody touched in 0.5 s"
+    assert counter.count <= 1, f"{counter.count} repaints of a preview nobody touched in 0.5 s"
     assert 1 <= preview.legend.columnCount < 5  # long names: fewer columns than five, and it fits
     assert preview.legend.width() <= preview.plot_item.getViewBox().width()
 
