@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 import vaegui.data.registry as registry
@@ -235,6 +236,27 @@ def test_a_latent_preview_at_rest_draws_nothing(qtbot):
     assert counter.count <= 1, f"{counter.count} repaints of a preview nobody touched in 0.5 s"
     assert 1 <= preview.legend.columnCount < 5  # long names: fewer columns than five, and it fits
     assert preview.legend.width() <= preview.plot_item.getViewBox().width()
+
+
+@pytest.mark.parametrize("text_size", ["7pt", "13pt"])  # the preview's own, and presenter mode's bigger text
+def test_no_point_of_the_latent_preview_lies_under_its_legend(qtbot, text_size):
+    """Seen in presenter mode at 1280×800: the legend's second row sat over the top points of the preview (the
+    head-room above the points was sized for the normal text)."""
+    preview = LatentPreview()
+    qtbot.addWidget(preview)
+    preview.resize(350, 240)
+    preview.show()
+    qtbot.waitExposed(preview)
+    preview.legend.setLabelTextSize(text_size)
+    preview.set_class_names([str(i) for i in range(10)])
+    coords = np.random.default_rng(1).uniform(0, 1, size=(300, 2))
+    preview.show_codes(1, coords, np.arange(300) % 10, "z")
+    qtbot.wait(300)  # laid out, the legend fitted and room made for it
+    legend = preview.legend.sceneBoundingRect()
+    view = preview.plot_item.getViewBox()
+    under = [(x, y) for x, y in coords if legend.contains(view.mapViewToScene(pg.Point(x, y)))]
+    assert not under, f"{len(under)} points under the legend ({text_size}), e.g. {under[:3]}"
+    assert view.sceneBoundingRect().contains(legend)
 
 
 def test_kl_bars_count_active_units(qtbot):

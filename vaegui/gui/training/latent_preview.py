@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
@@ -15,6 +13,8 @@ from vaegui.gui.common.plot_style import plain_axes, set_axis_label, set_title, 
 from vaegui.gui.common.wording import wording
 from vaegui.palette import class_colour
 from vaegui.words import word
+
+LEGEND_MARGIN_PX = 6  # the legend's offset from the plot's top edge, and a little air under it
 
 
 class LatentPreview(pg.PlotWidget):
@@ -73,26 +73,30 @@ class LatentPreview(pg.PlotWidget):
             return
         # Trying column counts resizes the legend, which asks for this again: fitted for this room and these labels
         # already, it stops here (without this the preview redrew without end, a core's worth of CPU).
-        fitted_for = (round(room), tuple(round(label.width()) for _, label in legend.items))
+        fitted_for = (round(room), round(view.height()),
+                      tuple((round(label.width()), round(label.height())) for _, label in legend.items))
         if fitted_for == self._fitted_for:
             return
         self._fitted_for = fitted_for
-        before = legend.columnCount
         for columns in range(5, 0, -1):
             if columns != legend.columnCount:
                 legend.setColumnCount(columns)
             legend.updateSize()
             if legend.width() <= room:
                 break
-        if legend.columnCount != before and self.shown_epoch is not None:
+        if self.shown_epoch is not None:
             self._make_room_for_legend()
 
     def _make_room_for_legend(self) -> None:
-        """Head-room above the points for the legend's rows, so that it does not hide any of them."""
+        """Head-room above the points as tall as the legend is on screen, so that it hides none of them (its text
+        grows in presenter mode, and the plot can be short)."""
         self.plot_item.autoRange(padding=0.05)
-        rows = math.ceil(len(self.legend.items) / self.legend.columnCount) if self.legend.items else 0
+        view = self.plot_item.getViewBox()
+        if not self.legend.items or view is None or view.height() <= 0:
+            return
+        share = min(0.6, (self.legend.height() + LEGEND_MARGIN_PX) / view.height())  # of the plot's height
         (_, _), (bottom, top) = self.plot_item.viewRange()
-        self.plot_item.setYRange(bottom, top + (0.05 + 0.13 * rows) * (top - bottom), padding=0)
+        self.plot_item.setYRange(bottom, top + share / (1 - share) * (top - bottom), padding=0)
 
     def clear_points(self) -> None:
         for item in self.scatters.values():
