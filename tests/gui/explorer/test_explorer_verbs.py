@@ -248,7 +248,10 @@ def test_a_search_brightens_what_it_finds_while_a_group_keeps_its_outline(explor
     label = int(np.bincount(latents.labels[outside]).argmax())  # a class mostly outside the group
     names = tab.explorer.loaded.class_names
     qtbot.keyClicks(tab.verbs.find_bar.search, names[label] if names else str(label))
-    found = latents.labels == label
+    # What the search found: the class, and (the digits having no class names) the picture whose number is the
+    # digit typed, which the search finds too: counting only the class failed the test now and then.
+    found = tab.verbs.verbs.filters.passing()
+    assert found[latents.labels == label].all() and found.sum() <= (latents.labels == label).sum() + 1
     emphasis = tab.map.points.emphasis
     assert (emphasis[found] == NORMAL).all() and (emphasis[~found] == DIMMED).all()
     assert groups.rows.tolist() == group and "key_group_outline" in tab.map.key.terms()
