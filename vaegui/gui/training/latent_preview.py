@@ -34,7 +34,7 @@ class LatentPreview(pg.PlotWidget):
         self._refit.setSingleShot(True)
         self._refit.timeout.connect(self._fit_legend)
         self.legend.geometryChanged.connect(self._refit.start)
-        self._fitted_for: tuple | None = None  # the room and label widths the legend's columns were fitted to
+        self._fitted_for: tuple | None = None  # the plot size and label sizes the legend was last fitted to
         self.class_names: list[str] | None = None
         self.scatters: dict[int, pg.ScatterPlotItem] = {}
         self.point_count = 0
