@@ -48,7 +48,7 @@ def _column_texts(dialog, key):
 def _training_tab(qtbot, root):
     tab = TrainingTab(AppState())
     tab.runs_root = root
-    qtbot.addWidget(tab)
+    qtbot.addWidget(tab, before_close_func=lambda tab: tab.shutdown())  # no timing left on the shared trainer
     tab.show()
     return tab
 

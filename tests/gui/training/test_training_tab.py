@@ -36,7 +36,7 @@ def test_train_can_be_pressed_before_the_trainer_has_loaded_tensorflow(qtbot, de
     state = AppState()
     state.trainer_ready_now = False
     tab = TrainingTab(state)
-    qtbot.addWidget(tab)
+    qtbot.addWidget(tab, before_close_func=lambda tab: tab.shutdown())  # no timing left on the shared trainer
     assert tab.train_button.text() == "Train" and tab.train_button.isEnabled()
     assert "still starting in the trainer" in tab.train_button.toolTip()
     state.trainer_ready_now, state.device = True, device
@@ -48,7 +48,7 @@ def test_train_can_be_pressed_before_the_trainer_has_loaded_tensorflow(qtbot, de
 def test_failed_tensorflow_import_is_said_plainly(qtbot):
     state = AppState()
     tab = TrainingTab(state)
-    qtbot.addWidget(tab)
+    qtbot.addWidget(tab, before_close_func=lambda tab: tab.shutdown())  # no timing left on the shared trainer
     state.trainer_failed.emit("No module named 'tensorflow'")
     assert not tab.train_button.isEnabled()
     assert "TensorFlow could not be loaded" in tab.error_label.text()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from vaegui.app.training_model import IDLE, PAUSED, TRAINING, TrainingModel
@@ -84,6 +85,9 @@ class TrainingTimes(QObject):
                        "batch_size": RunConfig().training.batch_size})
 
     def _on_trainer_event(self, event) -> None:
+        if not shiboken6.isValid(self):  # its welcome was deleted without shutdown; the pool serves the whole process
+            self._let_go()
+            return
         if event.name != "timed":
             return
         self._let_go()
