@@ -73,6 +73,10 @@ class MainWindow(QMainWindow):
     def tour(self) -> GuidedTour:
         """The guided tour (Help → Tour…), made when first asked for."""
         if self._tour is None:
+            # Started first: the tour follows the Explorer's pages, and a start made from inside its making would
+            # offer a second tour on a first launch.
+            self._finish_start()
+        if self._tour is None:  # (the start's offer may have made it)
             from vaegui.gui.demo.tour import GuidedTour
 
             self._tour = GuidedTour(self)

@@ -152,3 +152,21 @@ def test_the_first_launch_offers_the_tour_and_later_ones_do_not(qtbot):
     for window in windows:
         window.training_tab.shutdown()
         window.explorer_tab.shutdown()
+
+
+def test_the_tour_asked_for_before_the_first_paint_is_the_one_the_first_launch_offers(qtbot):
+    """Found walking the window on an X screen: the tour asked for before the window's start (which builds the
+    Explorer after the first paint) started the window from inside its own making; the start offered a second tour,
+    so the offer on screen was not the window's tour and its buttons answered to nobody the window knew."""
+    from vaegui.gui.demo.tour import TourBubble
+
+    app_settings().remove(TOUR_OFFERED_KEY)  # a machine where vaegui never ran
+    window = MainWindow(dataset="digits")
+    qtbot.addWidget(window)
+    window.show()
+    tour = window.tour  # before the first paint
+    assert window.tour is tour
+    shown = [bubble for bubble in window.findChildren(TourBubble) if bubble.isVisible()]
+    assert shown == [tour.bubble] and tour.bubble.next_button.text() == "Start the tour"
+    window.training_tab.shutdown()
+    window.explorer_tab.shutdown()
