@@ -183,3 +183,15 @@ def test_kl_warmup_raises_beta_linearly(tmp_path, digits):
     run, _, _ = train(tmp_path, digits, epochs=3, kl_warmup_epochs=2)
     betas = [r["beta"] for r in run.history]
     assert betas == pytest.approx([0.5, 1.0, 1.0])
+
+
+def test_a_new_run_traces_its_training_step_once(tmp_path, digits, monkeypatch):
+    """Adam's moments used to be made by the first step, so TensorFlow traced the step twice (once to lift the new
+    variables out, once more): a second of the default model's start, before its first batch."""
+    from vaegui.model.vae import VAE
+
+    traced = []
+    train_step = VAE.train_step
+    monkeypatch.setattr(VAE, "train_step", lambda self, data: traced.append(1) or train_step(self, data))
+    run, _, result = train(tmp_path, digits, epochs=2)
+    assert result.epochs_completed == 2 and len(traced) == 1  # Python runs a traced step only while tracing it

@@ -126,6 +126,7 @@ def time_default_batches(dataset: str, batch_size: int, timed: int = TIMED_BATCH
     started = time.perf_counter()
     model = build_vae(ModelConfig(), shape)
     model.compile(optimizer=optimizers.Adam(1e-3))
+    model.optimizer.build(model.trainable_variables)  # as a training does (vaegui.training.session): one trace
     images = np.random.default_rng(0).random((batch_size, *shape), dtype=np.float32)
     model.train_on_batch(images)
     start = time.perf_counter() - started

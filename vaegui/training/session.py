@@ -119,6 +119,10 @@ class TrainingSession:
                 steps_per_execution=training.steps_per_execution,
                 jit_compile=training.jit_compile,
             )
+            if not model.optimizer.built:
+                # Here, not in the first step: a step whose first call makes variables (Adam's moments) is traced
+                # twice by TensorFlow, which doubled the time before a new run's first batch (2 traces → 1).
+                model.optimizer.build(model.trainable_variables)
             run.load_optimizer_state(model)
             if choice.name == "multiworker":
                 adapt_step_outputs_for_multiworker(model)
