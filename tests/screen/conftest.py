@@ -31,23 +31,34 @@ def _screen(make_folder, size: str) -> XScreen:
 
 def demo_walk(make_folder, size: str) -> dict[str, Walk]:
     """The demo walk on a `size` screen, and a second window on its run, refused when the first trains it on;
-    `make_folder(name)` gives a new folder (the screenshots and logs go to one)."""
+    `make_folder(name)` gives a new folder (the screenshots and logs go to one).
+
+    The second window starts once the demo has trained the run and waits, open on it, until the demo trains it on:
+    its start (its TensorFlow and the run's map) runs beside the demo's Explorer and Compare states instead of
+    after them. It has a screen of its own, the same size, so that it never covers the demo's window (whose
+    screenshots and pointer clicks are the screen's)."""
     screen = _screen(make_folder, size)
+    second_screen = None
     shots = make_folder(f"screen-{size}")
     started = time.monotonic()
     try:
         demo = AppUnderTest(screen, "demo", [], shots, f"{size}-demo")
         second = None
-        run_open = demo.until("run-open")
-        if run_open is not None:
-            second = AppUnderTest(screen, "second-window", [run_open.facts["run_folder"]], shots, f"{size}-second")
-            second.until("second-window")
-            demo.until("training-held")
+        trained = demo.until("trained")
+        if trained is not None:
+            second_screen = _screen(make_folder, size)
+            second = AppUnderTest(second_screen, "second-window", [trained.facts["run_folder"]], shots,
+                                  f"{size}-second")
+            if demo.until("run-open") is not None:
+                second.until("second-window")
+                demo.until("training-held")
             second.finish()
         walks = {"demo": demo.finish(),
-                 "second-window": second.walk if second else Walk({}, error="the demo walk did not reach run-open")}
+                 "second-window": second.walk if second else Walk({}, error="the demo walk did not reach trained")}
     finally:
         screen.stop()
+        if second_screen is not None:
+            second_screen.stop()
     walks["demo"].seconds = time.monotonic() - started
     return walks
 
