@@ -131,6 +131,9 @@ def run_walk(walk_name: str, driver: Driver) -> None:
 
     try:
         driver.wait_until(lambda: main_window() is not None and main_window().isVisible(), "the main window", 30)
+        # The window starts itself after its first paint (the Explorer, the tour's offer): a walk touching the
+        # Explorer or the tour sooner would start it early, before the screen shows anything, as no person can.
+        driver.wait_until(lambda: main_window()._started, "the window's start after its first paint", 30)
         WALKS[walk_name](driver, main_window())
         say({"kind": "done"})
     except BaseException as error:  # noqa: BLE001 (the test process reports it)
