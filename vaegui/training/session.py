@@ -120,8 +120,8 @@ class TrainingSession:
                 jit_compile=training.jit_compile,
             )
             if not model.optimizer.built:
-                # Here, not in the first step: a step whose first call makes variables (Adam's moments) is traced
-                # twice by TensorFlow, which doubled the time before a new run's first batch (2 traces → 1).
+                # Here, not in the first step: TensorFlow traces a step whose first call makes variables (Adam's
+                # moments) twice, once to lift them out and once more, all before a new run's first batch.
                 model.optimizer.build(model.trainable_variables)
             run.load_optimizer_state(model)
             if choice.name == "multiworker":
