@@ -187,3 +187,37 @@ def test_a_checkpoint_failing_for_another_reason_is_not_called_a_disk_problem(co
         run.save_checkpoint(model, epoch_record(2, 0.9), [])
     assert (run.epochs_completed, run.checkpoint) == (1, "checkpoints/epoch-00001")
     assert_reopens_with_weights_of(run, 1)
+
+
+def test_after_the_app_starts_garbage_is_collected_on_the_gui_thread_only(qtbot):
+    """A collection on a worker thread destroyed Qt objects there and froze the window (compat, (e))."""
+    import gc
+    import threading
+
+    collections = []
+
+    def heard(phase, info):
+        if phase == "start":
+            collections.append(threading.current_thread() is threading.main_thread())
+
+    gc.callbacks.append(heard)
+    collector = compat.collect_garbage_on_the_gui_thread()
+    try:
+        def allocate():  # far past the collector's threshold (700 new containers)
+            cycles = []
+            for _ in range(50_000):
+                cycle = []
+                cycle.append(cycle)
+                cycles.append(cycle)
+
+        collections.clear()  # (making the collector's timer may have collected, on this thread)
+        worker = threading.Thread(target=allocate)
+        worker.start()
+        worker.join()
+        assert collections == []  # nothing collected on the worker, nor here while it ran
+        qtbot.waitUntil(lambda: bool(collections), timeout=5_000)  # the GUI thread's timer collects
+        assert all(collections)
+    finally:
+        collector.timer.stop()
+        gc.callbacks.remove(heard)
+        gc.enable()

@@ -193,3 +193,24 @@ def write_svg(path: str | Path, width: int, height: int, title: str, paint: Call
         paint(painter)
     finally:
         painter.end()
+
+
+# ---- (e) CPython and PySide6: a garbage collection on a worker thread can freeze the window for good ----------
+#
+# Bug: CPython collects reference cycles on whichever thread passes its allocation threshold. A Qt object in such
+# a cycle is then destroyed on that worker thread: ~QObject takes Qt's signal lock and, asking for a Python override,
+# waits for Python's lock, while the GUI thread holds Python's lock and waits for Qt's signal lock
+# (QMetaObject::disconnect): neither moves again. Seen in a real-screen walk (py-spy, native stacks): an Explorer
+# preview job reading a run's codes on one side, the Compare tab laying out its maps on the other. Upstream: the
+# collector running on any thread, https://github.com/napari/napari/issues/1029 (open). The cure pyqtgraph ships
+# (pyqtgraph.util.garbage_collector.GarbageCollector): no automatic collection, a collection checked once a second
+# on a timer of the GUI thread. Tested: Python 3.11.7, PySide6 6.11.3, pyqtgraph 0.14.0.
+# Can go: when PySide destroys a Qt object collected on another thread without calling Python under Qt's lock.
+
+
+def collect_garbage_on_the_gui_thread():
+    """From now on, Python's cycle collector runs only on the calling (GUI) thread's timer; keep what this returns
+    for as long as the application runs (its timer stops with it)."""
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    return GarbageCollector(interval=1.0)

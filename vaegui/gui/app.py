@@ -23,10 +23,12 @@ def app_icon():
 def run_app(run_folder: str | None = None, dataset: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from vaegui.compat import collect_garbage_on_the_gui_thread
     from vaegui.gui.main_window import MainWindow
     from vaegui.gui.window_geometry import show_on_screen
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    collector = collect_garbage_on_the_gui_thread()  # kept until the app ends (vaegui/compat.py, (e))
     app.setApplicationName("vaegui")
     app.setWindowIcon(app_icon())
     window = MainWindow(dataset=dataset, run_folder=run_folder)
@@ -35,6 +37,7 @@ def run_app(run_folder: str | None = None, dataset: str | None = None) -> int:
     window.started.connect(window.load_tensorflow)
     show_on_screen(window)  # maximized on a screen smaller than the window's own size
     code = app.exec()
+    del collector
     return end_quickly(code)
 
 
