@@ -22,7 +22,8 @@ def latents():
 def test_csv_and_npz_hold_coordinates_labels_and_class_names(tmp_path, latents):
     projection = project("direct", latents.z)
     save_coordinates(tmp_path / "map.csv", latents, projection, ["zero", "one", "two"])
-    rows = list(csv.DictReader(open(tmp_path / "map.csv")))
+    with open(tmp_path / "map.csv") as file:
+        rows = list(csv.DictReader(file))
     assert len(rows) == 3
     assert rows[1] == {"split": "test", "index": "3", "label": "0", "class": "zero", "x": "-1", "y": "2",
                        "mu_0": "-1", "mu_1": "2"}

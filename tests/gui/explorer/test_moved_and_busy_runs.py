@@ -75,3 +75,4 @@ def test_a_run_another_program_trains_is_followed_read_only(qtbot, tab, tmp_path
     finally:
         holder.kill()
         holder.wait()
+        holder.stdout.close()
