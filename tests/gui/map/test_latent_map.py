@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 
 from vaegui.gui.common.wording import wording
 from vaegui.gui.map.latent_map import LatentMap
+from vaegui.gui.map.map_overlays import set_legend_text_size
 from vaegui.palette import CLASS_COLOURS
 from vaegui.words import word
 
@@ -231,3 +232,34 @@ def test_the_key_lists_exactly_the_marks_drawn(latent_map):
                           ["a", "b", "c"],
                           symbols=np.array(["o", "o", "o", "o"]), symbol_names={"o": "key_train", "t": "key_test"})
     assert latent_map.key_entries() == [word("key_train")]
+
+
+@pytest.mark.parametrize(("size", "text_size"), [((630, 240), "13pt"), ((730, 490), "9pt")])
+def test_no_point_of_a_fitted_map_lies_under_its_class_legend(qtbot, size, text_size):
+    """Seen in presenter mode's Compare tab at 1280×800 (maps ~240 pixels tall, 13 pt text): the class legend, two
+    columns at the top right, covered the points beneath it; the Explorer's map (730×490, 9 pt) did too."""
+    latent_map = LatentMap()
+    qtbot.addWidget(latent_map)
+    latent_map.resize(*size)
+    latent_map.show()
+    qtbot.waitExposed(latent_map)
+    set_legend_text_size(latent_map.legend, text_size)
+    coords = np.random.default_rng(2).uniform(-3, 3, size=(400, 2)).astype(np.float32)  # the corners filled too
+    latent_map.set_points(coords, np.arange(400) % 10, list(CLASS_COLOURS[:10]), [str(i) for i in range(10)])
+    view = latent_map.view_box
+
+    def points_under_the_legend() -> list:
+        legend = latent_map.legend.sceneBoundingRect()
+        return [(x, y) for x, y in coords if legend.contains(view.mapViewToScene(QPointF(float(x), float(y))))]
+
+    for fit in ("by itself", "asked"):  # the map's own fit as points come, then Fit view or a double-click
+        if fit == "asked":
+            view.setRange(xRange=(0, 1), yRange=(0, 1))
+            view.autoRange()
+        qtbot.wait(200)  # laid out, the legend fitted to the map's height
+        under = points_under_the_legend()
+        assert not under, f"{fit}: {len(under)} points under the legend, e.g. {under[:3]}"
+        assert view.sceneBoundingRect().contains(latent_map.legend.sceneBoundingRect())
+        (x0, x1), (y0, y1) = view.viewRange()
+        assert x0 <= coords[:, 0].min() and coords[:, 0].max() <= x1 and y0 <= coords[:, 1].min() <= y1
+        assert coords[:, 1].max() <= y1, "every point still on the map"

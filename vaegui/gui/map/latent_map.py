@@ -21,6 +21,7 @@ from vaegui.latent.picking import VisiblePointPicker
 from vaegui.palette import DARK_HINT_TEXT, MAP_BACKGROUND
 
 PICK_RADIUS_PX = 7
+LEGEND_CORNER_PX = 16  # the legend's offset from the view's corner (10) and the air between it and the points
 LEGEND_MARGIN_PX = 60  # of the map's height, kept for the axis below the legend and the space above it
 POINT_SIZE_PX = 5
 
@@ -67,6 +68,7 @@ class LatentMap(QWidget):
         self.legend = ClassLegend(offset=(-10, 10), labelTextColor="#dddddd", brush=pg.mkBrush(24, 24, 24),
                                   pen=pg.mkPen("#444444"))
         self.legend.setParentItem(self.plot_item.getViewBox())
+        self.view_box.corner_room = self._legend_room
         self._legend_shown: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (colours, names) in the legend
         # The key: one entry for each kind of mark drawn now (selection, centre, samples…), bottom left.
         self.key = MarkKey()
@@ -131,7 +133,14 @@ class LatentMap(QWidget):
         columns = max(1, -(-int(count * row) // int(room)))
         if columns != self.legend.columnCount:
             self.legend.setColumnCount(columns)
+        self.view_box.queueUpdateAutoRange()  # room made for its new size, while the view fits itself
         self.keys_moved.emit()
+
+    def _legend_room(self) -> tuple[float, float]:
+        """The class legend's width and height on screen with its offset from the corner and a little air."""
+        if not self.legend.isVisible() or not self.legend.items:
+            return 0.0, 0.0
+        return self.legend.width() + LEGEND_CORNER_PX, self.legend.height() + LEGEND_CORNER_PX
 
     # ---- data ----------------------------------------------------------------------------
 

@@ -4,11 +4,31 @@ to fit; right-drag or middle-drag moves the view, the wheel zooms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 
 DECODE, BOX, LASSO = "decode", "box", "lasso"
 TOOLS = (DECODE, BOX, LASSO)
+MOST_ROOM_SHARE = 0.6  # of the view: a legend bigger than that is drawn over the points rather than squeeze them
+
+
+def bounds_with_room(bounds: list, room_px: tuple[float, float], view_px: tuple[float, float]) -> list:
+    """`bounds` ([[x0, x1], [y0, y1]], pyqtgraph's children bounds) widened so that the points, fitted, keep clear
+    of a box `room_px` (width, height) in the view's top-right corner: to the right of them or above them, whichever
+    takes less of the view (a tall one-column legend on a wide map: the right; a wide one on a short map: the top)."""
+    (room_w, room_h), (view_w, view_h) = room_px, view_px
+    if view_w <= 0 or view_h <= 0 or room_w <= 0 or room_h <= 0:
+        return bounds
+    axis, share = min((0, room_w / view_w), (1, room_h / view_h), key=lambda axis_share: axis_share[1])
+    if bounds[axis] is None or share >= MOST_ROOM_SHARE:
+        return bounds
+    low, high = bounds[axis]
+    widened = [list(b) if b is not None else None for b in bounds]
+    # Padding added after this (pyqtgraph's) is a share of the widened range on both sides: it keeps the gap.
+    widened[axis] = [low, high + (high - low) * share / (1 - share)]
+    return widened
 
 
 def drag_tool(tool: str, modifiers) -> str | None:
@@ -37,6 +57,15 @@ class MapViewBox(pg.ViewBox):
         super().__init__(*args, **kwargs)
         self.tool = DECODE
         self._shape: str | None = None  # the box or lasso being drawn
+        self.corner_room: Callable[[], tuple[float, float]] | None = None  # what the class legend needs, top right
+
+    def childrenBounds(self, frac=None, orthoRange=(None, None), items=None):  # noqa: N802 (pyqtgraph's name)
+        """What the view fits (its own fit as points come, Fit view, a double-click): the points, and room for the
+        class legend in the top-right corner, so that it covers none of them."""
+        bounds = super().childrenBounds(frac=frac, orthoRange=orthoRange, items=items)
+        if self.corner_room is None:
+            return bounds
+        return bounds_with_room(bounds, self.corner_room(), (self.width(), self.height()))
 
     def set_tool(self, tool: str) -> None:
         if tool not in TOOLS:
