@@ -46,10 +46,16 @@ def test_open_run_restores_settings_and_curves_then_continues(qtbot, tab, tmp_pa
     assert tab.loss_plot.batch_point_count() == len(run.batch_history) == 2 * math.ceil(TRAIN_IMAGES / 64)
     assert "2 of 2 epochs" in tab.progress_bar.text()
     assert not tab.continue_button.isEnabled()  # already at its epoch count
+    # Scrubbed back to epoch 1 before continuing (seen in a demo: the views stayed on epoch 1 while it trained on).
+    tab.epoch_slider.setValue(1)
+    assert tab.latent_preview.shown_epoch == 1
 
     tab.form.epochs_box.setValue(3)
     click(qtbot, tab.continue_button)
+    assert tab.epoch_slider.value() == 2 and tab.latent_preview.shown_epoch == 2  # Continue: back to the latest
     wait_until_idle(qtbot, tab)
+    qtbot.waitUntil(lambda: not tab.learning_views_pending(), timeout=WAIT_MS)
+    assert tab.epoch_slider.value() == 3 and tab.latent_preview.shown_epoch == 3 and tab.samples.shown_epoch == 3
     assert not tab.error_label.isVisible(), tab.error_label.text()
     assert tab.model.epochs_completed == 3
     assert tab.loss_plot.epochs_drawn() == [1, 2, 3]

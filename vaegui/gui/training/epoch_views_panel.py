@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
-from vaegui.app.training_model import TrainingModel
+from vaegui.app.training_model import FOLLOWING, IDLE, TRAINING, TrainingModel
 from vaegui.gui.common.wording import wording
 from vaegui.gui.training.kl_bars import KLBars
 from vaegui.gui.training.latent_preview import LatentPreview
@@ -84,6 +84,8 @@ class EpochViewsPanel(QWidget):
         layout.addLayout(slider_row, 5, 0, 1, 2)
         model.run_changed.connect(self._on_run_changed)
         model.epochs_changed.connect(self._on_epochs_changed)
+        model.mode_changed.connect(self._on_mode_changed)
+        self._mode = model.mode
 
     # ---- following the model -------------------------------------------------------------------
 
@@ -107,6 +109,16 @@ class EpochViewsPanel(QWidget):
         self.note.setText("This run was saved by an older vaegui, which kept no pictures of its epochs: its curves "
                           "are below; continue training it to record the next epochs' pictures." if old_run else "")
         self.note.setVisible(old_run)
+
+    def _on_mode_changed(self) -> None:
+        """A training starts (Train, Continue): the views go back to the latest epoch and follow the new ones, even
+        if the slider had been moved back to an earlier one (a pause and resume keeps what the person looks at)."""
+        starting = self.model.mode == TRAINING and self._mode in (IDLE, FOLLOWING)
+        self._mode = self.model.mode
+        epochs = self.model.epochs
+        if starting and epochs and self.epoch_slider.value() != max(epochs):
+            self._update_slider(follow=True)
+            self.show_epoch(max(epochs))
 
     def _on_epochs_changed(self) -> None:
         """A new epoch from training: followed if the slider was at the latest; drawn on the next frame."""
