@@ -130,5 +130,5 @@ def close_during_scan(config: RunConfig, root: str, folder: Path) -> Closed:
     """Train on a folder of 200,000 tiny PNGs, closed during its first scan (a fresh cache: no header known)."""
     scan = copy.deepcopy(config)
     scan.data.dataset, scan.data.subset = str(folder), None
-    env = {**os.environ, "VAEGUI_CACHE": tempfile.mkdtemp(prefix="vaegui-bench-cache-")}
+    env = {**os.environ, "VAEGUI_CACHE": tempfile.mkdtemp(prefix="cache-", dir=root)}  # fresh, removed with root
     return close_app(scan, root, "scan", env)

@@ -23,7 +23,8 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="vaegui-bench-config-")  # a first launch: not yet timed
+_CONFIG = tempfile.TemporaryDirectory(prefix="vaegui-bench-config-")  # removed when the benchmark ends
+os.environ["XDG_CONFIG_HOME"] = _CONFIG.name  # a first launch: not yet timed
 
 from _qt_wait import wait_for  # noqa: E402
 from _training_probes import process_cpu_seconds  # noqa: E402
@@ -94,7 +95,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    root = tempfile.mkdtemp(prefix="vaegui-bench-")
+    scratch = tempfile.TemporaryDirectory(prefix="vaegui-bench-")  # removed at the end
+    root = scratch.name
     results = []
     for repeat in range(args.repeats):
         result = one_training(app, args, root)

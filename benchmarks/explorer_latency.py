@@ -67,7 +67,8 @@ def main() -> None:
 
     QApplication.instance() or QApplication(sys.argv[:1])
     summary: list[str] = []
-    folder = Path(tempfile.mkdtemp(prefix="vaegui-bench-"))
+    scratch = tempfile.TemporaryDirectory(prefix="vaegui-bench-")  # removed at the end
+    folder = Path(scratch.name)
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start", flush=True)
 
     if "tab" in parts:

@@ -36,7 +36,8 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="vaegui-bench-config-")  # the app's settings: a first launch
+_CONFIG = tempfile.TemporaryDirectory(prefix="vaegui-bench-config-")  # removed when the benchmark ends
+os.environ["XDG_CONFIG_HOME"] = _CONFIG.name  # the app's settings: a first launch
 
 from _app_close import AppFailed, close_during_scan, close_mid_training  # noqa: E402
 from _qt_wait import wait_for  # noqa: E402
@@ -254,7 +255,8 @@ def killed_trainer(app: QApplication, config: RunConfig, root: str) -> tuple[flo
 def measure(args: argparse.Namespace) -> list[str]:
     config = bench_config(args)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    root = tempfile.mkdtemp(prefix="vaegui-bench-")
+    scratch = tempfile.TemporaryDirectory(prefix="vaegui-bench-")  # removed when measure() returns
+    root = scratch.name
     images = config.data.subset * 9 // 10
     floor = bare_window_beside_a_trainer(app, config, root)
     print(f"  a bare Qt window beside `nice -n {TRAINER_NICE} vaegui train` of these settings (load {load_average()}): "

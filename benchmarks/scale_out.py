@@ -97,7 +97,8 @@ def main() -> int:
         full.name, ImageSplit(full.train.images[: args.train_images], None),
         ImageSplit(full.test.images[:1000], None), full.class_names, full.source,
     )
-    root = tempfile.mkdtemp(prefix="vaegui-scale-")
+    scratch = tempfile.TemporaryDirectory(prefix="vaegui-scale-")  # removed at the end
+    root = scratch.name
     print(f"{data.name}: {len(data.train):,} training images, global batch {BATCH}, {args.epochs} epochs "
           f"(median of epochs 2-{args.epochs}).", flush=True)
 

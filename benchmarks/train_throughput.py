@@ -293,7 +293,8 @@ def main() -> int:
         f"batch {BATCH}, {args.epochs} epochs per measurement (median of epochs 2-{args.epochs}).",
         flush=True,
     )
-    root = tempfile.mkdtemp(prefix="vaegui-bench-")
+    scratch = tempfile.TemporaryDirectory(prefix="vaegui-bench-")  # removed at the end
+    root = scratch.name
     data_file = subset_file(data, root)
     sides = {
         "keras": ("plain Keras 3 model.fit (keras.io VAE)", lambda: plain_keras(data, args.epochs)),

@@ -12,10 +12,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 # The app's own settings (the Runs dialog remembers run folders) go to a folder of the test session, also in the
 # app processes tests start, never to the person's ~/.config.
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="vaegui-test-config-")
+# Both are removed when the process ends (each worker's pair was left behind: 900 of each piled up in /tmp).
+_CONFIG = tempfile.TemporaryDirectory(prefix="vaegui-test-config-")
+os.environ["XDG_CONFIG_HOME"] = _CONFIG.name
 # Likewise vaegui's cache (the image folders' checked headers, vaegui/data/verified_images.py); not all of
 # XDG_CACHE_HOME, which fontconfig would then rebuild for every process.
-os.environ["VAEGUI_CACHE"] = tempfile.mkdtemp(prefix="vaegui-test-cache-")
+_CACHE = tempfile.TemporaryDirectory(prefix="vaegui-test-cache-")
+os.environ["VAEGUI_CACHE"] = _CACHE.name
 
 import pytest  # noqa: E402
 

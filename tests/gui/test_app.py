@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,12 +21,12 @@ def test_window_icon_is_the_shipped_svg(qtbot):
     assert len({image.pixel(x, y) for x in range(0, 64, 4) for y in range(0, 64, 4)}) > 1  # drawn, not blank
 
 
-def test_ctrl_c_in_the_terminal_closes_the_app_as_its_close_button_does():
+def test_ctrl_c_in_the_terminal_closes_the_app_as_its_close_button_does(tmp_path):
     """`vaegui` started from a terminal: Ctrl-C (SIGINT) ends it within moments, without a traceback, and its
     trainer with it; it used to print a KeyboardInterrupt traceback from a Qt slot and run on."""
     from tests.robustness.conftest import QUIET_TF
 
-    env = {**os.environ, **QUIET_TF, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": tempfile.mkdtemp()}
+    env = {**os.environ, **QUIET_TF, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
     app = subprocess.Popen([sys.executable, "-m", "vaegui.cli", "gui", "--dataset", "digits"], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -14,9 +15,19 @@ from tests.screen.x_server import XScreen, missing_programs
 SIZES = {"1280x800": (1280, 800), "1920x1080": (1920, 1080)}
 
 
+KEPT_FOR_S = 24 * 3600
+
+
 def _kept_folder(name: str) -> Path:
-    """A folder for a walk's screenshots, logs and runs, kept after the session (the failures name its pictures).
+    """A folder for a walk's screenshots, logs and runs, kept after the session (the failures name its pictures)
+    for a day: older ones of the same name go when a new one is made (each walk's is ~6 MB).
     Not under pytest's basetemp: several sessions on one machine rotate those away while a walk still writes."""
+    for old in Path(tempfile.gettempdir()).glob(f"vaegui-{name}-*"):
+        try:
+            if time.time() - old.stat().st_mtime > KEPT_FOR_S:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass  # another session removed it first
     return Path(tempfile.mkdtemp(prefix=f"vaegui-{name}-"))
 
 

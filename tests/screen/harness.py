@@ -72,7 +72,7 @@ class AppUnderTest:
         self.walk = Walk({}, log=shots / f"{prefix}.log")
         self._waiting = False
         # In a folder of its own (the runs it trains go to ./runs there), with this checkout importable.
-        env = screen.environment(XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="vaegui-screen-config-"),
+        env = screen.environment(XDG_CONFIG_HOME=tempfile.mkdtemp(prefix=f"{prefix}-config-", dir=shots),
                                  PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
                                  VAEGUI_SCREEN_SHOTS=str(shots), VAEGUI_SCREEN_PREFIX=prefix,
                                  TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", PYTHONUNBUFFERED="1",
