@@ -263,3 +263,31 @@ def test_no_point_of_a_fitted_map_lies_under_its_class_legend(qtbot, size, text_
         (x0, x1), (y0, y1) = view.viewRange()
         assert x0 <= coords[:, 0].min() and coords[:, 0].max() <= x1 and y0 <= coords[:, 1].min() <= y1
         assert coords[:, 1].max() <= y1, "every point still on the map"
+
+
+def test_choosing_a_point_does_not_move_the_map_and_its_keys_stay_apart(qtbot):
+    """Seen in a walk of the Compare tab (maps ~630×210): a click on a point showed the key of its marks, the class
+    legend made itself a wide strip above the key, the map made room for that strip and squashed the points into
+    its bottom half (z2 to 100 for points up to 25). The marks (a cloud wider than the points) moved it too."""
+    latent_map = LatentMap()
+    qtbot.addWidget(latent_map)
+    latent_map.resize(630, 210)
+    latent_map.show()
+    qtbot.waitExposed(latent_map)
+    for box in (latent_map.legend, latent_map.key):
+        set_legend_text_size(box, "13pt")  # presenter mode's
+    rng = np.random.default_rng(0)
+    coords = np.column_stack([rng.uniform(-40, 35, 1600), rng.uniform(-5, 25, 1600)]).astype(np.float32)
+    latent_map.set_points(coords, np.arange(1600) % 10, list(CLASS_COLOURS[:10]), [str(i) for i in range(10)])
+    qtbot.wait(300)
+    fitted = np.array(latent_map.view_box.viewRange())
+    latent_map.show_selection(30.0, 20.0)
+    latent_map.show_sigma_ellipse(np.array([30.0, 20.0]), np.array([6.0, 8.0]), sample=np.array([31.0, 21.0]))
+    latent_map.show_samples(rng.normal(size=(16, 2)), "prior")
+    qtbot.wait(300)
+    assert latent_map.key.isVisible()
+    np.testing.assert_allclose(latent_map.view_box.viewRange(), fitted, atol=1e-6)
+    latent_map.view_box.autoRange()  # Fit view, with the marks shown: the same fit
+    np.testing.assert_allclose(latent_map.view_box.viewRange(), fitted, rtol=0.02)
+    legend, key = latent_map.legend.sceneBoundingRect(), latent_map.key.sceneBoundingRect()
+    assert not legend.intersects(key), (legend, key)

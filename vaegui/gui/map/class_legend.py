@@ -37,6 +37,19 @@ class ClassLegend(pg.LegendItem):
             self.addItem(pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(colour), size=9, symbol="o"), name)
             self.categories.append(int(category))
 
+    def columns_to_fit(self, row: float, room: float) -> int:
+        """As few columns as let the entries, `row` pixels tall each, fit `room` pixels of height."""
+        return max(1, -(-int(len(self.items) * row) // int(max(row, room))))
+
+    def width_with(self, columns: int) -> float:
+        """Its width with `columns` columns, each as wide as its widest entry (dot and name), without laying it out
+        (trying column counts on it resized it again and again)."""
+        spacing = self.layout.horizontalSpacing()
+        entry = max(sample.boundingRect().width() + spacing + label.boundingRect().width()
+                    for sample, label in self.items)
+        left, _, right, _ = self.layout.getContentsMargins()
+        return columns * entry + (columns - 1) * spacing + left + right
+
     def set_states(self, states: dict[int, str]) -> None:
         """Show each entry's state ('shown', 'dimmed', 'hidden'): hidden ones with pyqtgraph's crossed eye."""
         for category, (sample, label) in zip(self.categories, self.items):

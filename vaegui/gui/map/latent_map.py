@@ -22,6 +22,7 @@ from vaegui.palette import DARK_HINT_TEXT, MAP_BACKGROUND
 
 PICK_RADIUS_PX = 7
 LEGEND_CORNER_PX = 16  # the legend's offset from the view's corner (10) and the air between it and the points
+KEY_CORNER_PX = 16  # the key's offset from its corner, bottom left (10), and the air between it and the legend
 LEGEND_MARGIN_PX = 60  # of the map's height, kept for the axis below the legend and the space above it
 POINT_SIZE_PX = 5
 
@@ -64,7 +65,8 @@ class LatentMap(QWidget):
                                            brush=None)
         for item in self._overlays():
             item.setZValue(10)
-            self.plot_item.addItem(item)
+            # The view fits the pictures, never the marks: a click that draws a wide cloud must not move the map.
+            self.plot_item.addItem(item, ignoreBounds=True)
         self.legend = ClassLegend(offset=(-10, 10), labelTextColor="#dddddd", brush=pg.mkBrush(24, 24, 24),
                                   pen=pg.mkPen("#444444"))
         self.legend.setParentItem(self.plot_item.getViewBox())
@@ -126,12 +128,16 @@ class LatentMap(QWidget):
             self.keys_moved.emit()
             return
         row = max(label.boundingRect().height() for _, label in self.legend.items) + 2
-        # The key of marks sits under it, bottom left: the legend leaves it its height (in presenter mode's bigger
-        # text the two were drawn over each other on a short map).
-        key = self.key.boundingRect().height() + 10 if self.key.isVisible() and self.key.items else 0
-        room = max(row, self.plot_widget.height() - LEGEND_MARGIN_PX - key)
-        columns = max(1, -(-int(count * row) // int(room)))
-        if columns != self.legend.columnCount:
+        columns = self.legend.columns_to_fit(row, self.plot_widget.height() - LEGEND_MARGIN_PX)
+        # The key of marks sits bottom left: where the two would meet (a narrow map, presenter mode's bigger text),
+        # the legend leaves the key its height. Elsewhere it keeps its shape, and the map its fit, when a click shows
+        # the key (a legend made a wide strip above the key squashed the points on each click).
+        if self.key.isVisible() and self.key.items:
+            key_right = KEY_CORNER_PX + self.key.boundingRect().width()
+            if self.view_box.width() - LEGEND_CORNER_PX - self.legend.width_with(columns) < key_right:
+                key = self.key.boundingRect().height() + 10
+                columns = self.legend.columns_to_fit(row, self.plot_widget.height() - LEGEND_MARGIN_PX - key)
+        if columns != self.legend.columnCount:  # set once: trying counts on the legend would resize it without end
             self.legend.setColumnCount(columns)
         self.view_box.queueUpdateAutoRange()  # room made for its new size, while the view fits itself
         self.keys_moved.emit()
