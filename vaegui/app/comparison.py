@@ -17,7 +17,7 @@ from vaegui.app.explorer_loading import RunSource
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import SAMPLES, LocationDetails, PointDetails, SelectionModel
 from vaegui.app.jobs import JobRunner
-from vaegui.app.map_state import MapSettings, MethodChoice, ShownMap, default_method, describe_row
+from vaegui.app.map_state import MapSettings, MethodChoice, ShownMap, default_method, describe_row, why_flat
 from vaegui.app.your_pictures import PictureDetails, YourPictures
 from vaegui.latent.generation import prior_samples
 from vaegui.latent.prior_fit import describe_prior_fit, explain_prior_fit, prior_fit
@@ -130,10 +130,15 @@ class ComparisonModel:
         self._change("set_colour", colour=mode)
 
     def set_dims(self, dims: int) -> None:
-        if dims == 3 and self.settings.method == "direct":
-            self.settings_changed.emit()  # a direct map is flat: the view's choice goes back
+        if dims == 3 and self.flat_reason:
+            self.settings_changed.emit()  # a flat map: the view's choice goes back
             return
         self._change("set_dims", dims=int(dims))
+
+    @property
+    def flat_reason(self) -> str:
+        """Why the two maps cannot be turned in 3-D ('' when they can, or while they load)."""
+        return why_flat([self.explorers[side].loaded.z_dim for side in SIDES]) if self.loaded is not None else ""
 
     def add_pictures(self, paths) -> None:
         """The person's pictures on both maps, each encoded by its own model."""

@@ -35,6 +35,7 @@ from vaegui.app.map_state import (
     describe_map,
     method_choices,
     settings_showing,
+    why_flat,
 )
 from vaegui.app.run_preview import submit_preview
 from vaegui.errors import UntrustedCodeError
@@ -58,6 +59,7 @@ class ExplorerModel:
         self.loaded: LoadedModel | None = None
         self.settings = MapSettings()
         self.methods: list[MethodChoice] = []
+        self.flat_reason = ""  # why this model's map cannot be turned in 3-D ('' when it can)
         self.shown: ShownMap | None = None
         self.forming: FormingMap | None = None
         self.activity: tuple[str, float | None] | None = None  # (what, fraction done or None)
@@ -187,7 +189,7 @@ class ExplorerModel:
             previous.close()
         self.map_jobs.forget()
         self.loaded, self.shown = loaded, None
-        self.methods = method_choices(loaded.z_dim)
+        self.methods, self.flat_reason = method_choices(loaded.z_dim), why_flat([loaded.z_dim])
         # A new model starts on its best projection (Direct for a 2-D latent space, else PCA), flat.
         self.settings = replace(self.settings, method=default_method(loaded.z_dim), dims=2)
         if self.forming is not None and self.forming.key != self.map_key():
@@ -254,8 +256,8 @@ class ExplorerModel:
 
     def set_dims(self, dims: int) -> None:
         """The flat map (2) or the rotatable 3-D view (3), of the same projection."""
-        if dims == 3 and self.settings.method == "direct":
-            self._set_message("A direct map is the 2-D latent space itself: choose PCA, t-SNE or UMAP for 3-D.")
+        if dims == 3 and self.flat_reason:
+            self._set_message(self.flat_reason)
             self.settings_changed.emit()
             return
         self._change(dims=int(dims))
@@ -269,8 +271,6 @@ class ExplorerModel:
 
     def _change(self, **changes) -> None:
         settings = replace(self.settings, **changes)
-        if settings.method == "direct" and settings.dims == 3:
-            settings = replace(settings, dims=2)
         if settings == self.settings:
             return
         self.settings = settings

@@ -80,6 +80,16 @@ def default_method(z_dim: int) -> str:
     return "direct" if z_dim == 2 else "pca"
 
 
+def why_flat(z_dims: list[int]) -> str:
+    """Why a map of latent spaces of these sizes cannot be turned in 3-D ('' when it can): two numbers per picture
+    have no third direction to show (PCA has no third one, and t-SNE failed on them with a raw error)."""
+    fewest = min(z_dims, default=3)
+    if fewest >= 3:
+        return ""
+    return (f"A model with {fewest} numbers per picture makes a flat map: 3-D needs 3 or more (Numbers per "
+            "picture, in the Training tab).")
+
+
 @dataclass(frozen=True, eq=False)
 class ShownMap:
     """A finished map, with what clicking it needs, all computed off the GUI thread."""

@@ -113,3 +113,26 @@ def test_nearer_points_are_drawn_over_farther_ones_and_farther_ones_are_dimmer()
     assert QColor.fromRgba(int(colours[image[4, 4]])).name() == "#ff0000"  # the nearest, full brightness
     far = QColor.fromRgba(int(colours[image[1, 1]]))
     assert far.green() == round(255 * DEPTH_SHADES[0]) and far.red() == far.blue() == 0  # the farthest, dimmest
+
+
+def test_a_map_of_two_numbers_per_picture_cannot_be_turned_and_says_why(qtbot, device, tiny_run):
+    """Found by a walk: with t-SNE chosen, 3-D on a model of 2 numbers per picture failed with a raw scikit-learn
+    error ("n_components=3 must be between 0 and min(n_samples, n_features)=2"); with PCA it drew a third main
+    direction the model does not have."""
+    state = AppState()
+    state.tensorflow_loaded = True
+    tab = ExplorerTab(state)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.explorer.set_split("test")
+    tab.open_run_folder(tiny_run.folder)
+    _wait_idle(qtbot, tab)
+    tab.controls.choose(tab.controls.method_combo, "pca")
+    _wait_idle(qtbot, tab)
+    checkbox = tab.controls.view_3d_checkbox
+    assert not checkbox.isEnabled() and "2 numbers per picture" in checkbox.toolTip()
+    tab.explorer.set_dims(3)  # asked anyway (a script, the menu): refused in words, the map stays flat
+    assert tab.explorer.settings.dims == 2 and not checkbox.isChecked()
+    assert "3-D needs 3 or more" in tab.explorer.message
+    assert tab.explorer.shown.key.dims == 2
+    tab.shutdown()

@@ -134,7 +134,9 @@ class MapControls(QWidget):
         self.mu_only_checkbox.setChecked(settings.mu_only)
         self.mu_only_checkbox.setEnabled(ready)
         self.view_3d_checkbox.setChecked(settings.dims == 3)
-        self.view_3d_checkbox.setEnabled(ready and settings.method != "direct")
+        flat = self.explorer.flat_reason  # two numbers per picture: nothing to turn
+        self.view_3d_checkbox.setEnabled(ready and not flat)
+        self.view_3d_checkbox.setToolTip(flat or tip("view_3d"))
         self.show_why_button.setEnabled(ready)
 
     # What a test or a script does where a person would pick from the list.
