@@ -221,3 +221,42 @@ def test_after_the_app_starts_garbage_is_collected_on_the_gui_thread_only(qtbot)
         collector.timer.stop()
         gc.callbacks.remove(heard)
         gc.enable()
+
+
+def test_jobs_that_overlap_leave_python_s_warnings_as_they_found_them(qtbot):
+    """superqt's worker swaps Python's warning hook in and out around each job (warnings.catch_warnings, which is
+    not thread-safe): two jobs that overlap (A starts, B starts, A ends, B ends) left A's hook in place for good,
+    so every later warning in the app went to a deleted job, and raised "Signal source has been deleted" in
+    whatever code warned (seen at the end of a test run)."""
+    import gc
+    import threading
+    import warnings
+
+    from vaegui.gui.common.job_runner import QtJobRunner
+
+    runner = QtJobRunner()
+    hook, filters = warnings.showwarning, list(warnings.filters)
+    a_running, b_running, release_a, release_b = (threading.Event() for _ in range(4))
+    done = []
+
+    def work(running: threading.Event, release: threading.Event):
+        def run(report, cancel):
+            running.set()
+            release.wait(10)
+        return run
+
+    for name, running, release in (("a", a_running, release_a), ("b", b_running, release_b)):
+        runner.submit(work(running, release), lane=runner.new_lane(name), on_done=lambda _, n=name: done.append(n),
+                      on_failed=lambda message: done.append(message), on_cancelled=lambda: None)
+        assert running.wait(10)
+    release_a.set()
+    qtbot.waitUntil(lambda: done == ["a"])
+    release_b.set()
+    qtbot.waitUntil(lambda: done == ["a", "b"])
+    qtbot.wait(100)  # the workers let go on the GUI thread
+    gc.collect()
+    assert warnings.showwarning is hook and warnings.filters == filters
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.warn("heard", UserWarning, stacklevel=1)
+    assert [str(w.message) for w in caught] == ["heard"]
+    runner.shutdown()

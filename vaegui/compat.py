@@ -214,3 +214,32 @@ def collect_garbage_on_the_gui_thread():
     from pyqtgraph.util.garbage_collector import GarbageCollector
 
     return GarbageCollector(interval=1.0)
+
+
+# ---- (f) superqt: each worker swaps Python's process-wide warning hook in and out, from its own thread --------
+#
+# Bug: superqt's WorkerBase.run wraps every job in warnings.catch_warnings() and points warnings.showwarning at
+# that worker's `warned` signal. catch_warnings saves and restores process-wide state and is not thread-safe
+# (Python's documentation says so): two jobs that overlap (A starts, B starts, A ends, B ends) leave A's hook in
+# place for good, so every later warning in the app, on any thread, goes to A's deleted signals object and raises
+# "Signal source has been deleted" in the code that warned (seen at the end of a test run; in the app a numpy or
+# scikit-learn warning would have failed its job). vaegui's jobs run the worker's body as WorkerBase.run does,
+# its signals in the same order, without the hook: a job's warnings are printed like any other. Tested: superqt
+# 0.9.0 (WorkerBase.run as it has been since 0.2.5), Python 3.11.7; no upstream report found.
+# Can go: when WorkerBase.run no longer uses catch_warnings, or on Python 3.14's context-aware warnings
+# (sys.flags.context_aware_warnings), which make catch_warnings thread-local.
+
+
+def run_worker_without_warning_hook(worker) -> None:
+    """What superqt's WorkerBase.run does for `worker` (a WorkerBase), without warnings.catch_warnings (above)."""
+    worker.started.emit()
+    worker._running = True
+    try:
+        result = worker.work()
+        if not worker.abort_requested:
+            worker.returned.emit(result)
+    except Exception as caught:
+        worker.errored.emit(caught)
+    worker._running = False
+    worker.finished.emit()
+    worker._finished.emit(worker)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
 from vaegui.app.jobs import Work, failure_message
 from vaegui.cancel import Cancelled, CancelToken
+from vaegui.compat import run_worker_without_warning_hook
 
 QUEUED = Qt.ConnectionType.QueuedConnection
 # Every job until its worker's run() has emitted its last signal: the worker and its signals object live on even if
@@ -68,7 +69,7 @@ def _job_worker(work: Work, token: CancelToken):
 
             def run(self) -> None:
                 try:
-                    super().run()
+                    run_worker_without_warning_hook(self)  # not WorkerBase.run: vaegui/compat.py (f)
                 except RuntimeError:
                     pass  # its signals object is gone: the app is being torn down and nobody waits for this job
 
