@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -12,13 +14,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 # The app's own settings (the Runs dialog remembers run folders) go to a folder of the test session, also in the
 # app processes tests start, never to the person's ~/.config.
-# Both are removed when the process ends (each worker's pair was left behind: 900 of each piled up in /tmp).
-_CONFIG = tempfile.TemporaryDirectory(prefix="vaegui-test-config-")
-os.environ["XDG_CONFIG_HOME"] = _CONFIG.name
+# Both are removed when the process ends (each worker's pair was left behind: 900 of each piled up in /tmp); not
+# TemporaryDirectory, whose clean-up at exit warns through a hook a Qt worker left behind.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="vaegui-test-config-")
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], ignore_errors=True)
 # Likewise vaegui's cache (the image folders' checked headers, vaegui/data/verified_images.py); not all of
 # XDG_CACHE_HOME, which fontconfig would then rebuild for every process.
-_CACHE = tempfile.TemporaryDirectory(prefix="vaegui-test-cache-")
-os.environ["VAEGUI_CACHE"] = _CACHE.name
+os.environ["VAEGUI_CACHE"] = tempfile.mkdtemp(prefix="vaegui-test-cache-")
+atexit.register(shutil.rmtree, os.environ["VAEGUI_CACHE"], ignore_errors=True)
 
 import pytest  # noqa: E402
 
