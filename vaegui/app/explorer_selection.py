@@ -13,6 +13,7 @@ from vaegui.app.map_state import ShownMap, describe_row
 from vaegui.latent.encoding import per_sample_reconstruction_error
 from vaegui.latent.generation import image_mosaic, interpolate, latent_grid, posterior_samples, prior_samples
 from vaegui.latent.traversal import Traversal
+from vaegui.words import word
 
 NEIGHBOURS = 8
 SAMPLES = 16
@@ -323,7 +324,8 @@ class SelectionModel:
             note = "Grid over the visible map; each image is decoded from its place."
         else:
             (x0, y0), (x1, y1) = np.percentile(shown.latents.mu, [1, 99], axis=0)
-            note = "Grid over the central 98% of the encoded images (switch to Direct to choose the area by zooming)."
+            note = (f"Grid over the central 98% of the encoded images (Drawn: \"{word('method_direct', False)}\" lets "
+                    "you choose the area by zooming).")
         vectors = latent_grid((x0, x1), (y0, y1), per_side)
         self.grid = (vectors, image_mosaic(self._viewer().decode_many(vectors), per_side), per_side, note)
         self.generated_changed.emit()

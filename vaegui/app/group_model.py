@@ -14,6 +14,7 @@ from vaegui.app.map_state import class_name
 from vaegui.latent.encoding import LatentSet
 from vaegui.latent.selection_shapes import points_in_box, points_in_polygon, tidy_polygon
 from vaegui.palette import class_colour
+from vaegui.words import pictures
 
 NEW, ADD, REMOVE = "new", "add", "remove"
 MODES = (NEW, ADD, REMOVE)
@@ -203,7 +204,8 @@ class GroupModel:
         if self.summary is None:
             return ""
         share = self.summary.count / max(self.summary.total, 1)
-        return f"{self.summary.count:,} pictures ({share:.0%} of the map) · {self.how}"
+        part = "under 1%" if 0 < share < 0.005 else f"{share:.0%}"  # "0%" read as an empty group
+        return f"{pictures(self.summary.count)} ({part} of the map) · {self.how}"
 
     def export(self, what: str, path) -> None:
         """Save the group off the GUI thread: "indices" (CSV), "sheet" (PNG of its pictures) or "codes" (NPZ/CSV);

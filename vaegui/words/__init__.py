@@ -40,6 +40,11 @@ TERMS: dict[str, Term] = {key: Term(*fields)
                                               **VERBS_TERMS}.items()}
 
 
+def pictures(count: int) -> str:
+    """'1 picture', '1,204 pictures'."""
+    return f"{count:,} picture{'' if count == 1 else 's'}"
+
+
 def term(key: str) -> Term:
     """The term named `key`; an unknown key is a programming error, said with the nearest known keys."""
     try:

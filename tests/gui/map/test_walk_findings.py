@@ -76,3 +76,23 @@ def _under_a_name(tab, pixel) -> bool:
 
 def _names(tab):
     return tab.map_view.verbs_view.layers_view.names
+
+
+def test_a_group_of_one_says_one_picture_and_the_grid_note_names_the_menus_choice(tab, qtbot):
+    """A walk read "1 pictures (0% of the map)" (as if empty), and a note asking to "switch to Direct", a name the
+    Drawn menu does not show (it says "As they are (z1, z2)")."""
+    import numpy as np
+
+    from vaegui.words import word
+
+    groups = tab.verbs.verbs.groups
+    groups.select_rows(np.array([0]), "one picture")
+    qtbot.waitUntil(lambda: groups.summary is not None and groups.summary.count == 1)
+    assert groups.describe().startswith("1 picture (under 1% of the map)")
+    groups.clear()
+    tab.controls.choose(tab.controls.method_combo, "pca")
+    qtbot.waitUntil(lambda: tab.explorer.shown is not None and tab.explorer.shown.method == "pca" and not tab.is_busy(),
+                    timeout=60_000)
+    tab.selection.decode_grid(5, None)
+    qtbot.waitUntil(lambda: tab.selection.grid is not None, timeout=60_000)
+    assert word("method_direct") in tab.selection.grid[3] and "Direct" not in tab.selection.grid[3]

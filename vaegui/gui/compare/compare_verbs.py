@@ -33,7 +33,7 @@ from vaegui.gui.explorer.group_panel import PictureTips
 from vaegui.gui.map.find_bar import FindBar
 from vaegui.gui.map.map_view_box import TOOLS
 from vaegui.palette import HINT_STYLE
-from vaegui.words import tip, word
+from vaegui.words import pictures, tip, word
 
 STRIP = 8
 
@@ -175,7 +175,7 @@ class CompareGroupPanel(QWidget):
         ready = all(self.linked.verbs[side].direction.direction is not None for side in SIDES)
         for widget in (self.slider, self.use_button):
             widget.setEnabled(ready)
-        parts = [f"{name}: {k.count:,} pictures ({k.description})" for name, k in kept.items() if k is not None]
+        parts = [f"{name}: {pictures(k.count)} ({k.description})" for name, k in kept.items() if k is not None]
         self.note.setText((" · ".join(parts) + " · " if parts else "") + (
             "Each model walks the chosen picture from its own A towards its own B." if ready else
             word("direction_prompt", wording().expert)))

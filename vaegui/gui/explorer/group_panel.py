@@ -27,7 +27,7 @@ from vaegui.gui.common.image_tiles import ImageGrid, ImageTile, array_to_pixmap
 from vaegui.gui.common.wording import wording
 from vaegui.gui.map.map_view_box import TOOLS
 from vaegui.palette import HINT_STYLE
-from vaegui.words import tip
+from vaegui.words import pictures, tip
 
 BARS_SHOWN = 10  # classes in the histogram; the rest are summed in one line
 HOVER_PX = 160  # the picture in a strip tile's tooltip
@@ -232,9 +232,9 @@ class GroupPanel(QWidget):
         self._render_kept()
 
     def _render_kept(self) -> None:
-        parts = [f"{name}: {kept.count:,} pictures ({kept.description})" for name, kept in self.groups.kept.items()
+        parts = [f"{name}: {pictures(kept.count)} ({kept.description})" for name, kept in self.groups.kept.items()
                  if kept is not None]
-        self.kept.setText(" · ".join(parts) + (" — the Direction tab walks from A to B." if len(parts) == 2 else ""))
+        self.kept.setText(" · ".join(parts) + (" — Direction, below, walks from A to B." if len(parts) == 2 else ""))
 
     def _on_strip_clicked(self, index: int) -> None:
         summary = self.groups.summary
