@@ -96,3 +96,19 @@ def test_a_group_of_one_says_one_picture_and_the_grid_note_names_the_menus_choic
     tab.selection.decode_grid(5, None)
     qtbot.waitUntil(lambda: tab.selection.grid is not None, timeout=60_000)
     assert word("method_direct") in tab.selection.grid[3] and "Direct" not in tab.selection.grid[3]
+
+
+def test_after_work_it_out_the_line_above_the_map_says_the_map_again(tab, qtbot):
+    """A walk: Ranges… → Work it out filled the sliders in within seconds, but the line above the map went on saying
+    "Working out each image's reconstruction error…" until a later click."""
+    explorer = tab.explorer
+    tab.controls.choose(tab.controls.method_combo, "tsne")
+    qtbot.waitUntil(lambda: explorer.shown is not None and explorer.shown.method == "tsne" and not tab.is_busy(),
+                    timeout=60_000)
+    assert explorer.shown.latents.reconstruction_error is None
+    tab.verbs.find_bar.range_panel.ask_errors()
+    qtbot.waitUntil(lambda: explorer.shown.latents.reconstruction_error is not None, timeout=60_000)
+    qtbot.wait(200)
+    assert explorer.activity is None and not explorer.is_busy()
+    assert "reconstruction error" not in tab.status_label.text()
+    assert tab.status_label.text() == explorer.status

@@ -112,6 +112,7 @@ class ExplorerTab(QWidget):
             setattr(self, name, getattr(self.controls, name))
 
         self.activity = ActivityRow("Draw the map", self.explorer.cancel, self.explorer.redraw)
+        self._activity_said: str | None = None  # the text of the work under way the status line was given
         for name in ("status_label", "progress_bar", "cancel_button", "redraw_button"):
             setattr(self, name, getattr(self.activity, name))
         self.message_label = QLabel("")
@@ -242,7 +243,11 @@ class ExplorerTab(QWidget):
     def _render_activity(self) -> None:
         activity = self.explorer.activity
         busy = activity is not None
+        said_work = self.status_label.text() == self._activity_said  # the line says the work under way
         self.activity.render(activity, self.explorer.loaded is not None and self.explorer.shown is None)
+        if not busy and said_work:
+            self._render_status()  # the work is done (copy errors need no new map): the line says the map again
+        self._activity_said = activity[0] if busy else None
         if self.pages.currentIndex() == WELCOME and busy:
             self.pages.setCurrentIndex(MAP)
 
