@@ -122,14 +122,13 @@ class ExplorerModel:
 
     def follow(self, folder: str | Path, epochs_completed: int = 1, *, now: bool = False) -> None:
         """Show a run's newest epoch: at once (`now`, a run just opened), or while training, once the Explorer
-        is looked at (loading competes with training for the CPU).
-
-        Before its first epoch there is nothing to load: the Explorer says it waits for it.
+        is looked at (loading competes with training for the CPU). Before its first epoch it says it waits for it.
         """
         folder = Path(folder)
-        self.waiting_for = folder if epochs_completed <= 0 and self.loaded is None else None
+        waiting, self.waiting_for = self.waiting_for, folder if epochs_completed <= 0 and self.loaded is None else None
+        if self.waiting_for != waiting:
+            self.source_changed.emit()  # it waits for a first epoch, or no longer does (said while a map showed)
         if epochs_completed <= 0:
-            self.source_changed.emit()
             return
         if not self.visible and not now:
             self._pending_follow = folder

@@ -84,11 +84,22 @@ def test_follows_the_training_tabs_run_and_its_new_checkpoints(qtbot, run_z2):
     assert tab.explorer.loaded.weights_key == loaded.weights_key
 
 
-def test_a_run_followed_before_its_first_epoch_says_so(qtbot, tmp_path):
+def test_a_run_followed_before_its_first_epoch_says_so_until_it_has_one(qtbot, run_z2):
     state = _ready_state()
     tab = _new_tab(qtbot, state)
-    state.run_opened.emit(str(tmp_path / "fresh-run"), 0)
+    state.run_opened.emit(str(run_z2.folder), 0)
     assert "no completed epoch yet" in tab.source_label.text() and not tab.is_busy()
+    # Its epochs come while the Training tab is looked at (a walk read "no completed epoch yet" above a map, and
+    # "The latent grid needs z_dim = 2" for a model of two numbers per picture, while it opened).
+    tab.hide()
+    state.checkpoint_saved.emit(str(run_z2.folder), run_z2.epochs_completed)
+    assert "no completed epoch yet" not in tab.source_label.text()
+    tab.show()
+    qtbot.waitUntil(tab.is_busy, timeout=WAIT_MS)
+    assert tab.source_label.text() == "Opening the model…" and tab.explorer.loaded is None
+    assert "z_dim" not in tab.generation_panel.grid_note.text()
+    _wait_idle(qtbot, tab)
+    assert tab.source_label.text() == tab.explorer.loaded.describe()
 
 
 def test_shutdown_cancels_a_running_tsne_within_two_seconds(open_tab, run_z4, qtbot):

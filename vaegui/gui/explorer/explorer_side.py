@@ -134,7 +134,9 @@ class ExplorerSideTabs(QTabWidget):
     def _on_source_changed(self) -> None:
         loaded = self.explorer.loaded
         grid_ok = loaded is not None and loaded.z_dim == 2
-        self.generation_panel.set_grid_available(grid_ok, "" if grid_ok else "The latent grid needs z_dim = 2.")
+        # Nothing said while no model is loaded (the button waits, greyed): "needs z_dim = 2" was wrong then.
+        self.generation_panel.set_grid_available(grid_ok, "" if grid_ok or loaded is None else
+                                                 "The latent grid needs z_dim = 2.")
         self.generation_panel.prior_button.setEnabled(loaded is not None)
 
     def _on_neighbour_clicked(self, position: int) -> None:

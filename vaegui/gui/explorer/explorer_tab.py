@@ -224,14 +224,19 @@ class ExplorerTab(QWidget):
     # ---- rendering the models ------------------------------------------------------------
 
     def _render_source(self) -> None:
+        self._render_source_label()
+        self._render_map_state()
+
+    def _render_source_label(self) -> None:
         loaded, waiting = self.explorer.loaded, self.explorer.waiting_for
         if loaded is not None:
             self.source_label.setText(loaded.describe())
         elif waiting is not None:
             self.source_label.setText(f"{waiting.name}: no completed epoch yet — the map appears after the first.")
+        elif self.explorer.activity is not None:  # its first model opening
+            self.source_label.setText("Opening the model…")
         else:
             self.source_label.setText("No model yet: train one in the Training tab, or open a run.")
-        self._render_map_state()
 
     def _render_map_state(self) -> None:
         explorer = self.explorer
@@ -247,6 +252,8 @@ class ExplorerTab(QWidget):
         self.activity.render(activity, self.explorer.loaded is not None and self.explorer.shown is None)
         if not busy and said_work:
             self._render_status()  # the work is done (copy errors need no new map): the line says the map again
+        if self.explorer.loaded is None:
+            self._render_source_label()  # "Opening the model…" while the first one loads
         self._activity_said = activity[0] if busy else None
         if self.pages.currentIndex() == WELCOME and busy:
             self.pages.setCurrentIndex(MAP)
