@@ -155,3 +155,30 @@ def test_presenter_mode_goes_full_screen_and_back(window, qtbot):
     window.presenter_action.trigger()
     qtbot.waitUntil(lambda: not window.isFullScreen())
     assert window.presenter_action.shortcut().toString() == "F11"
+
+
+def test_presenter_mode_used_on_the_explorer_leaves_the_training_plots_inside_their_widgets(presenting, qtbot,
+                                                                                           run_z2):
+    """A walk: presenter mode switched on and off while the Explorer was shown left the Training tab's KL bars
+    running off their widget's right edge (the title lost its end, the z2 bar was cut)."""
+    window = presenting
+    tab = window.training_tab
+    window.state.tensorflow_loaded = True
+    tab.open_run(str(run_z2.folder))
+    qtbot.waitUntil(lambda: tab.run is not None and len(tab.kl_bars.values) > 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.explorer_tab.explorer.shown is not None, timeout=WAIT_MS)
+    window.tabs.setCurrentWidget(window.explorer_tab)
+    qtbot.wait(50)
+    window.presenter.set_active(True)
+    qtbot.wait(100)
+    window.presenter.set_active(False)
+    qtbot.wait(100)
+    window.tabs.setCurrentWidget(tab)
+    qtbot.wait(200)
+    graphics = tab.loss_plot.graphics
+    for view, item in ((tab.kl_bars, tab.kl_bars.plot_item), (tab.latent_preview, tab.latent_preview.plot_item),
+                       (graphics, tab.loss_plot.loss_plot), (graphics, tab.loss_plot.kl_plot)):
+        inside = view.viewport().rect()
+        drawn = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        assert inside.contains(drawn.adjusted(1, 1, -1, -1)), (type(view).__name__, inside, drawn)
+    qtbot.waitUntil(lambda: not window.explorer_tab.is_busy(), timeout=WAIT_MS)

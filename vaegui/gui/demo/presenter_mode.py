@@ -117,6 +117,14 @@ class PresenterMode(QObject):
                 widget.setStyleSheet("")
                 widget.setStyleSheet(sheet)
         self._sheets.clear()
+        QTimer.singleShot(0, self, self._refit_views)  # once the smaller titles have reached the plots' layouts
+
+    def _refit_views(self) -> None:
+        """Each plot fills its view again. pyqtgraph sizes a view's plot only when the view is resized: a plot on a
+        tab not shown grew with presenter mode's titles and kept that size after it (a walk saw the Training tab's
+        KL bars run off its right edge)."""
+        for view in self.window.findChildren(pg.GraphicsView):
+            pg.GraphicsView.resizeEvent(view, None)  # its plot's geometry set to the view's size again
 
     # ---- the plots -----------------------------------------------------------------------
 
