@@ -62,6 +62,7 @@ class GroupModel:
     def __init__(self, explorer: ExplorerModel, filters: FilterModel):
         self.explorer, self.filters = explorer, filters
         self.rows: np.ndarray | None = None  # sorted rows of `latents`; None: no group
+        self.keys: np.ndarray | None = None  # its pictures (image_keys), kept whichever part of them a map shows
         self.latents: LatentSet | None = None
         self.mode = NEW
         self.how = ""  # what made it: "lasso", "box", "class 3", …
@@ -153,7 +154,7 @@ class GroupModel:
 
     def _forget(self) -> None:
         if self.rows is not None:
-            self.rows, self.latents, self.summary, self.shape, self.how = None, None, None, None, ""
+            self.rows, self.keys, self.latents, self.summary, self.shape, self.how = None, None, None, None, None, ""
             self.changed.emit()
 
     def _combine(self, found: np.ndarray, how: str, mode: str | None) -> None:
@@ -173,6 +174,7 @@ class GroupModel:
             sorted_once = len(found) < 2 or bool((found[1:] > found[:-1]).all())
             rows = found if sorted_once else np.unique(found)  # the shapes' rows come sorted: no sort of 200k
         self.rows, self.latents, self.how = rows.astype(np.int64), latents, how
+        self.keys = image_keys(latents, self.rows)
         self._summarise()
         self.changed.emit()
         self.made.emit()
@@ -245,9 +247,9 @@ class GroupModel:
         drawn = self.drawn()
         if self.rows is None or drawn is None or drawn[0] is self.latents:
             return
-        # The same images wherever they are in the new map (another projection, the mu-only switch, an epoch).
-        wanted = image_keys(self.latents, self.rows)
-        self.rows = np.flatnonzero(np.isin(image_keys(drawn[0]), wanted)).astype(np.int64)
+        # The same images wherever they are in the new map (another projection, the mu-only switch, an epoch):
+        # all of them, also after a map that showed only the first pictures encoded (the group had shrunk to those).
+        self.rows = np.flatnonzero(np.isin(image_keys(drawn[0]), self.keys)).astype(np.int64)
         self.latents = drawn[0]
         if self.shape is not None and self.explorer.forming is None:
             self.shape = None  # the outline belonged to the other layout

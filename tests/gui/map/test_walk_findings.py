@@ -112,3 +112,34 @@ def test_after_work_it_out_the_line_above_the_map_says_the_map_again(tab, qtbot)
     assert explorer.activity is None and not explorer.is_busy()
     assert "reconstruction error" not in tab.status_label.text()
     assert tab.status_label.text() == explorer.status
+
+
+def test_a_group_keeps_its_pictures_through_a_map_that_is_still_encoding(tab, qtbot):
+    """A walk: a group of 141 sixes, then the run trained on; the Explorer encoded the pictures again, showing the
+    first ones as they came, and the group became the few of its pictures in that first part (23 pictures)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from vaegui.app.map_state import FormingMap
+
+    explorer, groups = tab.explorer, tab.verbs.verbs.groups
+    shown = explorer.shown
+    latents = shown.latents
+    groups.select_rows(np.arange(0, len(latents), 3), "every third")
+    qtbot.waitUntil(lambda: groups.summary is not None)
+    count = groups.summary.count
+    # The first 40 pictures encoded again (as a new epoch's encoding shows them), then the whole map.
+    first = replace(latents, **{name: getattr(latents, name)[:40] for name in
+                                ("mu", "log_var", "z", "labels", "split", "source_index", "kl")})
+    explorer.forming = FormingMap(shown.key, first, shown.projection.coords[:40])
+    explorer.map_changed.emit()
+    assert groups.summary.count == len(range(0, 40, 3))  # those of its pictures on the map so far
+    again = replace(latents)  # the finished map: another encoding of the same pictures
+    explorer.forming = None
+    explorer.shown = replace(shown, latents=again)
+    explorer.map_changed.emit()
+    assert groups.summary.count == count and groups.latents is again
+    groups.clear()
+    explorer.shown = shown
+    explorer.map_changed.emit()
