@@ -170,7 +170,8 @@ class MainWindow(QMainWindow):
         menu.addAction(quit_action)
 
     def _on_trainer_ready(self, device: str) -> None:
-        self.device_label.setText(f"Ready — {device}")
+        # What stays true while it trains too ("Ready — CPU" read wrong beside a training under way).
+        self.device_label.setText(f"Trains on {device}")
 
     def _encode_pictures(self) -> None:
         """Your own pictures on the Compare tab's two maps when it is shown, else on the Explorer's map."""

@@ -78,16 +78,16 @@ def test_the_status_line_growing_does_not_move_the_plots(window, qtbot):
 
 
 def test_the_device_line_stays_when_a_menu_is_browsed(window, qtbot):
-    """Found by walking the app: "Ready — CPU (2 cores)" was a passing status message, wiped for good by the first
+    """Found by walking the app: the device line was a passing status message, wiped for good by the first
     menu item the pointer crossed (Qt shows each item's tip there, an empty one for an item without)."""
     from PySide6.QtGui import QStatusTipEvent
     from PySide6.QtWidgets import QApplication
 
     window.state.trainer_ready.emit("CPU (2 cores)")
-    assert window.device_label.text() == "Ready — CPU (2 cores)" and window.device_label.isVisible()
+    assert window.device_label.text() == "Trains on CPU (2 cores)" and window.device_label.isVisible()
     for tip in ("Open a run trained before", ""):  # a menu item with a tip, then one without
         QApplication.sendEvent(window, QStatusTipEvent(tip))
-    assert window.device_label.text() == "Ready — CPU (2 cores)" and window.device_label.isVisible()
+    assert window.device_label.text() == "Trains on CPU (2 cores)" and window.device_label.isVisible()
 
 
 def _texts(window) -> dict[str, str]:
