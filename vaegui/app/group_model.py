@@ -67,6 +67,7 @@ class GroupModel:
         self.mode = NEW
         self.how = ""  # what made it: "lasso", "box", "class 3", …
         self.shape: tuple[str, np.ndarray] | None = None  # ("lasso", vertices) or ("box", corners), map units
+        self._shape_layout: np.ndarray | None = None  # the map coordinates the shape was drawn on
         self.summary: GroupSummary | None = None
         self.kept: dict[str, KeptGroup | None] = {"A": None, "B": None}
         explorer.map_changed.connect(self._on_map_changed)
@@ -109,7 +110,7 @@ class GroupModel:
         vertices = tidy_polygon(vertices)
         if len(vertices) < 3:
             return
-        self.shape = ("lasso", vertices)
+        self.shape, self._shape_layout = ("lasso", vertices), drawn[1]
         self._combine(points_in_polygon(drawn[1], vertices), "lasso", mode)
 
     def select_box(self, corner_a: tuple[float, float], corner_b: tuple[float, float], mode: str | None = None
@@ -117,7 +118,7 @@ class GroupModel:
         drawn = self.drawn()
         if drawn is None:
             return
-        self.shape = ("box", np.array([corner_a, corner_b], np.float64))
+        self.shape, self._shape_layout = ("box", np.array([corner_a, corner_b], np.float64)), drawn[1]
         self._combine(points_in_box(drawn[1], corner_a, corner_b), "box", mode)
 
     def select_class(self, label: int, mode: str | None = None) -> None:
@@ -245,14 +246,18 @@ class GroupModel:
 
     def _on_map_changed(self) -> None:
         drawn = self.drawn()
-        if self.rows is None or drawn is None or drawn[0] is self.latents:
+        if self.rows is None or drawn is None:
+            return
+        if self.shape is not None and self.explorer.forming is None and drawn[1] is not self._shape_layout:
+            self.shape = None  # the outline belonged to another layout (a box on t-SNE's map, PCA's shown now)
+            if drawn[0] is self.latents:
+                self.changed.emit()
+        if drawn[0] is self.latents:
             return
         # The same images wherever they are in the new map (another projection, the mu-only switch, an epoch):
         # all of them, also after a map that showed only the first pictures encoded (the group had shrunk to those).
         self.rows = np.flatnonzero(np.isin(image_keys(drawn[0]), self.keys)).astype(np.int64)
         self.latents = drawn[0]
-        if self.shape is not None and self.explorer.forming is None:
-            self.shape = None  # the outline belonged to the other layout
         self._summarise()
         self.changed.emit()
 

@@ -143,3 +143,23 @@ def test_a_group_keeps_its_pictures_through_a_map_that_is_still_encoding(tab, qt
     groups.clear()
     explorer.shown = shown
     explorer.map_changed.emit()
+
+
+def test_a_box_drawn_on_one_layout_leaves_no_outline_on_another(tab, qtbot):
+    """A walk: a box drawn on the t-SNE map, then PCA chosen: the key still named "the line drawn around the group"
+    (the box's outline, in t-SNE's units, lay off the PCA map), though no line was to be seen."""
+    from vaegui.words import word
+
+    explorer, groups = tab.explorer, tab.verbs.verbs.groups
+    tab.controls.choose(tab.controls.method_combo, "direct")
+    qtbot.waitUntil(lambda: explorer.shown is not None and explorer.shown.method == "direct" and not tab.is_busy(),
+                    timeout=60_000)
+    (x0, x1), (y0, y1) = tab.map.view_box.viewRange()
+    groups.select_box((x0, y0), (x1, y1))
+    count = groups.summary.count
+    assert groups.shape is not None and word("key_group_outline") in tab.map.key_entries()
+    tab.controls.choose(tab.controls.method_combo, "pca")
+    qtbot.waitUntil(lambda: explorer.shown.method == "pca" and not tab.is_busy(), timeout=60_000)
+    assert groups.shape is None and word("key_group_outline") not in tab.map.key_entries()
+    assert groups.summary.count == count  # the same pictures, without the other layout's outline
+    groups.clear()
