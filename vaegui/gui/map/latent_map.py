@@ -21,8 +21,7 @@ from vaegui.latent.picking import VisiblePointPicker
 from vaegui.palette import DARK_HINT_TEXT, MAP_BACKGROUND
 
 PICK_RADIUS_PX = 7
-LEGEND_CORNER_PX = 16  # the legend's offset from the view's corner (10) and the air between it and the points
-KEY_CORNER_PX = 16  # the key's offset from its corner, bottom left (10), and the air between it and the legend
+CORNER_PX = 16  # the legend's or the key's offset from its corner of the view (10), and the air around it
 LEGEND_MARGIN_PX = 60  # of the map's height, kept for the axis below the legend and the space above it
 POINT_SIZE_PX = 5
 
@@ -71,6 +70,7 @@ class LatentMap(QWidget):
                                   pen=pg.mkPen("#444444"))
         self.legend.setParentItem(self.plot_item.getViewBox())
         self.view_box.corner_room = self._legend_room
+        self._room_fitted: tuple[float, float] | None = None  # the legend's room when the view last refitted for it
         self._legend_shown: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (colours, names) in the legend
         # The key: one entry for each kind of mark drawn now (selection, centre, samples…), bottom left.
         self.key = MarkKey()
@@ -133,20 +133,22 @@ class LatentMap(QWidget):
         # the legend leaves the key its height. Elsewhere it keeps its shape, and the map its fit, when a click shows
         # the key (a legend made a wide strip above the key squashed the points on each click).
         if self.key.isVisible() and self.key.items:
-            key_right = KEY_CORNER_PX + self.key.boundingRect().width()
-            if self.view_box.width() - LEGEND_CORNER_PX - self.legend.width_with(columns) < key_right:
+            key_right = CORNER_PX + self.key.boundingRect().width()
+            if self.view_box.width() - CORNER_PX - self.legend.width_with(columns) < key_right:
                 key = self.key.boundingRect().height() + 10
                 columns = self.legend.columns_to_fit(row, self.plot_widget.height() - LEGEND_MARGIN_PX - key)
         if columns != self.legend.columnCount:  # set once: trying counts on the legend would resize it without end
             self.legend.setColumnCount(columns)
-        self.view_box.queueUpdateAutoRange()  # room made for its new size, while the view fits itself
+        if self._legend_room() != self._room_fitted:  # its size changed (not each click that changes the key)
+            self._room_fitted = self._legend_room()
+            self.view_box.queueUpdateAutoRange()  # room made for it, while the view fits itself
         self.keys_moved.emit()
 
     def _legend_room(self) -> tuple[float, float]:
         """The class legend's width and height on screen with its offset from the corner and a little air."""
         if not self.legend.isVisible() or not self.legend.items:
             return 0.0, 0.0
-        return self.legend.width() + LEGEND_CORNER_PX, self.legend.height() + LEGEND_CORNER_PX
+        return self.legend.width() + CORNER_PX, self.legend.height() + CORNER_PX
 
     # ---- data ----------------------------------------------------------------------------
 
