@@ -31,7 +31,7 @@ PICTURES = {  # docs/screenshots/NAME: the demo walk's state it shows
 
 
 def main() -> int:
-    from tests.screen.conftest import demo_walk
+    from tests.screen.conftest import DemoWalk
     from tests.screen.test_fits_the_screen import misfits
     from tests.screen.x_server import missing_programs
 
@@ -41,7 +41,7 @@ def main() -> int:
               "(scripts/install-system-packages.sh installs them).", file=sys.stderr)
         return 1
     root = Path(tempfile.mkdtemp(prefix="vaegui-screenshots-"))
-    walks = demo_walk(lambda name: Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root)), "1280x800")
+    walks = DemoWalk(lambda name: Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root)), "1280x800").finish()
     demo = walks["demo"]
     if demo.error:
         print(f"The walk stopped early: {demo.error} (see {demo.log})", file=sys.stderr)

@@ -70,6 +70,7 @@ class AppUnderTest:
                  timeout: float = 300.0, **environment: str):
         self.screen = screen
         self.walk = Walk({}, log=shots / f"{prefix}.log")
+        self.ended = False  # the walk is over: its states are all in `walk`
         self._waiting = False
         # In a folder of its own (the runs it trains go to ./runs there), with this checkout importable.
         env = screen.environment(XDG_CONFIG_HOME=tempfile.mkdtemp(prefix=f"{prefix}-config-", dir=shots),
@@ -128,6 +129,7 @@ class AppUnderTest:
         return self.walk
 
     def _end(self) -> None:
+        self.ended = True
         try:
             self.process.wait(60)
         except subprocess.TimeoutExpired:
