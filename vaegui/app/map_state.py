@@ -20,6 +20,17 @@ COLOUR_MODES = ("label", "error", "kl")
 UMAP_INSTALL = "pip install umap-learn"
 
 
+def pictures_in_split(train: int, test: int, split: str) -> int:
+    """How many pictures `split` holds, of `train` training and `test` test pictures: what "All" draws."""
+    return (train if split in ("train", "both") else 0) + (test if split in ("test", "both") else 0)
+
+
+def subset_shown(subset: int | None, available: int | None) -> int | None:
+    """The "How many" choice that says what the map draws: a count at least as large as the pictures there are
+    draws them all, so it reads "All"."""
+    return None if subset is not None and available is not None and subset >= available else subset
+
+
 @dataclass(frozen=True)
 class LatentsKey:
     """Which encoding: the weights, the images (split and subset) and the mu-only switch."""

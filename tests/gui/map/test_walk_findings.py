@@ -163,3 +163,28 @@ def test_a_box_drawn_on_one_layout_leaves_no_outline_on_another(tab, qtbot):
     assert groups.shape is None and word("key_group_outline") not in tab.map.key_entries()
     assert groups.summary.count == count  # the same pictures, without the other layout's outline
     groups.clear()
+
+
+def test_how_many_says_all_and_how_many_when_the_map_has_fewer_pictures_than_the_count_chosen(tab, qtbot):
+    """A walk: "How many: 10 000" above "Map of 1,617 pictures": the count chosen was more than the pictures there
+    are, so the map drew them all while the box said 10 000."""
+    explorer, combo = tab.explorer, tab.controls.subset_combo
+    dataset = explorer.loaded.dataset
+    for split, available in (("train", len(dataset.train)), ("both", len(dataset.train) + len(dataset.test))):
+        explorer.set_split(split)
+        explorer.set_subset(10_000)
+        qtbot.waitUntil(lambda: explorer.shown is not None and explorer.shown.key == explorer.map_key()
+                        and not tab.is_busy(), timeout=60_000)
+        assert available < 10_000 and tab.map.point_count() == available
+        assert combo.currentText() == f"All ({available:,})".replace(",", " ")
+        model = combo.model()
+        enabled = {combo.itemData(i): model.item(i).isEnabled() for i in range(combo.count())}
+        assert enabled == {None: True, 10_000: False, 2_000: 2_000 < available, 500: True}
+        assert combo.width() >= combo.fontMetrics().horizontalAdvance(combo.currentText())
+    explorer.set_split("train")
+    explorer.set_subset(500)
+    qtbot.waitUntil(lambda: explorer.shown is not None and explorer.shown.key == explorer.map_key()
+                    and not tab.is_busy(), timeout=60_000)
+    assert combo.currentText() == "500" and tab.map.point_count() == 500
+    explorer.set_subset(None)
+    qtbot.waitUntil(lambda: explorer.shown.key == explorer.map_key() and not tab.is_busy(), timeout=60_000)

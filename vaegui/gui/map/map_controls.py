@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from vaegui.app.explorer_model import ExplorerModel
-from vaegui.app.map_state import SPLITS, SUBSETS
+from vaegui.app.map_state import SPLITS, SUBSETS, pictures_in_split, subset_shown
 from vaegui.gui.common.wording import wording
 from vaegui.latent.projection import METHOD_LABELS
 from vaegui.palette import HINT_TEXT
@@ -46,7 +46,7 @@ class MapControls(QWidget):
         self.explorer = explorer
         words = wording()
         self.split_combo = _combo([("", s) for s in SPLITS])
-        self.subset_combo = _combo([("All" if n is None else f"{n:,}".replace(",", " "), n) for n in SUBSETS])
+        self.subset_combo = _combo([(_count(n) if n else "All", n) for n in SUBSETS])
         self.method_combo = _combo([])
         self.colour_combo = _combo([("", key) for key in COLOUR_MODES])
         # Not in this row, which must fit a 1280-pixel window with t-SNE's long name chosen: the tab puts it
@@ -123,8 +123,13 @@ class MapControls(QWidget):
         self.render()
 
     def render(self) -> None:
-        settings, ready = self.explorer.settings, self.explorer.loaded is not None
-        for combo, value in ((self.split_combo, settings.split), (self.subset_combo, settings.subset),
+        settings, loaded = self.explorer.settings, self.explorer.loaded
+        ready = loaded is not None
+        available = pictures_in_split(len(loaded.dataset.train), len(loaded.dataset.test), settings.split) \
+            if ready else None
+        self._render_counts(available)
+        for combo, value in ((self.split_combo, settings.split),
+                             (self.subset_combo, subset_shown(settings.subset, available)),
                              (self.method_combo, settings.method), (self.colour_combo, settings.colour)):
             index = combo.findData(value)
             if index >= 0 and index != combo.currentIndex():
@@ -139,6 +144,20 @@ class MapControls(QWidget):
         self.view_3d_checkbox.setToolTip(flat or tip("view_3d"))
         self.show_why_button.setEnabled(ready)
 
+    def _render_counts(self, available: int | None) -> None:
+        """"All" says how many pictures that is; a count as large as those there are is greyed (it draws them
+        all: "How many: 10 000" above a map of 1 617 pictures misread)."""
+        combo, model = self.subset_combo, self.subset_combo.model()
+        for index in range(combo.count()):
+            n, item = combo.itemData(index), model.item(index)
+            if n is None:
+                item.setText(f"All ({_count(available)})" if available is not None else "All")
+            else:
+                item.setEnabled(available is None or n < available)
+                item.setToolTip("" if item.isEnabled() else f"There are only {_count(available)} pictures here: "
+                                                             "All draws every one of them.")
+        _fit_to_contents(combo)
+
     # What a test or a script does where a person would pick from the list.
     def choose(self, combo: QComboBox, value) -> None:
         combo.setCurrentIndex(combo.findData(value))
@@ -152,6 +171,10 @@ class _FittedCombo(QComboBox):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             _fit_to_contents(self)
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
 
 
 def _combo(choices) -> QComboBox:
