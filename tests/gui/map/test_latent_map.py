@@ -291,3 +291,44 @@ def test_choosing_a_point_does_not_move_the_map_and_its_keys_stay_apart(qtbot):
     np.testing.assert_allclose(latent_map.view_box.viewRange(), fitted, rtol=0.02)
     legend, key = latent_map.legend.sceneBoundingRect(), latent_map.key.sceneBoundingRect()
     assert not legend.intersects(key), (legend, key)
+
+
+def _points_under(latent_map: LatentMap, box, coords: np.ndarray) -> int:
+    rect = box.sceneBoundingRect()
+    return sum(rect.contains(latent_map.view_box.mapViewToScene(QPointF(float(x), float(y)))) for x, y in coords)
+
+
+def test_the_key_of_marks_takes_the_corner_where_it_hides_fewest_points(qtbot):
+    """Seen in a walk at 1280×800: the key of a chosen picture's marks, bottom left, covered ~50 points of the digits
+    map while the bottom right was nearly empty. It takes the corner where it hides the fewest (never the class
+    legend's), stays there for small changes, and goes back when the points move."""
+    latent_map = LatentMap()
+    qtbot.addWidget(latent_map)
+    latent_map.resize(730, 490)
+    latent_map.show()
+    qtbot.waitExposed(latent_map)
+    rng = np.random.default_rng(3)
+    crowd = rng.uniform(0, 1, (3000, 2)) * [1, 1]
+    crowd = crowd[(crowd[:, 0] < 0.5) | (crowd[:, 1] > 0.5)].astype(np.float32)  # the bottom right left empty
+    latent_map.set_points(crowd, np.arange(len(crowd)) % 10, list(CLASS_COLOURS[:10]), [str(i) for i in range(10)])
+    qtbot.wait(300)
+    latent_map.show_selection(0.25, 0.75)
+    latent_map.show_sigma_ellipse(np.array([0.25, 0.75]), np.array([0.05, 0.05]), sample=np.array([0.26, 0.74]))
+    qtbot.waitUntil(lambda: latent_map.key_placer.corner == "bottom-right", timeout=3000)
+    key = latent_map.key
+    qtbot.waitUntil(lambda: key.sceneBoundingRect().right() > latent_map.view_box.sceneBoundingRect().center().x())
+    assert _points_under(latent_map, key, crowd) == 0
+    assert not key.sceneBoundingRect().intersects(latent_map.legend.sceneBoundingRect())
+    moves = []
+    latent_map.keys_moved.connect(lambda: moves.append(latent_map.key_placer.corner))
+    latent_map.view_box.translateBy(x=0.01)  # a small pan: the key stays where it is
+    qtbot.wait(400)
+    assert latent_map.key_placer.corner == "bottom-right" and "bottom-left" not in moves
+    # The points move into the bottom right (a new layout): the key goes back to the emptier bottom left.
+    mirrored = crowd.copy()
+    mirrored[:, 0] = 1 - mirrored[:, 0]
+    latent_map.update_coords(mirrored)
+    qtbot.waitUntil(lambda: latent_map.key_placer.corner == "bottom-left", timeout=3000)
+    qtbot.wait(50)
+    assert _points_under(latent_map, key, mirrored) == 0
+

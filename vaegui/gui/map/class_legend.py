@@ -3,6 +3,8 @@ right-click offers the rest; clicks on it never reach the map under it (they wou
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.LegendItem import ItemSample
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
@@ -17,6 +19,9 @@ class _ClassSample(ItemSample):
 
     def mouseClickEvent(self, event) -> None:  # noqa: N802 (pyqtgraph's name)
         event.ignore()
+
+
+LEGEND_MARGIN_PX = 60  # of the map's height, kept for the axis below the legend and the space above it
 
 
 class ClassLegend(pg.LegendItem):
@@ -36,6 +41,19 @@ class ClassLegend(pg.LegendItem):
         for category, colour, name in entries:
             self.addItem(pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(colour), size=9, symbol="o"), name)
             self.categories.append(int(category))
+
+    def row_height(self) -> float:
+        """One entry's height with a little air, as columns_to_fit counts it."""
+        return max(label.boundingRect().height() for _, label in self.items) + 2
+
+    def columns_for_map(self, map_height: float, below: float = 0.0) -> int:
+        """As few columns as fit a map `map_height` pixels tall, leaving `below` pixels under the legend free."""
+        return self.columns_to_fit(self.row_height(), map_height - LEGEND_MARGIN_PX - below)
+
+    def size_with(self, columns: int) -> tuple[float, float]:
+        """Its width and height with `columns` columns, without laying it out."""
+        _, top, _, bottom = self.layout.getContentsMargins()
+        return self.width_with(columns), math.ceil(len(self.items) / columns) * self.row_height() + top + bottom
 
     def columns_to_fit(self, row: float, room: float) -> int:
         """As few columns as let the entries, `row` pixels tall each, fit `room` pixels of height."""

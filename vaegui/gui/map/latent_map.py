@@ -14,6 +14,7 @@ from vaegui.gui.common.image_tiles import array_to_pixmap
 from vaegui.gui.common.plot_style import plain_axes, set_axis_label
 from vaegui.gui.common.wording import wording
 from vaegui.gui.map.class_legend import ClassLegend
+from vaegui.gui.map.key_corner import KeyPlacer
 from vaegui.gui.map.map_overlays import GridLines, MarkKey
 from vaegui.gui.map.map_view_box import MapViewBox
 from vaegui.gui.map.point_raster import HIDDEN, PointRaster
@@ -22,7 +23,6 @@ from vaegui.palette import DARK_HINT_TEXT, MAP_BACKGROUND
 
 PICK_RADIUS_PX = 7
 CORNER_PX = 16  # the legend's or the key's offset from its corner of the view (10), and the air around it
-LEGEND_MARGIN_PX = 60  # of the map's height, kept for the axis below the legend and the space above it
 POINT_SIZE_PX = 5
 
 
@@ -72,9 +72,11 @@ class LatentMap(QWidget):
         self.view_box.corner_room = self._legend_room
         self._room_fitted: tuple[float, float] | None = None  # the legend's room when the view last refitted for it
         self._legend_shown: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (colours, names) in the legend
-        # The key: one entry for each kind of mark drawn now (selection, centre, samples…), bottom left.
+        # The key: one entry for each kind of mark drawn now (selection, centre, samples…), in the corner where it
+        # hides the fewest points.
         self.key = MarkKey()
         self.key.setParentItem(self.plot_item.getViewBox())
+        self.key_placer = KeyPlacer(self)
         self.extra_marks: list[Callable[[], list]] = []  # more (item, term) entries for the key: layers, group
         self.symbol_names: dict[str, str] = {}
         self.samples_kind = "posterior"
@@ -123,20 +125,18 @@ class LatentMap(QWidget):
     def _fit_legend(self) -> None:
         """The class legend in as many columns as the map's height needs: ten classes in one column ran off a map
         250 pixels tall (the Compare tab at 1280×800), hiding the last ones."""
-        count = len(self.legend.items)
-        if not count:
+        if not self.legend.items:
             self.keys_moved.emit()
             return
-        row = max(label.boundingRect().height() for _, label in self.legend.items) + 2
-        columns = self.legend.columns_to_fit(row, self.plot_widget.height() - LEGEND_MARGIN_PX)
-        # The key of marks sits bottom left: where the two would meet (a narrow map, presenter mode's bigger text),
-        # the legend leaves the key its height. Elsewhere it keeps its shape, and the map its fit, when a click shows
-        # the key (a legend made a wide strip above the key squashed the points on each click).
-        if self.key.isVisible() and self.key.items:
+        columns = self.legend.columns_for_map(self.plot_widget.height())
+        # The key of marks in the bottom-left corner (its other corners never meet the legend: KeyPlacer): where
+        # the two would meet (a narrow map, presenter mode's bigger text), the legend leaves the key its height.
+        # Elsewhere it keeps its shape, and the map its fit, when a click shows the key (a legend made a wide strip
+        # above the key squashed the points on each click).
+        if self.key.isVisible() and self.key.items and self.key_placer.corner == "bottom-left":
             key_right = CORNER_PX + self.key.boundingRect().width()
             if self.view_box.width() - CORNER_PX - self.legend.width_with(columns) < key_right:
-                key = self.key.boundingRect().height() + 10
-                columns = self.legend.columns_to_fit(row, self.plot_widget.height() - LEGEND_MARGIN_PX - key)
+                columns = self.legend.columns_for_map(self.plot_widget.height(), self.key.boundingRect().height() + 10)
         if columns != self.legend.columnCount:  # set once: trying counts on the legend would resize it without end
             self.legend.setColumnCount(columns)
         if self._legend_room() != self._room_fitted:  # its size changed (not each click that changes the key)
