@@ -48,12 +48,13 @@ TOUR_TERMS: dict[str, tuple] = {
                       "the map with a grid of what the model imagines.",
                       "Sample the prior N(0, I) and decode, interpolate between two latent codes, or decode a grid "
                       "over the visible map."),
-    "tour_wait_training": ("No model yet: press Train (step 1) and this fills in while it learns{estimate}. Next "
-                           "goes on meanwhile.",
-                           "No run yet: press Train (step 1) or open a run; this fills in every epoch{estimate}. "
-                           "Next goes on meanwhile."),
-    "tour_wait_explorer": ("No map yet: train a model (step 1) or open one here, and the map appears in this place. "
-                           "Next goes on meanwhile.",
-                           "No model loaded: train one (step 1) or open a run or a .keras pair here. Next goes on "
-                           "meanwhile.", "", ("latent_space",)),
+    "tour_wait_training": ("No model yet: press Train (step 1) and this fills in while it learns{estimate}.",
+                           "No run yet: press Train (step 1) or open a run; this fills in every epoch{estimate}."),
+    "tour_wait_explorer": ("No map yet: train a model (step 1) or open one here, and the map appears in this place.",
+                           "No model loaded: train one (step 1) or open a run or a .keras pair here.", "",
+                           ("latent_space",)),
+    # After the waiting note: what the bubble's own button does meanwhile (the last step's says Finish).
+    "tour_wait_next": ("Next goes on meanwhile.", "Next goes on meanwhile."),
+    "tour_wait_finish": ("Finish ends the tour; Help → Tour… shows it again.",
+                         "Finish ends the tour; Help → Tour… shows it again."),
 }

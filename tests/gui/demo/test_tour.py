@@ -56,6 +56,9 @@ def test_the_tour_walks_every_step_before_any_model_and_says_what_to_do(window, 
         if step.stand_in is not None:  # no run yet: the bubble says what to do, on a widget that is on screen
             assert tour.highlighted() is step.stand_in() and not step.target().isVisible()
             assert _waiting_words(window, step.waiting) in tour.bubble.text.text()
+            # What the bubble's button does meanwhile, by the name it has (the last step's says Finish).
+            button = tour.bubble.next_button.text()
+            assert f"{button} " in tour.bubble.text.text() and button == ("Finish" if index == 7 else "Next")
         else:
             assert tour.highlighted() is step.target()
         assert tour.bubble.back_button.isEnabled() == (index > 0)

@@ -139,7 +139,8 @@ class GuidedTour(QObject):
         if waiting:
             # The time training takes, as the Training tab's welcome says it: one estimate, measured here.
             estimate = window.training_tab.welcome.estimate_words()
-            text += f"<br><br><i>{words.word(step.waiting, estimate=f', {estimate}' if estimate else '')}</i>"
+            go_on = words.word("tour_wait_finish" if index == len(self.steps) - 1 else "tour_wait_next")
+            text += f"<br><br><i>{words.word(step.waiting, estimate=f', {estimate}' if estimate else '')} {go_on}</i>"
         self.bubble.show_step(words.word(f"tour_{step.key}_title"), text, index, len(self.steps))
         self._place()
 
