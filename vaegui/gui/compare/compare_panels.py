@@ -200,6 +200,14 @@ class QualityTable(QTableWidget):
             heading = QTableWidgetItem("Left" if side == "a" else "Right")
             heading.setToolTip(self.comparison.side_name(side))
             self.setHorizontalHeaderItem(column, heading)
+        # One dataset for both (the usual pair) is said once across both columns, whole: "Small d…" twice, cut in
+        # columns ~60 pixels wide at 1280×800, said nothing.
+        a, b = (self.comparison.summaries[side] for side in SIDES)
+        shared = a is not None and b is not None and a.dataset == b.dataset
+        self.setSpan(0, 0, 1, 2 if shared else 1)
+        if shared:
+            self.item(0, 0).setText(self.item(0, 0).toolTip())
+            self.item(0, 0).setTextAlignment(Qt.AlignmentFlag.AlignCenter)
 
     def _column(self, summary: RunSummary | None) -> list[tuple[str, str]]:
         """(shown, whole) for each row: the dataset by its short name, the figures to three significant digits
@@ -215,7 +223,8 @@ class QualityTable(QTableWidget):
     def cell(self, label: str, side: str) -> str:
         """The text shown for the row labelled `label`, in `side`'s column."""
         row = next(r for r in range(self.rowCount()) if self.verticalHeaderItem(r).text() == label)
-        return self.item(row, SIDES.index(side)).text()
+        column = 0 if self.columnSpan(row, 0) == 2 else SIDES.index(side)  # said once for both
+        return self.item(row, column).text()
 
 
 # The least share of the page's height the maps (with their titles) keep, in normal and in presenter mode; the panels
