@@ -204,8 +204,9 @@ class QualityTable(QTableWidget):
         # columns ~60 pixels wide at 1280×800, said nothing.
         a, b = (self.comparison.summaries[side] for side in SIDES)
         shared = a is not None and b is not None and a.dataset == b.dataset
-        self.setSpan(0, 0, 1, 2 if shared else 1)
+        self.clearSpans()
         if shared:
+            self.setSpan(0, 0, 1, 2)
             self.item(0, 0).setText(self.item(0, 0).toolTip())
             self.item(0, 0).setTextAlignment(Qt.AlignmentFlag.AlignCenter)
 
