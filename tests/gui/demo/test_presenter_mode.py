@@ -182,3 +182,21 @@ def test_presenter_mode_used_on_the_explorer_leaves_the_training_plots_inside_th
         drawn = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
         assert inside.contains(drawn.adjusted(1, 1, -1, -1)), (type(view).__name__, inside, drawn)
     qtbot.waitUntil(lambda: not window.explorer_tab.is_busy(), timeout=WAIT_MS)
+
+
+def test_presenter_mode_keeps_each_map_choice_beside_its_label(presenting, qtbot):
+    """A walk: with Pictures, How many and the hint hidden, the room they left went to the labels and boxes that
+    remained: "Drawn", then its box ~200 pixels further on, boxes ~200 pixels wide for "Class"."""
+    window = presenting
+    window.resize(1280, 800)
+    window.tabs.setCurrentWidget(window.explorer_tab)  # Compare's row is the same MapControls
+    window.presenter.set_active(True)
+    qtbot.wait(50)
+    controls = window.explorer_tab.controls
+    assert controls.isVisible() and controls.subset_combo.isHidden() and controls.mu_only_label.isHidden()
+    layout = controls.layout()
+    for combo in (controls.method_combo, controls.colour_combo):
+        label = layout.itemAt(layout.indexOf(combo) - 1).widget()
+        text_end = label.geometry().left() + label.fontMetrics().horizontalAdvance(label.text())
+        assert 0 <= combo.geometry().left() - text_end <= 20, (label.text(), combo.geometry().left() - text_end)
+        assert combo.width() <= combo.minimumWidth() + 4, (combo.currentText(), combo.width())

@@ -85,6 +85,9 @@ class MapControls(QWidget):
         layout.addWidget(self.mu_only_help)
         layout.addWidget(self.mu_only_label, 1)
         layout.addWidget(self.show_why_button)
+        # The room the hint leaves when presenter mode hides it: at the row's end, not between each label and its
+        # box (they drifted ~200 pixels apart).
+        layout.addStretch(0)
 
         for combo in (self.split_combo, self.method_combo, self.colour_combo):
             combo.currentIndexChanged.connect(lambda _index, c=combo: _fit_to_contents(c))
