@@ -1,5 +1,6 @@
 """Range filters on each point's copy error, KL and mean spread (log_var): a two-handled slider per value, spanning
-the values of the map shown; moving a handle filters at once, both handles at the ends filter nothing."""
+the values of the map shown; moving a handle filters at once, both handles at the ends filter nothing. A value not
+worked out yet shows a note in its slider's place."""
 
 from __future__ import annotations
 
@@ -37,8 +38,10 @@ class RangePanel(QWidget):
             note = QLabel("")
             note.setStyleSheet(HINT_STYLE)
             layout.addWidget(label, row, 0)
+            # The note takes the slider's place while there is nothing to slide over (a disabled slider said
+            # "0.000 — 99.000", values no picture has).
             layout.addWidget(slider, row, 1)
-            layout.addWidget(note, row, 2)
+            layout.addWidget(note, row, 1)
             self.sliders[name], self.notes[name] = slider, note
         # A map may not have worked out every picture's copy error yet (a decoder pass over all of them): the
         # person can ask for it here; it runs on the model's lane, off the GUI thread.
@@ -47,7 +50,7 @@ class RangePanel(QWidget):
                                        "for many pictures; the window stays usable).")
         self.compute_errors.clicked.connect(self.ask_errors)
         self.compute_errors.hide()
-        layout.addWidget(self.compute_errors, RANGE_NAMES.index("error"), 3)
+        layout.addWidget(self.compute_errors, RANGE_NAMES.index("error"), 2)
         reset = QPushButton("Every value")
         reset.setToolTip("Both handles of every slider back at the ends: no range filter.")
         reset.clicked.connect(self.reset)
@@ -66,7 +69,8 @@ class RangePanel(QWidget):
                 if values is not None and len(values) and np.isfinite(values).any():
                     spans.append((float(np.nanmin(values)), float(np.nanmax(values))))
             self.notes[name].setText("" if spans else word("range_not_computed", wording().expert))
-            slider.setEnabled(bool(spans))
+            self.notes[name].setVisible(not spans)
+            slider.setVisible(bool(spans))
             if name == "error":
                 self.compute_errors.setVisible(not spans and any(hasattr(m.explorer, "want_errors")
                                                                  for m in self.filters))
