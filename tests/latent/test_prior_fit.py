@@ -13,11 +13,17 @@ def test_a_map_tidied_to_the_prior_takes_the_draws_among_its_pictures():
     tidy = prior_fit(rng.standard_normal((1500, 2)), draws)
     assert 0.8 < tidy.spread < 1.2 and tidy.draws_among_pictures >= 0.75 and tidy.pictures_reached > 0.9
     assert "new pictures like the ones it learned" in describe_prior_fit("VAE", tidy)
+    # The 16 draws marked on the map, counted as the room can count them ("88%" of 16 claimed a false precision).
+    landed = round(tidy.draws_among_pictures * 16)
+    assert tidy.draws == 16 and describe_prior_fit("VAE", tidy).startswith(f"VAE: {landed} of the 16 random draws")
+    other = np.random.default_rng(5)
+    many = prior_fit(other.standard_normal((1500, 2)), other.standard_normal((1000, 2)))
+    assert f"{many.draws_among_pictures:.0%} of the random draws land" in describe_prior_fit("VAE", many)
     # An autoencoder's map: wide, and off the origin.
     wide = prior_fit(rng.standard_normal((1500, 2)) * 8 + 20, draws)
     assert wide.spread > 6 and wide.draws_among_pictures == 0 and wide.pictures_reached == 0
     text = describe_prior_fit("Autoencoder (β 0)", wide)
-    assert text == "Autoencoder (β 0): 0% of the random draws land among its pictures, so it decodes them as mush " \
+    assert text == "Autoencoder (β 0): 0 of the 16 random draws land among its pictures, so it decodes them as mush " \
                    "or the same few pictures."
     assert "0% of its pictures lie where random draws fall" in explain_prior_fit(wide)
     assert "wider than the draws" in explain_prior_fit(wide)

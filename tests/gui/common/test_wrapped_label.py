@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from vaegui.gui.common.wrapped_label import WrappedLabel
 
-TEXT = ("Autoencoder (β 0): 0% of the random draws land among its pictures, so it decodes them as mush or the same "
+TEXT = ("Autoencoder (β 0): 0 of the 16 random draws land among its pictures, so it decodes them as mush or the same "
         "few pictures.")
 
 
