@@ -332,3 +332,32 @@ def test_the_key_of_marks_takes_the_corner_where_it_hides_fewest_points(qtbot):
     qtbot.wait(50)
     assert _points_under(latent_map, key, mirrored) == 0
 
+
+
+def test_a_point_under_a_mark_is_picked_by_a_click(qtbot):
+    """Found by a flaky test at 200,000 points: a click on a point that lay under the chosen picture's marks (its
+    cloud's centre +, the random draws ×, a decoded place +, a path's dots) did nothing, as pyqtgraph gave the click
+    to the mark's scatter, which kept it. A mark is only drawn: the click picks the point under it."""
+    latent_map = LatentMap()
+    qtbot.addWidget(latent_map)
+    latent_map.resize(600, 500)
+    latent_map.show()
+    qtbot.waitExposed(latent_map)
+    # Six points in the middle, away from the corners the class legend and the key take; four framing them.
+    coords = np.array([[1, 1], [1.3, 1.2], [0.7, 0.8], [1.2, 0.7], [0.8, 1.3], [1.0, 1.4],
+                       [-1, -1], [3, 3], [-1, 3], [3, -1]], np.float32)
+    latent_map.set_points(coords, np.zeros(len(coords), np.int64), ["#ff0000"], ["a"])
+    latent_map.view_box.updateAutoRange()
+    _wait_drawn(qtbot, latent_map)
+    clicked = []
+    latent_map.point_clicked.connect(clicked.append)
+    latent_map.show_selection(*coords[0])
+    latent_map.show_sigma_ellipse(coords[1], np.array([0.2, 0.2]), sample=coords[0])  # its centre: on point 1
+    latent_map.show_samples(coords[[2]], "prior")  # a draw on point 2
+    latent_map.show_location(*coords[3])  # a decoded place on point 3
+    latent_map.show_path(coords[[4, 5]])  # a path's dots on points 4 and 5
+    qtbot.wait(50)
+    for row in (1, 2, 3, 4, 5, 0):
+        qtbot.mouseClick(latent_map.plot_widget.viewport(), Qt.MouseButton.LeftButton,
+                         pos=_pixel_of(latent_map, *coords[row]))
+        assert clicked[-1:] == [row], (row, clicked)

@@ -15,7 +15,7 @@ from vaegui.gui.common.plot_style import plain_axes, set_axis_label
 from vaegui.gui.common.wording import wording
 from vaegui.gui.map.class_legend import ClassLegend
 from vaegui.gui.map.key_corner import KeyPlacer
-from vaegui.gui.map.map_overlays import GridLines, MarkKey
+from vaegui.gui.map.map_overlays import GridLines, MarkKey, MarkScatter, passes_clicks
 from vaegui.gui.map.map_view_box import MapViewBox
 from vaegui.gui.map.point_raster import HIDDEN, PointRaster
 from vaegui.latent.picking import VisiblePointPicker
@@ -52,15 +52,15 @@ class LatentMap(QWidget):
         self.ellipses = [pg.PlotCurveItem(pen=pg.mkPen("#ffffff", width=1.5, style=s)) for s in (Qt.PenStyle.SolidLine,
                                                                                                Qt.PenStyle.DashLine)]
         # The posterior's centre (mu) and a line to the point on the map (z, a draw from it when mu-only is off).
-        self.posterior_centre = pg.ScatterPlotItem(pxMode=True, size=11, symbol="+", pen=pg.mkPen("#ffffff", width=2),
+        self.posterior_centre = MarkScatter(pxMode=True, size=11, symbol="+", pen=pg.mkPen("#ffffff", width=2),
                                                    brush=None)
         self.posterior_link = pg.PlotCurveItem(pen=pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DotLine))
-        self.samples = pg.ScatterPlotItem(pxMode=True, size=7, symbol="x", pen=pg.mkPen("#ffffff"), brush=None)
-        self.path = pg.PlotDataItem(pen=pg.mkPen("#ffd54f", width=2), symbol="o", symbolSize=6,
-                                    symbolBrush="#ffd54f", symbolPen=None)
-        self.selection = pg.ScatterPlotItem(pxMode=True, size=15, symbol="o", pen=pg.mkPen("#ffffff", width=2),
+        self.samples = MarkScatter(pxMode=True, size=7, symbol="x", pen=pg.mkPen("#ffffff"), brush=None)
+        self.path = passes_clicks(pg.PlotDataItem(pen=pg.mkPen("#ffd54f", width=2), symbol="o", symbolSize=6,
+                                                  symbolBrush="#ffd54f", symbolPen=None))
+        self.selection = MarkScatter(pxMode=True, size=15, symbol="o", pen=pg.mkPen("#ffffff", width=2),
                                             brush=None)
-        self.location = pg.ScatterPlotItem(pxMode=True, size=16, symbol="+", pen=pg.mkPen("#ffd54f", width=2.5),
+        self.location = MarkScatter(pxMode=True, size=16, symbol="+", pen=pg.mkPen("#ffd54f", width=2.5),
                                            brush=None)
         for item in self._overlays():
             item.setZValue(10)

@@ -40,6 +40,21 @@ class GridLines:
             curve.setData(segments_x, segments_y)
 
 
+class MarkScatter(pg.ScatterPlotItem):
+    """A mark drawn over the points (the chosen picture, its cloud's centre, random draws, a decoded place): it
+    takes no click, so a click on a point under it picks that point. pyqtgraph's scatter keeps a click on any of its
+    spots, and a click on a point under the last choice's centre did nothing."""
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
+        ev.ignore()
+
+
+def passes_clicks(path: pg.PlotDataItem) -> pg.PlotDataItem:
+    """`path` with its dots taking no click either (MarkScatter's reason): the scatter a PlotDataItem makes itself."""
+    path.scatter.mouseClickEvent = MarkScatter.mouseClickEvent.__get__(path.scatter)
+    return path
+
+
 class MarkKey(pg.LegendItem):
     """One entry for each kind of mark on the map now (selection, centre, samples, …), none for marks not drawn.
 
