@@ -149,24 +149,8 @@ def test_a_click_selects_the_point_nearest_the_cursor_shows_that_image_and_decod
     model = run_200k.load_model()  # a model of its own, from the checkpoint: the check owes nothing to the tab's
     for pixel in _targets(tab, 3, seed=1):
         expected = _nearest_on_screen(tab, pixel)
-        spy = []  # DIAG
-        tab.map.view_box.left_clicked.connect(lambda x, y: spy.append(("left", x, y)))
-        tab.map.point_clicked.connect(lambda r: spy.append(("point", r)))
-        tab.map.location_clicked.connect(lambda x, y: spy.append(("loc", x, y)))
         qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pixel)
         selected = tab.selection.selected
-        if selected.row != expected:
-            print("DIAG2", spy, "forming", tab.explorer.forming is not None, "status", tab.status_label.text(),
-                  "busy", tab.is_busy(), flush=True)
-        if selected.row != expected:  # DIAG
-            coords = np.asarray(tab.explorer.shown.projection.coords, np.float64)
-            where = tab.map.view_box.mapSceneToView(tab.map.plot_widget.mapToScene(pixel))
-            pw, ph = tab.map.view_box.viewPixelSize()
-            d = lambda r: float(np.hypot((coords[r, 0] - where.x()) / pw, (coords[r, 1] - where.y()) / ph))
-            scene = tab.map.plot_widget.mapToScene(pixel)
-            print("DIAG", pixel, "sel", selected.row, d(selected.row), "exp", expected, d(expected),
-                  "keys", [r.contains(scene) for r in tab.map.key_rects()], tab.map.key_placer.corner,
-                  "thumb", tab.map.thumbnail.isVisible(), tab.map.thumbnail.geometry(), flush=True)
         assert selected.row == expected
         pixels, name = _image_of(tab, expected)
         np.testing.assert_array_equal(np.round(tab.point_panel.original.image * 255), pixels)
