@@ -8,8 +8,9 @@ import pytest
 from tests.app.manual_runner import ManualRunner
 from tests.conftest import tiny_config, trained_folder
 from tests.trained_fixtures import copy_of
-from vaegui.app.comparison import ComparisonModel, place_on_map, same_images
+from vaegui.app.comparison import ComparisonModel, same_images
 from vaegui.app.explorer_selection import LocationDetails, PointDetails
+from vaegui.app.map_state import place_on_map
 from vaegui.runs.library import read_run_summary
 
 

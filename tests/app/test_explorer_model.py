@@ -229,3 +229,35 @@ def test_the_status_says_what_the_map_shows_in_plain_words(explorer, tiny_run):
     count = len(model.shown.latents)
     assert model.status.startswith(f"Map of {count:,} pictures, each at its two numbers (z1, z2)")
     assert " s" not in model.status.split(".")[0] and "z_dim" not in model.status
+
+
+def test_the_morph_path_on_t_sne_passes_where_its_steps_lie(explorer, tiny_run_z4):
+    """A walk: on a t-SNE map the line from picture A to picture B was drawn straight, as on a Direct map, though
+    t-SNE bends space and the steps between lie elsewhere. Each step is drawn at the encoded picture nearest it."""
+    from vaegui.latent.generation import interpolate
+
+    model, selection, runner = explorer
+    _open(model, runner, tiny_run_z4, method="tsne")
+    shown = model.shown
+    latents, coords = shown.latents, shown.projection.coords
+    ends = np.argsort(latents.mu[:, 0])[[5, -5]]  # two pictures far apart in latent space
+    for end, row in zip("AB", ends):
+        selection.select_row(int(row))
+        selection.set_end(end)
+    images, path = selection.interpolation
+    assert len(path) == len(images)
+    np.testing.assert_allclose(path[[0, -1]], coords[ends])  # the ends where they were picked
+    vectors = interpolate(selection.ends["A"].vector, selection.ends["B"].vector, len(path))
+    for step, vector in zip(path[1:-1], vectors[1:-1]):
+        nearest = int(np.argmin(np.linalg.norm(latents.mu - vector, axis=1)))
+        np.testing.assert_allclose(step, coords[nearest])
+    straight = interpolate(coords[ends[0]], coords[ends[1]], len(path))
+    assert np.abs(path - straight).max() > 0.05 * np.ptp(coords, axis=0).max()  # not the straight line
+    # On PCA (a linear map of the latent space) the straight line is where the steps lie.
+    model.set_method("pca")
+    runner.run_all()
+    for end, row in zip("AB", ends):
+        selection.select_row(int(row))
+        selection.set_end(end)
+    _, pca_path = selection.interpolation
+    np.testing.assert_allclose(pca_path, interpolate(pca_path[0], pca_path[-1], len(pca_path)), atol=1e-5)

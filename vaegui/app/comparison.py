@@ -17,7 +17,15 @@ from vaegui.app.explorer_loading import RunSource
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import SAMPLES, LocationDetails, PointDetails, SelectionModel
 from vaegui.app.jobs import JobRunner
-from vaegui.app.map_state import MapSettings, MethodChoice, ShownMap, default_method, describe_row, why_flat
+from vaegui.app.map_state import (
+    MapSettings,
+    MethodChoice,
+    ShownMap,
+    default_method,
+    describe_row,
+    place_on_map,
+    why_flat,
+)
 from vaegui.app.your_pictures import PictureDetails, YourPictures
 from vaegui.latent.generation import prior_samples
 from vaegui.latent.prior_fit import describe_prior_fit, explain_prior_fit, prior_fit
@@ -311,20 +319,6 @@ def row_of(shown: ShownMap, split: int, index: int) -> int | None:
     latents = shown.latents
     rows = np.flatnonzero((latents.split == split) & (latents.source_index == index))
     return int(rows[0]) if len(rows) else None
-
-
-def place_on_map(shown: ShownMap, vector: np.ndarray) -> tuple[float, float]:
-    """Where a latent vector lies on a map: itself (Direct), its PCA coordinates, else (t-SNE, UMAP: no forward
-    mapping for new points) the place of the encoded image nearest to it in latent space."""
-    projection = shown.projection
-    if projection.method == "direct":
-        return float(vector[0]), float(vector[1])
-    if projection.method == "pca":
-        x, y = (np.asarray(vector, np.float64) - projection.pca_mean) @ projection.pca_components.T
-        return float(x), float(y)
-    nearest = int(np.argmin(np.linalg.norm(shown.latents.mu - vector, axis=1)))
-    x, y = projection.coords[nearest]
-    return float(x), float(y)
 
 
 def shared_methods(a: list[MethodChoice], b: list[MethodChoice]) -> list[MethodChoice]:

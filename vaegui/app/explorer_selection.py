@@ -9,7 +9,7 @@ import numpy as np
 from psygnal import Signal
 
 from vaegui.app.explorer_model import ExplorerModel
-from vaegui.app.map_state import ShownMap, describe_row
+from vaegui.app.map_state import ShownMap, describe_row, place_on_map
 from vaegui.latent.encoding import per_sample_reconstruction_error
 from vaegui.latent.generation import image_mosaic, interpolate, latent_grid, posterior_samples, prior_samples
 from vaegui.latent.traversal import Traversal
@@ -303,8 +303,14 @@ class SelectionModel:
         if a is None or b is None:
             self.interpolation = None
             return
-        images = self._viewer().decode_many(interpolate(a.vector, b.vector, INTERPOLATION_STEPS))
+        vectors = interpolate(a.vector, b.vector, INTERPOLATION_STEPS)
+        images = self._viewer().decode_many(vectors)
         path = interpolate(np.array(a.xy), np.array(b.xy), INTERPOLATION_STEPS)
+        shown = self.explorer.shown
+        if shown is not None and a.shown is shown and b.shown is shown and shown.method not in ("direct", "pca"):
+            # t-SNE and UMAP bend space: the straight line between the ends is not where the steps lie. Each step
+            # is drawn at the encoded picture nearest it (its ends where they were picked).
+            path[1:-1] = [place_on_map(shown, vector) for vector in vectors[1:-1]]
         self.interpolation = (images, path)
 
     def interpolation_path(self) -> np.ndarray | None:

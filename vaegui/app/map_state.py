@@ -241,3 +241,17 @@ def describe_map(shown: ShownMap, cached: bool, other_switch: LatentSet | None, 
                 else "mu-only off: every point is a random draw from its cloud again")
         text += f" · {what}, {moved:.3g} latent units on average (the map's spread is {spread:.3g})"
     return f"{text}. {note}" if note else text
+
+
+def place_on_map(shown: ShownMap, vector: np.ndarray) -> tuple[float, float]:
+    """Where a latent vector lies on a map: itself (Direct), its PCA coordinates, else (t-SNE, UMAP: no forward
+    mapping for new points) the place of the encoded image nearest to it in latent space."""
+    projection = shown.projection
+    if projection.method == "direct":
+        return float(vector[0]), float(vector[1])
+    if projection.method == "pca":
+        x, y = (np.asarray(vector, np.float64) - projection.pca_mean) @ projection.pca_components.T
+        return float(x), float(y)
+    nearest = int(np.argmin(np.linalg.norm(shown.latents.mu - vector, axis=1)))
+    x, y = projection.coords[nearest]
+    return float(x), float(y)
