@@ -253,6 +253,7 @@ def test_the_morph_path_on_t_sne_passes_where_its_steps_lie(explorer, tiny_run_z
         np.testing.assert_allclose(step, coords[nearest])
     straight = interpolate(coords[ends[0]], coords[ends[1]], len(path))
     assert np.abs(path - straight).max() > 0.05 * np.ptp(coords, axis=0).max()  # not the straight line
+    assert "nearest each step" in selection.path_note()
     # On PCA (a linear map of the latent space) the straight line is where the steps lie.
     model.set_method("pca")
     runner.run_all()
@@ -260,4 +261,5 @@ def test_the_morph_path_on_t_sne_passes_where_its_steps_lie(explorer, tiny_run_z
         selection.select_row(int(row))
         selection.set_end(end)
     _, pca_path = selection.interpolation
+    assert selection.path_note() == "the line on the map joins their places"
     np.testing.assert_allclose(pca_path, interpolate(pca_path[0], pca_path[-1], len(pca_path)), atol=1e-5)

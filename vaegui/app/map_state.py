@@ -243,6 +243,9 @@ def describe_map(shown: ShownMap, cached: bool, other_switch: LatentSet | None, 
     return f"{text}. {note}" if note else text
 
 
+LINEAR_METHODS = ("direct", "pca")  # projections that keep straight lines straight (t-SNE and UMAP bend them)
+
+
 def place_on_map(shown: ShownMap, vector: np.ndarray) -> tuple[float, float]:
     """Where a latent vector lies on a map: itself (Direct), its PCA coordinates, else (t-SNE, UMAP: no forward
     mapping for new points) the place of the encoded image nearest to it in latent space."""

@@ -95,7 +95,7 @@ class ExplorerSideTabs(QTabWidget):
         panel.strip.set_images(None if selection.interpolation is None else selection.interpolation[0])
         a, b = selection.ends["A"], selection.ends["B"]
         if a is not None and b is not None:
-            panel.endpoints.setText("A → B in latent space (the line on the map joins their places).")
+            panel.endpoints.setText(f"A → B in latent space ({selection.path_note()}).")
         elif a is not None or b is not None:
             panel.endpoints.setText(f"{'A' if a is not None else 'B'} set; now select another point and press "
                                     f"{'B' if a is not None else 'A'}.")
