@@ -68,7 +68,7 @@ def test_cancelling_a_projection_brings_back_the_finished_map_and_its_settings(e
     runner.run_all()  # the cancelled job still ends; its result must not be shown
     assert model.shown is shown and model.forming is None
     assert model.settings.method == "pca"  # the controls say what the map shows
-    assert "shown again" in model.status
+    assert model.status.startswith(f"PCA of {len(shown.latents):,} pictures") and "t-SNE cancelled" in model.status
     assert not model.is_busy()
 
 

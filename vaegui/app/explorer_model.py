@@ -122,8 +122,7 @@ class ExplorerModel:
 
     def follow(self, folder: str | Path, epochs_completed: int = 1, *, now: bool = False) -> None:
         """Show a run's newest epoch: at once (`now`, a run just opened), or while training, once the Explorer
-        is looked at (loading competes with training for the CPU). Before its first epoch it says it waits for it.
-        """
+        is looked at (loading competes with training for the CPU). Before its first epoch it says it waits for it."""
         folder = Path(folder)
         waiting, self.waiting_for = self.waiting_for, folder if epochs_completed <= 0 and self.loaded is None else None
         if self.waiting_for != waiting:
@@ -298,9 +297,11 @@ class ExplorerModel:
         self.forming = None
         if self.shown is not None and self.loaded is not None and self.shown.key.latents.weights == \
                 self.loaded.weights_key:
+            # The map first: the line stays true while it shows ("Cancelled: …" read as news long after).
+            what = METHOD_LABELS[self.settings.method] if self.settings.method != self.shown.method else "The new map"
+            self._set_status(describe_map(self.shown, True, None, f"{what} cancelled, this map shown again."))
             self.settings = settings_showing(self.shown, self.settings)
             self.settings_changed.emit()
-            self._set_status(f"Cancelled: the {METHOD_LABELS[self.shown.method]} map is shown again.")
         else:
             self._set_status("Cancelled: no map yet. Press Draw the map to compute it.")
         self.map_changed.emit()

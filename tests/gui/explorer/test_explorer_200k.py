@@ -217,7 +217,7 @@ def test_cancelling_while_200k_points_fill_in_brings_back_the_previous_map(qtbot
     assert tab.subset_combo.currentData() == 500 and tab.explorer.settings.subset == 500
     assert tab.map.point_count() == 500
     np.testing.assert_array_equal(tab.map.coords, previous.projection.coords)
-    assert not tab.cancel_button.isVisible() and tab.status_label.text().startswith("Cancelled")
+    assert not tab.cancel_button.isVisible() and "cancelled" in tab.status_label.text()
     tab.map.view_box.updateAutoRange()
     qtbot.wait(20)
     pixel = _pixel_of(tab, *previous.projection.coords[42])
