@@ -167,6 +167,8 @@ def test_the_experiments_menu_trains_the_pair_then_compares_it(qtbot, tmp_path):
     panel = tab.experiment_panel
     assert window.tabs.currentWidget() is tab and tab.preset_running() and panel.isVisible()
     assert not tab.preset_row.isVisible() and "Autoencoder (β 0) and Tiny-KL VAE (β 5e-4)" in panel.heading.text()
+    # Nothing of the maps' controls over the page while no map shows (a lone greyed "3-D" sat top right).
+    assert not tab.controls.view_3d_checkbox.isVisible() and not tab.fit_button.isVisible()
     qtbot.waitUntil(lambda: "loss" in panel.now.text() or not tab.preset_running(), timeout=WAIT_MS)
     if tab.preset_running():
         assert "Now training" in panel.now.text() and "pass" in panel.now.text()
@@ -179,6 +181,7 @@ def test_the_experiments_menu_trains_the_pair_then_compares_it(qtbot, tmp_path):
     assert {s.folder for s in tab.comparison.summaries.values()} == set(folders)
     _ready(qtbot, tab)
     assert tab.pages.currentIndex() == 1 and "Autoencoder (β 0)" in tab.map_titles["a"].text()
+    assert tab.controls.view_3d_checkbox.isVisible()
     window.close()
 
 

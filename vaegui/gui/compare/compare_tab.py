@@ -322,7 +322,8 @@ class CompareTab(QWidget):
         own_page = self._preset is not None and self._contrast_with is None or self._opening_pair
         self.pages.setCurrentIndex(EXPERIMENT if own_page else COMPARISON if opened else WELCOME)
         self.preset_row.setVisible(self._preset is not None and not own_page)
-        for widget in (self.controls, self.choose_button, self.fit_button):  # the welcome page has its own buttons
+        # The welcome page has its own buttons; the 3-D box sits in the top row, outside the controls.
+        for widget in (self.controls, self.controls.view_3d_checkbox, self.choose_button, self.fit_button):
             widget.setVisible(opened)
         betas = [summary.kl_weight for summary in comparison.summaries.values() if summary is not None]
         self.contrast_button.setVisible(opened and 1.0 not in betas)
