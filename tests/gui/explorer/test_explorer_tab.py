@@ -236,7 +236,8 @@ def test_cancel_button_stops_tsne_and_a_later_projection_still_works(open_tab, r
     assert tab.export_button.isEnabled()
     # The finished PCA map is back, with its method chosen, instead of a half-formed layout nothing can use.
     # What the map is first (the line stays true while it shows), then what was cancelled.
-    assert tab.status_label.text() == f"PCA of {tab.map.point_count():,} pictures. t-SNE cancelled, this map shown again."
+    count = tab.map.point_count()
+    assert tab.status_label.text() == f"PCA of {count:,} pictures. t-SNE cancelled, this map shown again."
     assert tab.method_combo.currentData() == "pca" and tab.explorer.map_key() == pca_key
     assert _shown(tab).projection.method == "pca"
     np.testing.assert_array_equal(tab.map.coords, pca_coords)

@@ -68,6 +68,15 @@ def test_the_library_lists_every_run_with_every_column_whole(qtbot, runs):
     assert all(len(text) == len("2026-11-30 11:06") for text in _column_texts(dialog, "date"))
     assert dialog.columns_fit()  # no date, name or figure cut off
     assert not dialog.view.horizontalScrollBar().isVisible()
+    # Titles in plain words, the technical names in their tooltips ("5-NN", "In use", "KL weight β" were read as
+    # jargon); the dataset by the name the Training tab's form gives it.
+    header = dialog.proxy.headerData
+    titles = [header(column, Qt.Orientation.Horizontal) for column in range(len(COLUMN))]
+    assert not any(jargon in title for title in titles for jargon in ("NN", "KL", "z_dim", "Latent", "Epoch"))
+    tip = Qt.ItemDataRole.ToolTipRole
+    tips = " ".join(header(column, Qt.Orientation.Horizontal, tip) for column in range(len(COLUMN)))
+    assert all(name in tips for name in ("5-NN", "KL weight", "z_dim", "epochs", "active units"))
+    assert set(_column_texts(dialog, "dataset")) == {"Small digits"}
     assert dialog.open_button.text() == "Open"
 
 

@@ -143,7 +143,7 @@ class RunLibraryDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self.resize(1180, 520)
+        self.resize(1200, 520)  # every column of a few runs, inside a 1280-pixel screen
         self._update_buttons()
 
     # ---- the list -----------------------------------------------------------------------------

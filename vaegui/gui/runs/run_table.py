@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 from vaegui.errors import VaeguiError
 from vaegui.palette import HINT_TEXT
 from vaegui.runs.library import FIGURES_BY_KEY, RunSummary, format_figure, rename_run
+from vaegui.words import dataset_words
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # each cell's raw value, so numbers and dates sort as such
 _MISSING = -math.inf  # runs without a figure sort before every run that has one
@@ -24,18 +25,26 @@ class Column:
     tip: str
 
 
+def _figure_tip(key: str) -> str:
+    figure = FIGURES_BY_KEY[key]
+    return f"{figure.label}: {figure.tip}"
+
+
 COLUMNS = (
     Column("name", "Name", "The run's name: double-click or press F2 (or Rename) to change it. The folder keeps "
                            "its own name."),
     Column("folder", "Folder", "The run folder's own name."),
-    Column("dataset", "Dataset", "The images it was trained on."),
-    Column("z_dim", "Latent size", "How many numbers each image is squeezed into (z_dim)."),
-    Column("beta", "KL weight β", "How tidy the map must be: 0 is a plain autoencoder, 1 a standard VAE."),
-    Column("epochs", "Epochs", "Epochs completed (of those planned)."),
-    Column("loss", "Loss", FIGURES_BY_KEY["loss"].tip),
-    Column("val_loss", "Test loss", FIGURES_BY_KEY["val_loss"].tip),
-    Column("active_units", "In use", FIGURES_BY_KEY["active_units"].tip),
-    Column("knn_accuracy", "5-NN", FIGURES_BY_KEY["knn_accuracy"].tip),
+    # Plain, short titles (the table fits a 1280-pixel screen); the technical names are in the tooltips.
+    Column("dataset", "Pictures", "The pictures it was trained on (the dataset)."),
+    Column("z_dim", "Numbers", "How many numbers each picture is squeezed into: its place on the map (latent size, "
+                               "z_dim)."),
+    Column("beta", "Tidiness β", "How tidy the map must be (the KL weight β): 0 is a plain autoencoder, 1 a "
+                                 "standard VAE."),
+    Column("epochs", "Passes", "Passes through the pictures (epochs) completed, of those planned."),
+    Column("loss", "Loss", _figure_tip("loss")),
+    Column("val_loss", "Test loss", _figure_tip("val_loss")),
+    Column("active_units", "In use", _figure_tip("active_units")),
+    Column("knn_accuracy", "Neighbours", _figure_tip("knn_accuracy")),
     Column("date", "Last trained", "When its last epoch was saved."),
 )
 COLUMN = {column.key: number for number, column in enumerate(COLUMNS)}
@@ -54,8 +63,8 @@ def cell_text(summary: RunSummary, key: str) -> str:
         return date_text(summary.trained_at)
     if summary.problem:
         return "can't open" if key == "dataset" else ""
-    if key == "dataset":
-        return summary.dataset or ""
+    if key == "dataset":  # by the name the Training tab's form gives it ("Small digits")
+        return dataset_words(summary.dataset, short=True) if summary.dataset else ""
     if key == "z_dim":
         return str(summary.z_dim)
     if key == "beta":
