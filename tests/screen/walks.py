@@ -92,8 +92,12 @@ def _hover(driver, latent_map, row: int) -> None:
 
 
 def _compare_page_facts(compare) -> dict:
+    table = compare.quality_table
+    cells = [(table.item(row, column).text(), table.visualRect(table.model().index(row, column)).width(),
+              table.fontMetrics().horizontalAdvance(table.item(row, column).text()))
+             for row in range(table.rowCount()) for column in range(2 // table.columnSpan(row, 0))]
     return {"map_heights": [compare.maps[side].plot_widget.height() for side in ("a", "b")],
-            "page_height": compare.pages.height()}
+            "page_height": compare.pages.height(), "table_cells": cells}
 
 
 # ---- the walks ------------------------------------------------------------------------------------

@@ -141,11 +141,10 @@ def test_random_points_are_decoded_by_both_and_the_figures_sit_side_by_side(qtbo
     assert table.cell("Loss (training)", "a") == f"{loss:.3g}"
     row = next(r for r in range(table.rowCount()) if table.verticalHeaderItem(r).text() == "Loss (training)")
     assert table.item(row, 0).toolTip() == format_figure("loss", loss)
-    # One dataset for both: said once, whole, across both columns ("Small d…" twice, cut, at 1280×800).
+    # One dataset for both: said once across both columns ("Small d…" twice, cut, at 1280×800); the whole name in
+    # its tooltip. The width at 1280×800 is checked on the real screen (tests/screen: no cell elided).
     assert table.columnSpan(0, 0) == 2 and table.cell("Dataset", "a") == table.cell("Dataset", "b")
-    assert table.cell("Dataset", "a") == "Small digits (built in)" == table.item(0, 0).toolTip()
-    rect = table.visualRect(table.model().index(0, 0))
-    assert rect.width() >= table.fontMetrics().horizontalAdvance("Small digits (built in)") + 6
+    assert table.cell("Dataset", "a") == "Small digits" and table.item(0, 0).toolTip() == "Small digits (built in)"
 
 
 def test_the_experiments_menu_trains_the_pair_then_compares_it(qtbot, tmp_path):

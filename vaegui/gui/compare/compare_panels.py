@@ -200,14 +200,13 @@ class QualityTable(QTableWidget):
             heading = QTableWidgetItem("Left" if side == "a" else "Right")
             heading.setToolTip(self.comparison.side_name(side))
             self.setHorizontalHeaderItem(column, heading)
-        # One dataset for both (the usual pair) is said once across both columns, whole: "Small d…" twice, cut in
-        # columns ~60 pixels wide at 1280×800, said nothing.
+        # One dataset for both (the usual pair) is said once across both columns: "Small d…" twice, cut in
+        # columns ~60 pixels wide at 1280×800, said nothing. Its whole name stays in the tooltip.
         a, b = (self.comparison.summaries[side] for side in SIDES)
         shared = a is not None and b is not None and a.dataset == b.dataset
         self.clearSpans()
         if shared:
             self.setSpan(0, 0, 1, 2)
-            self.item(0, 0).setText(self.item(0, 0).toolTip())
             self.item(0, 0).setTextAlignment(Qt.AlignmentFlag.AlignCenter)
 
     def _column(self, summary: RunSummary | None) -> list[tuple[str, str]]:
