@@ -235,14 +235,19 @@ def test_warnings_name_the_failure_and_what_usually_helps():
     healthy = {"active_units": 14, "effective_dimensions": 9, "hidden_units": 64, "dead_hidden_units": 0,
                "knn_accuracy": 0.78}
     assert quality_warnings(healthy, 16) == []
-    assert describe_quality(healthy, 16) == ("14 of 16 dimensions in use · the points spread along 9 main directions · "
-                                             "neighbours share their label 78% of the time (5-NN)")
+    assert describe_quality(healthy, 16) == ("14 of 16 directions in use (active units) · the points spread along "
+                                             "9 main directions · neighbours share their label 78% of the time "
+                                             "(5-NN)")
     dead = {**healthy, "dead_hidden_units": 15, "hidden_units": 16}
     (warning,) = quality_warnings(dead, 16)
     assert "15 of 16" in warning and "ELU" in warning
     collapsed = {**healthy, "active_units": 0, "effective_dimensions": 0}
     (warning,) = quality_warnings(collapsed, 16)
     assert "posterior collapse" in warning and "KL weight" in warning
+    # Plain words first, named as the form names the settings: the technical terms follow in brackets.
+    assert warning.startswith("None of the map's 16 directions carries anything yet")
+    assert "less map tidiness" in warning and "ease in tidiness" in warning
+    assert quality_warnings({**collapsed, "active_units": 1}, 16)[0].startswith("Only 1 of the map's 16 directions")
     line = {**healthy, "active_units": 14, "effective_dimensions": 1}
     (warning,) = quality_warnings(line, 16)
     assert "move together" in warning

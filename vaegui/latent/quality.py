@@ -302,7 +302,7 @@ def describe_quality(figures: dict[str, float], z_dim: int) -> str:
     """One plain line of an epoch's figures, for the KL bars' side."""
     parts = []
     if "active_units" in figures:
-        parts.append(f"{int(figures['active_units'])} of {z_dim} dimensions in use")
+        parts.append(f"{int(figures['active_units'])} of {z_dim} directions in use (active units)")
     if "effective_dimensions" in figures:
         count = int(figures["effective_dimensions"])
         parts.append(f"the points spread along {count} main direction{'s' if count != 1 else ''}")
@@ -312,22 +312,25 @@ def describe_quality(figures: dict[str, float], z_dim: int) -> str:
 
 
 def quality_warnings(figures: dict[str, float], z_dim: int) -> list[str]:
-    """Plain warnings when the latent space is failing, each with the settings that usually help."""
+    """Plain warnings when the latent space is failing, each with the settings that usually help (named as the
+    Training tab's form names them, the technical term in brackets)."""
     warnings = []
     hidden, dead = figures.get("hidden_units", 0), figures.get("dead_hidden_units", 0)
     if hidden and dead / hidden >= 0.5:
         warnings.append(
-            f"{int(dead)} of {int(hidden)} of the encoder's hidden units gave the same output for every image (dead "
-            "units): the map is driven by the few left. Usually helps: activation ELU, a lower learning rate, "
-            "or a wider dense layer.")
+            f"{int(dead)} of {int(hidden)} of the encoder's inner units gave the same answer for every picture (dead "
+            "hidden units): the map rests on the few left. Usually helps: a smaller step size (learning rate), a "
+            "larger hidden layer, or the ELU activation (the default).")
     active = figures.get("active_units")
     if active is not None and z_dim > 1 and active <= 1 and not warnings:
+        how_many = "None" if int(active) == 0 else f"Only {int(active)}"
         warnings.append(
-            f"Only {int(active)} of {z_dim} latent dimensions carry anything (posterior collapse): the model "
-            "ignores most of its latent space. Usually helps: a smaller KL weight β, or KL warm-up.")
+            f"{how_many} of the map's {z_dim} directions carries anything yet (posterior collapse): the model ignores "
+            "most of its numbers. Usually helps: less map tidiness (a smaller KL weight β), or ease in tidiness (KL "
+            "warm-up).")
     effective = figures.get("effective_dimensions")
     if effective is not None and z_dim > 2 and effective <= 1 and (active or 0) > 1 and not warnings:
         warnings.append(
-            f"All {int(active)} dimensions in use move together (one main direction): the latent space collapsed "
-            "to a line. Usually helps: activation ELU, a lower learning rate.")
+            f"All {int(active)} directions in use move together (one main direction): the map collapsed to a line. "
+            "Usually helps: a smaller step size (learning rate), or the ELU activation (the default).")
     return warnings

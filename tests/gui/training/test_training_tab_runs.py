@@ -120,7 +120,7 @@ def test_the_views_warn_in_plain_words_when_the_encoders_units_die(qtbot, tab, t
                                                  "dead_hidden_units": 7.0})
     tab.model.show_run(replace(snapshot, views={1: healthy, 2: dying}))
     assert tab.views.warning_label.isVisible() and "7 of 8" in tab.views.warning_label.text()
-    assert "dimensions in use" in tab.views.quality_label.text()
+    assert "directions in use" in tab.views.quality_label.text()
     tab.epoch_slider.setValue(1)  # epoch 1 is fine: the warning is that epoch's
     assert not tab.views.warning_label.isVisible()
 
