@@ -34,7 +34,7 @@ def test_a_small_gain_keeps_the_key_where_it_is():
                            "bottom-left") == "bottom-left"  # 4 → 2: fewer by less than 3
 
 
-def test_a_corner_under_the_class_legend_is_never_taken_but_bottom_left_always_can_be():
+def test_a_corner_under_the_class_legend_is_never_taken_but_bottom_left_is_when_none_is_free():
     tall_legend = corner_rect("top-right", (80.0, 260.0), VIEW)  # reaches the bottom-right corner
     pixels = _crowd(bottom_left=30, top_left=5)
     assert quietest_corner(pixels, KEY, VIEW, tall_legend, "bottom-left") == "top-left"

@@ -312,11 +312,14 @@ def test_the_key_of_marks_takes_the_corner_where_it_hides_fewest_points(qtbot):
     crowd = crowd[(crowd[:, 0] < 0.5) | (crowd[:, 1] > 0.5)].astype(np.float32)  # the bottom right left empty
     latent_map.set_points(crowd, np.arange(len(crowd)) % 10, list(CLASS_COLOURS[:10]), [str(i) for i in range(10)])
     qtbot.wait(300)
+    fitted = np.array(latent_map.view_box.viewRange())
     latent_map.show_selection(0.25, 0.75)
     latent_map.show_sigma_ellipse(np.array([0.25, 0.75]), np.array([0.05, 0.05]), sample=np.array([0.26, 0.74]))
     qtbot.waitUntil(lambda: latent_map.key_placer.corner == "bottom-right", timeout=3000)
     key = latent_map.key
     qtbot.waitUntil(lambda: key.sceneBoundingRect().right() > latent_map.view_box.sceneBoundingRect().center().x())
+    qtbot.wait(100)
+    np.testing.assert_allclose(latent_map.view_box.viewRange(), fitted)  # the key moved, the map did not
     assert _points_under(latent_map, key, crowd) == 0
     assert not key.sceneBoundingRect().intersects(latent_map.legend.sceneBoundingRect())
     moves = []

@@ -41,11 +41,13 @@ def _meet(a: tuple[float, float, float, float], b: tuple[float, float, float, fl
 def quietest_corner(pixels: np.ndarray, key_size: tuple[float, float], view: tuple[float, float],
                     legend: tuple[float, float, float, float] | None, current: str) -> str:
     """The corner for the key: `pixels` (N, 2) the points' places in the view's pixels (y down), `legend` the class
-    legend's box (None: none). A corner that would meet the legend is not taken, save bottom left (the legend
-    leaves the key its height there: LatentMap._fit_legend)."""
-    counts = {corner: points_inside(pixels, corner_rect(corner, key_size, view)) for corner in OFFSETS
-              if corner == "bottom-left" or legend is None
-              or not _meet(corner_rect(corner, key_size, view), legend)}
+    legend's box (None: none). A corner that would meet the legend is not taken: the legend would make room for the
+    key there, and the map refit for the legend's new shape. With every corner taken (a legend across the map),
+    bottom left, where the legend leaves the key its height (LatentMap._fit_legend)."""
+    free = [corner for corner in OFFSETS if legend is None or not _meet(corner_rect(corner, key_size, view), legend)]
+    if not free:
+        return "bottom-left"
+    counts = {corner: points_inside(pixels, corner_rect(corner, key_size, view)) for corner in free}
     best = min(counts, key=counts.get)  # on a tie, the first: bottom left
     here = counts.get(current)
     if here is None or (counts[best] <= here - MOVE_IF_FEWER_BY and counts[best] <= MOVE_IF_AT_MOST * here):

@@ -53,15 +53,15 @@ class LatentMap(QWidget):
                                                                                                Qt.PenStyle.DashLine)]
         # The posterior's centre (mu) and a line to the point on the map (z, a draw from it when mu-only is off).
         self.posterior_centre = MarkScatter(pxMode=True, size=11, symbol="+", pen=pg.mkPen("#ffffff", width=2),
-                                                   brush=None)
+                                            brush=None)
         self.posterior_link = pg.PlotCurveItem(pen=pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DotLine))
         self.samples = MarkScatter(pxMode=True, size=7, symbol="x", pen=pg.mkPen("#ffffff"), brush=None)
         self.path = passes_clicks(pg.PlotDataItem(pen=pg.mkPen("#ffd54f", width=2), symbol="o", symbolSize=6,
                                                   symbolBrush="#ffd54f", symbolPen=None))
         self.selection = MarkScatter(pxMode=True, size=15, symbol="o", pen=pg.mkPen("#ffffff", width=2),
-                                            brush=None)
+                                     brush=None)
         self.location = MarkScatter(pxMode=True, size=16, symbol="+", pen=pg.mkPen("#ffd54f", width=2.5),
-                                           brush=None)
+                                    brush=None)
         for item in self._overlays():
             item.setZValue(10)
             # The view fits the pictures, never the marks: a click that draws a wide cloud must not move the map.
@@ -129,7 +129,7 @@ class LatentMap(QWidget):
             self.keys_moved.emit()
             return
         columns = self.legend.columns_for_map(self.plot_widget.height())
-        # The key of marks in the bottom-left corner (its other corners never meet the legend: KeyPlacer): where
+        # The key of marks in the bottom-left corner (it takes another only where that one is free: KeyPlacer): where
         # the two would meet (a narrow map, presenter mode's bigger text), the legend leaves the key its height.
         # Elsewhere it keeps its shape, and the map its fit, when a click shows the key (a legend made a wide strip
         # above the key squashed the points on each click).
