@@ -9,7 +9,7 @@ import numpy as np
 from psygnal import Signal
 
 from vaegui.app.explorer_model import ExplorerModel
-from vaegui.app.map_state import LINEAR_METHODS, ShownMap, describe_row, place_on_map
+from vaegui.app.map_state import LINEAR_METHODS, ShownMap, describe_row, places_on_map
 from vaegui.latent.encoding import per_sample_reconstruction_error
 from vaegui.latent.generation import image_mosaic, interpolate, latent_grid, posterior_samples, prior_samples
 from vaegui.latent.traversal import Traversal
@@ -310,7 +310,7 @@ class SelectionModel:
         if shown is not None and a.shown is shown and b.shown is shown and shown.method not in LINEAR_METHODS:
             # t-SNE and UMAP bend space: the straight line between the ends is not where the steps lie. Each step
             # is drawn at the encoded picture nearest it (its ends where they were picked).
-            path[1:-1] = [place_on_map(shown, vector) for vector in vectors[1:-1]]
+            path[1:-1] = places_on_map(shown, vectors[1:-1])
         self.interpolation = (images, path)
 
     def path_note(self) -> str:
