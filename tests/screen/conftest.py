@@ -58,7 +58,11 @@ class DemoWalk:
         self._make_folder, self._size = make_folder, size
         self._screens = [_screen(make_folder, size)]
         self._shots = make_folder(f"screen-{size}")
-        self._demo = AppUnderTest(self._screens[0], "demo", [], self._shots, f"{size}-demo")
+        try:
+            self._demo = AppUnderTest(self._screens[0], "demo", [], self._shots, f"{size}-demo")
+        except BaseException:
+            self._screens[0].stop()  # no X server left behind by an app that could not start
+            raise
         self._second: AppUnderTest | None = None
         self._finished = False
 
