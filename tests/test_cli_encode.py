@@ -91,7 +91,7 @@ def test_metrics_prints_the_last_epochs_figures(run):
     text = vaegui("metrics", str(run.folder))
     assert text.returncode == 0, text.stderr
     assert "epoch 2 of 2" in text.stdout
-    assert "Dimensions in use (active units)" in text.stdout
+    assert "Directions in use (active units)" in text.stdout
     assert f"{int(last['active_units'])} of 3" in text.stdout
 
 

@@ -41,7 +41,7 @@ FIGURES = (
            "How far the reconstructions are from the images, summed over pixels (reconstruction loss)."),
     Figure("kl_loss", "Distance from the standard cloud (KL)", "loss",
            "How far the codes are from the prior N(0, I): KL divergence per image, before the weight β."),
-    Figure("active_units", "Dimensions in use (active units)", "count",
+    Figure("active_units", "Directions in use (active units)", "count",
            "Latent dimensions whose centre (mu) moves from image to image: variance over the images > 0.01 "
            "(Burda et al. 2016)."),
     Figure("effective_dimensions", "Main directions (effective dimensionality)", "count",
