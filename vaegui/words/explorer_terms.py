@@ -110,5 +110,6 @@ EXPLORER_TERMS: dict[str, tuple] = {
                       "numbers and watch the picture change.",
                       "Select a point or an empty place on the map, then move a slider to change one coordinate and "
                       "watch the image change.", "", ("latent_space",)),
-    "traverse_kl": ("carries {kl:.2f} (KL)", "KL {kl:.2f}", "", ("active_unit",)),
+    # A direction's use, as the Training tab's KL bars say it ("Use of each direction").
+    "traverse_kl": ("use {kl:.2f} (KL)", "KL {kl:.2f}", "", ("active_unit",)),
 }

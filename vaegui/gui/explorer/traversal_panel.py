@@ -69,7 +69,7 @@ class TraversalPanel(QWidget):
         self.sliders, self.kl_labels = [], []
         for row, axis in enumerate(axes):
             name = QLabel(dimension_label(axis.dimension))
-            name.setToolTip(f"How much {dimension_label(axis.dimension)} carries, as its mean KL: {axis.kl:.3f} "
+            name.setToolTip(f"How much the model uses {dimension_label(axis.dimension)}, as its mean KL: {axis.kl:.3f} "
                             "(near 0 = unused: moving it changes nothing)")
             slider = QSlider(Qt.Orientation.Horizontal)
             value = QLabel("")
