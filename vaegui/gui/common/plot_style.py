@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetrics
 
 from vaegui.palette import LIGHT_PLOT_TEXT
 
@@ -21,6 +22,35 @@ class PlainAxis(pg.AxisItem):
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph's name)
         return [plain_number(10.0 ** float(v) * scale) for v in values]
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph's name)
+        """pyqtgraph's steps, but on an upright axis too short for them a coarser major step (1, 2, 5, 10…) and no
+        minor ones: it asks for about log(length) numbers whatever their height, and the KL bars in presenter mode
+        (35 pixels tall, 1.5× text) wrote "0.04" over "0.02". Its numbers are always written; finer steps only
+        where they fit, which pyqtgraph checks itself."""
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if self.orientation not in ("left", "right") or not levels or not maxVal > minVal or size <= 0:
+            return levels
+        room = MIN_TICK_GAP * QFontMetrics(self.style["tickFont"] or self.font()).height()
+        per_unit = size / (maxVal - minVal)
+        major = levels[0][0]
+        if major * per_unit >= room:
+            return levels
+        while major * per_unit < room:
+            major = _next_round_step(major)
+        return [(major, 0)]
+
+
+MIN_TICK_GAP = 1.5  # text heights between the numbers of an upright axis's major step
+
+
+def _next_round_step(step: float) -> float:
+    """The next step of 1, 2, 5 × a power of ten after `step`."""
+    power = 10.0 ** math.floor(math.log10(step))
+    for factor in (2, 5, 10):
+        if factor * power > step * (1 + 1e-9):
+            return factor * power
+    return 20 * power
 
 
 def plain_number(value: float) -> str:
