@@ -9,7 +9,7 @@ import numpy as np
 from psygnal import Signal
 
 from vaegui.app.explorer_model import ExplorerModel
-from vaegui.app.map_state import LINEAR_METHODS, ShownMap, describe_row, places_on_map
+from vaegui.app.map_state import PLACED_EXACTLY, ShownMap, describe_row, places_on_map
 from vaegui.latent.encoding import per_sample_reconstruction_error
 from vaegui.latent.generation import image_mosaic, interpolate, latent_grid, posterior_samples, prior_samples
 from vaegui.latent.traversal import Traversal
@@ -307,7 +307,7 @@ class SelectionModel:
         images = self._viewer().decode_many(vectors)
         path = interpolate(np.array(a.xy), np.array(b.xy), INTERPOLATION_STEPS)
         shown = self.explorer.shown
-        if shown is not None and a.shown is shown and b.shown is shown and shown.method not in LINEAR_METHODS:
+        if shown is not None and a.shown is shown and b.shown is shown and shown.method not in PLACED_EXACTLY:
             # t-SNE and UMAP bend space: the straight line between the ends is not where the steps lie. Each step
             # is drawn at the encoded picture nearest it (its ends where they were picked).
             path[1:-1] = places_on_map(shown, vectors[1:-1])
@@ -316,7 +316,7 @@ class SelectionModel:
     def path_note(self) -> str:
         """What the morph's line on the map shows: the steps' exact places, or (t-SNE, UMAP) the nearest pictures'."""
         shown = self.explorer.shown
-        if shown is not None and shown.method not in LINEAR_METHODS:
+        if shown is not None and shown.method not in PLACED_EXACTLY:
             return ("the line on the map hops through the picture nearest each step: this map keeps neighbours "
                     "together, not straight lines")
         return "the line on the map joins their places"

@@ -243,7 +243,9 @@ def describe_map(shown: ShownMap, cached: bool, other_switch: LatentSet | None, 
     return f"{text}. {note}" if note else text
 
 
-LINEAR_METHODS = ("direct", "pca")  # projections that keep straight lines straight (t-SNE and UMAP bend them)
+# The maps that place a new latent vector exactly and at once: linear, so they keep straight lines straight (t-SNE and
+# UMAP bend them, and place new points only by a slow fit).
+PLACED_EXACTLY = ("direct", "pca")
 
 
 def place_on_map(shown: ShownMap, vector: np.ndarray) -> tuple[float, float]:
@@ -257,12 +259,9 @@ def places_on_map(shown: ShownMap, vectors: np.ndarray) -> np.ndarray:
     """place_on_map of each of `vectors` (n, d): (n, 2). The nearest pictures for all of them in one pass over the
     codes: a morph's 8 steps on a map of 200,000 pictures of 64 numbers take ~15 ms on the GUI thread here, where a
     search per step took ~230 ms."""
-    projection, vectors = shown.projection, np.asarray(vectors, np.float64)
-    if projection.method == "direct":
-        return vectors[:, :2].copy()
-    if projection.method == "pca":
-        return (vectors - projection.pca_mean) @ projection.pca_components.T
+    if shown.method in PLACED_EXACTLY:
+        return np.asarray(shown.projection.place(vectors)[0], np.float64)
     mu = shown.latents.mu
     # |mu − v|² = |mu|² − 2 mu·v + |v|², and |v|² is the same for every picture.
-    scores = np.einsum("ij,ij->i", mu, mu)[:, None] - 2.0 * (mu @ vectors.T.astype(mu.dtype))
-    return np.asarray(projection.coords, np.float64)[np.argmin(scores, axis=0)]
+    scores = np.einsum("ij,ij->i", mu, mu)[:, None] - 2.0 * (mu @ np.asarray(vectors, mu.dtype).T)
+    return np.asarray(shown.projection.coords, np.float64)[np.argmin(scores, axis=0)]

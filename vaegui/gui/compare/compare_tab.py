@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from vaegui.app.comparison import SIDES, ComparisonModel
+from vaegui.app.map_state import PLACED_EXACTLY
 from vaegui.config import RunConfig
 from vaegui.gui.app_state import AppState
 from vaegui.gui.common.activity_row import ActivityRow
@@ -32,7 +33,7 @@ from vaegui.gui.compare.compare_panels import MapsOverPanels, PanelsUnderTheMaps
 from vaegui.gui.compare.compare_verbs import CompareVerbs
 from vaegui.gui.compare.experiment_panel import ExperimentPanel
 from vaegui.gui.compare.experiment_worker import ExperimentProgress, ExperimentWorker
-from vaegui.gui.map.explorer_map_view import PLACED_EXACTLY, ExplorerMapView
+from vaegui.gui.map.explorer_map_view import ExplorerMapView
 from vaegui.gui.map.latent_map import LatentMap
 from vaegui.gui.map.map_controls import MapControls
 from vaegui.gui.runs.run_library import show_run_library

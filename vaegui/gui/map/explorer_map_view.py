@@ -7,7 +7,7 @@ import numpy as np
 
 from vaegui.app.explorer_model import ExplorerModel
 from vaegui.app.explorer_selection import PointDetails, SelectionModel
-from vaegui.app.map_state import colour_points, describe_row, dimension_label, same_rows
+from vaegui.app.map_state import PLACED_EXACTLY, colour_points, describe_row, dimension_label, same_rows
 from vaegui.app.map_verbs import MapVerbs
 from vaegui.app.your_pictures import PictureDetails, YourPictures
 from vaegui.gui.common.wording import wording
@@ -22,7 +22,6 @@ from vaegui.words import word
 SYMBOL_TERMS = {"train": "key_train", "test": "key_test"}  # the core names the split markers; the key words them
 
 
-PLACED_EXACTLY = ("direct", "pca")  # the maps that place a new latent vector exactly, at once
 
 
 class ExplorerMapView:
